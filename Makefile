@@ -1,0 +1,78 @@
+# meetgate - plain Makefile.  `make` builds the release binary; see README.md.
+CC       ?= cc
+CFLAGS_COMMON := -std=c11 -D_GNU_SOURCE -Isrc -Wall -Wextra -Wshadow -Wsign-compare \
+                 -Wmissing-prototypes -Wstrict-prototypes -Wpointer-arith -Wformat=2 \
+                 -Wno-unused-parameter
+REL_CFLAGS  := $(CFLAGS_COMMON) -O2 -g -DNDEBUG
+ASAN_CFLAGS := $(CFLAGS_COMMON) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+               -fno-sanitize-recover=undefined
+LDLIBS   := -lpcap
+NFQ_LIBS := -lnetfilter_queue -lmnl
+
+LIB_SRC   := $(sort $(wildcard src/util/*.c src/core/*.c src/asn1/*.c src/alg/*.c src/io/*.c src/ctl/*.c))
+CLI_SRC   := $(sort $(wildcard src/cli/*.c))
+UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
+BENCH_SRC := $(sort $(wildcard bench/*.c))
+FUZZ_SRC  := $(sort $(wildcard fuzz/*.c))
+HDRS      := $(wildcard src/*/*.h tests/unit/*.h)
+
+REL_OBJ  := $(LIB_SRC:%.c=build/rel/%.o)
+ASAN_OBJ := $(LIB_SRC:%.c=build/asan/%.o)
+
+.PHONY: all deps check unit test-replay bench fuzz fuzz-long demo clean
+
+all: build/rel/meetgate
+
+build/rel/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(REL_CFLAGS) -c $< -o $@
+
+build/asan/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_CFLAGS) -c $< -o $@
+
+build/rel/libmeetgate.a: $(REL_OBJ)
+	@rm -f $@; ar rcs $@ $^
+
+build/asan/libmeetgate.a: $(ASAN_OBJ)
+	@rm -f $@; ar rcs $@ $^
+
+build/rel/meetgate: $(CLI_SRC:%.c=build/rel/%.o) build/rel/libmeetgate.a
+	$(CC) $(REL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+build/asan/meetgate: $(CLI_SRC:%.c=build/asan/%.o) build/asan/libmeetgate.a
+	$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LDLIBS)
+
+build/asan/unit_tests: $(UNIT_SRC:%.c=build/asan/%.o) build/asan/libmeetgate.a
+	$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LDLIBS)
+
+build/rel/bench: $(BENCH_SRC:%.c=build/rel/%.o) build/rel/libmeetgate.a
+	$(CC) $(REL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+# Debian packages the build and the tests need (installed by `make deps`).
+deps:
+	@sh tools/deps.sh
+
+unit: build/asan/unit_tests
+	./build/asan/unit_tests
+
+# `make check`: sanitizer build, unit tests, replay tests, short fuzz runs.
+check: deps build/asan/unit_tests build/asan/meetgate build/rel/meetgate
+	@sh tests/run_all.sh
+
+bench: build/rel/bench build/rel/meetgate
+	./build/rel/bench
+
+# libFuzzer harnesses (clang): one binary per fuzz/*.c
+FUZZ_CFLAGS := $(CFLAGS_COMMON) -O1 -g -fsanitize=fuzzer,address,undefined
+FUZZ_BINS := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
+build/fuzz/%: fuzz/%.c $(LIB_SRC) $(HDRS)
+	@mkdir -p build/fuzz
+	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(LDLIBS)
+fuzz: $(FUZZ_BINS)
+
+demo: deps build/rel/meetgate
+	@sh tools/demo.sh
+
+clean:
+	rm -rf build

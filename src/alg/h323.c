@@ -1,0 +1,332 @@
+/* h323.c - the H.323 ALG: signalling flows, calls, rewrites and pinholes.
+ * See h323.h for what it does; the per-address decisions are in
+ * h323_addr.c. */
+#include "alg/h323.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "alg/h245.h"
+#include "alg/h323_priv.h"
+#include "alg/q931.h"
+
+#define CTX_CALL_FLAG 0x80000000u /* alg_ctx from a pinhole: a call, not a sigflow */
+
+/* ---- calls ---- */
+
+struct h323_call *h323_call_get(struct mg_h323 *h, uint32_t idx)
+{
+	return idx < h->ncalls && h->calls[idx].used ? &h->calls[idx] : NULL;
+}
+
+static uint32_t call_new(struct mg_h323 *h, uint64_t now)
+{
+	for (uint32_t i = 0; i < h->ncalls; i++) {
+		uint32_t k = (h->call_hint + i) % h->ncalls;
+		if (!h->calls[k].used) {
+			struct h323_call *c = &h->calls[k];
+			memset(c, 0, sizeof(*c));
+			c->used = true;
+			c->created = c->last = now;
+			h->call_hint = k + 1;
+			mg_alg_stat_calls(h->e, 1, 0);
+			return k;
+		}
+	}
+	return MG_NIL;
+}
+
+static uint32_t call_by_guid(struct mg_h323 *h, const uint8_t guid[16])
+{
+	for (uint32_t i = 0; i < h->ncalls; i++)
+		if (h->calls[i].used && h->calls[i].has_guid && !h->calls[i].ended &&
+		    memcmp(h->calls[i].guid, guid, 16) == 0)
+			return i;
+	return MG_NIL;
+}
+
+/* Close everything the call holds; the record stays while flows point to it. */
+void h323_call_end(struct mg_h323 *h, uint32_t idx)
+{
+	struct h323_call *c = h323_call_get(h, idx);
+	if (!c || c->ended)
+		return;
+	mg_alg_pinhole_close_owner(h->e, idx + 1);
+	c->n_pin = 0;
+	for (uint32_t i = 0; i < c->n_bind; i++)
+		mg_alg_unbind(h->e, c->binds[i]);
+	c->n_bind = 0;
+	c->ended = true;
+	c->state = H323_RELEASED;
+	mg_alg_stat_calls(h->e, 0, 1);
+	if (c->nflows == 0)
+		c->used = false;
+}
+
+/* Close the pinholes of one logical channel. */
+void h323_call_close_channel(struct mg_h323 *h, struct h323_call *c, uint16_t lcn, uint8_t side)
+{
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < c->n_pin; i++) {
+		if (c->pins[i].lcn == lcn && c->pins[i].chan_side == side && lcn != 0)
+			mg_alg_pinhole_close(h->e, c->pins[i].idx);
+		else
+			c->pins[k++] = c->pins[i];
+	}
+	c->n_pin = k;
+}
+
+/* ---- signalling flows ---- */
+
+static struct h323_sigflow *sigflow_for(struct mg_h323 *h, uint32_t flow, uint8_t kind)
+{
+	struct mg_flow *f = mg_alg_flow(h->e, flow);
+	if (f->alg_ctx != MG_NIL && !(f->alg_ctx & CTX_CALL_FLAG) && f->alg_ctx < h->nsf &&
+	    h->sf[f->alg_ctx].used && h->sf[f->alg_ctx].flow == flow)
+		return &h->sf[f->alg_ctx];
+	uint32_t call = MG_NIL;
+	if (f->alg_ctx != MG_NIL && (f->alg_ctx & CTX_CALL_FLAG))
+		call = f->alg_ctx & ~CTX_CALL_FLAG;
+	for (uint32_t i = 0; i < h->nsf; i++) {
+		uint32_t k = (h->sf_hint + i) % h->nsf;
+		if (h->sf[k].used)
+			continue;
+		struct h323_sigflow *sf = &h->sf[k];
+		memset(sf, 0, sizeof(*sf));
+		sf->used = true;
+		sf->kind = kind;
+		sf->flow = flow;
+		sf->call = MG_NIL;
+		mg_stream_init(&sf->st[0]);
+		mg_stream_init(&sf->st[1]);
+		h->sf_hint = k + 1;
+		mg_alg_flow_set_ctx(h->e, flow, k);
+		struct h323_call *c = call != MG_NIL ? h323_call_get(h, call) : NULL;
+		if (c && !c->ended) {
+			sf->call = call;
+			c->nflows++;
+		}
+		return sf;
+	}
+	return NULL;
+}
+
+void h323_sigflow_attach(struct mg_h323 *h, struct h323_sigflow *sf, uint32_t call)
+{
+	if (sf->call == call)
+		return;
+	struct h323_call *old = sf->call != MG_NIL ? h323_call_get(h, sf->call) : NULL;
+	if (old) {
+		old->nflows--;
+		if (old->ended && old->nflows == 0)
+			old->used = false;
+	}
+	sf->call = call;
+	struct h323_call *c = h323_call_get(h, call);
+	if (c)
+		c->nflows++;
+}
+
+/* ---- messages ---- */
+
+static enum mg_reason on_message(void *ctx, uint8_t *msg, uint32_t len)
+{
+	struct mg_h323 *h = ctx;
+	struct h323_cur *cur = &h->cur;
+	if (len <= 4)
+		return MG_R_NONE; /* empty TPKT: a keep-alive */
+	mg_h323_scan_init(&h->scan, msg, len);
+	enum mg_reason r;
+	if (cur->sf->kind == MG_ALG_H245)
+		r = mg_h245_scan_msg(&h->scan, msg + 4, len - 4, MG_C_H245);
+	else
+		r = mg_q931_scan(&h->scan, msg + 4, len - 4);
+	return h323_apply(h, msg, len, r);
+}
+
+static struct mg_alg_verdict inspect(void *state, struct mg_engine *e, uint32_t flow, struct mg_pkt *p,
+				     int dir, uint64_t now, uint8_t kind)
+{
+	struct mg_h323 *h = state;
+	struct mg_alg_verdict v = {MG_R_NONE, false, false};
+	if (p->proto != MG_PROTO_TCP || p->family != MG_AF_INET)
+		return v;
+	struct h323_sigflow *sf = sigflow_for(h, flow, kind);
+	if (!sf) {
+		mg_alg_log(e, MG_R_ALG_CALL_TABLE_FULL, "no signalling context for a new flow");
+		if (mg_engine_config(e)->untranslatable == MG_UNTRANS_DROP) {
+			v.reason = MG_R_ALG_CALL_TABLE_FULL;
+			return v;
+		}
+		mg_alg_count(e, MG_R_ALG_CALL_TABLE_FULL);
+		return v;
+	}
+	const struct mg_flow *f = mg_alg_flow(e, flow);
+	h->cur.flow = flow;
+	h->cur.dir = dir;
+	h->cur.sf = sf;
+	h->cur.now = now;
+	h->cur.sender = mg_addr_v4(&f->k[dir].src);
+	h->cur.sender_port = f->k[dir].sport;
+	h->cur.peer_seen = mg_addr_v4(&f->k[dir].dst);
+	h->cur.peer_seen_port = f->k[dir].dport;
+	h->cur.receiver = mg_addr_v4(&f->k[1 - dir].src);
+	h->cur.receiver_port = f->k[1 - dir].sport;
+	h->cur.from_inside = mg_config_is_inside(mg_engine_config(e), h->cur.sender);
+	return mg_stream_input(&sf->st[dir], &h->hold, e, flow, p, dir, now, on_message, h);
+}
+
+static struct mg_alg_verdict inspect_q931(void *state, struct mg_engine *e, uint32_t flow,
+					  struct mg_pkt *p, int dir, uint64_t now)
+{
+	return inspect(state, e, flow, p, dir, now, MG_ALG_H323_Q931);
+}
+
+static struct mg_alg_verdict inspect_h245(void *state, struct mg_engine *e, uint32_t flow,
+					  struct mg_pkt *p, int dir, uint64_t now)
+{
+	return inspect(state, e, flow, p, dir, now, MG_ALG_H245);
+}
+
+static void flow_end(void *state, struct mg_engine *e, uint32_t flow)
+{
+	struct mg_h323 *h = state;
+	struct mg_flow *f = mg_alg_flow(e, flow);
+	if (f->alg_ctx == MG_NIL || (f->alg_ctx & CTX_CALL_FLAG) || f->alg_ctx >= h->nsf)
+		return;
+	struct h323_sigflow *sf = &h->sf[f->alg_ctx];
+	if (!sf->used || sf->flow != flow)
+		return;
+	mg_stream_release(&sf->st[0], &h->hold);
+	mg_stream_release(&sf->st[1], &h->hold);
+	struct h323_call *c = sf->call != MG_NIL ? h323_call_get(h, sf->call) : NULL;
+	if (c) {
+		c->nflows--;
+		if (c->nflows == 0) {
+			if (!c->ended)
+				h323_call_end(h, sf->call);
+			else
+				c->used = false;
+		}
+	}
+	sf->used = false;
+}
+
+static void tick(void *state, struct mg_engine *e, uint64_t now)
+{
+	struct mg_h323 *h = state;
+	if (now / 1000 == h->last_tick_s)
+		return;
+	h->last_tick_s = now / 1000;
+	for (uint32_t i = 0; i < h->hold.cap; i++) {
+		struct mg_hold_area *a = &h->hold.a[i];
+		if (!a->used || now - a->since < MG_HOLD_TIMEOUT_MS)
+			continue;
+		struct mg_flow *f = mg_alg_flow(e, a->flow);
+		if (f->alg_ctx == MG_NIL || (f->alg_ctx & CTX_CALL_FLAG) || f->alg_ctx >= h->nsf) {
+			a->used = false;
+			continue;
+		}
+		struct mg_stream *st = &h->sf[f->alg_ctx].st[a->dir];
+		if (st->hold == i && mg_stream_timeout(st, &h->hold, now))
+			mg_alg_log(e, MG_R_ALG_STREAM_OVERFLOW, "incomplete signalling message held too long: discarded");
+		else if (st->hold != i)
+			a->used = false;
+		mg_alg_count(e, MG_R_ALG_STREAM_OVERFLOW);
+	}
+}
+
+static const struct mg_alg_ops q931_ops = {"h323-q931", inspect_q931, flow_end, tick};
+static const struct mg_alg_ops h245_ops = {"h245", inspect_h245, flow_end, NULL};
+
+struct mg_h323 *mg_h323_attach(struct mg_engine *e)
+{
+	const struct mg_config *cfg = mg_engine_config(e);
+	struct mg_h323 *h = calloc(1, sizeof(*h));
+	if (!h)
+		return NULL;
+	h->e = e;
+	h->ncalls = cfg->max_calls ? cfg->max_calls : 1;
+	h->nsf = h->ncalls * 2;
+	h->calls = calloc(h->ncalls, sizeof(*h->calls));
+	h->sf = calloc(h->nsf, sizeof(*h->sf));
+	uint32_t areas = h->ncalls / 16 < 16 ? 16 : h->ncalls / 16;
+	if (!h->calls || !h->sf || mg_hold_pool_init(&h->hold, areas) < 0) {
+		mg_h323_free(h);
+		return NULL;
+	}
+	h->last_tick_s = UINT64_MAX;
+	mg_engine_set_alg(e, MG_ALG_H323_Q931, &q931_ops, h);
+	mg_engine_set_alg(e, MG_ALG_H245, &h245_ops, h);
+	return h;
+}
+
+void mg_h323_free(struct mg_h323 *h)
+{
+	if (!h)
+		return;
+	mg_hold_pool_free(&h->hold);
+	free(h->calls);
+	free(h->sf);
+	free(h);
+}
+
+static const char *state_name(uint8_t s)
+{
+	static const char *const n[] = {"setup", "proceeding", "alerting", "connected", "released"};
+	return s < sizeof(n) / sizeof(n[0]) ? n[s] : "unknown";
+}
+
+void mg_h323_foreach_call(struct mg_h323 *h, mg_h323_call_fn fn, void *ctx)
+{
+	for (uint32_t i = 0; i < h->ncalls; i++) {
+		const struct h323_call *c = &h->calls[i];
+		if (!c->used)
+			continue;
+		struct mg_h323_call_info ci = {
+			.id = i + 1,
+			.inside_addr = c->inside,
+			.peer_addr = c->peer,
+			.inbound = c->inbound,
+			.state = state_name(c->state),
+			.pinholes = c->n_pin,
+			.bindings = c->n_bind,
+			.messages = c->msgs,
+			.rewrites = c->rewrites,
+			.created_ms = c->created,
+			.last_ms = c->last,
+		};
+		memcpy(ci.guid, c->guid, 16);
+		fn(ctx, &ci);
+	}
+}
+
+uint32_t h323_call_for_message(struct mg_h323 *h)
+{
+	struct h323_cur *cur = &h->cur;
+	struct mg_h323_scan *s = &h->scan;
+	if (s->has_call_id) {
+		uint32_t k = call_by_guid(h, s->call_id);
+		if (k != MG_NIL) {
+			h323_sigflow_attach(h, cur->sf, k);
+			return k;
+		}
+	}
+	if (cur->sf->call != MG_NIL && h323_call_get(h, cur->sf->call))
+		return cur->sf->call;
+	if (s->body != MG_H225_SETUP)
+		return MG_NIL;
+	uint32_t k = call_new(h, cur->now);
+	if (k == MG_NIL)
+		return MG_NIL;
+	struct h323_call *c = &h->calls[k];
+	if (s->has_call_id) {
+		c->has_guid = true;
+		memcpy(c->guid, s->call_id, 16);
+	}
+	c->inbound = !cur->from_inside;
+	c->inside = cur->from_inside ? cur->sender : cur->receiver;
+	c->peer = cur->from_inside ? cur->peer_seen : cur->sender;
+	h323_sigflow_attach(h, cur->sf, k);
+	return k;
+}

@@ -1,0 +1,341 @@
+/* h323_addr.c - what the H.323 ALG does with each transport address of a
+ * message, and with the message's events (see h323.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "alg/h323_priv.h"
+#include "core/csum.h"
+
+static bool call_holds(const struct h323_call *c, uint32_t b)
+{
+	for (uint32_t i = 0; i < c->n_bind; i++)
+		if (c->binds[i] == b)
+			return true;
+	return false;
+}
+
+/* A reference held by the call on the binding of one inside endpoint. */
+static uint32_t hold_one(struct mg_h323 *h, struct h323_call *c, uint8_t proto, uint32_t ip,
+			 uint16_t port, enum mg_reason *why)
+{
+	uint32_t ex = mg_alg_find_binding(h->e, proto, ip, port);
+	if (ex != MG_NIL && call_holds(c, ex))
+		return ex;
+	if (c->n_bind >= H323_CALL_BINDS) {
+		*why = MG_R_ALG_LIMIT;
+		return MG_NIL;
+	}
+	uint32_t b = mg_alg_bind(h->e, proto, ip, port, false, why);
+	if (b != MG_NIL)
+		c->binds[c->n_bind++] = b;
+	return b;
+}
+
+/* The binding for ip:port; UDP media ports are bound as an even/odd pair
+ * (RTP and RTCP) so that parity survives translation. */
+static uint32_t call_binding(struct mg_h323 *h, struct h323_call *c, uint8_t proto, uint32_t ip,
+			     uint16_t port, enum mg_reason *why)
+{
+	if (proto != MG_PROTO_UDP)
+		return hold_one(h, c, proto, ip, port, why);
+	uint16_t even = (uint16_t)(port & ~1u), odd = (uint16_t)(even + 1);
+	uint32_t be = mg_alg_find_binding(h->e, proto, ip, even);
+	uint32_t bo = mg_alg_find_binding(h->e, proto, ip, odd);
+	bool have_e = be != MG_NIL && call_holds(c, be), have_o = bo != MG_NIL && call_holds(c, bo);
+	if (!have_e && !have_o && be == MG_NIL && bo == MG_NIL && even != 0) {
+		if (c->n_bind + 2 > H323_CALL_BINDS) {
+			*why = MG_R_ALG_LIMIT;
+			return MG_NIL;
+		}
+		be = mg_alg_bind(h->e, proto, ip, even, true, why);
+		if (be == MG_NIL)
+			return MG_NIL;
+		c->binds[c->n_bind++] = be;
+		bo = mg_alg_find_binding(h->e, proto, ip, odd);
+		if (bo != MG_NIL)
+			c->binds[c->n_bind++] = bo;
+	} else {
+		if (!have_e && even != 0 && hold_one(h, c, proto, ip, even, why) == MG_NIL)
+			return MG_NIL;
+		if (!have_o && hold_one(h, c, proto, ip, odd, why) == MG_NIL)
+			return MG_NIL;
+	}
+	return mg_alg_find_binding(h->e, proto, ip, port);
+}
+
+static void open_pin(struct mg_h323 *h, struct h323_call *c, const struct mg_expect *spec, uint16_t lcn,
+		     uint8_t chan_side)
+{
+	uint32_t owner = (uint32_t)(c - h->calls) + 1;
+	struct mg_expect x = *spec;
+	x.owner = owner;
+	if (x.bind != MG_NIL)
+		mg_alg_ref(h->e, x.bind); /* the pinhole's own reference */
+	uint32_t idx = mg_alg_pinhole_open(h->e, &x, UINT64_MAX);
+	if (idx == MG_NIL)
+		return;
+	for (uint32_t i = 0; i < c->n_pin; i++)
+		if (c->pins[i].idx == idx)
+			return;
+	if (c->n_pin < H323_CALL_PINS)
+		c->pins[c->n_pin++] = (struct h323_pin){idx, lcn, chan_side};
+	else
+		mg_alg_count(h->e, MG_R_ALG_LIMIT); /* still closed with the call */
+}
+
+static bool wants_pinhole(uint8_t field, uint8_t *proto, uint8_t *alg, const char **what)
+{
+	*alg = MG_ALG_NONE;
+	switch (field) {
+	case MG_F_H245_ADDRESS:
+		*proto = MG_PROTO_TCP;
+		*alg = MG_ALG_H245;
+		*what = "h245";
+		return true;
+	case MG_F_ALT_ADDRESS:
+		*proto = MG_PROTO_TCP;
+		*alg = MG_ALG_H323_Q931;
+		*what = "q931-forward";
+		return true;
+	case MG_F_T120:
+		*proto = MG_PROTO_TCP;
+		*what = "t120";
+		return true;
+	case MG_F_MEDIA:
+		*proto = MG_PROTO_UDP;
+		*what = "rtp";
+		return true;
+	case MG_F_MEDIA_CTRL:
+		*proto = MG_PROTO_UDP;
+		*what = "rtcp";
+		return true;
+	default:
+		return false;
+	}
+}
+
+static uint8_t addr_proto(uint8_t field)
+{
+	return field == MG_F_MEDIA || field == MG_F_MEDIA_CTRL ? MG_PROTO_UDP : MG_PROTO_TCP;
+}
+
+static uint8_t chan_side_of(const struct mg_h323_addr *a, uint8_t sender_side)
+{
+	if (a->h245 == MG_H245_OLC_ACK)
+		return (uint8_t)(1 - sender_side);
+	return sender_side;
+}
+
+/* An address sent from the inside: translate it and let the peer in. */
+static enum mg_reason from_inside(struct mg_h323 *h, struct h323_call *c, uint8_t *msg,
+				  const struct mg_h323_addr *a, uint32_t ip)
+{
+	const struct mg_config *cfg = mg_engine_config(h->e);
+	if (!mg_config_is_inside(cfg, ip))
+		return MG_R_NONE; /* an outside address: nothing to hide */
+	if (!c)
+		return MG_R_ALG_UNTRANSLATED; /* no call to hold a binding */
+	uint8_t proto = addr_proto(a->field);
+	enum mg_reason why = MG_R_ALG_NAT_FAILED;
+	uint32_t b = call_binding(h, c, proto, ip, a->port, &why);
+	if (b == MG_NIL)
+		return why;
+	const struct mg_binding *bi = mg_alg_binding(h->e, b);
+	memcpy(msg + a->off, &bi->pub_addr, 4);
+	mg_wr16(msg + a->off + 4, bi->pub_port);
+	c->rewrites++;
+	mg_alg_stat_rewrites(h->e, 1);
+
+	uint8_t pproto, alg;
+	const char *what;
+	if (!wants_pinhole(a->field, &pproto, &alg, &what))
+		return MG_R_NONE;
+	uint8_t side = MG_SIDE_INSIDE;
+	uint16_t ports[2] = {a->port, 0};
+	unsigned np = 1;
+	if (pproto == MG_PROTO_UDP) { /* RTP and RTCP travel as a pair */
+		ports[0] = (uint16_t)(a->port & ~1u);
+		ports[1] = (uint16_t)(ports[0] + 1);
+		np = ports[0] ? 2 : 1;
+		if (!ports[0])
+			ports[0] = 1;
+	}
+	for (unsigned i = 0; i < np; i++) {
+		uint32_t pb = mg_alg_find_binding(h->e, pproto, ip, ports[i]);
+		if (pb == MG_NIL)
+			continue;
+		const struct mg_binding *pbi = mg_alg_binding(h->e, pb);
+		struct mg_expect x;
+		memset(&x, 0, sizeof(x));
+		x.proto = pproto;
+		x.side = MG_SIDE_OUTSIDE;
+		x.remote = h->cur.peer_seen;
+		x.dst_addr = pbi->pub_addr;
+		x.dst_port = pbi->pub_port;
+		x.to_addr = ip;
+		x.to_port = ports[i];
+		x.bind = pb;
+		x.alg = alg;
+		x.alg_ctx = (uint32_t)(c - h->calls) | 0x80000000u;
+		x.what = pproto == MG_PROTO_UDP ? (i == 0 ? "rtp" : "rtcp") : what;
+		open_pin(h, c, &x, a->lcn, chan_side_of(a, side));
+	}
+	return MG_R_NONE;
+}
+
+/* An address sent from the outside: let the inside host reach it. */
+static void from_outside(struct mg_h323 *h, struct h323_call *c, uint8_t *msg,
+			 const struct mg_h323_addr *a, uint32_t ip)
+{
+	struct h323_cur *cur = &h->cur;
+	if (a->field == MG_F_DEST_CALLSIG && h->scan.body == MG_H225_SETUP && ip == cur->peer_seen &&
+	    a->port == cur->peer_seen_port && cur->receiver != cur->peer_seen) {
+		/* an inbound call names the public address it dialled: the
+		 * callee is told its own address instead */
+		memcpy(msg + a->off, &cur->receiver, 4);
+		mg_wr16(msg + a->off + 4, cur->receiver_port);
+		if (c)
+			c->rewrites++;
+		mg_alg_stat_rewrites(h->e, 1);
+		return;
+	}
+	uint8_t pproto, alg;
+	const char *what;
+	if (!c || !wants_pinhole(a->field, &pproto, &alg, &what))
+		return;
+	uint16_t ports[2] = {a->port, 0};
+	unsigned np = 1;
+	if (pproto == MG_PROTO_UDP && (a->port & ~1u)) {
+		ports[0] = (uint16_t)(a->port & ~1u);
+		ports[1] = (uint16_t)(ports[0] + 1);
+		np = 2;
+	}
+	for (unsigned i = 0; i < np; i++) {
+		struct mg_expect x;
+		memset(&x, 0, sizeof(x));
+		x.proto = pproto;
+		x.side = MG_SIDE_INSIDE;
+		x.remote = cur->receiver;
+		x.dst_addr = ip;
+		x.dst_port = ports[i];
+		x.to_addr = ip;
+		x.to_port = ports[i];
+		x.bind = MG_NIL;
+		x.alg = alg;
+		x.alg_ctx = (uint32_t)(c - h->calls) | 0x80000000u;
+		x.what = pproto == MG_PROTO_UDP ? (i == 0 ? "rtp-out" : "rtcp-out") : what;
+		open_pin(h, c, &x, a->lcn, chan_side_of(a, MG_SIDE_OUTSIDE));
+	}
+}
+
+static const char *body_name(uint8_t body)
+{
+	static const char *const n[] = {"setup", "callProceeding", "connect", "alerting", "information",
+					"releaseComplete", "facility", "progress", "empty", "status",
+					"statusInquiry", "setupAck", "notify"};
+	return body < sizeof(n) / sizeof(n[0]) ? n[body] : "h245";
+}
+
+static void addr_str(char *out, size_t n, uint32_t ip)
+{
+	const uint8_t *b = (const uint8_t *)&ip;
+	snprintf(out, n, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+}
+
+/* The sender's own address must not survive anywhere in what it sends. */
+static bool leaks(const uint8_t *msg, uint32_t len, uint32_t ip)
+{
+	for (uint32_t i = 0; i + 4 <= len; i++)
+		if (memcmp(msg + i, &ip, 4) == 0)
+			return true;
+	return false;
+}
+
+static void update_state(struct h323_call *c, uint8_t q931)
+{
+	switch (q931) {
+	case MG_Q931_CALL_PROCEEDING:
+		if (c->state < H323_PROCEEDING)
+			c->state = H323_PROCEEDING;
+		break;
+	case MG_Q931_ALERTING:
+		if (c->state < H323_ALERTING)
+			c->state = H323_ALERTING;
+		break;
+	case MG_Q931_CONNECT:
+		c->state = H323_CONNECTED;
+		break;
+	default:
+		break;
+	}
+}
+
+enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg_reason r)
+{
+	struct mg_engine *e = h->e;
+	struct h323_cur *cur = &h->cur;
+	struct mg_h323_scan *s = &h->scan;
+	bool drop = mg_engine_config(e)->untranslatable == MG_UNTRANS_DROP;
+	char who[20];
+	addr_str(who, sizeof(who), cur->sender);
+
+	uint32_t ci = cur->sf->kind == MG_ALG_H245 ? cur->sf->call : h323_call_for_message(h);
+	struct h323_call *c = ci != MG_NIL ? h323_call_get(h, ci) : NULL;
+	if (c && c->ended)
+		c = NULL;
+	if (c) {
+		c->msgs++;
+		c->last = cur->now;
+		if (cur->sf->kind != MG_ALG_H245)
+			update_state(c, s->q931_type);
+	}
+	if (r != MG_R_NONE) {
+		mg_alg_log(e, r, "call %u: %s from %s: cannot decode %s", ci == MG_NIL ? 0 : ci + 1,
+			   body_name(s->body), who, s->err_where ? s->err_where : "message");
+		if (cur->from_inside && drop)
+			return r;
+		mg_alg_count(e, r);
+	}
+	for (unsigned i = 0; i < s->n_addr; i++) {
+		const struct mg_h323_addr *a = &s->addr[i];
+		if (a->family != 4 || a->off + 6 > len)
+			continue;
+		uint32_t ip;
+		memcpy(&ip, a->ip, 4);
+		if (!cur->from_inside) {
+			from_outside(h, c, msg, a, ip);
+			continue;
+		}
+		enum mg_reason ar = from_inside(h, c, msg, a, ip);
+		if (ar == MG_R_NONE)
+			continue;
+		char as[20];
+		addr_str(as, sizeof(as), ip);
+		mg_alg_log(e, ar, "call %u: %s from %s: %s:%u not translated", ci == MG_NIL ? 0 : ci + 1,
+			   body_name(s->body), who, as, a->port);
+		if (drop)
+			return ar;
+		mg_alg_count(e, MG_R_ALG_UNTRANSLATED);
+	}
+	if (cur->from_inside && leaks(msg, len, cur->sender)) {
+		mg_alg_log(e, MG_R_ALG_UNTRANSLATED, "call %u: %s from %s still carries the sender's address",
+			   ci == MG_NIL ? 0 : ci + 1, body_name(s->body), who);
+		if (drop)
+			return MG_R_ALG_UNTRANSLATED;
+		mg_alg_count(e, MG_R_ALG_UNTRANSLATED);
+	}
+	if (c) {
+		uint8_t side = cur->from_inside ? MG_SIDE_INSIDE : MG_SIDE_OUTSIDE;
+		for (unsigned i = 0; i < s->n_ev; i++) {
+			if (s->ev[i].kind == MG_H245_CLC) {
+				h323_call_close_channel(h, c, s->ev[i].lcn, side);
+			} else if (s->ev[i].kind == MG_H245_END_SESSION) {
+				mg_alg_pinhole_close_owner(e, ci + 1); /* media is over */
+				c->n_pin = 0;
+			}
+		}
+	}
+	if (ci != MG_NIL && cur->sf->kind != MG_ALG_H245 && s->q931_type == MG_Q931_RELEASE_COMPLETE)
+		h323_call_end(h, ci);
+	return MG_R_NONE;
+}

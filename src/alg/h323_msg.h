@@ -1,0 +1,157 @@
+/* h323_msg.h - what the H.323 parsers report about one signalling message.
+ *
+ * The parsers (q931, h225, h245) never allocate and never modify the buffer:
+ * they walk a message and append to one struct mg_h323_scan the location and
+ * meaning of every transport address they find, plus the few facts the ALG
+ * needs (message types, callIdentifier, closed channels).  All offsets are
+ * byte offsets from scan->top, the start of the buffer given to the
+ * top-level call, so the ALG can rewrite the 6 bytes (4 address + 2 port) in
+ * place.  An IPv4 TransportAddress is octet-aligned in PER, so a rewrite never
+ * changes a length.
+ */
+#ifndef MG_H323_MSG_H
+#define MG_H323_MSG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/reason.h"
+
+#define MG_H323_MAX_ADDRS 64   /* addresses recorded per message */
+#define MG_H323_MAX_EVENTS 32  /* H.245 events recorded per message */
+#define MG_H323_MAX_DEPTH 8    /* nesting of open types / embedded PDUs */
+
+/* What an address is. */
+enum mg_h323_field {
+	MG_F_H245_ADDRESS = 1,  /* *.h245Address */
+	MG_F_SRC_CALLSIG,       /* setup.sourceCallSignalAddress */
+	MG_F_DEST_CALLSIG,      /* setup.destCallSignalAddress */
+	MG_F_ALT_ADDRESS,       /* facility.alternativeAddress (call forwarding) */
+	MG_F_MEDIA,             /* h2250 mediaChannel (RTP) */
+	MG_F_MEDIA_CTRL,        /* h2250 mediaControlChannel (RTCP) */
+	MG_F_T120,              /* separateStack localAreaAddress (T.120 over TCP) */
+	MG_F_MC_SIGNAL,         /* mcLocationIndication.signalAddress */
+	MG_F_OTHER,             /* any other TransportAddress on a walked path */
+};
+
+/* Where the address sits. */
+enum mg_h323_container {
+	MG_C_UUIE = 0,       /* directly in the H.225 UUIE */
+	MG_C_FASTSTART,      /* an OLC inside fastStart */
+	MG_C_TUNNEL,         /* an H.245 PDU inside h245Control */
+	MG_C_PARALLEL,       /* an H.245 PDU inside setup.parallelH245Control */
+	MG_C_H245,           /* a separate H.245 TCP channel */
+};
+
+/* H.245 message kinds the ALG acts on. */
+enum mg_h245_kind {
+	MG_H245_NONE = 0,
+	MG_H245_OLC,            /* request.openLogicalChannel (also each fastStart element) */
+	MG_H245_OLC_ACK,        /* response.openLogicalChannelAck */
+	MG_H245_OLC_REJECT,     /* response.openLogicalChannelReject */
+	MG_H245_CLC,            /* request.closeLogicalChannel */
+	MG_H245_END_SESSION,    /* command.endSessionCommand */
+	MG_H245_COMM_MODE_CMD,  /* command.communicationModeCommand */
+	MG_H245_COMM_MODE_RESP, /* response.communicationModeResponse */
+	MG_H245_MC_LOCATION,    /* indication.mcLocationIndication */
+	MG_H245_OTHER,          /* any other message (walked, nothing to do) */
+};
+
+/* Which parameters of an OLC an address came from. */
+enum mg_olc_part {
+	MG_OLC_NONE = 0,
+	MG_OLC_FORWARD,  /* forwardLogicalChannelParameters */
+	MG_OLC_REVERSE,  /* reverseLogicalChannelParameters */
+	MG_OLC_ACK_FWD,  /* OLCAck forwardMultiplexAckParameters */
+	MG_OLC_ACK_REV,  /* OLCAck reverseLogicalChannelParameters */
+	MG_OLC_SEPARATE, /* separateStack */
+	MG_OLC_COMM_MODE,/* communicationModeTable entry */
+};
+
+enum mg_media_kind { MG_MEDIA_UNKNOWN = 0, MG_MEDIA_AUDIO, MG_MEDIA_VIDEO, MG_MEDIA_DATA };
+
+struct mg_h323_addr {
+	uint32_t off;       /* offset of the first address octet from scan->top */
+	uint8_t family;     /* 4 or 6 (6: 16 address octets, never rewritten) */
+	uint8_t field;      /* enum mg_h323_field */
+	uint8_t container;  /* enum mg_h323_container */
+	uint8_t h245;       /* enum mg_h245_kind of the enclosing H.245 message */
+	uint8_t part;       /* enum mg_olc_part */
+	uint8_t media;      /* enum mg_media_kind from the OLC dataType (0 if unknown) */
+	uint8_t session_id; /* h2250 sessionID, 0 if absent */
+	uint16_t lcn;       /* forwardLogicalChannelNumber, 0 if none */
+	uint8_t ip[4];      /* decoded IPv4 address (copy) */
+	uint16_t port;      /* decoded port */
+};
+
+/* An H.245 event worth acting on (closing channels, ending sessions). */
+struct mg_h245_event {
+	uint8_t kind;      /* enum mg_h245_kind */
+	uint8_t container; /* enum mg_h323_container */
+	uint16_t lcn;      /* logical channel for OLC / OLC_ACK / CLC / reject */
+};
+
+/* Q.931 message types (Q.931 table 4-2) meetgate cares about. */
+#define MG_Q931_ALERTING 0x01
+#define MG_Q931_CALL_PROCEEDING 0x02
+#define MG_Q931_PROGRESS 0x03
+#define MG_Q931_SETUP 0x05
+#define MG_Q931_CONNECT 0x07
+#define MG_Q931_RELEASE_COMPLETE 0x5A
+#define MG_Q931_FACILITY 0x62
+#define MG_Q931_INFORMATION 0x7B
+#define MG_Q931_NOTIFY 0x6E
+#define MG_Q931_STATUS 0x7D
+#define MG_Q931_STATUS_ENQUIRY 0x75
+#define MG_Q931_SETUP_ACK 0x0D
+
+/* H323-UU-PDU h323-message-body alternatives (H.225.0 root + extensions). */
+enum mg_h225_body {
+	MG_H225_SETUP = 0,
+	MG_H225_CALL_PROCEEDING = 1,
+	MG_H225_CONNECT = 2,
+	MG_H225_ALERTING = 3,
+	MG_H225_INFORMATION = 4,
+	MG_H225_RELEASE_COMPLETE = 5,
+	MG_H225_FACILITY = 6,
+	MG_H225_PROGRESS = 7,  /* extension additions from here on */
+	MG_H225_EMPTY = 8,
+	MG_H225_STATUS = 9,
+	MG_H225_STATUS_INQUIRY = 10,
+	MG_H225_SETUP_ACK = 11,
+	MG_H225_NOTIFY = 12,
+	MG_H225_NONE = 255,    /* no UUIE / not decoded */
+};
+
+struct mg_h323_scan {
+	const uint8_t *top; /* base of all offsets */
+	size_t top_len;
+	/* Q.931 */
+	uint8_t q931_type;
+	uint16_t call_ref;
+	bool call_ref_flag;
+	bool has_uuie;
+	/* H.225 */
+	uint8_t body;            /* enum mg_h225_body */
+	bool has_call_id;
+	uint8_t call_id[16];     /* callIdentifier.guid */
+	bool h245_tunneling;
+	uint8_t facility_reason; /* FacilityReason index (0 routeCallToGatekeeper, 1 callForwarded, ...), 0xff none */
+	unsigned n_faststart;    /* fastStart elements seen */
+	unsigned n_tunnel;       /* h245Control elements seen */
+	/* findings */
+	struct mg_h323_addr addr[MG_H323_MAX_ADDRS];
+	unsigned n_addr;
+	struct mg_h245_event ev[MG_H323_MAX_EVENTS];
+	unsigned n_ev;
+	/* first problem met (the walk stops there) */
+	enum mg_reason err;
+	const char *err_where; /* static string naming the field, for logs */
+	unsigned depth;        /* current nesting, bounded by MG_H323_MAX_DEPTH */
+};
+
+/* Reset a scan for a new top-level buffer. */
+void mg_h323_scan_init(struct mg_h323_scan *s, const uint8_t *top, size_t len);
+
+#endif

@@ -1,0 +1,78 @@
+/* h323_priv.h - state shared by h323.c (flows, calls) and h323_addr.c
+ * (what to do with each address of a message). */
+#ifndef MG_H323_PRIV_H
+#define MG_H323_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "alg/h323.h"
+#include "alg/h323_msg.h"
+#include "alg/stream.h"
+
+#define H323_CALL_BINDS 64
+#define H323_CALL_PINS 64
+
+enum h323_state { H323_SETUP = 0, H323_PROCEEDING, H323_ALERTING, H323_CONNECTED, H323_RELEASED };
+
+struct h323_pin {
+	uint32_t idx;      /* pinhole */
+	uint16_t lcn;      /* logical channel it serves, 0 = not a channel */
+	uint8_t chan_side; /* side whose OLC opened that channel */
+};
+
+struct h323_call {
+	bool used, ended, has_guid, inbound;
+	uint8_t state;
+	uint8_t guid[16];
+	uint32_t inside, peer; /* network order */
+	uint32_t nflows;       /* signalling flows pointing here */
+	uint32_t binds[H323_CALL_BINDS];
+	uint32_t n_bind;
+	struct h323_pin pins[H323_CALL_PINS];
+	uint32_t n_pin;
+	uint32_t msgs, rewrites;
+	uint64_t created, last;
+};
+
+struct h323_sigflow {
+	bool used;
+	uint8_t kind; /* MG_ALG_H323_Q931 or MG_ALG_H245 */
+	uint32_t flow, call;
+	struct mg_stream st[2];
+};
+
+/* The message being handled. */
+struct h323_cur {
+	uint32_t flow;
+	int dir;
+	struct h323_sigflow *sf;
+	uint64_t now;
+	bool from_inside;
+	uint32_t sender, peer_seen, receiver; /* network order */
+	uint16_t sender_port, peer_seen_port, receiver_port;
+};
+
+struct mg_h323 {
+	struct mg_engine *e;
+	struct h323_call *calls;
+	uint32_t ncalls, call_hint;
+	struct h323_sigflow *sf;
+	uint32_t nsf, sf_hint;
+	struct mg_hold_pool hold;
+	struct mg_h323_scan scan;
+	struct h323_cur cur;
+	uint64_t last_tick_s;
+};
+
+struct h323_call *h323_call_get(struct mg_h323 *h, uint32_t idx);
+void h323_call_end(struct mg_h323 *h, uint32_t idx);
+void h323_call_close_channel(struct mg_h323 *h, struct h323_call *c, uint16_t lcn, uint8_t side);
+void h323_sigflow_attach(struct mg_h323 *h, struct h323_sigflow *sf, uint32_t call);
+uint32_t h323_call_for_message(struct mg_h323 *h);
+
+/* Act on a scanned message (h->scan, parse result r): rewrite msg in place,
+ * open and close pinholes.  Returns MG_R_NONE or the drop reason. */
+enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg_reason r);
+
+#endif

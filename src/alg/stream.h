@@ -1,0 +1,90 @@
+/* stream.h - TCP byte-stream reassembly for TPKT-framed signalling.
+ *
+ * Rewrites are done in place in the packets, so every byte of a message
+ * must still be in the gateway when the message is complete.  When a
+ * segment ends inside a message the stream keeps a copy of it (a "hold")
+ * and the engine does not send it; when the message completes, the held
+ * segments are rewritten and released in order, before the segment that
+ * completed it.  Each direction also keeps a log of the bytes it rewrote so
+ * that a retransmitted segment leaves with the same bytes as the original.
+ *
+ *   - in-order data: framed (TPKT), each complete message handed to the
+ *     message callback, which may edit it in place;
+ *   - retransmitted data: rewrite log applied, passed;
+ *   - data ahead of a gap, or re-sent while its original is held: dropped
+ *     (MG_R_ALG_OUT_OF_ORDER), the sender sends it again;
+ *   - a message larger than a hold area, or held longer than the hold
+ *     timeout: MG_R_ALG_STREAM_OVERFLOW, the held data is discarded and the
+ *     stream rewinds so the sender's retransmission is processed afresh.
+ * Hold areas come from a pool sized at creation; no allocation per packet.
+ */
+#ifndef MG_STREAM_H
+#define MG_STREAM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/alg_api.h"
+
+#define MG_STREAM_LOG 32      /* rewritten byte runs remembered per direction */
+#define MG_HOLD_BYTES 16384   /* bytes of held packets per area */
+#define MG_HOLD_PKTS 24       /* held packets per area */
+#define MG_HOLD_TIMEOUT_MS 8000
+
+struct mg_stream_edit {
+	uint32_t seq; /* stream sequence number of b[0] */
+	uint8_t len;
+	uint8_t b[7];
+};
+
+struct mg_stream {
+	uint32_t next_seq; /* next in-order byte */
+	uint32_t hold;     /* hold area, MG_NIL if none */
+	bool init;
+	uint8_t log_next;
+	struct mg_stream_edit log[MG_STREAM_LOG];
+};
+
+struct mg_hold_pkt {
+	uint32_t off, len;       /* where its L3 bytes sit in data[] */
+	uint32_t payoff, paylen; /* payload within those bytes */
+	uint32_t seq;
+};
+
+struct mg_hold_area {
+	bool used;
+	uint8_t dir;
+	uint32_t flow;
+	uint64_t since;
+	uint32_t pend_seq; /* first byte of the incomplete message */
+	uint32_t n, bytes;
+	struct mg_hold_pkt pk[MG_HOLD_PKTS];
+	uint8_t data[MG_HOLD_BYTES];
+};
+
+struct mg_hold_pool {
+	struct mg_hold_area *a;
+	uint32_t cap;
+	uint8_t scratch[MG_HOLD_BYTES + 2048]; /* a pending message made contiguous */
+	uint8_t before[65536 + 4];             /* a message as it was, for the edit log */
+};
+
+/* A complete TPKT message (header included) at msg[0..len); may be edited in
+ * place (same length).  Returns MG_R_NONE or a drop reason. */
+typedef enum mg_reason (*mg_stream_msg_fn)(void *ctx, uint8_t *msg, uint32_t len);
+
+int mg_hold_pool_init(struct mg_hold_pool *hp, uint32_t cap);
+void mg_hold_pool_free(struct mg_hold_pool *hp);
+
+void mg_stream_init(struct mg_stream *s);
+/* Feed one TCP segment of direction dir of `flow`.  The verdict's hold and
+ * payload_changed flags are set as alg_api.h describes. */
+struct mg_alg_verdict mg_stream_input(struct mg_stream *s, struct mg_hold_pool *hp,
+				      struct mg_engine *e, uint32_t flow, struct mg_pkt *p, int dir,
+				      uint64_t now, mg_stream_msg_fn fn, void *ctx);
+/* Give back a stream's hold area (flow ending): held packets are dropped. */
+void mg_stream_release(struct mg_stream *s, struct mg_hold_pool *hp);
+/* Held too long: discard and rewind.  Returns true if it did. */
+bool mg_stream_timeout(struct mg_stream *s, struct mg_hold_pool *hp, uint64_t now);
+
+#endif

@@ -1,0 +1,88 @@
+/* alg_api.h - what the engine offers application-layer gateways.
+ *
+ * An ALG is a table of hooks registered on an engine (mg_engine_set_alg).
+ * Flows carry an ALG id: new flows get one from policy (e.g. TCP to 1720 ->
+ * H.323 call signalling) or from the pinhole that admitted them (e.g. an
+ * H.245 channel).  For every packet of such a flow the engine calls
+ * inspect() after connection tracking and before header NAT, so the ALG sees
+ * the addresses as the sender wrote them and may rewrite payload bytes in
+ * place (same length).  The ALG reaches NAT and pinholes only through the
+ * functions below.
+ */
+#ifndef MG_ALG_API_H
+#define MG_ALG_API_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/ct.h"
+#include "core/engine.h"
+#include "core/expect.h"
+#include "core/nat.h"
+#include "core/pkt.h"
+
+enum mg_alg_id { MG_ALG_NONE = 0, MG_ALG_H323_Q931 = 1, MG_ALG_H245 = 2, MG_ALG__COUNT = 3 };
+
+/* Result of inspect(): MG_R_NONE passes the packet; any other reason drops
+ * it (counted by the engine).  *payload_changed tells the engine to
+ * recompute the L4 checksum; *hold that the ALG kept a copy of the packet
+ * (it will come out later through mg_alg_emit) and the original must not be
+ * sent now. */
+struct mg_alg_verdict {
+	enum mg_reason reason;
+	bool payload_changed;
+	bool hold;
+};
+
+struct mg_alg_ops {
+	const char *name;
+	struct mg_alg_verdict (*inspect)(void *state, struct mg_engine *e, uint32_t flow,
+					 struct mg_pkt *p, int dir, uint64_t now);
+	/* The flow is about to be freed. */
+	void (*flow_end)(void *state, struct mg_engine *e, uint32_t flow);
+	/* Timers: called from every mg_engine_process / mg_engine_expire. */
+	void (*tick)(void *state, struct mg_engine *e, uint64_t now);
+};
+
+void mg_engine_set_alg(struct mg_engine *e, enum mg_alg_id id, const struct mg_alg_ops *ops,
+		       void *state);
+
+struct mg_flow *mg_alg_flow(struct mg_engine *e, uint32_t flow);
+void mg_alg_flow_set_ctx(struct mg_engine *e, uint32_t flow, uint32_t ctx);
+
+/* NAT bindings for addresses found in signalling.  The binding is marked
+ * advertised; the ALG holds one reference per successful call (two for a
+ * pair) and releases them with mg_alg_unbind. */
+uint32_t mg_alg_bind(struct mg_engine *e, uint8_t proto, uint32_t in_addr, uint16_t in_port,
+		     bool pair, enum mg_reason *why);
+const struct mg_binding *mg_alg_binding(struct mg_engine *e, uint32_t bind);
+uint32_t mg_alg_find_binding(struct mg_engine *e, uint8_t proto, uint32_t in_addr,
+			     uint16_t in_port);
+void mg_alg_unbind(struct mg_engine *e, uint32_t bind);
+/* One more reference (e.g. for a pinhole that will hold the binding). */
+void mg_alg_ref(struct mg_engine *e, uint32_t bind);
+uint32_t mg_alg_public_for(struct mg_engine *e, uint32_t in_addr);
+
+/* Pinholes.  spec->bind, if set, is a binding reference the pinhole takes
+ * over (released when the pinhole closes).  Returns the index or MG_NIL
+ * (counted as MG_R_EXPECT_FULL). */
+uint32_t mg_alg_pinhole_open(struct mg_engine *e, const struct mg_expect *spec, uint64_t expire);
+void mg_alg_pinhole_close(struct mg_engine *e, uint32_t idx);
+void mg_alg_pinhole_close_owner(struct mg_engine *e, uint32_t owner);
+
+/* Counting and rate-limited logging of ALG events. */
+void mg_alg_count(struct mg_engine *e, enum mg_reason r);
+void mg_alg_log(struct mg_engine *e, enum mg_reason r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void mg_alg_stat_rewrites(struct mg_engine *e, unsigned n);
+void mg_alg_stat_calls(struct mg_engine *e, int created, int ended);
+
+/* Send on a packet of `flow` (direction dir) that the ALG held earlier: the
+ * engine applies the flow's header NAT to the bytes in place (they are the
+ * ALG's, as the sender wrote them, payload possibly rewritten) and hands them
+ * to the emit callback. */
+void mg_alg_release(struct mg_engine *e, uint32_t flow, int dir, uint8_t *l3, uint32_t len);
+/* Which side a packet to `dst` (network order IPv4) leaves by. */
+enum mg_side mg_alg_route(struct mg_engine *e, uint32_t dst);
+
+#endif

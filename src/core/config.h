@@ -1,0 +1,87 @@
+/* config.h - meetgate configuration: what the config file says, parsed.
+ *
+ * The file format is documented in doc/config.md.  mg_config_defaults()
+ * gives the built-in default (the NetMeeting policy of KB 158623 on the lab
+ * addresses); mg_config_parse_* start from the defaults and apply each line.
+ * Errors name the file, line and the offending token.
+ */
+#ifndef MG_CONFIG_H
+#define MG_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MG_CFG_MAX_INSIDE 16
+#define MG_CFG_MAX_PUBLIC 16
+#define MG_CFG_MAX_FORWARD 64
+#define MG_CFG_MAX_ALLOW 64
+
+struct mg_prefix4 {
+	uint32_t addr; /* network order */
+	uint32_t mask; /* network order */
+};
+
+/* forward <proto> [<public-ip>:]<port>[-<port>] to <ip>:<port> */
+struct mg_forward {
+	uint8_t proto;       /* MG_PROTO_TCP / MG_PROTO_UDP */
+	uint32_t pub_addr;   /* network order; 0 = every public address */
+	uint16_t pub_port;
+	uint16_t pub_port_hi; /* == pub_port for a single port */
+	uint32_t to_addr;    /* network order */
+	uint16_t to_port;    /* target of pub_port; a range maps 1:1 */
+};
+
+/* allow outbound <proto> <port>[-<port>][,...] ; proto 0 = any protocol */
+struct mg_allow {
+	uint8_t proto; /* MG_PROTO_TCP / MG_PROTO_UDP / MG_PROTO_ICMP, 0 = any */
+	uint16_t lo, hi;
+};
+
+enum mg_untranslatable { MG_UNTRANS_DROP = 0, MG_UNTRANS_PASS = 1 };
+
+struct mg_timeouts { /* seconds */
+	uint32_t tcp_syn_sent, tcp_syn_recv, tcp_established, tcp_fin_wait, tcp_close_wait,
+		tcp_last_ack, tcp_time_wait, tcp_close;
+	uint32_t udp, udp_stream, icmp;
+	uint32_t pinhole;   /* a pinhole nobody used, after its call went idle */
+	uint32_t call_idle; /* a call with no signalling and no media */
+	uint32_t frag;      /* fragment tracking entry */
+};
+
+struct mg_config {
+	struct mg_prefix4 inside[MG_CFG_MAX_INSIDE];
+	unsigned n_inside;
+	uint32_t public_addr[MG_CFG_MAX_PUBLIC]; /* network order */
+	unsigned n_public;
+	struct mg_forward forward[MG_CFG_MAX_FORWARD];
+	unsigned n_forward;
+	struct mg_allow allow[MG_CFG_MAX_ALLOW];
+	unsigned n_allow;
+	bool allow_set;          /* an "allow outbound" line was given */
+	bool nat;                /* "nat off": filter only, no translation */
+	uint32_t max_flows, max_bindings, max_pinholes, max_calls, max_frags;
+	uint16_t port_lo, port_hi; /* public ports NAT may allocate */
+	struct mg_timeouts to;
+	bool alg_h323;           /* "alg h323 on|off" */
+	enum mg_untranslatable untranslatable; /* "alg untranslatable drop|pass" */
+	uint32_t log_rate;       /* log lines per second per reason */
+};
+
+/* Fill `c` with the built-in default (see doc/config.md). */
+void mg_config_defaults(struct mg_config *c);
+
+/* Parse a file / a string (`name` is used in messages).  On error returns -1
+ * and writes "name:LINE: message 'token'" into err[errlen]. */
+int mg_config_parse_file(struct mg_config *c, const char *path, char *err, size_t errlen);
+int mg_config_parse_string(struct mg_config *c, const char *text, const char *name, char *err,
+			   size_t errlen);
+
+/* Render the effective configuration in file syntax (for `check-config`). */
+int mg_config_format(const struct mg_config *c, char *out, size_t outlen);
+
+/* Is a network-order IPv4 address inside? / one of ours? */
+bool mg_config_is_inside(const struct mg_config *c, uint32_t addr);
+bool mg_config_is_public(const struct mg_config *c, uint32_t addr);
+
+#endif

@@ -1,0 +1,231 @@
+/* engine.c - the packet path (see DESIGN.md "The packet path"). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/engine_priv.h"
+
+static void stat_drop(struct mg_engine *e, enum mg_reason r)
+{
+	e->st.drops++;
+	e->st.reason[r]++;
+}
+
+void mg_engine_logf(struct mg_engine *e, enum mg_reason r, const char *fmt, ...)
+{
+	if (!e->log)
+		return;
+	uint64_t sec = e->now / 1000;
+	if (e->log_sec[r] != sec) {
+		e->log_sec[r] = sec;
+		e->log_n[r] = 0;
+	}
+	if (e->log_n[r]++ >= e->cfg.log_rate)
+		return;
+	char line[512];
+	int n = snprintf(line, sizeof(line), "%s: ", mg_reason_name(r));
+	va_list ap;
+	va_start(ap, fmt);
+	if (n > 0 && (size_t)n < sizeof(line))
+		vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	va_end(ap);
+	e->log(e->log_ctx, e->now, line);
+}
+
+uint64_t mg_flow_timeout_ms(const struct mg_engine *e, const struct mg_flow *f)
+{
+	const struct mg_timeouts *to = &e->cfg.to;
+	uint32_t s;
+	switch (f->k[0].proto) {
+	case MG_PROTO_TCP:
+		s = mg_tcp_timeout(&f->tcp, to);
+		break;
+	case MG_PROTO_UDP:
+		s = f->pkts[1] ? to->udp_stream : to->udp;
+		break;
+	default:
+		s = to->icmp;
+		break;
+	}
+	return (uint64_t)s * 1000;
+}
+
+enum mg_side mg_engine_route(const struct mg_engine *e, const struct mg_pkt *p, enum mg_side in)
+{
+	if (p->family != MG_AF_INET)
+		return in == MG_SIDE_INSIDE ? MG_SIDE_OUTSIDE : MG_SIDE_INSIDE;
+	return mg_config_is_inside(&e->cfg, mg_addr_v4(&p->t.dst)) ? MG_SIDE_INSIDE : MG_SIDE_OUTSIDE;
+}
+
+void mg_engine_flow_release(struct mg_engine *e, uint32_t idx, uint16_t why)
+{
+	struct mg_flow *f = &e->ct.flow[idx];
+	if (!(f->flags & MG_FLOW_USED))
+		return;
+	if (e->flow_end) {
+		struct mg_flow_info fi;
+		mg_engine_flow_info(e, f, &fi);
+		fi.end_reason = why;
+		e->flow_end(e->flow_end_ctx, &fi);
+	}
+	if (f->alg != MG_ALG_NONE && e->alg[f->alg] && e->alg[f->alg]->flow_end)
+		e->alg[f->alg]->flow_end(e->alg_state[f->alg], e, idx);
+	if (f->bind != MG_NIL)
+		mg_nat_unref(&e->nat, f->bind);
+	mg_ct_remove(&e->ct, idx);
+	e->st.flows_expired++;
+}
+
+static void flow_fire(void *ctx, uint32_t idx)
+{
+	mg_engine_flow_release(ctx, idx, 0);
+}
+
+static void pinhole_fire(void *ctx, uint32_t idx)
+{
+	struct mg_engine *e = ctx;
+	uint32_t b = mg_expect_del(&e->ex, idx);
+	if (b != MG_NIL)
+		mg_nat_unref(&e->nat, b);
+	e->st.pinholes_closed++;
+}
+
+void mg_engine_expire(struct mg_engine *e, uint64_t now)
+{
+	if (now > e->now)
+		e->now = now;
+	mg_wheel_run(&e->ct.wheel, e->now, flow_fire, e);
+	mg_wheel_run(&e->ex.wheel, e->now, pinhole_fire, e);
+	for (int i = 0; i < MG_ALG__COUNT; i++)
+		if (e->alg[i] && e->alg[i]->tick)
+			e->alg[i]->tick(e->alg_state[i], e, e->now);
+}
+
+/* Later fragments follow the first one's flow and translation. */
+static struct mg_result later_fragment(struct mg_engine *e, struct mg_pkt *p, enum mg_side side)
+{
+	struct mg_result res = {MG_VERDICT_DROP, 0, MG_R_FRAG_NO_FIRST};
+	const struct mg_frag_ent *x = mg_frag_find(&e->frag, p, e->now);
+	if (!x)
+		return res;
+	struct mg_flow *f = &e->ct.flow[x->flow];
+	if (!(f->flags & MG_FLOW_USED) || f->created != x->flow_created)
+		return res;
+	f->pkts[x->dir]++;
+	f->bytes[x->dir] += p->len;
+	mg_natapply(p, f, x->dir, false);
+	res.verdict = MG_VERDICT_ACCEPT;
+	res.reason = MG_R_NONE;
+	res.out_side = (uint8_t)mg_engine_route(e, p, side);
+	return res;
+}
+
+static enum mg_reason track(struct mg_engine *e, struct mg_flow *f, struct mg_pkt *p, int dir,
+			    bool is_new)
+{
+	if (p->proto != MG_PROTO_TCP)
+		return MG_R_NONE;
+	return is_new ? mg_tcp_new(&f->tcp, p) : mg_tcp_track(&f->tcp, p, dir);
+}
+
+struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t len,
+				   enum mg_side side, uint64_t now)
+{
+	struct mg_result res = {MG_VERDICT_DROP, 0, MG_R_NONE};
+	struct mg_pkt p;
+	enum mg_reason r;
+	int dir = 0;
+	bool is_new = false;
+
+	e->st.pkts_in[side & 1]++;
+	if (now > e->now)
+		mg_engine_expire(e, now);
+
+	r = mg_pkt_parse(&p, l3, len);
+	if (r != MG_R_NONE)
+		goto drop;
+	if (p.frag == MG_FRAG_LATER) {
+		res = later_fragment(e, &p, side);
+		r = (enum mg_reason)res.reason;
+		if (res.verdict != MG_VERDICT_ACCEPT)
+			goto drop;
+		goto out;
+	}
+	if (p.icmp_error) {
+		r = mg_icmp_error(e, &p, side);
+		if (r != MG_R_NONE)
+			goto drop;
+		res.verdict = MG_VERDICT_ACCEPT;
+		res.out_side = (uint8_t)mg_engine_route(e, &p, side);
+		goto out;
+	}
+
+	uint32_t idx = mg_ct_lookup(&e->ct, &p.t, &dir);
+	if (idx != MG_NIL && e->ct.flow[idx].tn.expire <= now) {
+		mg_engine_flow_release(e, idx, 0); /* due but not yet swept */
+		idx = MG_NIL;
+	}
+	if (idx == MG_NIL) {
+		if (p.proto == MG_PROTO_TCP && (p.tcp_flags & (MG_TH_SYN | MG_TH_ACK | MG_TH_RST)) != MG_TH_SYN) {
+			r = MG_R_TCP_NO_SYN; /* checked before any state is created */
+			goto drop;
+		}
+		idx = mg_policy_new_flow(e, &p, side, &r);
+		if (idx == MG_NIL)
+			goto drop;
+		is_new = true;
+		dir = 0;
+	}
+	struct mg_flow *f = &e->ct.flow[idx];
+	r = track(e, f, &p, dir, is_new);
+	if (r != MG_R_NONE) {
+		if (is_new)
+			mg_engine_flow_release(e, idx, r);
+		goto drop;
+	}
+	f->pkts[dir]++;
+	f->bytes[dir] += p.len;
+	f->last = now;
+	mg_wheel_update(&e->ct.wheel, idx, now + mg_flow_timeout_ms(e, f));
+	if (is_new)
+		mg_wheel_add(&e->ct.wheel, idx);
+
+	bool full_csum = false;
+	if (f->alg != MG_ALG_NONE && e->alg[f->alg]) {
+		if (p.frag != MG_FRAG_NONE && p.paylen > 0) {
+			r = MG_R_ALG_UNTRANSLATED; /* signalling is never inspected in pieces */
+			goto drop;
+		}
+		struct mg_alg_verdict av = e->alg[f->alg]->inspect(e->alg_state[f->alg], e, idx, &p, dir, now);
+		if (av.reason != MG_R_NONE) {
+			r = av.reason;
+			goto drop;
+		}
+		if (av.hold) {
+			res.verdict = MG_VERDICT_HOLD;
+			res.reason = MG_R_NONE;
+			return res;
+		}
+		full_csum = av.payload_changed;
+	}
+	/* later fragments arrive with the addresses the sender wrote: note them
+	 * before translation */
+	if (p.frag == MG_FRAG_FIRST &&
+	    mg_frag_note(&e->frag, &p, idx, f->created, dir, now + (uint64_t)e->cfg.to.frag * 1000, now) < 0) {
+		r = MG_R_FRAG_TABLE_FULL;
+		goto drop;
+	}
+	mg_natapply(&p, f, dir, full_csum);
+	res.verdict = MG_VERDICT_ACCEPT;
+	res.out_side = (uint8_t)mg_engine_route(e, &p, side);
+out:
+	e->st.pkts_out[res.out_side & 1]++;
+	res.reason = MG_R_NONE;
+	return res;
+drop:
+	stat_drop(e, r);
+	mg_engine_logf(e, r, "%s packet of %u bytes dropped", side == MG_SIDE_INSIDE ? "inside" : "outside", len);
+	res.verdict = MG_VERDICT_DROP;
+	res.reason = (uint16_t)r;
+	return res;
+}

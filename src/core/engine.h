@@ -1,0 +1,134 @@
+/* engine.h - the meetgate engine: the only API adapters (pcap replay, NFQUEUE)
+ * and the control plane use.
+ *
+ * The engine does no I/O and has no globals.  Time is the `now_ms` the caller
+ * passes in (capture timestamps in replay, a monotonic clock live), so the
+ * same input always gives the same output.  All tables are sized at
+ * mg_engine_new from the config; nothing is allocated on the packet path.
+ */
+#ifndef MG_ENGINE_H
+#define MG_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/config.h"
+#include "core/pkt.h"
+#include "core/reason.h"
+
+struct mg_engine;
+
+enum mg_verdict {
+	MG_VERDICT_DROP = 0,
+	MG_VERDICT_ACCEPT = 1, /* send the (possibly rewritten) packet out of out_side */
+	MG_VERDICT_HOLD = 2,   /* engine kept a copy; it comes out later through emit */
+};
+
+struct mg_result {
+	uint8_t verdict;  /* enum mg_verdict */
+	uint8_t out_side; /* enum mg_side the packet leaves by */
+	uint16_t reason;  /* enum mg_reason: why dropped (or an event on accept) */
+};
+
+/* Counters.  reason[] counts every packet dropped for that reason and every
+ * event of that kind. */
+struct mg_stats {
+	uint64_t pkts_in[2];  /* by arrival side */
+	uint64_t pkts_out[2]; /* by departure side */
+	uint64_t drops;
+	uint64_t reason[MG_R__COUNT];
+	uint64_t flows_created, flows_expired;
+	uint64_t bindings_created, bindings_expired;
+	uint64_t pinholes_opened, pinholes_closed, pinhole_hits;
+	uint64_t alg_rewrites; /* addresses rewritten in signalling */
+	uint64_t calls_created, calls_ended;
+	uint32_t flows_active, bindings_active, pinholes_active, calls_active;
+};
+
+/* A flow as reports see it. */
+struct mg_flow_info {
+	struct mg_tuple orig;  /* as the first packet arrived */
+	struct mg_tuple reply; /* as replies arrive (after NAT) */
+	uint8_t orig_side;     /* enum mg_side of the first packet */
+	const char *state;     /* "established", "udp", "time-wait", ... */
+	uint16_t states_seen;  /* bit per TCP state reached (MG_TCP_* from ct_tcp.h) */
+	uint64_t pkts[2], bytes[2]; /* [0] orig direction, [1] reply */
+	uint64_t created_ms, last_ms, expire_ms;
+	const char *alg;       /* "h323-q931", "h245", "" */
+	uint32_t call;         /* owning call id, 0 = none */
+	uint16_t end_reason;   /* for flow-end callbacks: 0 timeout, else an enum mg_reason */
+};
+
+struct mg_binding_info {
+	uint8_t proto;
+	uint32_t in_addr, pub_addr; /* network order */
+	uint16_t in_port, pub_port;
+	uint32_t refs;
+	bool advertised; /* announced by an ALG in signalling */
+	uint64_t created_ms;
+};
+
+struct mg_pinhole_info {
+	uint8_t proto;
+	uint8_t side;          /* side the admitted packets arrive on */
+	uint32_t remote;       /* admitted source address, 0 = any */
+	uint32_t dst_addr;     /* as addressed on arrival */
+	uint16_t dst_port;
+	uint32_t to_addr;      /* where admitted packets are sent (after DNAT) */
+	uint16_t to_port;
+	uint32_t owner;        /* owning call, 0 = none */
+	uint64_t hits;
+	uint64_t expire_ms;
+	const char *what;      /* "rtp", "rtcp", "h245", "t120", ... */
+};
+
+typedef void (*mg_emit_fn)(void *ctx, const uint8_t *l3, uint32_t len, enum mg_side out_side,
+			   uint64_t now_ms);
+typedef void (*mg_log_fn)(void *ctx, uint64_t now_ms, const char *line);
+typedef void (*mg_flow_fn)(void *ctx, const struct mg_flow_info *fi);
+typedef void (*mg_binding_fn)(void *ctx, const struct mg_binding_info *bi);
+typedef void (*mg_pinhole_fn)(void *ctx, const struct mg_pinhole_info *pi);
+
+/* Create an engine for `cfg` (copied).  `seed` keys the hashes and port
+ * randomisation: the same seed and input give the same output.  Returns
+ * NULL and a message in err on failure. */
+struct mg_engine *mg_engine_new(const struct mg_config *cfg, uint64_t seed, char *err,
+				size_t errlen);
+void mg_engine_free(struct mg_engine *e);
+
+/* Process one IP datagram (no link header) of `len` bytes arriving on
+ * `side`.  The bytes may be rewritten in place (length unchanged). */
+struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t len,
+				   enum mg_side side, uint64_t now_ms);
+
+/* Run timers up to now_ms (mg_engine_process does this too). */
+void mg_engine_expire(struct mg_engine *e, uint64_t now_ms);
+
+/* Replace the configuration (SIGHUP).  Flows, bindings and calls survive;
+ * returns -1 with a message if the new config is unusable (old one stays). */
+int mg_engine_reconfigure(struct mg_engine *e, const struct mg_config *cfg, char *err,
+			  size_t errlen);
+
+void mg_engine_set_emit(struct mg_engine *e, mg_emit_fn fn, void *ctx);
+void mg_engine_set_log(struct mg_engine *e, mg_log_fn fn, void *ctx);
+/* Called once for every flow that ends (timeout or close), before it is freed. */
+void mg_engine_set_flow_end(struct mg_engine *e, mg_flow_fn fn, void *ctx);
+
+const struct mg_stats *mg_engine_stats(const struct mg_engine *e);
+const struct mg_config *mg_engine_config(const struct mg_engine *e);
+
+/* The public address:port bound to an inside endpoint, if a NAT binding
+ * exists.  Bindings only an ALG announced in signalling (no packet of the
+ * inside endpoint has used them yet) count only with include_advertised.
+ * Used by replay to play an outside peer that answers what it saw or was told. */
+bool mg_engine_binding_lookup(struct mg_engine *e, uint8_t proto, uint32_t in_addr,
+			      uint16_t in_port, bool include_advertised, uint32_t *pub_addr,
+			      uint16_t *pub_port);
+/* The public address the NAT gives an inside host (0 if none). */
+uint32_t mg_engine_public_for(const struct mg_engine *e, uint32_t in_addr);
+
+void mg_engine_foreach_flow(struct mg_engine *e, mg_flow_fn fn, void *ctx);
+void mg_engine_foreach_binding(struct mg_engine *e, mg_binding_fn fn, void *ctx);
+void mg_engine_foreach_pinhole(struct mg_engine *e, mg_pinhole_fn fn, void *ctx);
+
+#endif

@@ -1,0 +1,71 @@
+/* nat.h - NAT bindings: inside endpoint (proto, address, port) <-> public
+ * endpoint.
+ *
+ * Mapping is endpoint-independent (RFC 4787 REQ-1, RFC 5382 REQ-1): every
+ * flow from one inside endpoint, whatever its destination, uses the same
+ * binding.  An inside host always gets the same public address ("paired"
+ * pooling, REQ-2).  Ports are preserved when free, parity is kept, and
+ * RTP/RTCP pairs are allocated together (nat_port.h).  A binding lives while
+ * anything references it (flows, pinholes); the last reference frees it.
+ */
+#ifndef MG_NAT_H
+#define MG_NAT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/config.h"
+#include "core/nat_port.h"
+#include "core/reason.h"
+#include "util/siphash.h"
+
+#define MG_BIND_ADVERTISED 0x01 /* announced by an ALG in signalling */
+#define MG_BIND_TRAFFIC 0x02    /* a packet of the inside endpoint used it */
+
+struct mg_binding {
+	uint32_t in_addr, pub_addr; /* network order */
+	uint16_t in_port, pub_port;
+	uint8_t proto;
+	uint8_t flags;
+	uint8_t used;
+	uint8_t pad;
+	uint32_t refs;
+	uint32_t next_in, next_pub; /* hash chains */
+	uint64_t created;
+};
+
+struct mg_nat {
+	struct mg_binding *b;
+	uint32_t cap, used, free_head;
+	uint32_t *bucket_in, *bucket_pub;
+	uint32_t mask;
+	struct mg_sipkey key;
+	struct mg_portmap *maps; /* [n_public][3]: tcp, udp, icmp */
+	uint32_t pub[MG_CFG_MAX_PUBLIC];
+	unsigned n_pub;
+	uint16_t lo, hi;
+	uint64_t *rng;
+};
+
+int mg_nat_init(struct mg_nat *n, const struct mg_config *cfg, const struct mg_sipkey *key,
+		uint64_t *rng);
+void mg_nat_free(struct mg_nat *n);
+
+/* Public address paired with an inside host (0 if no public address). */
+uint32_t mg_nat_public_for(const struct mg_nat *n, uint32_t in_addr);
+
+/* Find or create the binding of an inside endpoint and take a reference.
+ * want_pair (in_port even): bind in_port and in_port+1 to public p (even)
+ * and p+1 together, taking one reference on EACH; the caller releases both.
+ * Returns the index (of in_port) or MG_NIL with *why set. */
+uint32_t mg_nat_bind(struct mg_nat *n, uint8_t proto, uint32_t in_addr, uint16_t in_port,
+		     bool want_pair, uint64_t now, enum mg_reason *why);
+uint32_t mg_nat_find_in(const struct mg_nat *n, uint8_t proto, uint32_t in_addr, uint16_t in_port);
+uint32_t mg_nat_find_pub(const struct mg_nat *n, uint8_t proto, uint32_t pub_addr,
+			 uint16_t pub_port);
+void mg_nat_ref(struct mg_nat *n, uint32_t idx);
+void mg_nat_unref(struct mg_nat *n, uint32_t idx);
+/* Reserve a public port for a static forward (so it is never allocated). */
+bool mg_nat_reserve(struct mg_nat *n, uint8_t proto, uint32_t pub_addr, uint16_t port);
+
+#endif

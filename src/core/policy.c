@@ -1,0 +1,213 @@
+/* policy.c - what a packet that matches no flow may start.
+ *
+ * From the inside: flows the allow list permits (the NetMeeting port list by
+ * default) or an ALG pinhole opened; the source is bound to a public
+ * address (endpoint-independent mapping).  A destination that is one of our
+ * public addresses is hairpinned: judged as if the translated packet had
+ * arrived from outside.  From the outside: only static forwards and ALG
+ * pinholes; everything else is dropped as MG_R_INBOUND_NO_PINHOLE.
+ */
+#include <string.h>
+
+#include "core/engine_priv.h"
+
+static bool allowed_out(const struct mg_config *c, const struct mg_pkt *p)
+{
+	for (unsigned i = 0; i < c->n_allow; i++) {
+		const struct mg_allow *a = &c->allow[i];
+		if (a->proto == 0)
+			return true;
+		if (a->proto != p->proto)
+			continue;
+		if (p->proto == MG_PROTO_ICMP || p->proto == MG_PROTO_ICMP6)
+			return true;
+		if (p->t.dport >= a->lo && p->t.dport <= a->hi)
+			return true;
+	}
+	return false;
+}
+
+static const struct mg_forward *find_forward(const struct mg_config *c, uint8_t proto, uint32_t dst,
+					     uint16_t dport)
+{
+	for (unsigned i = 0; i < c->n_forward; i++) {
+		const struct mg_forward *f = &c->forward[i];
+		if (f->proto == proto && (f->pub_addr == 0 || f->pub_addr == dst) &&
+		    dport >= f->pub_port && dport <= f->pub_port_hi)
+			return f;
+	}
+	return NULL;
+}
+
+static void set4(union mg_addr *a, uint32_t v)
+{
+	memset(a, 0, sizeof(*a));
+	a->w[0] = v;
+}
+
+static uint8_t alg_for_port(const struct mg_engine *e, uint8_t proto, uint16_t port)
+{
+	if (e->cfg.alg_h323 && proto == MG_PROTO_TCP && port == 1720 && e->alg[MG_ALG_H323_Q931])
+		return MG_ALG_H323_Q931;
+	return MG_ALG_NONE;
+}
+
+/* Where an arriving packet to dst (a public address, or any address with NAT
+ * off) goes: a forward or a pinhole.  Fills the translated destination. */
+static enum mg_reason inbound_target(struct mg_engine *e, const struct mg_pkt *p, uint32_t src,
+				     uint32_t *to_addr, uint16_t *to_port, uint32_t *pin)
+{
+	uint32_t dst = mg_addr_v4(&p->t.dst);
+	*pin = MG_NIL;
+	const struct mg_forward *fw = find_forward(&e->cfg, p->proto, dst, p->t.dport);
+	if (fw) {
+		*to_addr = fw->to_addr;
+		*to_port = (uint16_t)(fw->to_port + (p->t.dport - fw->pub_port));
+		return MG_R_NONE;
+	}
+	uint32_t x = mg_expect_match(&e->ex, p->proto, MG_SIDE_OUTSIDE, src, dst, p->t.dport);
+	if (x != MG_NIL) {
+		*pin = x;
+		*to_addr = e->ex.x[x].to_addr;
+		*to_port = e->ex.x[x].to_port;
+		return MG_R_NONE;
+	}
+	return MG_R_INBOUND_NO_PINHOLE;
+}
+
+static uint32_t create(struct mg_engine *e, struct mg_pkt *p, enum mg_side side,
+		       const struct mg_tuple *reply, uint32_t bind, uint32_t pin, uint8_t alg,
+		       enum mg_reason *why)
+{
+	uint32_t idx = mg_ct_insert(&e->ct, &p->t, reply, e->now);
+	if (idx == MG_NIL) {
+		if (bind != MG_NIL)
+			mg_nat_unref(&e->nat, bind);
+		*why = MG_R_CT_FULL;
+		return MG_NIL;
+	}
+	struct mg_flow *f = &e->ct.flow[idx];
+	f->orig_side = (uint8_t)side;
+	f->bind = bind;
+	f->alg = alg;
+	if (pin != MG_NIL) {
+		struct mg_expect *x = &e->ex.x[pin];
+		x->hits++;
+		e->st.pinhole_hits++;
+		if (x->alg != MG_ALG_NONE) {
+			f->alg = x->alg;
+			f->alg_ctx = x->alg_ctx;
+		}
+	}
+	if (memcmp(&reply->src, &p->t.dst, sizeof(reply->src)) != 0)
+		f->flags |= MG_FLOW_DNAT;
+	if (bind != MG_NIL)
+		f->flags |= MG_FLOW_SNAT;
+	e->st.flows_created++;
+	return idx;
+}
+
+static uint32_t new_v6(struct mg_engine *e, struct mg_pkt *p, enum mg_side side, enum mg_reason *why)
+{
+	if (side == MG_SIDE_OUTSIDE) {
+		*why = MG_R_INBOUND_NO_PINHOLE;
+		return MG_NIL;
+	}
+	if (p->proto == MG_PROTO_ICMP6 && !(p->icmp_type == 128)) {
+		*why = MG_R_PKT_UNSUPPORTED; /* neighbour discovery is link-local */
+		return MG_NIL;
+	}
+	if (!allowed_out(&e->cfg, p)) {
+		*why = MG_R_POLICY_OUTBOUND;
+		return MG_NIL;
+	}
+	struct mg_tuple r;
+	mg_tuple_reverse(&r, &p->t);
+	return create(e, p, side, &r, MG_NIL, MG_NIL, MG_ALG_NONE, why);
+}
+
+uint32_t mg_policy_new_flow(struct mg_engine *e, struct mg_pkt *p, enum mg_side side,
+			    enum mg_reason *why)
+{
+	const struct mg_config *c = &e->cfg;
+	if (p->family == MG_AF_INET6)
+		return new_v6(e, p, side, why);
+	if (p->proto == MG_PROTO_ICMP && p->icmp_type != 8) {
+		*why = side == MG_SIDE_OUTSIDE ? MG_R_INBOUND_NO_PINHOLE : MG_R_POLICY_OUTBOUND;
+		return MG_NIL;
+	}
+	uint32_t src = mg_addr_v4(&p->t.src), dst = mg_addr_v4(&p->t.dst);
+	struct mg_tuple r; /* the reply key: built as the translated packet, then reversed */
+	struct mg_tuple out = p->t;
+	uint32_t bind = MG_NIL, pin = MG_NIL;
+	uint8_t alg;
+
+	if (side == MG_SIDE_OUTSIDE) {
+		if (c->nat && !mg_config_is_public(c, dst)) {
+			*why = MG_R_INBOUND_NO_PINHOLE;
+			return MG_NIL;
+		}
+		uint32_t to;
+		uint16_t tp;
+		*why = inbound_target(e, p, src, &to, &tp, &pin);
+		if (*why != MG_R_NONE)
+			return MG_NIL;
+		set4(&out.dst, to);
+		out.dport = tp;
+		if (p->proto == MG_PROTO_ICMP)
+			out.sport = tp;
+		if (pin != MG_NIL && e->ex.x[pin].bind != MG_NIL) {
+			bind = e->ex.x[pin].bind;
+			mg_nat_ref(&e->nat, bind);
+		}
+		alg = alg_for_port(e, p->proto, tp);
+		mg_tuple_reverse(&r, &out);
+		return create(e, p, side, &r, bind, pin, alg, why);
+	}
+
+	/* inside */
+	if (!mg_config_is_inside(c, src)) {
+		*why = MG_R_POLICY_SPOOF;
+		return MG_NIL;
+	}
+	bool hairpin = c->nat && mg_config_is_public(c, dst);
+	if (!hairpin) {
+		pin = mg_expect_match(&e->ex, p->proto, MG_SIDE_INSIDE, src, dst, p->t.dport);
+		if (pin == MG_NIL && !allowed_out(c, p)) {
+			*why = MG_R_POLICY_OUTBOUND;
+			return MG_NIL;
+		}
+	} else if (mg_expect_match(&e->ex, p->proto, MG_SIDE_INSIDE, src, dst, p->t.dport) == MG_NIL &&
+		   !allowed_out(c, p)) {
+		*why = MG_R_POLICY_OUTBOUND;
+		return MG_NIL;
+	}
+	alg = alg_for_port(e, p->proto, p->t.dport);
+	if (c->nat) {
+		bind = mg_nat_bind(&e->nat, p->proto, src, p->t.sport, false, e->now, why);
+		if (bind == MG_NIL)
+			return MG_NIL;
+		e->nat.b[bind].flags |= MG_BIND_TRAFFIC;
+		set4(&out.src, e->nat.b[bind].pub_addr);
+		out.sport = e->nat.b[bind].pub_port;
+		if (p->proto == MG_PROTO_ICMP)
+			out.dport = out.sport;
+	}
+	if (hairpin) {
+		uint32_t to;
+		uint16_t tp;
+		struct mg_pkt q = *p;
+		q.t = out; /* judged as the translated packet arriving from outside */
+		*why = inbound_target(e, &q, mg_addr_v4(&out.src), &to, &tp, &pin);
+		if (*why != MG_R_NONE) {
+			mg_nat_unref(&e->nat, bind);
+			return MG_NIL;
+		}
+		set4(&out.dst, to);
+		out.dport = tp;
+		if (alg == MG_ALG_NONE)
+			alg = alg_for_port(e, p->proto, tp);
+	}
+	mg_tuple_reverse(&r, &out);
+	return create(e, p, side, &r, bind, pin, alg, why);
+}

@@ -1,0 +1,71 @@
+/* reason.h - every verdict reason meetgate can give, from one list.
+ *
+ * MG_REASONS generates the enum (MG_R_<NAME>), the printable names and the
+ * counters (struct mg_stats.reason[]).  A reason is either a drop (the packet
+ * is not forwarded) or an event (counted and logged, packet still passes,
+ * e.g. an ALG field passed untranslated because policy says "pass").
+ * Add new reasons inside the section of the module that produces them.
+ */
+#ifndef MG_REASON_H
+#define MG_REASON_H
+
+/* X(NAME, "printable-name", "what happened") */
+#define MG_REASONS(X)                                                                          \
+	X(NONE, "none", "no drop")                                                             \
+	/* packet parsing (core/pkt) */                                                        \
+	X(PKT_SHORT, "pkt-short", "packet shorter than its L3 header")                        \
+	X(PKT_BAD_VERSION, "pkt-bad-version", "IP version neither 4 nor 6")                   \
+	X(PKT_BAD_IHL, "pkt-bad-ihl", "IPv4 header length below 20 or past the packet")       \
+	X(PKT_BAD_TOTLEN, "pkt-bad-totlen", "IP total/payload length disagrees with packet")  \
+	X(PKT_BAD_IPCSUM, "pkt-bad-ipcsum", "IPv4 header checksum wrong")                     \
+	X(PKT_BAD_OPTIONS, "pkt-bad-options", "IPv4 options malformed")                       \
+	X(PKT_BAD_L4, "pkt-bad-l4", "TCP/UDP/ICMP header truncated or inconsistent")          \
+	X(PKT_BAD_TCP_FLAGS, "pkt-bad-tcp-flags", "impossible TCP flag combination")          \
+	X(PKT_BAD_EXTHDR, "pkt-bad-exthdr", "IPv6 extension header chain malformed/too long") \
+	X(PKT_BAD_PORT, "pkt-bad-port", "TCP/UDP port 0")                                     \
+	X(PKT_BAD_SRC, "pkt-bad-src", "source address is broadcast/multicast/loopback")       \
+	X(PKT_UNSUPPORTED, "pkt-unsupported", "L4 protocol not handled by policy")            \
+	X(FRAG_NO_FIRST, "frag-no-first", "non-first fragment with no known first fragment")  \
+	X(FRAG_OVERLAP, "frag-overlap", "fragment rewrites the L4 header (tiny/overlapping)") \
+	X(FRAG_TABLE_FULL, "frag-table-full", "fragment tracking table full")                 \
+	X(ICMP_ERR_NO_FLOW, "icmp-err-no-flow", "ICMP error quoting a packet of no flow")     \
+	X(ICMP_ERR_BAD_INNER, "icmp-err-bad-inner", "ICMP error quote malformed")             \
+	/* connection tracking (core/ct, core/ct_tcp) */                                       \
+	X(CT_FULL, "ct-full", "flow table full: new flow refused")                            \
+	X(TCP_NO_SYN, "tcp-no-syn", "new TCP flow does not start with SYN")                   \
+	X(TCP_OUT_OF_WINDOW, "tcp-out-of-window", "TCP segment outside the sequence window")  \
+	X(TCP_BAD_ACK, "tcp-bad-ack", "TCP acknowledges data never sent")                     \
+	X(TCP_BAD_RST, "tcp-bad-rst", "TCP RST outside the window")                           \
+	X(TCP_INVALID_STATE, "tcp-invalid-state", "TCP flags invalid in this state")          \
+	/* NAT (core/nat, core/nat_port) */                                                    \
+	X(NAT_NO_PORT, "nat-no-port", "no free public port for a new mapping")                \
+	X(NAT_TABLE_FULL, "nat-table-full", "NAT binding table full")                         \
+	/* policy */                                                                           \
+	X(POLICY_OUTBOUND, "policy-outbound", "outbound flow not allowed by policy")          \
+	X(INBOUND_NO_PINHOLE, "inbound-no-pinhole", "inbound flow: no pinhole or forward admitted it") \
+	X(POLICY_NO_PUBLIC, "policy-no-public", "no public address configured for NAT")       \
+	X(POLICY_SPOOF, "policy-spoof", "inside-side packet from an address not inside")      \
+	X(EXPECT_FULL, "expect-full", "pinhole table full")                                    \
+	/* application-layer gateways (alg/) */                                                \
+	X(ALG_STREAM_OVERFLOW, "alg-stream-overflow", "signalling message larger than the stream buffer") \
+	X(ALG_TPKT_BAD, "alg-tpkt-bad", "TPKT header invalid")                                \
+	X(ALG_Q931_BAD, "alg-q931-bad", "Q.931 message malformed")                            \
+	X(ALG_H225_BAD, "alg-h225-bad", "H.225.0 UUIE undecodable")                           \
+	X(ALG_H245_BAD, "alg-h245-bad", "H.245 message undecodable")                          \
+	X(ALG_LIMIT, "alg-limit", "an ALG limit was reached (addresses, channels, depth)")    \
+	X(ALG_UNTRANSLATED, "alg-untranslated", "inside address could not be translated")     \
+	X(ALG_CALL_TABLE_FULL, "alg-call-table-full", "call table full")                      \
+	X(ALG_OUT_OF_ORDER, "alg-out-of-order", "signalling segment ahead of a gap, held back") \
+	X(ALG_NAT_FAILED, "alg-nat-failed", "no public binding for a negotiated address")
+
+enum mg_reason {
+#define MG_R_ENUM(n, s, d) MG_R_##n,
+	MG_REASONS(MG_R_ENUM)
+#undef MG_R_ENUM
+	MG_R__COUNT
+};
+
+const char *mg_reason_name(enum mg_reason r);
+const char *mg_reason_desc(enum mg_reason r);
+
+#endif
