@@ -46,7 +46,7 @@ build/asan/meetgate: $(CLI_SRC:%.c=build/asan/%.o) build/asan/libmeetgate.a
 build/asan/unit_tests: $(UNIT_SRC:%.c=build/asan/%.o) build/asan/libmeetgate.a
 	$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LDLIBS)
 
-build/rel/bench: $(BENCH_SRC:%.c=build/rel/%.o) build/rel/libmeetgate.a
+build/rel/meetgate-bench: $(BENCH_SRC:%.c=build/rel/%.o) build/rel/libmeetgate.a
 	$(CC) $(REL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 # Debian packages the build and the tests need (installed by `make deps`).
@@ -60,8 +60,8 @@ unit: build/asan/unit_tests
 check: deps build/asan/unit_tests build/asan/meetgate build/rel/meetgate
 	@sh tests/run_all.sh
 
-bench: build/rel/bench build/rel/meetgate
-	./build/rel/bench
+bench: build/rel/meetgate-bench build/rel/meetgate
+	./build/rel/meetgate-bench
 
 # libFuzzer harnesses (clang): one binary per fuzz/*.c
 FUZZ_CFLAGS := $(CFLAGS_COMMON) -O1 -g -fsanitize=fuzzer,address,undefined

@@ -84,4 +84,19 @@ int mg_config_format(const struct mg_config *c, char *out, size_t outlen);
 bool mg_config_is_inside(const struct mg_config *c, uint32_t addr);
 bool mg_config_is_public(const struct mg_config *c, uint32_t addr);
 
+/* mg_config_format works like snprintf: it returns the length of the whole
+ * text (NUL excluded) and writes as much as fits, always NUL-terminated when
+ * outlen > 0; a result >= outlen means the output was cut.  -1 only on an
+ * internal formatting error.  MG_CFG_FORMAT_MAX is always enough. */
+#define MG_CFG_FORMAT_MAX 16384
+
+/* The `timeout` names in file order, each with the offset of its field in
+ * struct mg_timeouts (shared by the parser and the formatter). */
+struct mg_config_timeout_name {
+	const char *name;
+	size_t off;
+};
+extern const struct mg_config_timeout_name mg_config_timeout_names[];
+extern const unsigned mg_config_n_timeout_names;
+
 #endif

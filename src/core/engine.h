@@ -114,6 +114,10 @@ void mg_engine_set_log(struct mg_engine *e, mg_log_fn fn, void *ctx);
 /* Called once for every flow that ends (timeout or close), before it is freed. */
 void mg_engine_set_flow_end(struct mg_engine *e, mg_flow_fn fn, void *ctx);
 
+/* Called for every NAT binding created (its advertised flag is set later,
+ * when an ALG asks for it: reports should read the final state). */
+void mg_engine_set_binding_new(struct mg_engine *e, mg_binding_fn fn, void *ctx);
+
 const struct mg_stats *mg_engine_stats(const struct mg_engine *e);
 const struct mg_config *mg_engine_config(const struct mg_engine *e);
 

@@ -122,11 +122,43 @@ void mg_engine_set_flow_end(struct mg_engine *e, mg_flow_fn fn, void *ctx)
 	e->flow_end_ctx = ctx;
 }
 
+static void binding_info(const struct mg_binding *b, struct mg_binding_info *bi)
+{
+	*bi = (struct mg_binding_info){
+		.proto = b->proto,
+		.in_addr = b->in_addr,
+		.pub_addr = b->pub_addr,
+		.in_port = b->in_port,
+		.pub_port = b->pub_port,
+		.refs = b->refs,
+		.advertised = (b->flags & MG_BIND_ADVERTISED) != 0,
+		.created_ms = b->created,
+	};
+}
+
+static void on_binding_new(void *ctx, const struct mg_binding *b)
+{
+	struct mg_engine *e = ctx;
+	struct mg_binding_info bi;
+	binding_info(b, &bi);
+	e->binding_new(e->binding_new_ctx, &bi);
+}
+
+void mg_engine_set_binding_new(struct mg_engine *e, mg_binding_fn fn, void *ctx)
+{
+	e->binding_new = fn;
+	e->binding_new_ctx = ctx;
+	e->nat.on_new = fn ? on_binding_new : NULL;
+	e->nat.on_new_ctx = e;
+}
+
 const struct mg_stats *mg_engine_stats(const struct mg_engine *e)
 {
 	struct mg_stats *st = (struct mg_stats *)&e->st;
 	st->flows_active = e->ct.used;
 	st->bindings_active = e->nat.used;
+	st->bindings_created = e->nat.created;
+	st->bindings_expired = e->nat.freed;
 	st->pinholes_active = e->ex.used;
 	return st;
 }
@@ -175,16 +207,8 @@ void mg_engine_foreach_binding(struct mg_engine *e, mg_binding_fn fn, void *ctx)
 		const struct mg_binding *b = &e->nat.b[i];
 		if (!b->used)
 			continue;
-		struct mg_binding_info bi = {
-			.proto = b->proto,
-			.in_addr = b->in_addr,
-			.pub_addr = b->pub_addr,
-			.in_port = b->in_port,
-			.pub_port = b->pub_port,
-			.refs = b->refs,
-			.advertised = (b->flags & MG_BIND_ADVERTISED) != 0,
-			.created_ms = b->created,
-		};
+		struct mg_binding_info bi;
+		binding_info(b, &bi);
 		fn(ctx, &bi);
 	}
 }

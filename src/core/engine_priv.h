@@ -29,6 +29,8 @@ struct mg_engine {
 	void *log_ctx;
 	mg_flow_fn flow_end;
 	void *flow_end_ctx;
+	mg_binding_fn binding_new;
+	void *binding_new_ctx;
 	/* log rate limiting: per reason, lines in the current second */
 	uint64_t log_sec[MG_R__COUNT];
 	uint32_t log_n[MG_R__COUNT];

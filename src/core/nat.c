@@ -140,6 +140,9 @@ static uint32_t take(struct mg_nat *n, uint8_t proto, uint32_t in_addr, uint16_t
 	b->next_pub = n->bucket_pub[bp];
 	n->bucket_pub[bp] = i;
 	n->used++;
+	n->created++;
+	if (n->on_new)
+		n->on_new(n->on_new_ctx, b);
 	return i;
 }
 
@@ -243,6 +246,7 @@ void mg_nat_unref(struct mg_nat *n, uint32_t idx)
 	b->next_in = n->free_head;
 	n->free_head = idx;
 	n->used--;
+	n->freed++;
 }
 
 bool mg_nat_reserve(struct mg_nat *n, uint8_t proto, uint32_t pub_addr, uint16_t port)

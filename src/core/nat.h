@@ -37,6 +37,7 @@ struct mg_binding {
 struct mg_nat {
 	struct mg_binding *b;
 	uint32_t cap, used, free_head;
+	uint64_t created, freed;
 	uint32_t *bucket_in, *bucket_pub;
 	uint32_t mask;
 	struct mg_sipkey key;
@@ -45,6 +46,8 @@ struct mg_nat {
 	unsigned n_pub;
 	uint16_t lo, hi;
 	uint64_t *rng;
+	void (*on_new)(void *ctx, const struct mg_binding *b); /* optional */
+	void *on_new_ctx;
 };
 
 int mg_nat_init(struct mg_nat *n, const struct mg_config *cfg, const struct mg_sipkey *key,

@@ -1,0 +1,36 @@
+/* h225.h - targeted walker for H.225.0 H323-UserInformation (the UUIE).
+ *
+ * The walker decodes only the paths that lead to transport addresses and to
+ * the facts listed in h323_msg.h, and skips everything else by its encoding:
+ * unknown extension additions and CHOICE extension alternatives by their
+ * open-type length, root components by walking their (small) definitions.
+ * It never guesses a length.  Recorded (container MG_C_UUIE):
+ *   setup: h245Address, destCallSignalAddress, sourceCallSignalAddress
+ *   callProceeding / alerting / connect / progress / facility: h245Address
+ *   facility: alternativeAddress, reason
+ *   any AliasAddress.transportID met on a walked path (MG_F_OTHER)
+ *   callIdentifier of every body that has one in reach
+ * Embedded H.245 goes to the H.245 walker: fastStart elements (setup,
+ * callProceeding, alerting, connect, progress, facility, information) to
+ * mg_h245_scan_olc with MG_C_FASTSTART, setup.parallelH245Control elements
+ * to mg_h245_scan_msg with MG_C_PARALLEL, and every h323-uu-pdu.h245Control
+ * element to mg_h245_scan_msg with MG_C_TUNNEL.
+ */
+#ifndef MG_H225_H
+#define MG_H225_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alg/h323_msg.h"
+
+/* Walk one PER-encoded H323-UserInformation buf[0..len).  buf must lie inside
+ * s->top[0..top_len) (offsets are reported from s->top; a caller with only a
+ * UUIE passes it as top).  Returns MG_R_NONE or the first problem, which is
+ * also left in s->err / s->err_where: MG_R_ALG_H225_BAD for an undecodable or
+ * out-of-range encoding (including a bitmap longer than
+ * MG_PER_MAX_EXT_BITS), MG_R_ALG_LIMIT when MG_H323_MAX_ADDRS or
+ * MG_H323_MAX_DEPTH is reached, or whatever an embedded H.245 walk returns. */
+enum mg_reason mg_h225_scan_uuie(struct mg_h323_scan *s, const uint8_t *buf, size_t len);
+
+#endif

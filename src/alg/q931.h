@@ -1,0 +1,40 @@
+/* q931.h - Q.931 message walker for H.225.0 call signalling.
+ *
+ * Input: one Q.931 message, i.e. the payload of one TPKT.  Layout (Q.931
+ * section 4, as profiled by H.225.0 section 7):
+ *   protocol discriminator 0x08
+ *   call reference: one octet whose low nibble is the value length (0..15,
+ *     H.225.0 uses 2), then the value; the top bit of its first octet is the
+ *     flag (set: sent by the side the call was originated towards)
+ *   message type (one octet)
+ *   information elements: single-octet IEs (top bit set), variable IEs
+ *     { id, length octet, contents }, and the User-user IE 0x7E whose length
+ *     is two octets in H.225.0, followed by a protocol discriminator (0x05:
+ *     X.208/X.209 coded) and the PER-encoded H323-UserInformation.
+ * The UUIE is handed to mg_h225_scan_uuie.  Only codeset 0 IEs are
+ * interpreted; IEs of other codesets are skipped by their length.
+ */
+#ifndef MG_Q931_H
+#define MG_Q931_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alg/h323_msg.h"
+
+#define MG_Q931_PROTO 0x08
+#define MG_Q931_IE_USER_USER 0x7E
+#define MG_Q931_UU_PROTO_X208 0x05
+
+/* Walk one Q.931 message msg[0..len).  s must have been initialised with
+ * mg_h323_scan_init; msg must lie inside s->top[0..top_len) (offsets are
+ * reported from s->top).  Fills q931_type, call_ref, call_ref_flag and
+ * has_uuie, then everything the H.225.0 walker finds.  Returns MG_R_NONE, or
+ * the first problem (also left in s->err / s->err_where):
+ * MG_R_ALG_Q931_BAD for a malformed message (including a User-user IE too
+ * short to hold a discriminator and one octet of UUIE, a second User-user
+ * IE, or a discriminator other than 0x05), MG_R_ALG_H225_BAD / ALG_H245_BAD /
+ * ALG_LIMIT from the walkers below. */
+enum mg_reason mg_q931_scan(struct mg_h323_scan *s, const uint8_t *msg, size_t len);
+
+#endif

@@ -1,0 +1,150 @@
+/* config_format.c - render a configuration in file syntax.
+ *
+ * Every setting is written out, defaults included, so the output read back
+ * by mg_config_parse_string gives the same configuration.  An allow list
+ * that is still the built-in default is written as comments: reading it back
+ * keeps allow_set false.
+ */
+#include "core/config.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/pkt.h"
+
+struct out {
+	char *buf;
+	size_t len;  /* bytes of buf */
+	size_t need; /* bytes the whole text takes so far, NUL excluded */
+	bool bad;    /* a formatting error (never expected) */
+};
+
+/* Appends while there is room; counts the full length either way, so the
+ * result can say how much room the whole text needs. */
+__attribute__((format(printf, 2, 3))) static void put(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n;
+	if (o->need < o->len)
+		n = vsnprintf(o->buf + o->need, o->len - o->need, fmt, ap);
+	else
+		n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		o->bad = true;
+	else
+		o->need += (size_t)n;
+}
+
+/* A network-order IPv4 address as dotted decimal; buf holds 16 bytes. */
+static const char *ip_str(uint32_t a, char *buf)
+{
+	uint8_t b[4];
+	memcpy(b, &a, sizeof(b));
+	snprintf(buf, 16, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+	return buf;
+}
+
+static unsigned prefix_len(uint32_t mask)
+{
+	uint8_t b[4];
+	unsigned n = 0;
+	memcpy(b, &mask, sizeof(b));
+	for (int i = 0; i < 4; i++)
+		for (int bit = 7; bit >= 0; bit--)
+			n += (b[i] >> bit) & 1;
+	return n;
+}
+
+static const char *proto_name(uint8_t proto)
+{
+	switch (proto) {
+	case MG_PROTO_TCP:
+		return "tcp";
+	case MG_PROTO_UDP:
+		return "udp";
+	case MG_PROTO_ICMP:
+		return "icmp";
+	default:
+		return "any";
+	}
+}
+
+static void put_ports(struct out *o, uint16_t lo, uint16_t hi)
+{
+	if (lo == hi)
+		put(o, "%u", lo);
+	else
+		put(o, "%u-%u", lo, hi);
+}
+
+static void put_allow(struct out *o, const struct mg_allow *a, const char *prefix)
+{
+	put(o, "%sallow outbound %s", prefix, proto_name(a->proto));
+	if (a->proto == MG_PROTO_TCP || a->proto == MG_PROTO_UDP) {
+		put(o, " ");
+		put_ports(o, a->lo, a->hi);
+	}
+	put(o, "\n");
+}
+
+static void put_addresses(struct out *o, const struct mg_config *c)
+{
+	char ip[16];
+	for (unsigned i = 0; i < c->n_inside && i < MG_CFG_MAX_INSIDE; i++)
+		put(o, "inside %s/%u\n", ip_str(c->inside[i].addr, ip), prefix_len(c->inside[i].mask));
+	for (unsigned i = 0; i < c->n_public && i < MG_CFG_MAX_PUBLIC; i++)
+		put(o, "public %s\n", ip_str(c->public_addr[i], ip));
+	for (unsigned i = 0; i < c->n_forward && i < MG_CFG_MAX_FORWARD; i++) {
+		const struct mg_forward *f = &c->forward[i];
+		put(o, "forward %s ", proto_name(f->proto));
+		if (f->pub_addr)
+			put(o, "%s:", ip_str(f->pub_addr, ip));
+		put_ports(o, f->pub_port, f->pub_port_hi);
+		put(o, " to %s:%u\n", ip_str(f->to_addr, ip), f->to_port);
+	}
+}
+
+static void put_policy(struct out *o, const struct mg_config *c)
+{
+	if (!c->allow_set)
+		put(o, "# no allow line given: the built-in NetMeeting list (KB 158623)\n");
+	for (unsigned i = 0; i < c->n_allow && i < MG_CFG_MAX_ALLOW; i++)
+		put_allow(o, &c->allow[i], c->allow_set ? "" : "# ");
+	put(o, "nat %s\n", c->nat ? "on" : "off");
+	put(o, "alg h323 %s\n", c->alg_h323 ? "on" : "off");
+	put(o, "alg untranslatable %s\n", c->untranslatable == MG_UNTRANS_PASS ? "pass" : "drop");
+}
+
+static void put_limits(struct out *o, const struct mg_config *c)
+{
+	put(o, "max flows %u\n", c->max_flows);
+	put(o, "max bindings %u\n", c->max_bindings);
+	put(o, "max pinholes %u\n", c->max_pinholes);
+	put(o, "max calls %u\n", c->max_calls);
+	put(o, "max frags %u\n", c->max_frags);
+	put(o, "ports %u-%u\n", c->port_lo, c->port_hi);
+	for (unsigned i = 0; i < mg_config_n_timeout_names; i++) {
+		uint32_t v;
+		memcpy(&v, (const char *)&c->to + mg_config_timeout_names[i].off, sizeof(v));
+		put(o, "timeout %s %u\n", mg_config_timeout_names[i].name, v);
+	}
+	put(o, "log-rate %u\n", c->log_rate);
+}
+
+int mg_config_format(const struct mg_config *c, char *out, size_t outlen)
+{
+	struct out o = {out, out ? outlen : 0, 0, false};
+	if (o.len)
+		out[0] = '\0';
+	put(&o, "# meetgate effective configuration\n");
+	put_addresses(&o, c);
+	put_policy(&o, c);
+	put_limits(&o, c);
+	if (o.bad || o.need > INT_MAX)
+		return -1;
+	return (int)o.need;
+}

@@ -1,0 +1,569 @@
+/* config_parse.c - the configuration file reader (format: doc/config.md).
+ *
+ * Line-oriented: '#' starts a comment, tokens are separated by blanks, the
+ * first token names the directive and a table gives its handler and how many
+ * arguments it takes.  Parsing works on a private copy that starts from
+ * mg_config_defaults() and is handed to the caller only when the whole text
+ * was accepted, so a failed parse leaves the caller's configuration alone.
+ * Numbers go through strtoul with explicit range checks; every error names
+ * the file, the line and quotes the offending token.
+ */
+#include "core/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/pkt.h"
+
+#define LINE_MAX_LEN 1024
+#define MAX_TOKENS 16
+#define PIECE_MAX 64
+#define FILE_MAX (1u << 20)
+#define COUNT_MAX 16777216ul   /* upper bound of every `max` directive */
+#define TIMEOUT_MAX 31536000ul /* one year, in seconds */
+#define LOG_RATE_MAX 1000000ul
+
+struct pstate {
+	struct mg_config c;
+	const char *name;
+	unsigned line;
+	char *err;
+	size_t errlen;
+	bool inside_seen, public_seen, allow_seen;
+	unsigned forward_line[MG_CFG_MAX_FORWARD];
+};
+
+static int fail(struct pstate *s, const char *msg, const char *tok)
+{
+	if (s->err && s->errlen)
+		snprintf(s->err, s->errlen, "%s:%u: %s '%s'", s->name, s->line, msg, tok);
+	return -1;
+}
+
+/* ---- lexical helpers ---- */
+
+static bool parse_ul(const char *tok, unsigned long min, unsigned long max, unsigned long *out)
+{
+	/* strtoul would accept blanks, a sign and "0x": demand plain digits. */
+	if (!isdigit((unsigned char)tok[0]))
+		return false;
+	errno = 0;
+	char *end;
+	unsigned long v = strtoul(tok, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Copy the first n bytes of src into a PIECE_MAX buffer; false if too long. */
+static bool piece(char *dst, const char *src, size_t n)
+{
+	if (n >= PIECE_MAX)
+		return false;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+	return true;
+}
+
+/* Dotted-decimal IPv4, exactly four parts of 0..255 without leading zeros;
+ * result in network order. */
+static bool parse_ip4(const char *tok, uint32_t *out)
+{
+	uint8_t b[4];
+	const char *p = tok;
+	for (int i = 0; i < 4; i++) {
+		size_t n = 0;
+		while (isdigit((unsigned char)p[n]))
+			n++;
+		if (n == 0 || n > 3 || (n > 1 && p[0] == '0'))
+			return false;
+		unsigned v = 0;
+		for (size_t k = 0; k < n; k++)
+			v = v * 10 + (unsigned)(p[k] - '0');
+		if (v > 255)
+			return false;
+		b[i] = (uint8_t)v;
+		p += n;
+		if (i < 3) {
+			if (*p != '.')
+				return false;
+			p++;
+		}
+	}
+	if (*p != '\0')
+		return false;
+	memcpy(out, b, sizeof(*out));
+	return true;
+}
+
+static uint32_t mask_of(unsigned len)
+{
+	uint32_t host = len == 0 ? 0 : 0xffffffffu << (32 - len);
+	const uint8_t b[4] = {(uint8_t)(host >> 24), (uint8_t)(host >> 16), (uint8_t)(host >> 8),
+			      (uint8_t)host};
+	uint32_t v;
+	memcpy(&v, b, sizeof(v));
+	return v;
+}
+
+static int parse_port(struct pstate *s, const char *tok, uint16_t *out)
+{
+	unsigned long v;
+	if (!parse_ul(tok, 1, 65535, &v))
+		return fail(s, "port must be a number from 1 to 65535", tok);
+	*out = (uint16_t)v;
+	return 0;
+}
+
+/* "<port>" or "<port>-<port>" (low <= high). */
+static int parse_range(struct pstate *s, const char *tok, uint16_t *lo, uint16_t *hi)
+{
+	char a[PIECE_MAX];
+	const char *dash = strchr(tok, '-');
+	if (!dash) {
+		if (parse_port(s, tok, lo))
+			return -1;
+		*hi = *lo;
+		return 0;
+	}
+	if (!piece(a, tok, (size_t)(dash - tok)))
+		return fail(s, "port range too long", tok);
+	if (parse_port(s, a, lo) || parse_port(s, dash + 1, hi))
+		return -1;
+	if (*lo > *hi)
+		return fail(s, "port range runs backwards", tok);
+	return 0;
+}
+
+static int parse_onoff(struct pstate *s, const char *tok, bool *out)
+{
+	if (strcmp(tok, "on") == 0)
+		*out = true;
+	else if (strcmp(tok, "off") == 0)
+		*out = false;
+	else
+		return fail(s, "expected on or off", tok);
+	return 0;
+}
+
+/* ---- directives: tok[0] is the directive, tok[1..] its arguments ---- */
+
+static int d_inside(struct pstate *s, char **tok, int n)
+{
+	char a[PIECE_MAX];
+	const char *slash = strchr(tok[1], '/');
+	uint32_t addr;
+	unsigned long len;
+	if (!slash)
+		return fail(s, "expected <address>/<length>", tok[1]);
+	if (!piece(a, tok[1], (size_t)(slash - tok[1])) || !parse_ip4(a, &addr))
+		return fail(s, "bad IPv4 address in prefix", tok[1]);
+	if (!parse_ul(slash + 1, 0, 32, &len))
+		return fail(s, "prefix length must be 0 to 32", tok[1]);
+	uint32_t mask = mask_of((unsigned)len);
+	if ((addr & ~mask) != 0)
+		return fail(s, "prefix has host bits set", tok[1]);
+	if (!s->inside_seen) {
+		s->c.n_inside = 0; /* the file's list replaces the default */
+		s->inside_seen = true;
+	}
+	for (unsigned i = 0; i < s->c.n_inside; i++)
+		if (s->c.inside[i].addr == addr && s->c.inside[i].mask == mask)
+			return fail(s, "duplicate inside prefix", tok[1]);
+	if (s->c.n_inside >= MG_CFG_MAX_INSIDE)
+		return fail(s, "too many inside prefixes", tok[1]);
+	s->c.inside[s->c.n_inside].addr = addr;
+	s->c.inside[s->c.n_inside].mask = mask;
+	s->c.n_inside++;
+	return 0;
+}
+
+static int d_public(struct pstate *s, char **tok, int n)
+{
+	uint32_t addr;
+	if (!parse_ip4(tok[1], &addr))
+		return fail(s, "bad IPv4 address", tok[1]);
+	if (addr == 0)
+		return fail(s, "0.0.0.0 cannot be a public address", tok[1]);
+	if (!s->public_seen) {
+		s->c.n_public = 0;
+		s->public_seen = true;
+	}
+	if (mg_config_is_public(&s->c, addr))
+		return fail(s, "duplicate public address", tok[1]);
+	if (s->c.n_public >= MG_CFG_MAX_PUBLIC)
+		return fail(s, "too many public addresses", tok[1]);
+	s->c.public_addr[s->c.n_public++] = addr;
+	return 0;
+}
+
+static int parse_l4proto(struct pstate *s, const char *tok, uint8_t *proto)
+{
+	if (strcmp(tok, "tcp") == 0)
+		*proto = MG_PROTO_TCP;
+	else if (strcmp(tok, "udp") == 0)
+		*proto = MG_PROTO_UDP;
+	else
+		return fail(s, "expected tcp or udp", tok);
+	return 0;
+}
+
+/* "<ipv4>:<rest>"; rest points into tok. */
+static int split_addr(struct pstate *s, const char *tok, const char *colon, uint32_t *addr)
+{
+	char a[PIECE_MAX];
+	if (!piece(a, tok, (size_t)(colon - tok)) || !parse_ip4(a, addr))
+		return fail(s, "bad IPv4 address", tok);
+	if (*addr == 0)
+		return fail(s, "0.0.0.0 is not a usable address", tok);
+	return 0;
+}
+
+static bool forwards_overlap(const struct mg_forward *a, const struct mg_forward *b)
+{
+	return a->proto == b->proto &&
+	       (a->pub_addr == 0 || b->pub_addr == 0 || a->pub_addr == b->pub_addr) &&
+	       a->pub_port <= b->pub_port_hi && b->pub_port <= a->pub_port_hi;
+}
+
+/* The first matching forward wins, so an overlap is an error unless an
+ * address-specific forward comes before one for every address. */
+static int check_overlap(struct pstate *s, const struct mg_forward *f, const char *tok)
+{
+	for (unsigned i = 0; i < s->c.n_forward; i++) {
+		const struct mg_forward *g = &s->c.forward[i];
+		if (!forwards_overlap(g, f) || (g->pub_addr != 0 && f->pub_addr == 0))
+			continue;
+		char msg[64];
+		snprintf(msg, sizeof(msg), "%s the forward on line %u",
+			 g->pub_addr == f->pub_addr ? "overlaps" : "is shadowed by",
+			 s->forward_line[i]);
+		return fail(s, msg, tok);
+	}
+	return 0;
+}
+
+static int d_forward(struct pstate *s, char **tok, int n)
+{
+	struct mg_forward f;
+	memset(&f, 0, sizeof(f));
+	if (parse_l4proto(s, tok[1], &f.proto))
+		return -1;
+	const char *colon = strchr(tok[2], ':');
+	const char *ports = tok[2];
+	if (colon) {
+		if (split_addr(s, tok[2], colon, &f.pub_addr))
+			return -1;
+		ports = colon + 1;
+	}
+	if (parse_range(s, ports, &f.pub_port, &f.pub_port_hi))
+		return -1;
+	if (strcmp(tok[3], "to") != 0)
+		return fail(s, "expected 'to'", tok[3]);
+	colon = strchr(tok[4], ':');
+	if (!colon)
+		return fail(s, "expected <address>:<port>", tok[4]);
+	if (split_addr(s, tok[4], colon, &f.to_addr) || parse_port(s, colon + 1, &f.to_port))
+		return -1;
+	if ((unsigned long)f.to_port + (f.pub_port_hi - f.pub_port) > 65535)
+		return fail(s, "target port range runs past 65535", tok[4]);
+	if (check_overlap(s, &f, tok[2]))
+		return -1;
+	if (s->c.n_forward >= MG_CFG_MAX_FORWARD)
+		return fail(s, "too many forwards", tok[2]);
+	s->forward_line[s->c.n_forward] = s->line;
+	s->c.forward[s->c.n_forward++] = f;
+	return 0;
+}
+
+static int add_allow(struct pstate *s, const char *tok, uint8_t proto, uint16_t lo, uint16_t hi)
+{
+	if (s->c.n_allow >= MG_CFG_MAX_ALLOW)
+		return fail(s, "too many allow entries", tok);
+	s->c.allow[s->c.n_allow++] = (struct mg_allow){proto, lo, hi};
+	return 0;
+}
+
+static int d_allow(struct pstate *s, char **tok, int n)
+{
+	if (strcmp(tok[1], "outbound") != 0)
+		return fail(s, "expected 'outbound'", tok[1]);
+	if (!s->allow_seen) {
+		s->c.n_allow = 0; /* the file's list replaces the KB 158623 default */
+		s->c.allow_set = true;
+		s->allow_seen = true;
+	}
+	const char *what = tok[2];
+	if (strcmp(what, "any") == 0 || strcmp(what, "icmp") == 0) {
+		if (n > 3)
+			return fail(s, "extra argument", tok[3]);
+		return add_allow(s, what, what[0] == 'a' ? 0 : MG_PROTO_ICMP, 0, 65535);
+	}
+	uint8_t proto;
+	if (strcmp(what, "tcp") == 0)
+		proto = MG_PROTO_TCP;
+	else if (strcmp(what, "udp") == 0)
+		proto = MG_PROTO_UDP;
+	else
+		return fail(s, "expected any, tcp, udp or icmp", what);
+	if (n < 4)
+		return fail(s, "missing port list", what);
+	/* Comma-separated ports and ranges. */
+	const char *p = tok[3];
+	for (;;) {
+		char item[PIECE_MAX];
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		if (len == 0)
+			return fail(s, "empty entry in port list", tok[3]);
+		if (!piece(item, p, len))
+			return fail(s, "port list entry too long", tok[3]);
+		uint16_t lo, hi;
+		if (parse_range(s, item, &lo, &hi) || add_allow(s, item, proto, lo, hi))
+			return -1;
+		if (!comma)
+			return 0;
+		p = comma + 1;
+	}
+}
+
+static int d_nat(struct pstate *s, char **tok, int n)
+{
+	return parse_onoff(s, tok[1], &s->c.nat);
+}
+
+static int d_alg(struct pstate *s, char **tok, int n)
+{
+	if (strcmp(tok[1], "h323") == 0)
+		return parse_onoff(s, tok[2], &s->c.alg_h323);
+	if (strcmp(tok[1], "untranslatable") == 0) {
+		if (strcmp(tok[2], "drop") == 0)
+			s->c.untranslatable = MG_UNTRANS_DROP;
+		else if (strcmp(tok[2], "pass") == 0)
+			s->c.untranslatable = MG_UNTRANS_PASS;
+		else
+			return fail(s, "expected drop or pass", tok[2]);
+		return 0;
+	}
+	return fail(s, "expected h323 or untranslatable", tok[1]);
+}
+
+static int d_max(struct pstate *s, char **tok, int n)
+{
+	uint32_t *field;
+	if (strcmp(tok[1], "flows") == 0)
+		field = &s->c.max_flows;
+	else if (strcmp(tok[1], "bindings") == 0)
+		field = &s->c.max_bindings;
+	else if (strcmp(tok[1], "pinholes") == 0)
+		field = &s->c.max_pinholes;
+	else if (strcmp(tok[1], "calls") == 0)
+		field = &s->c.max_calls;
+	else if (strcmp(tok[1], "frags") == 0)
+		field = &s->c.max_frags;
+	else
+		return fail(s, "expected flows, bindings, pinholes, calls or frags", tok[1]);
+	unsigned long v;
+	if (!parse_ul(tok[2], 1, COUNT_MAX, &v))
+		return fail(s, "count must be a number from 1 to 16777216", tok[2]);
+	*field = (uint32_t)v;
+	return 0;
+}
+
+static int d_ports(struct pstate *s, char **tok, int n)
+{
+	if (!strchr(tok[1], '-'))
+		return fail(s, "expected <low>-<high>", tok[1]);
+	return parse_range(s, tok[1], &s->c.port_lo, &s->c.port_hi);
+}
+
+static int d_timeout(struct pstate *s, char **tok, int n)
+{
+	for (unsigned i = 0; i < mg_config_n_timeout_names; i++) {
+		if (strcmp(tok[1], mg_config_timeout_names[i].name) != 0)
+			continue;
+		unsigned long v;
+		if (!parse_ul(tok[2], 1, TIMEOUT_MAX, &v))
+			return fail(s, "seconds must be a number from 1 to 31536000", tok[2]);
+		uint32_t v32 = (uint32_t)v;
+		memcpy((char *)&s->c.to + mg_config_timeout_names[i].off, &v32, sizeof(v32));
+		return 0;
+	}
+	return fail(s, "unknown timeout name", tok[1]);
+}
+
+static int d_log_rate(struct pstate *s, char **tok, int n)
+{
+	unsigned long v;
+	if (!parse_ul(tok[1], 0, LOG_RATE_MAX, &v))
+		return fail(s, "rate must be a number from 0 to 1000000", tok[1]);
+	s->c.log_rate = (uint32_t)v;
+	return 0;
+}
+
+struct directive {
+	const char *name;
+	int (*fn)(struct pstate *s, char **tok, int n);
+	int min_args, max_args;
+};
+
+static const struct directive directives[] = {
+	{"inside", d_inside, 1, 1},   {"public", d_public, 1, 1},   {"forward", d_forward, 4, 4},
+	{"allow", d_allow, 2, 3},     {"nat", d_nat, 1, 1},         {"alg", d_alg, 2, 2},
+	{"max", d_max, 2, 2},         {"ports", d_ports, 1, 1},     {"timeout", d_timeout, 2, 2},
+	{"log-rate", d_log_rate, 1, 1},
+};
+
+/* One line, NUL-terminated and writable, comment included. */
+static int parse_line(struct pstate *s, char *line)
+{
+	char *tok[MAX_TOKENS];
+	int n = 0;
+	char *hash = strchr(line, '#');
+	if (hash)
+		*hash = '\0';
+	for (char *p = line;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\v' || *p == '\f')
+			p++;
+		if (*p == '\0')
+			break;
+		if (n == MAX_TOKENS)
+			return fail(s, "too many tokens", p);
+		tok[n++] = p;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\v' && *p != '\f')
+			p++;
+		if (*p)
+			*p++ = '\0';
+	}
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < sizeof(directives) / sizeof(directives[0]); i++) {
+		const struct directive *d = &directives[i];
+		if (strcmp(tok[0], d->name) != 0)
+			continue;
+		if (n - 1 < d->min_args)
+			return fail(s, "missing argument after", tok[n - 1]);
+		if (n - 1 > d->max_args)
+			return fail(s, "extra argument", tok[d->max_args + 1]);
+		return d->fn(s, tok, n);
+	}
+	return fail(s, "unknown directive", tok[0]);
+}
+
+/* Checks that need the whole file. */
+static int parse_finish(struct pstate *s)
+{
+	struct mg_config *c = &s->c;
+	char ip[16];
+	for (unsigned i = 0; i < c->n_forward; i++) {
+		const struct mg_forward *f = &c->forward[i];
+		s->line = s->forward_line[i];
+		uint8_t b[4];
+		if (f->pub_addr && !mg_config_is_public(c, f->pub_addr)) {
+			memcpy(b, &f->pub_addr, 4);
+			snprintf(ip, sizeof(ip), "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+			return fail(s, "forward address is not a 'public' address", ip);
+		}
+		if (c->nat && !mg_config_is_inside(c, f->to_addr)) {
+			memcpy(b, &f->to_addr, 4);
+			snprintf(ip, sizeof(ip), "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+			return fail(s, "forward target is not inside", ip);
+		}
+	}
+	for (unsigned i = 0; i < c->n_public; i++) {
+		if (mg_config_is_inside(c, c->public_addr[i])) {
+			uint8_t b[4];
+			memcpy(b, &c->public_addr[i], 4);
+			snprintf(ip, sizeof(ip), "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+			if (s->err && s->errlen)
+				snprintf(s->err, s->errlen, "%s: public address lies inside '%s'",
+					 s->name, ip);
+			return -1;
+		}
+	}
+	if (c->nat && (c->n_inside == 0 || c->n_public == 0)) {
+		if (s->err && s->errlen)
+			snprintf(s->err, s->errlen,
+				 "%s: nat on needs at least one inside prefix and one public address",
+				 s->name);
+		return -1;
+	}
+	return 0;
+}
+
+int mg_config_parse_string(struct mg_config *c, const char *text, const char *name, char *err,
+			   size_t errlen)
+{
+	struct pstate s;
+	memset(&s, 0, sizeof(s));
+	mg_config_defaults(&s.c);
+	s.name = name ? name : "-";
+	s.err = err;
+	s.errlen = errlen;
+	if (err && errlen)
+		err[0] = '\0';
+	const char *p = text;
+	while (*p) {
+		char line[LINE_MAX_LEN];
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		s.line++;
+		if (len >= sizeof(line)) {
+			char head[41];
+			memcpy(head, p, sizeof(head) - 1);
+			head[sizeof(head) - 1] = '\0';
+			return fail(&s, "line too long, it starts", head);
+		}
+		memcpy(line, p, len);
+		line[len] = '\0';
+		if (parse_line(&s, line))
+			return -1;
+		p += len;
+		if (*p == '\n')
+			p++;
+	}
+	if (parse_finish(&s))
+		return -1;
+	*c = s.c;
+	return 0;
+}
+
+int mg_config_parse_file(struct mg_config *c, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	char *buf = malloc(FILE_MAX + 1);
+	int rc = -1;
+	if (!buf) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: out of memory", path);
+		goto close_file;
+	}
+	size_t n = fread(buf, 1, FILE_MAX + 1, f);
+	if (ferror(f)) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: read error", path);
+	} else if (n > FILE_MAX) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: larger than %u bytes", path, FILE_MAX);
+	} else if (memchr(buf, '\0', n)) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: contains a NUL byte", path);
+	} else {
+		buf[n] = '\0';
+		rc = mg_config_parse_string(c, buf, path, err, errlen);
+	}
+	free(buf);
+close_file:
+	fclose(f);
+	return rc;
+}
