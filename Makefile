@@ -3,8 +3,8 @@ CC       ?= cc
 CFLAGS_COMMON := -std=c11 -D_GNU_SOURCE -Isrc -Wall -Wextra -Wshadow -Wsign-compare \
                  -Wmissing-prototypes -Wstrict-prototypes -Wpointer-arith -Wformat=2 \
                  -Wno-unused-parameter
-REL_CFLAGS  := $(CFLAGS_COMMON) -O2 -g -DNDEBUG
-ASAN_CFLAGS := $(CFLAGS_COMMON) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+REL_CFLAGS  := $(CFLAGS_COMMON) -Itools -O2 -g -DNDEBUG
+ASAN_CFLAGS := $(CFLAGS_COMMON) -Itools -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
                -fno-sanitize-recover=undefined
 LDLIBS   := -lpcap
 NFQ_LIBS := -lnetfilter_queue -lmnl
@@ -14,7 +14,7 @@ CLI_SRC   := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 FUZZ_SRC  := $(sort $(wildcard fuzz/*.c))
-HDRS      := $(wildcard src/*/*.h tests/unit/*.h)
+HDRS      := $(wildcard src/*/*.h tests/unit/*.h tools/meetcall/*.h)
 
 REL_OBJ  := $(LIB_SRC:%.c=build/rel/%.o)
 ASAN_OBJ := $(LIB_SRC:%.c=build/asan/%.o)
@@ -38,13 +38,23 @@ build/asan/libmeetgate.a: $(ASAN_OBJ)
 	@rm -f $@; ar rcs $@ $^
 
 build/rel/meetgate: $(CLI_SRC:%.c=build/rel/%.o) build/rel/libmeetgate.a
-	$(CC) $(REL_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(REL_CFLAGS) -o $@ $^ $(LDLIBS) $(NFQ_LIBS)
 
 build/asan/meetgate: $(CLI_SRC:%.c=build/asan/%.o) build/asan/libmeetgate.a
-	$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LDLIBS) $(NFQ_LIBS)
 
-build/asan/unit_tests: $(UNIT_SRC:%.c=build/asan/%.o) build/asan/libmeetgate.a
-	$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LDLIBS)
+# meetcall: the H.323 endpoint and call generator (tools/meetcall/)
+MEETCALL_SRC := $(sort $(wildcard tools/meetcall/*.c))
+MEETCALL_LIB := $(filter-out tools/meetcall/main.c,$(MEETCALL_SRC))
+build/rel/meetcall: $(MEETCALL_SRC:%.c=build/rel/%.o) build/rel/libmeetgate.a
+	$(CC) $(REL_CFLAGS) -Itools -o $@ $^ $(LDLIBS) -lm
+
+build/asan/meetcall: $(MEETCALL_SRC:%.c=build/asan/%.o) build/asan/libmeetgate.a
+	$(CC) $(ASAN_CFLAGS) -Itools -o $@ $^ $(LDLIBS) -lm
+
+# unit tests also cover meetcall's message code (everything but its main)
+build/asan/unit_tests: $(UNIT_SRC:%.c=build/asan/%.o) $(MEETCALL_LIB:%.c=build/asan/%.o) build/asan/libmeetgate.a
+	$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LDLIBS) -lm
 
 build/rel/meetgate-bench: $(BENCH_SRC:%.c=build/rel/%.o) build/rel/libmeetgate.a
 	$(CC) $(REL_CFLAGS) -o $@ $^ $(LDLIBS)
@@ -68,7 +78,7 @@ FUZZ_CFLAGS := $(CFLAGS_COMMON) -O1 -g -fsanitize=fuzzer,address,undefined
 FUZZ_BINS := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
 build/fuzz/%: fuzz/%.c $(LIB_SRC) $(HDRS)
 	@mkdir -p build/fuzz
-	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(LDLIBS)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(LDLIBS) $(NFQ_LIBS)
 fuzz: $(FUZZ_BINS)
 
 demo: deps build/rel/meetgate
@@ -76,3 +86,9 @@ demo: deps build/rel/meetgate
 
 clean:
 	rm -rf build
+
+# Long fuzzing session: every harness for FUZZ_LONG seconds (default 600),
+# corpora grow in build/fuzz-corpus/, findings land in build/fuzz-findings/.
+FUZZ_LONG ?= 600
+fuzz-long: $(FUZZ_BINS)
+	@sh tools/fuzz_long.sh $(FUZZ_LONG)

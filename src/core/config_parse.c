@@ -12,12 +12,12 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/pkt.h"
+#include "util/cursor.h"
 
 #define LINE_MAX_LEN 1024
 #define MAX_TOKENS 16
@@ -299,10 +299,11 @@ static int d_allow(struct pstate *s, char **tok, int n)
 		s->allow_seen = true;
 	}
 	const char *what = tok[2];
-	if (strcmp(what, "any") == 0 || strcmp(what, "icmp") == 0) {
+	bool any = strcmp(what, "any") == 0;
+	if (any || strcmp(what, "icmp") == 0) {
 		if (n > 3)
 			return fail(s, "extra argument", tok[3]);
-		return add_allow(s, what, what[0] == 'a' ? 0 : MG_PROTO_ICMP, 0, 65535);
+		return add_allow(s, what, any ? 0 : MG_PROTO_ICMP, 0, 65535);
 	}
 	uint8_t proto;
 	if (strcmp(what, "tcp") == 0)
@@ -455,44 +456,45 @@ static int parse_line(struct pstate *s, char *line)
 	return fail(s, "unknown directive", tok[0]);
 }
 
+/* A network-order address as dotted decimal; buf holds 16 bytes. */
+static const char *ip_text(uint32_t addr, char *buf)
+{
+	uint8_t b[4];
+	memcpy(b, &addr, sizeof(b));
+	snprintf(buf, 16, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+	return buf;
+}
+
+/* An error about the file as a whole: "name: message 'token'". */
+static int fail_file(struct pstate *s, const char *msg, const char *tok)
+{
+	if (s->err && s->errlen)
+		snprintf(s->err, s->errlen, "%s: %s%s%s%s", s->name, msg, tok ? " '" : "",
+			 tok ? tok : "", tok ? "'" : "");
+	return -1;
+}
+
 /* Checks that need the whole file. */
 static int parse_finish(struct pstate *s)
 {
-	struct mg_config *c = &s->c;
+	const struct mg_config *c = &s->c;
 	char ip[16];
 	for (unsigned i = 0; i < c->n_forward; i++) {
 		const struct mg_forward *f = &c->forward[i];
 		s->line = s->forward_line[i];
-		uint8_t b[4];
-		if (f->pub_addr && !mg_config_is_public(c, f->pub_addr)) {
-			memcpy(b, &f->pub_addr, 4);
-			snprintf(ip, sizeof(ip), "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
-			return fail(s, "forward address is not a 'public' address", ip);
-		}
-		if (c->nat && !mg_config_is_inside(c, f->to_addr)) {
-			memcpy(b, &f->to_addr, 4);
-			snprintf(ip, sizeof(ip), "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
-			return fail(s, "forward target is not inside", ip);
-		}
+		if (f->pub_addr && !mg_config_is_public(c, f->pub_addr))
+			return fail(s, "forward address is not a 'public' address",
+				    ip_text(f->pub_addr, ip));
+		if (c->nat && !mg_config_is_inside(c, f->to_addr))
+			return fail(s, "forward target is not inside", ip_text(f->to_addr, ip));
 	}
-	for (unsigned i = 0; i < c->n_public; i++) {
-		if (mg_config_is_inside(c, c->public_addr[i])) {
-			uint8_t b[4];
-			memcpy(b, &c->public_addr[i], 4);
-			snprintf(ip, sizeof(ip), "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
-			if (s->err && s->errlen)
-				snprintf(s->err, s->errlen, "%s: public address lies inside '%s'",
-					 s->name, ip);
-			return -1;
-		}
-	}
-	if (c->nat && (c->n_inside == 0 || c->n_public == 0)) {
-		if (s->err && s->errlen)
-			snprintf(s->err, s->errlen,
-				 "%s: nat on needs at least one inside prefix and one public address",
-				 s->name);
-		return -1;
-	}
+	for (unsigned i = 0; i < c->n_public; i++)
+		if (mg_config_is_inside(c, c->public_addr[i]))
+			return fail_file(s, "public address lies inside",
+					 ip_text(c->public_addr[i], ip));
+	if (c->nat && (c->n_inside == 0 || c->n_public == 0))
+		return fail_file(s, "nat on needs at least one inside prefix and one public address",
+				 NULL);
 	return 0;
 }
 
@@ -507,25 +509,31 @@ int mg_config_parse_string(struct mg_config *c, const char *text, const char *na
 	s.errlen = errlen;
 	if (err && errlen)
 		err[0] = '\0';
-	const char *p = text;
-	while (*p) {
+	/* Lines are cut from the text through the cursor into a bounded
+	 * buffer; tokens are then NUL-terminated strings inside that buffer. */
+	struct mg_cur cur;
+	mg_cur_init(&cur, text, strlen(text));
+	while (mg_cur_bytes_left(&cur) > 0) {
 		char line[LINE_MAX_LEN];
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		size_t len = 0;
+		bool too_long = false;
 		s.line++;
-		if (len >= sizeof(line)) {
-			char head[41];
-			memcpy(head, p, sizeof(head) - 1);
-			head[sizeof(head) - 1] = '\0';
-			return fail(&s, "line too long, it starts", head);
+		while (mg_cur_bytes_left(&cur) > 0) {
+			uint8_t ch = mg_cur_u8(&cur);
+			if (ch == '\n')
+				break;
+			if (len < sizeof(line) - 1)
+				line[len++] = (char)ch;
+			else
+				too_long = true;
 		}
-		memcpy(line, p, len);
 		line[len] = '\0';
+		if (too_long) {
+			line[40] = '\0';
+			return fail(&s, "line too long, it starts", line);
+		}
 		if (parse_line(&s, line))
 			return -1;
-		p += len;
-		if (*p == '\n')
-			p++;
 	}
 	if (parse_finish(&s))
 		return -1;

@@ -318,6 +318,18 @@ TEST(config_long_line_and_many_tokens)
 	text[sizeof(text) - 1] = '\0';
 	CHECK_EQ(parse(&(struct mg_config){0}, text), -1);
 	CHECK(strncmp(err, "t.conf:1: line too long, it starts 'nat ", 40) == 0);
+	/* 1023 bytes is the longest line accepted */
+	memset(text, ' ', 1024);
+	memcpy(text, "nat off", 7);
+	text[1023] = '\0';
+	struct mg_config c;
+	CHECK_EQ(parse(&c, text), 0);
+	CHECK(!c.nat);
+	text[1023] = ' ';
+	text[1024] = '\0';
+	CHECK_EQ(parse(&c, text), -1);
+	text[1023] = '\n';
+	CHECK_EQ(parse(&c, text), 0); /* the newline is not part of the line */
 	CHECK_EQ(parse(&(struct mg_config){0}, "nat a b c d e f g h i j k l m n o p q\n"), -1);
 	CHECK(strcmp(err, "t.conf:1: too many tokens 'p q'") == 0);
 }

@@ -332,6 +332,22 @@ TEST(tcp_zero_window_probe)
 	CHECK_EQ(tx(&t, 0, F_A, 1101, 201, 64000, 2), MG_R_NONE); /* still under old maxend */
 }
 
+/* A window that was never larger than what is in flight: the probe byte is
+ * one past the advertised edge and must still pass. */
+TEST(tcp_zero_window_probe_tight)
+{
+	struct mg_tcp t;
+	struct mg_pkt p = seg(F_S, 100, 0, 100, 0, NOWS);
+	CHECK_EQ(mg_tcp_new(&t, &p), MG_R_NONE);
+	p = seg(F_S | F_A, 500, 101, 100, 0, NOWS);
+	CHECK_EQ(mg_tcp_track(&t, &p, 1), MG_R_NONE);
+	CHECK_EQ(tx(&t, 0, F_A, 101, 501, 100, 100), MG_R_NONE); /* fills the window */
+	CHECK_EQ(tx(&t, 0, F_A, 201, 501, 100, 1), MG_R_TCP_OUT_OF_WINDOW);
+	CHECK_EQ(tx(&t, 1, F_A, 501, 201, 0, 0), MG_R_NONE); /* all read, window 0 */
+	CHECK_EQ(tx(&t, 0, F_A, 201, 501, 100, 1), MG_R_NONE); /* the probe */
+	CHECK_EQ(tx(&t, 0, F_A, 202, 501, 100, 1), MG_R_TCP_OUT_OF_WINDOW);
+}
+
 TEST(tcp_invalid_flags_for_state)
 {
 	struct mg_tcp t;
@@ -431,4 +447,57 @@ TEST(tcp_state_names)
 	struct mg_timeouts to = test_timeouts();
 	t.state = MG_TCP_CLOSE;
 	CHECK_EQ(mg_tcp_timeout(&t, &to), 8);
+}
+
+/* Random segments around a live connection: a refused segment never changes
+ * the tracking, and the state and its history stay consistent. */
+TEST(tcp_random_segments_keep_invariants)
+{
+	static const uint8_t flag_set[] = {F_A,       F_A | MG_TH_PSH, F_F | F_A, F_R,     F_R | F_A,
+					   F_S,       F_S | F_A,       F_F,       0,       F_S | F_F,
+					   F_S | F_R, F_A | MG_TH_URG};
+	uint64_t x = 0x243f6a8885a308d3u;
+	long accepted = 0;
+	for (int conn = 0; conn < 200; conn++) {
+		struct mg_tcp t;
+		uint32_t base[2] = {(uint32_t)(x >> 7), (uint32_t)(x >> 29)};
+		if (!handshake(&t, base[0] - 1, base[1] - 1))
+			CHECK(0);
+		for (int i = 0; i < 1000; i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			int dir = (int)(x & 1);
+			uint8_t fl = flag_set[(x >> 1) % sizeof(flag_set)];
+			/* offsets mostly near the live edges, sometimes far */
+			int32_t dseq = (int32_t)((x >> 8) % 140000) - 70000;
+			int32_t dack = (int32_t)((x >> 28) % 140000) - 70000;
+			if ((x >> 50) % 4 == 0)
+				dseq = (int32_t)(x >> 20);
+			uint32_t seq = t.d[dir].end + (uint32_t)dseq;
+			uint32_t ack = t.d[!dir].end + (uint32_t)dack;
+			if ((x >> 55) % 2 == 0) {
+				seq = t.d[dir].end;
+				ack = t.d[!dir].end;
+			}
+			struct mg_pkt p = seg(fl, seq, ack, (uint16_t)(x >> 40),
+					      (uint32_t)((x >> 60) % 2 ? (x >> 33) % 3000 : 0), NOWS);
+			struct mg_tcp before = t;
+			enum mg_reason r = mg_tcp_track(&t, &p, dir);
+			if (r != MG_R_NONE) {
+				CHECK(r == MG_R_TCP_OUT_OF_WINDOW || r == MG_R_TCP_BAD_ACK ||
+				      r == MG_R_TCP_BAD_RST || r == MG_R_TCP_INVALID_STATE);
+				CHECK(memcmp(&t, &before, sizeof(t)) == 0);
+			} else {
+				accepted++;
+			}
+			CHECK(t.state > MG_TCP_NONE && t.state < MG_TCP__COUNT);
+			CHECK(t.states_seen & (1u << t.state));
+			CHECK((t.states_seen & before.states_seen) == before.states_seen);
+			CHECK(t.d[0].maxwin >= 1);
+			if (t.d[1].flags & MG_TCPF_SEEN)
+				CHECK(t.d[1].maxwin >= 1);
+		}
+	}
+	CHECK(accepted > 10000);
 }
