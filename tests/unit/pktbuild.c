@@ -150,3 +150,35 @@ uint16_t tb_dport(const uint8_t *b)
 {
 	return mg_rd16(b + (b[0] & 15) * 4 + 2);
 }
+
+size_t tb_udp6(uint8_t *b, const char *src, uint16_t sport, const char *dst, uint16_t dport, int hbh)
+{
+	size_t ext = hbh ? 8 : 0, total = 40 + ext + 8 + 4;
+	memset(b, 0, total);
+	b[0] = 0x60;
+	mg_wr16(b + 4, (uint16_t)(total - 40));
+	b[6] = hbh ? 0 : 17;
+	b[7] = 64;
+	inet_pton(AF_INET6, src, b + 8);
+	inet_pton(AF_INET6, dst, b + 24);
+	uint8_t *u = b + 40;
+	if (hbh) { /* hop-by-hop options header: next UDP, len 0, PadN */
+		u[0] = 17;
+		u[1] = 0;
+		u[2] = 1;
+		u[3] = 4;
+		u += 8;
+	}
+	mg_wr16(u, sport);
+	mg_wr16(u + 2, dport);
+	mg_wr16(u + 4, 12);
+	memcpy(u + 8, "ping", 4);
+	uint8_t ph[40];
+	memcpy(ph, b + 8, 32);
+	memset(ph + 32, 0, 8);
+	mg_wr16(ph + 34, 12);
+	ph[39] = 17;
+	uint16_t c = mg_csum_fold(mg_csum_add(mg_csum_add(0, ph, 40), u, 12));
+	mg_wr16(u + 6, c ? c : 0xffff);
+	return total;
+}

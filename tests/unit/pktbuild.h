@@ -20,6 +20,9 @@ size_t tb_icmp_err(uint8_t *buf, uint32_t src, uint32_t dst, uint8_t type, uint8
 		   const uint8_t *quoted, size_t qlen);
 /* Make packet a fragment: set MF/offset (in 8-byte units) and fix the header checksum. */
 void tb_set_frag(uint8_t *buf, uint16_t id, bool mf, uint16_t off8);
+/* An IPv6/UDP packet (4 bytes of payload), optionally behind a hop-by-hop
+ * options header. */
+size_t tb_udp6(uint8_t *buf, const char *src, uint16_t sport, const char *dst, uint16_t dport, int hbh);
 /* True if the IPv4 header checksum and the TCP/UDP/ICMP checksum are right. */
 bool tb_csum_ok(const uint8_t *buf, size_t len);
 uint32_t tb_src(const uint8_t *buf);

@@ -341,3 +341,27 @@ TEST(engine_tcp_life_and_out_of_window)
 	CHECK_EQ(res.verdict, MG_VERDICT_DROP);
 	mg_engine_free(e);
 }
+
+TEST(engine_ipv6_filtered_statefully_not_translated)
+{
+	struct mg_config c = lab_config();
+	allow_any(&c);
+	struct mg_engine *e = mk(&c);
+	CHECK(e);
+	uint8_t b[200], orig[200];
+	/* inside host, through an extension header: allowed out, untouched */
+	size_t n = tb_udp6(b, "2001:db8:1::10", 5000, "2001:db8:2::20", 6000, 1);
+	memcpy(orig, b, n);
+	struct mg_result res = mg_engine_process(e, b, (uint32_t)n, MG_SIDE_INSIDE, 0);
+	CHECK_EQ(res.verdict, MG_VERDICT_ACCEPT);
+	CHECK_EQ(res.out_side, MG_SIDE_OUTSIDE);
+	CHECK(memcmp(b, orig, n) == 0);
+	n = tb_udp6(b, "2001:db8:2::20", 6000, "2001:db8:1::10", 5000, 0);
+	res = mg_engine_process(e, b, (uint32_t)n, MG_SIDE_OUTSIDE, 1);
+	CHECK_EQ(res.verdict, MG_VERDICT_ACCEPT);
+	CHECK_EQ(res.out_side, MG_SIDE_INSIDE);
+	/* unsolicited from outside: refused */
+	n = tb_udp6(b, "2001:db8:2::20", 6001, "2001:db8:1::10", 5000, 0);
+	CHECK_EQ(mg_engine_process(e, b, (uint32_t)n, MG_SIDE_OUTSIDE, 2).reason, MG_R_INBOUND_NO_PINHOLE);
+	mg_engine_free(e);
+}
