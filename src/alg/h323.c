@@ -69,7 +69,7 @@ void h323_call_close_channel(struct mg_h323 *h, struct h323_call *c, uint16_t lc
 	uint32_t k = 0;
 	for (uint32_t i = 0; i < c->n_pin; i++) {
 		if (c->pins[i].lcn == lcn && c->pins[i].chan_side == side && lcn != 0)
-			mg_alg_pinhole_close(h->e, c->pins[i].idx);
+			mg_alg_pinhole_close(h->e, c->pins[i].idx, (uint32_t)(c - h->calls) + 1);
 		else
 			c->pins[k++] = c->pins[i];
 	}

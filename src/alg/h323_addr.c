@@ -71,7 +71,8 @@ static void open_pin(struct mg_h323 *h, struct h323_call *c, const struct mg_exp
 	x.owner = owner;
 	if (x.bind != MG_NIL)
 		mg_alg_ref(h->e, x.bind); /* the pinhole's own reference */
-	uint32_t idx = mg_alg_pinhole_open(h->e, &x, UINT64_MAX);
+	uint64_t life = (uint64_t)mg_engine_config(h->e)->to.pinhole * 1000;
+	uint32_t idx = mg_alg_pinhole_open(h->e, &x, h->cur.now + life);
 	if (idx == MG_NIL)
 		return;
 	for (uint32_t i = 0; i < c->n_pin; i++)

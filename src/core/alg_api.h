@@ -67,7 +67,9 @@ uint32_t mg_alg_public_for(struct mg_engine *e, uint32_t in_addr);
  * over (released when the pinhole closes).  Returns the index or MG_NIL
  * (counted as MG_R_EXPECT_FULL). */
 uint32_t mg_alg_pinhole_open(struct mg_engine *e, const struct mg_expect *spec, uint64_t expire);
-void mg_alg_pinhole_close(struct mg_engine *e, uint32_t idx);
+/* Close pinhole idx if it is still the one `owner` opened (a pinhole that
+ * expired unused may have been reused since). */
+void mg_alg_pinhole_close(struct mg_engine *e, uint32_t idx, uint32_t owner);
 void mg_alg_pinhole_close_owner(struct mg_engine *e, uint32_t owner);
 
 /* Counting and rate-limited logging of ALG events. */

@@ -20,7 +20,6 @@ const struct mg_config_timeout_name mg_config_timeout_names[] = {
 	{"udp-stream", offsetof(struct mg_timeouts, udp_stream)},
 	{"icmp", offsetof(struct mg_timeouts, icmp)},
 	{"pinhole", offsetof(struct mg_timeouts, pinhole)},
-	{"call-idle", offsetof(struct mg_timeouts, call_idle)},
 	{"frag", offsetof(struct mg_timeouts, frag)},
 };
 const unsigned mg_config_n_timeout_names =
@@ -75,7 +74,6 @@ void mg_config_defaults(struct mg_config *c)
 		.udp_stream = 180,
 		.icmp = 30,
 		.pinhole = 300,
-		.call_idle = 600,
 		.frag = 30,
 	};
 	c->alg_h323 = true;

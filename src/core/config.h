@@ -44,8 +44,7 @@ struct mg_timeouts { /* seconds */
 	uint32_t tcp_syn_sent, tcp_syn_recv, tcp_established, tcp_fin_wait, tcp_close_wait,
 		tcp_last_ack, tcp_time_wait, tcp_close;
 	uint32_t udp, udp_stream, icmp;
-	uint32_t pinhole;   /* a pinhole nobody used, after its call went idle */
-	uint32_t call_idle; /* a call with no signalling and no media */
+	uint32_t pinhole;   /* an ALG pinhole that admitted nothing since it was opened */
 	uint32_t frag;      /* fragment tracking entry */
 };
 

@@ -336,7 +336,7 @@ uint32_t mg_alg_pinhole_open(struct mg_engine *e, const struct mg_expect *spec, 
 	return i;
 }
 
-void mg_alg_pinhole_close(struct mg_engine *e, uint32_t idx)
+static void pinhole_close(struct mg_engine *e, uint32_t idx)
 {
 	uint32_t b = mg_expect_del(&e->ex, idx);
 	if (b != MG_NIL)
@@ -344,9 +344,15 @@ void mg_alg_pinhole_close(struct mg_engine *e, uint32_t idx)
 	e->st.pinholes_closed++;
 }
 
+void mg_alg_pinhole_close(struct mg_engine *e, uint32_t idx, uint32_t owner)
+{
+	if (idx < e->ex.cap && e->ex.x[idx].used && e->ex.x[idx].owner == owner)
+		pinhole_close(e, idx);
+}
+
 static void close_one(void *ctx, uint32_t idx)
 {
-	mg_alg_pinhole_close(ctx, idx);
+	pinhole_close(ctx, idx);
 }
 
 void mg_alg_pinhole_close_owner(struct mg_engine *e, uint32_t owner)

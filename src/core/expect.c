@@ -78,9 +78,8 @@ uint32_t mg_expect_add(struct mg_expect_tab *t, const struct mg_expect *spec, ui
 	for (uint32_t i = t->bucket[b]; i != MG_NIL; i = t->x[i].hnext) {
 		if (same(&t->x[i], spec)) {
 			*dup = 1;
-			mg_wheel_del(&t->wheel, i);
-			t->x[i].tn.expire = expire;
-			mg_wheel_add(&t->wheel, i);
+			if (expire > t->x[i].tn.expire)
+				t->x[i].tn.expire = expire; /* extended lazily; never shortened */
 			return i;
 		}
 	}

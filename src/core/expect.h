@@ -5,7 +5,8 @@
  * dst_addr:dst_port, from `remote` (0 = any address) and any source port, is
  * admitted and sent on to to_addr:to_port.  It is not one-shot: it admits
  * every matching flow (an endpoint that restarts a channel on a new source
- * port keeps its media) until its owner closes it or it expires.  A pinhole
+ * port keeps its media) until its owner closes it or it expires.  An owned
+ * pinhole that has admitted a flow no longer expires: its owner closes it.  A pinhole
  * may hold a NAT binding reference (the public port it advertises) and may
  * ask that flows it admits run an ALG hook.
  */
@@ -46,7 +47,8 @@ void mg_expect_free(struct mg_expect_tab *t);
 
 /* Add a pinhole described by *spec (its hnext/onext/tn/used/hits are
  * ignored), expiring at `expire` (UINT64_MAX: until closed).  An identical
- * pinhole of the same owner is refreshed instead of duplicated (and the
+ * pinhole of the same owner is refreshed (its deadline only ever extended)
+ * instead of duplicated (and the
  * spec's binding reference is then not needed: *dup is set so the caller
  * can release it).  MG_NIL when the table is full. */
 uint32_t mg_expect_add(struct mg_expect_tab *t, const struct mg_expect *spec, uint64_t expire,

@@ -94,6 +94,8 @@ static uint32_t create(struct mg_engine *e, struct mg_pkt *p, enum mg_side side,
 		struct mg_expect *x = &e->ex.x[pin];
 		x->hits++;
 		e->st.pinhole_hits++;
+		if (x->owner != 0)
+			x->tn.expire = UINT64_MAX; /* in use: lives until its owner closes it */
 		if (x->alg != MG_ALG_NONE) {
 			f->alg = x->alg;
 			f->alg_ctx = x->alg_ctx;

@@ -99,10 +99,9 @@ TEST(config_defaults)
 	CHECK_EQ(c.to.udp_stream, 180);
 	CHECK_EQ(c.to.icmp, 30);
 	CHECK_EQ(c.to.pinhole, 300);
-	CHECK_EQ(c.to.call_idle, 600);
 	CHECK_EQ(c.to.frag, 30);
 	CHECK_EQ(c.log_rate, 10);
-	CHECK_EQ(mg_config_n_timeout_names, 14);
+	CHECK_EQ(mg_config_n_timeout_names, 13);
 }
 
 TEST(config_spec_example)
@@ -346,7 +345,7 @@ static void rich_config(struct mg_config *c)
 			   "nat on\nalg h323 off\nalg untranslatable pass\n"
 			   "max flows 1000\nmax bindings 2000\nmax pinholes 300\nmax calls 40\n"
 			   "max frags 5\nports 40000-40999\n"
-			   "timeout tcp-established 86400\ntimeout pinhole 1\ntimeout call-idle 31536000\n"
+			   "timeout tcp-established 86400\ntimeout pinhole 31536000\n"
 			   "log-rate 1000000\n";
 	mg_config_defaults(c);
 	if (parse(c, text) != 0)
@@ -363,7 +362,7 @@ TEST(config_round_trip)
 	CHECK(n > 0 && (size_t)n == strlen(out));
 	CHECK(strstr(out, "forward udp 198.19.0.2:5000-5100 to 198.18.64.5:7000\n") != NULL);
 	CHECK(strstr(out, "inside 198.18.200.7/32\n") != NULL);
-	CHECK(strstr(out, "timeout call-idle 31536000\n") != NULL);
+	CHECK(strstr(out, "timeout pinhole 31536000\n") != NULL);
 	CHECK_EQ(parse(&b, out), 0);
 	CHECK(cfg_equal(&a, &b));
 	/* the default, whose allow list is written as comments */
