@@ -115,6 +115,19 @@ static bool wants_pinhole(uint8_t field, uint8_t *proto, uint8_t *alg, const cha
 	}
 }
 
+/* The ports a pinhole is opened for: RTP and RTCP travel as a pair. */
+static unsigned pin_ports(uint8_t proto, uint16_t port, uint16_t out[2])
+{
+	uint16_t even = (uint16_t)(port & ~1u);
+	if (proto != MG_PROTO_UDP || even == 0) {
+		out[0] = port;
+		return 1;
+	}
+	out[0] = even;
+	out[1] = (uint16_t)(even + 1);
+	return 2;
+}
+
 static uint8_t addr_proto(uint8_t field)
 {
 	return field == MG_F_MEDIA || field == MG_F_MEDIA_CTRL ? MG_PROTO_UDP : MG_PROTO_TCP;
@@ -151,16 +164,8 @@ static enum mg_reason from_inside(struct mg_h323 *h, struct h323_call *c, uint8_
 	const char *what;
 	if (!wants_pinhole(a->field, &pproto, &alg, &what))
 		return MG_R_NONE;
-	uint8_t side = MG_SIDE_INSIDE;
-	uint16_t ports[2] = {a->port, 0};
-	unsigned np = 1;
-	if (pproto == MG_PROTO_UDP) { /* RTP and RTCP travel as a pair */
-		ports[0] = (uint16_t)(a->port & ~1u);
-		ports[1] = (uint16_t)(ports[0] + 1);
-		np = ports[0] ? 2 : 1;
-		if (!ports[0])
-			ports[0] = 1;
-	}
+	uint16_t ports[2];
+	unsigned np = pin_ports(pproto, a->port, ports);
 	for (unsigned i = 0; i < np; i++) {
 		uint32_t pb = mg_alg_find_binding(h->e, pproto, ip, ports[i]);
 		if (pb == MG_NIL)
@@ -178,8 +183,8 @@ static enum mg_reason from_inside(struct mg_h323 *h, struct h323_call *c, uint8_
 		x.bind = pb;
 		x.alg = alg;
 		x.alg_ctx = (uint32_t)(c - h->calls) | 0x80000000u;
-		x.what = pproto == MG_PROTO_UDP ? (i == 0 ? "rtp" : "rtcp") : what;
-		open_pin(h, c, &x, a->lcn, chan_side_of(a, side));
+		x.what = np == 2 ? (i == 0 ? "rtp" : "rtcp") : what;
+		open_pin(h, c, &x, a->lcn, chan_side_of(a, MG_SIDE_INSIDE));
 	}
 	return MG_R_NONE;
 }
@@ -204,13 +209,8 @@ static void from_outside(struct mg_h323 *h, struct h323_call *c, uint8_t *msg,
 	const char *what;
 	if (!c || !wants_pinhole(a->field, &pproto, &alg, &what))
 		return;
-	uint16_t ports[2] = {a->port, 0};
-	unsigned np = 1;
-	if (pproto == MG_PROTO_UDP && (a->port & ~1u)) {
-		ports[0] = (uint16_t)(a->port & ~1u);
-		ports[1] = (uint16_t)(ports[0] + 1);
-		np = 2;
-	}
+	uint16_t ports[2];
+	unsigned np = pin_ports(pproto, a->port, ports);
 	for (unsigned i = 0; i < np; i++) {
 		struct mg_expect x;
 		memset(&x, 0, sizeof(x));
@@ -224,7 +224,7 @@ static void from_outside(struct mg_h323 *h, struct h323_call *c, uint8_t *msg,
 		x.bind = MG_NIL;
 		x.alg = alg;
 		x.alg_ctx = (uint32_t)(c - h->calls) | 0x80000000u;
-		x.what = pproto == MG_PROTO_UDP ? (i == 0 ? "rtp-out" : "rtcp-out") : what;
+		x.what = np == 2 ? (i == 0 ? "rtp-out" : "rtcp-out") : what;
 		open_pin(h, c, &x, a->lcn, chan_side_of(a, MG_SIDE_OUTSIDE));
 	}
 }

@@ -157,27 +157,29 @@ uint32_t mg_per_enum(struct mg_cur *c, uint32_t nroot, bool extensible, bool *ex
 	return mg_per_choice(c, nroot, extensible, ext);
 }
 
-uint32_t mg_per_size(struct mg_cur *c, uint32_t lb, uint32_t ub, bool ext)
+/* The length of a size-constrained string or list (X.691 11.9.4): reads the
+ * extension bit when the constraint is extensible; *extended tells whether
+ * the value is outside the root (then an unconstrained length was used). */
+static uint32_t read_size(struct mg_cur *c, uint32_t lb, uint32_t ub, bool ext, bool *extended)
 {
-	if (ext && mg_cur_bit(c))
-		return mg_per_length(c);
-	if (ub == 0 || ub >= 65536)
+	*extended = ext && mg_cur_bit(c);
+	if (*extended || ub == 0 || ub >= 65536)
 		return mg_per_length(c);
 	if (lb == ub)
 		return lb;
 	return mg_per_constrained(c, lb, ub);
 }
 
+uint32_t mg_per_size(struct mg_cur *c, uint32_t lb, uint32_t ub, bool ext)
+{
+	bool extended;
+	return read_size(c, lb, ub, ext, &extended);
+}
+
 const uint8_t *mg_per_octets(struct mg_cur *c, uint32_t lb, uint32_t ub, bool ext, uint32_t *n)
 {
-	bool extended = ext && mg_cur_bit(c);
-	uint32_t len;
-	if (extended || ub == 0 || ub >= 65536)
-		len = mg_per_length(c);
-	else if (lb == ub)
-		len = lb;
-	else
-		len = mg_per_constrained(c, lb, ub);
+	bool extended;
+	uint32_t len = read_size(c, lb, ub, ext, &extended);
 	*n = len;
 	if (c->err)
 		return NULL;
@@ -192,14 +194,8 @@ const uint8_t *mg_per_octets(struct mg_cur *c, uint32_t lb, uint32_t ub, bool ex
 
 void mg_per_skip_bits_string(struct mg_cur *c, uint32_t lb, uint32_t ub, bool ext)
 {
-	bool extended = ext && mg_cur_bit(c);
-	uint32_t len;
-	if (extended || ub == 0 || ub >= 65536)
-		len = mg_per_length(c);
-	else if (lb == ub)
-		len = lb;
-	else
-		len = mg_per_constrained(c, lb, ub);
+	bool extended;
+	uint32_t len = read_size(c, lb, ub, ext, &extended);
 	if (c->err)
 		return;
 	if (extended || lb != ub || ub > 16)
@@ -209,14 +205,8 @@ void mg_per_skip_bits_string(struct mg_cur *c, uint32_t lb, uint32_t ub, bool ex
 
 void mg_per_skip_chars(struct mg_cur *c, uint32_t lb, uint32_t ub, bool ext, unsigned bits)
 {
-	bool extended = ext && mg_cur_bit(c);
-	uint32_t len;
-	if (extended || ub == 0 || ub >= 65536)
-		len = mg_per_length(c);
-	else if (lb == ub)
-		len = lb;
-	else
-		len = mg_per_constrained(c, lb, ub);
+	bool extended;
+	uint32_t len = read_size(c, lb, ub, ext, &extended);
 	if (c->err)
 		return;
 	/* aligned PER aligns the characters unless the maximum total is <= 16 bits */
