@@ -59,6 +59,10 @@ build/asan/unit_tests: $(UNIT_SRC:%.c=build/asan/%.o) $(MEETCALL_LIB:%.c=build/a
 build/rel/meetgate-bench: $(BENCH_SRC:%.c=build/rel/%.o) build/rel/libmeetgate.a
 	$(CC) $(REL_CFLAGS) -o $@ $^ $(LDLIBS)
 
+build/rel/udpblast: tools/udpblast.c
+	@mkdir -p build/rel
+	$(CC) -O2 -g -Wall -Wextra -o $@ $<
+
 # Debian packages the build and the tests need (installed by `make deps`).
 deps:
 	@sh tools/deps.sh
