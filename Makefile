@@ -71,7 +71,7 @@ unit: build/asan/unit_tests
 	./build/asan/unit_tests
 
 # `make check`: sanitizer build, unit tests, replay tests, short fuzz runs.
-check: deps build/asan/unit_tests build/asan/meetgate build/rel/meetgate
+check: deps build/asan/unit_tests build/asan/meetgate build/rel/meetgate build/rel/meetcall build/rel/udpblast
 	@sh tests/run_all.sh
 
 bench: build/rel/meetgate-bench build/rel/meetgate

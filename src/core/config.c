@@ -79,6 +79,7 @@ void mg_config_defaults(struct mg_config *c)
 	c->alg_h323 = true;
 	c->untranslatable = MG_UNTRANS_DROP;
 	c->log_rate = 10;
+	memcpy(c->live.control, MG_CFG_CONTROL_DEFAULT, sizeof(MG_CFG_CONTROL_DEFAULT));
 }
 
 bool mg_config_is_inside(const struct mg_config *c, uint32_t addr)

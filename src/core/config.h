@@ -40,6 +40,19 @@ struct mg_allow {
 
 enum mg_untranslatable { MG_UNTRANS_DROP = 0, MG_UNTRANS_PASS = 1 };
 
+#define MG_CFG_IFNAME_MAX 16 /* IFNAMSIZ: 15 characters and the NUL */
+#define MG_CFG_PATH_MAX 108  /* sun_path of a UNIX socket address */
+#define MG_CFG_CONTROL_DEFAULT "/run/meetgate.sock"
+
+/* The live gateway (`meetgate run`, doc/live.md); the engine ignores these. */
+struct mg_config_live {
+	char if_inside[MG_CFG_IFNAME_MAX];  /* "interface inside <name>", "" = not given */
+	char if_outside[MG_CFG_IFNAME_MAX]; /* "interface outside <name>" */
+	uint16_t queue;                     /* "queue <n>": the NFQUEUE number [0] */
+	bool fail_open;                     /* "fail open|closed" [closed] */
+	char control[MG_CFG_PATH_MAX];      /* "control <path>" */
+};
+
 struct mg_timeouts { /* seconds */
 	uint32_t tcp_syn_sent, tcp_syn_recv, tcp_established, tcp_fin_wait, tcp_close_wait,
 		tcp_last_ack, tcp_time_wait, tcp_close;
@@ -65,6 +78,7 @@ struct mg_config {
 	bool alg_h323;           /* "alg h323 on|off" */
 	enum mg_untranslatable untranslatable; /* "alg untranslatable drop|pass" */
 	uint32_t log_rate;       /* log lines per second per reason */
+	struct mg_config_live live;
 };
 
 /* Fill `c` with the built-in default (see doc/config.md). */

@@ -135,6 +135,19 @@ static void put_limits(struct out *o, const struct mg_config *c)
 	put(o, "log-rate %u\n", c->log_rate);
 }
 
+/* Interface lines only when given: there is no default interface. */
+static void put_live(struct out *o, const struct mg_config *c)
+{
+	const struct mg_config_live *l = &c->live;
+	if (l->if_inside[0])
+		put(o, "interface inside %.15s\n", l->if_inside);
+	if (l->if_outside[0])
+		put(o, "interface outside %.15s\n", l->if_outside);
+	put(o, "queue %u\n", l->queue);
+	put(o, "fail %s\n", l->fail_open ? "open" : "closed");
+	put(o, "control %.107s\n", l->control);
+}
+
 int mg_config_format(const struct mg_config *c, char *out, size_t outlen)
 {
 	struct out o = {out, out ? outlen : 0, 0, false};
@@ -144,6 +157,7 @@ int mg_config_format(const struct mg_config *c, char *out, size_t outlen)
 	put_addresses(&o, c);
 	put_policy(&o, c);
 	put_limits(&o, c);
+	put_live(&o, c);
 	if (o.bad || o.need > INT_MAX)
 		return -1;
 	return (int)o.need;

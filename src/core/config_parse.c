@@ -407,6 +407,65 @@ static int d_log_rate(struct pstate *s, char **tok, int n)
 	return 0;
 }
 
+/* ---- the live gateway (doc/live.md) ---- */
+
+/* Interface names as the kernel takes them: 1 to 15 bytes, printable, no
+ * blank (the tokenizer ensures that), no '/' or ':', not "." or "..". */
+static int d_interface(struct pstate *s, char **tok, int n)
+{
+	char *dst;
+	if (strcmp(tok[1], "inside") == 0)
+		dst = s->c.live.if_inside;
+	else if (strcmp(tok[1], "outside") == 0)
+		dst = s->c.live.if_outside;
+	else
+		return fail(s, "expected inside or outside", tok[1]);
+	size_t len = strlen(tok[2]);
+	if (len >= MG_CFG_IFNAME_MAX)
+		return fail(s, "interface name longer than 15 characters", tok[2]);
+	if (strcmp(tok[2], ".") == 0 || strcmp(tok[2], "..") == 0)
+		return fail(s, "bad interface name", tok[2]);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)tok[2][i];
+		if (ch == '/' || ch == ':' || ch == '"' || !isgraph(ch))
+			return fail(s, "bad character in interface name", tok[2]);
+	}
+	memcpy(dst, tok[2], len + 1);
+	return 0;
+}
+
+static int d_queue(struct pstate *s, char **tok, int n)
+{
+	unsigned long v;
+	if (!parse_ul(tok[1], 0, 65535, &v))
+		return fail(s, "queue must be a number from 0 to 65535", tok[1]);
+	s->c.live.queue = (uint16_t)v;
+	return 0;
+}
+
+static int d_fail(struct pstate *s, char **tok, int n)
+{
+	if (strcmp(tok[1], "open") == 0)
+		s->c.live.fail_open = true;
+	else if (strcmp(tok[1], "closed") == 0)
+		s->c.live.fail_open = false;
+	else
+		return fail(s, "expected open or closed", tok[1]);
+	return 0;
+}
+
+/* An absolute path that fits a UNIX socket address. */
+static int d_control(struct pstate *s, char **tok, int n)
+{
+	size_t len = strlen(tok[1]);
+	if (tok[1][0] != '/')
+		return fail(s, "control socket path must be absolute", tok[1]);
+	if (len >= MG_CFG_PATH_MAX)
+		return fail(s, "control socket path longer than 107 bytes", tok[1]);
+	memcpy(s->c.live.control, tok[1], len + 1);
+	return 0;
+}
+
 struct directive {
 	const char *name;
 	int (*fn)(struct pstate *s, char **tok, int n);
@@ -418,6 +477,8 @@ static const struct directive directives[] = {
 	{"allow", d_allow, 2, 3},     {"nat", d_nat, 1, 1},         {"alg", d_alg, 2, 2},
 	{"max", d_max, 2, 2},         {"ports", d_ports, 1, 1},     {"timeout", d_timeout, 2, 2},
 	{"log-rate", d_log_rate, 1, 1},
+	{"interface", d_interface, 2, 2}, {"queue", d_queue, 1, 1}, {"fail", d_fail, 1, 1},
+	{"control", d_control, 1, 1},
 };
 
 /* One line, NUL-terminated and writable, comment included. */

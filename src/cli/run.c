@@ -1,0 +1,368 @@
+/* run.c - `meetgate run`: the live gateway on Linux (doc/live.md).
+ *
+ * Start-up, in order: config, engine (+ H.323 ALG), NFQUEUE bind, nftables
+ * table, control socket; shutdown undoes them in reverse, the table first of
+ * what the kernel sees so the queue never stays loaded without us on a clean
+ * exit.  Signals are blocked and read from a signalfd in the loop: nothing
+ * runs in a signal handler.  The loop polls the signalfd, the queue and the
+ * control socket with a 100 ms timeout and runs the engine's timers every
+ * turn.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alg/h323.h"
+#include "cli/cli.h"
+#include "core/engine.h"
+#include "ctl/ctl.h"
+#include "io/nfq.h"
+#include "io/rules.h"
+
+#define RUN_POLL_MS 100
+#define RUN_ERR 1024
+
+struct run {
+	const char *config_path;
+	struct mg_config *cfg;
+	struct mg_engine *e;
+	struct mg_h323 *h323;
+	struct mg_nfq *q;
+	struct mg_ctl *ctl;
+	int sfd;
+	bool rules_loaded;
+	bool stop;
+};
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* One log line on stderr: local wall-clock time, then the text. */
+__attribute__((format(printf, 1, 2))) static void logf_(const char *fmt, ...)
+{
+	struct timespec ts;
+	struct tm tm;
+	char stamp[32];
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "%s.%03ld meetgate: ", stamp, ts.tv_nsec / 1000000L);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+static void on_engine_log(void *ctx, uint64_t now_ms, const char *line)
+{
+	logf_("%s", line);
+}
+
+/* `show stats` rows of the data plane. */
+static int nfq_stat_row(void *ctx, char *buf, size_t n, unsigned i)
+{
+	const struct mg_nfq_stats *s = mg_nfq_stats(ctx);
+	const struct {
+		const char *name;
+		uint64_t v;
+	} rows[] = {
+		{"nfq_received", s->received},   {"nfq_accepted", s->accepted},
+		{"nfq_rewritten", s->rewritten}, {"nfq_dropped", s->dropped},
+		{"nfq_held", s->held},           {"nfq_unknown_if", s->unknown_if},
+		{"nfq_truncated", s->truncated}, {"nfq_enobufs", s->enobufs},
+		{"nfq_verdict_batches", s->sends}, {"nfq_send_errors", s->send_errors},
+		{"nfq_netlink_errors", s->nl_errors}, {"nfq_emitted", s->emitted},
+		{"nfq_emit_errors", s->emit_errors},
+	};
+	if (i >= sizeof(rows) / sizeof(rows[0]))
+		return -1;
+	return snprintf(buf, n, "%s %llu\n", rows[i].name, (unsigned long long)rows[i].v);
+}
+
+static void rules_opts(const struct mg_config *c, struct mg_rules_opts *o, bool no_stmt)
+{
+	*o = (struct mg_rules_opts){c->live.if_inside, c->live.if_outside, c->live.queue,
+				    c->live.fail_open, MG_RULES_MARK, no_stmt};
+}
+
+/* Load the table; kernels without nft's queue expression get the empty
+ * chain plus the xtables target (rules.h). */
+static int install_rules(struct run *r, char *err, size_t errlen)
+{
+	struct mg_rules_opts o;
+	char text[MG_RULES_TEXT_MAX];
+
+	rules_opts(r->cfg, &o, false);
+	if (mg_rules_text(&o, text, sizeof(text)) >= (int)sizeof(text)) {
+		snprintf(err, errlen, "ruleset text too long");
+		return -1;
+	}
+	if (mg_rules_apply(text, err, errlen) == 0)
+		return 0;
+	char first[RUN_ERR];
+	snprintf(first, sizeof(first), "%s", err);
+	o.no_queue_stmt = true;
+	mg_rules_text(&o, text, sizeof(text));
+	if (mg_rules_apply(text, err, errlen) != 0)
+		return -1;
+	r->rules_loaded = true;
+	if (mg_rules_xt_queue(r->cfg->live.queue, r->cfg->live.fail_open, err, errlen) != 0) {
+		snprintf(err + strlen(err), errlen - strlen(err), "; before that: %.300s", first);
+		return -1;
+	}
+	logf_("nft has no queue statement here (%s); using the xtables NFQUEUE target", first);
+	return 0;
+}
+
+static void remove_rules(struct run *r)
+{
+	char err[RUN_ERR];
+	if (!r->rules_loaded)
+		return;
+	if (mg_rules_apply(mg_rules_remove_text(), err, sizeof(err)) != 0)
+		logf_("removing table inet %s failed: %s", MG_RULES_TABLE, err);
+	r->rules_loaded = false;
+}
+
+static bool live_equal(const struct mg_config_live *a, const struct mg_config_live *b)
+{
+	return strcmp(a->if_inside, b->if_inside) == 0 && strcmp(a->if_outside, b->if_outside) == 0 &&
+	       a->queue == b->queue && a->fail_open == b->fail_open &&
+	       strcmp(a->control, b->control) == 0;
+}
+
+/* SIGHUP: a config that does not parse, or that the engine refuses, leaves
+ * the running one in place.  Settings bound at start (interfaces, queue,
+ * fail mode, control socket, ALG on/off) keep their running value. */
+static void reload(struct run *r)
+{
+	char err[RUN_ERR];
+	struct mg_config *nc = calloc(1, sizeof(*nc));
+	if (nc == NULL) {
+		logf_("reload: out of memory; the running configuration stays");
+		return;
+	}
+	if (mg_cli_load_config(r->config_path, nc, err, sizeof(err)) != 0) {
+		logf_("reload refused, the running configuration stays: %s", err);
+		goto done;
+	}
+	if (!live_equal(&nc->live, &r->cfg->live)) {
+		logf_("reload: interface, queue, fail and control settings change only on restart");
+		nc->live = r->cfg->live;
+	}
+	if (nc->alg_h323 != r->cfg->alg_h323) {
+		logf_("reload: 'alg h323' changes only on restart");
+		nc->alg_h323 = r->cfg->alg_h323;
+	}
+	if (mg_engine_reconfigure(r->e, nc, err, sizeof(err)) != 0) {
+		logf_("reload refused (needs a restart), the running configuration stays: %s", err);
+		goto done;
+	}
+	*r->cfg = *nc;
+	logf_("reloaded %s", r->config_path);
+done:
+	free(nc);
+}
+
+static void read_signals(struct run *r)
+{
+	struct signalfd_siginfo si;
+	while (read(r->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGHUP)
+			reload(r);
+		else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
+			logf_("signal %u: shutting down", si.ssi_signo);
+			r->stop = true;
+		}
+	}
+}
+
+static int loop(struct run *r, char *err, size_t errlen)
+{
+	struct pollfd fds[2 + 1 + MG_CTL_MAX_CLIENTS];
+	while (!r->stop) {
+		fds[0] = (struct pollfd){.fd = r->sfd, .events = POLLIN};
+		fds[1] = (struct pollfd){.fd = mg_nfq_fd(r->q), .events = POLLIN};
+		int n = 2 + mg_ctl_pollfds(r->ctl, fds + 2, (int)(sizeof(fds) / sizeof(fds[0])) - 2);
+		if (poll(fds, (nfds_t)n, RUN_POLL_MS) < 0 && errno != EINTR) {
+			snprintf(err, errlen, "poll: %s", strerror(errno));
+			return -1;
+		}
+		if (fds[1].revents & (POLLIN | POLLERR)) {
+			if (mg_nfq_run_burst(r->q, mono_ms, err, errlen) < 0)
+				return -1;
+		}
+		uint64_t now = mono_ms();
+		mg_engine_expire(r->e, now);
+		mg_ctl_serve(r->ctl, fds + 2, n - 2, now);
+		if (fds[0].revents & POLLIN)
+			read_signals(r);
+	}
+	return 0;
+}
+
+static int usage(FILE *f, int rc)
+{
+	fprintf(f, "usage: meetgate run --config FILE [--print-rules] [--foreground]\n");
+	return rc;
+}
+
+static int parse_args(int argc, char **argv, struct run *r, bool *print_rules)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+			return usage(stdout, 0) - 1;
+		if (strcmp(a, "--print-rules") == 0) {
+			*print_rules = true;
+			continue;
+		}
+		if (strcmp(a, "--foreground") == 0)
+			continue; /* the only mode: a service manager supervises */
+		int m = mg_cli_opt("run", argc, argv, &i, "--config", &r->config_path);
+		if (m < 0)
+			return 2;
+		if (m == 0) {
+			fprintf(stderr, "meetgate run: unknown argument '%s'\n", a);
+			return usage(stderr, 2);
+		}
+	}
+	if (r->config_path == NULL) {
+		fprintf(stderr, "meetgate run: --config is required\n");
+		return usage(stderr, 2);
+	}
+	return 0;
+}
+
+static int print_ruleset(const struct mg_config *c)
+{
+	struct mg_rules_opts o;
+	char text[MG_RULES_TEXT_MAX];
+	rules_opts(c, &o, false);
+	int n = mg_rules_text(&o, text, sizeof(text));
+	if (n < 0 || n >= (int)sizeof(text)) {
+		fprintf(stderr, "meetgate run: cannot render the ruleset\n");
+		return 1;
+	}
+	fputs(text, stdout);
+	return 0;
+}
+
+/* Everything after the config: returns the exit status. */
+static int run_gateway(struct run *r)
+{
+	char err[RUN_ERR];
+	uint64_t seed = 0;
+	int rc = 1;
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	signal(SIGPIPE, SIG_IGN);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0 ||
+	    (r->sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
+		logf_("signalfd: %s", strerror(errno));
+		return 1;
+	}
+	if (getrandom(&seed, sizeof(seed), 0) != (ssize_t)sizeof(seed))
+		seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+	r->e = mg_engine_new(r->cfg, seed, err, sizeof(err));
+	if (r->e == NULL) {
+		logf_("engine: %s", err);
+		goto close_sfd;
+	}
+	mg_engine_set_log(r->e, on_engine_log, NULL);
+	if (r->cfg->alg_h323 && (r->h323 = mg_h323_attach(r->e)) == NULL) {
+		logf_("cannot attach the H.323 ALG");
+		goto free_engine;
+	}
+	struct mg_nfq_opts qo = {r->cfg->live.queue, r->cfg->live.if_inside, r->cfg->live.if_outside,
+				 r->cfg->live.fail_open, MG_RULES_MARK};
+	r->q = mg_nfq_open(&qo, err, sizeof(err));
+	if (r->q == NULL) {
+		logf_("%s", err);
+		goto free_alg;
+	}
+	mg_nfq_attach(r->q, r->e);
+	if (install_rules(r, err, sizeof(err)) != 0) {
+		logf_("%s", err);
+		goto remove_table;
+	}
+	r->rules_loaded = true;
+	r->ctl = mg_ctl_open(r->cfg->live.control, err, sizeof(err));
+	if (r->ctl == NULL) {
+		logf_("control socket: %s", err);
+		goto remove_table;
+	}
+	mg_ctl_set_source(r->ctl, r->e, r->h323, nfq_stat_row, r->q);
+	logf_("running: queue %u, inside %s, outside %s, fail %s, control %s",
+	      r->cfg->live.queue, r->cfg->live.if_inside, r->cfg->live.if_outside,
+	      r->cfg->live.fail_open ? "open" : "closed", r->cfg->live.control);
+	if (loop(r, err, sizeof(err)) == 0)
+		rc = 0;
+	else
+		logf_("%s", err);
+	mg_ctl_close(r->ctl);
+remove_table:
+	remove_rules(r);
+	mg_nfq_close(r->q);
+free_alg:
+	mg_h323_free(r->h323);
+free_engine:
+	mg_engine_free(r->e);
+close_sfd:
+	close(r->sfd);
+	if (rc == 0)
+		logf_("stopped");
+	return rc;
+}
+
+int mg_cli_run(int argc, char **argv)
+{
+	struct run r = {.sfd = -1};
+	bool print_rules = false;
+	char err[RUN_ERR];
+
+	int prc = parse_args(argc, argv, &r, &print_rules);
+	if (prc != 0)
+		return prc < 0 ? 0 : prc;
+	r.cfg = calloc(1, sizeof(*r.cfg));
+	if (r.cfg == NULL) {
+		fprintf(stderr, "meetgate run: out of memory\n");
+		return 1;
+	}
+	int rc = 1;
+	if (mg_cli_load_config(r.config_path, r.cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "meetgate run: %s\n", err);
+		goto free_cfg;
+	}
+	if (r.cfg->live.if_inside[0] == '\0' || r.cfg->live.if_outside[0] == '\0') {
+		fprintf(stderr, "meetgate run: %s: 'interface inside' and 'interface outside' "
+				"are required\n", r.config_path);
+		goto free_cfg;
+	}
+	if (strcmp(r.cfg->live.if_inside, r.cfg->live.if_outside) == 0) {
+		fprintf(stderr, "meetgate run: %s: inside and outside are the same interface '%s'\n",
+			r.config_path, r.cfg->live.if_inside);
+		goto free_cfg;
+	}
+	rc = print_rules ? print_ruleset(r.cfg) : run_gateway(&r);
+free_cfg:
+	free(r.cfg);
+	return rc;
+}

@@ -1,0 +1,100 @@
+/* ctl.h - the control socket: a running gateway answers `meetgate show`.
+ *
+ * Protocol (one request per connection, text, lines end in '\n'):
+ *   client: "show calls" | "show flows" | "show pinholes" | "show stats" |
+ *           "show bindings"                     (at most MG_CTL_LINE_MAX bytes)
+ *   daemon: lines of a table, then the line "end"; or one line
+ *           "error <what>"; then it closes the connection.
+ * A request that is unknown, too long, holds a NUL or control byte, or does
+ * not arrive within MG_CTL_REQ_TIMEOUT_MS is answered with "error ...".
+ *
+ * The server never blocks: sockets are non-blocking, at most
+ * MG_CTL_MAX_CLIENTS are served at once (more get "error busy"), each has an
+ * output buffer of MG_CTL_OUT_MAX bytes that is refilled as the client reads,
+ * and a client that reads nothing for MG_CTL_IDLE_TIMEOUT_MS is dropped.  A
+ * long listing is produced in pieces between packets, so it is not a
+ * snapshot: entries created or removed meanwhile may be missed or repeated.
+ */
+#ifndef MG_CTL_H
+#define MG_CTL_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "alg/h323.h"
+#include "core/engine.h"
+
+#define MG_CTL_LINE_MAX 256 /* request bytes, newline included */
+#define MG_CTL_MAX_CLIENTS 8
+#define MG_CTL_OUT_MAX (64u << 10)
+#define MG_CTL_ROW_MAX 512 /* longest line a formatter writes, NUL included */
+#define MG_CTL_REQ_TIMEOUT_MS 2000
+#define MG_CTL_IDLE_TIMEOUT_MS 10000
+
+enum mg_ctl_cmd {
+	MG_CTL_CALLS = 0,
+	MG_CTL_FLOWS,
+	MG_CTL_PINHOLES,
+	MG_CTL_STATS,
+	MG_CTL_BINDINGS,
+	MG_CTL__COUNT
+};
+
+/* ---- protocol (ctl_proto.c) ---- */
+
+/* Parse a request line of `len` bytes, newline excluded (a trailing CR is
+ * tolerated).  Returns 0 and the command, or -1 and a short reason in *why
+ * (static text, for the "error" answer). */
+int mg_ctl_parse_request(const char *line, size_t len, enum mg_ctl_cmd *cmd, const char **why);
+const char *mg_ctl_cmd_name(enum mg_ctl_cmd cmd);
+
+/* One row each, newline included, snprintf-like (the return value is the
+ * full length; rows always fit MG_CTL_ROW_MAX).  now_ms turns expiry times
+ * into seconds left and creation times into ages. */
+int mg_ctl_fmt_flow(char *buf, size_t n, const struct mg_flow_info *fi, uint64_t now_ms);
+int mg_ctl_fmt_binding(char *buf, size_t n, const struct mg_binding_info *bi, uint64_t now_ms);
+int mg_ctl_fmt_pinhole(char *buf, size_t n, const struct mg_pinhole_info *pi, uint64_t now_ms);
+int mg_ctl_fmt_call(char *buf, size_t n, const struct mg_h323_call_info *ci, uint64_t now_ms);
+/* The header row of a table ("" for flows, which follow conntrack -L). */
+const char *mg_ctl_header(enum mg_ctl_cmd cmd);
+/* Row `i` of the stats table: the mg_stats fields, then "reason <name> N"
+ * for every reason counted at least once.  Returns the row length, 0 when a
+ * row is skipped (a zero reason), -1 past the last row. */
+int mg_ctl_fmt_stat(char *buf, size_t n, const struct mg_stats *st, unsigned i);
+
+/* ---- server (ctl.c) ---- */
+
+struct mg_ctl;
+
+/* Extra "name value" rows appended to `show stats` (the data plane's
+ * counters); row i, same return convention as mg_ctl_fmt_stat. */
+typedef int (*mg_ctl_stat_fn)(void *ctx, char *buf, size_t n, unsigned i);
+
+/* Listen on `path` (mode 0600).  A stale socket file is replaced; a path
+ * where a daemon still answers, or a non-socket file, is an error. */
+struct mg_ctl *mg_ctl_open(const char *path, char *err, size_t errlen);
+/* Close every connection and remove the socket file. */
+void mg_ctl_close(struct mg_ctl *c);
+/* What the answers describe; h323 may be NULL (no calls). */
+void mg_ctl_set_source(struct mg_ctl *c, struct mg_engine *e, struct mg_h323 *h323,
+		       mg_ctl_stat_fn extra, void *extra_ctx);
+
+/* Fill up to `max` pollfds (listening socket first, then the clients, each
+ * with the events it waits for); returns how many. */
+int mg_ctl_pollfds(struct mg_ctl *c, struct pollfd *fds, int max);
+/* Serve what poll reported on those fds, and time out slow clients. */
+void mg_ctl_serve(struct mg_ctl *c, const struct pollfd *fds, int n, uint64_t now_ms);
+unsigned mg_ctl_nclients(const struct mg_ctl *c);
+
+/* ---- client (ctl_client.c) ---- */
+
+/* Send "show <what>" to the daemon at `path` and copy the answer, "end"
+ * excluded, to `out`.  Returns 0; 1 if the daemon answered "error ..."
+ * (copied to err); -1 on a connection problem or timeout (message in err). */
+int mg_ctl_request(const char *path, const char *what, FILE *out, int timeout_ms, char *err,
+		   size_t errlen);
+
+#endif

@@ -1,0 +1,109 @@
+/* ctl_client.c - the `meetgate show` side of the control protocol (ctl.h). */
+#include "ctl/ctl.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Wait for `ev` on fd until the deadline; 0 ready, -1 timeout or error. */
+static int wait_fd(int fd, short ev, uint64_t deadline)
+{
+	for (;;) {
+		uint64_t now = mono_ms();
+		if (now >= deadline)
+			return -1;
+		struct pollfd p = {.fd = fd, .events = ev};
+		int r = poll(&p, 1, (int)(deadline - now));
+		if (r > 0)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return -1;
+	}
+}
+
+/* Lines are passed on as they complete; the last one decides the result. */
+struct reader {
+	char line[MG_CTL_ROW_MAX * 2];
+	size_t len;
+	int result; /* 0 after "end", 1 after "error", -1 until then */
+};
+
+static void take_line(struct reader *r, FILE *out, char *err, size_t errlen)
+{
+	r->line[r->len] = '\0';
+	if (strcmp(r->line, "end") == 0)
+		r->result = 0;
+	else if (strncmp(r->line, "error", 5) == 0 && (r->line[5] == ' ' || r->line[5] == '\0')) {
+		snprintf(err, errlen, "%s", r->line);
+		r->result = 1;
+	} else
+		fprintf(out, "%s\n", r->line);
+	r->len = 0;
+}
+
+int mg_ctl_request(const char *path, const char *what, FILE *out, int timeout_ms, char *err,
+		   size_t errlen)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	char req[MG_CTL_LINE_MAX];
+	int k = snprintf(req, sizeof(req), "show %s\n", what);
+	if (k < 0 || (size_t)k >= sizeof(req) || strlen(path) >= sizeof(a.sun_path)) {
+		snprintf(err, errlen, "request or socket path too long");
+		return -1;
+	}
+	memcpy(a.sun_path, path, strlen(path) + 1);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (const struct sockaddr *)&a, sizeof(a)) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	uint64_t deadline = mono_ms() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 1);
+	int rc = -1;
+	if (send(fd, req, (size_t)k, MSG_NOSIGNAL) != k) {
+		snprintf(err, errlen, "%s: send: %s", path, strerror(errno));
+		goto close_fd;
+	}
+	struct reader r = {.len = 0, .result = -1};
+	char buf[4096];
+	while (r.result < 0) {
+		if (wait_fd(fd, POLLIN, deadline) != 0) {
+			snprintf(err, errlen, "%s: no complete answer within %d ms", path, timeout_ms);
+			goto close_fd;
+		}
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			snprintf(err, errlen, "%s: the daemon closed the connection mid-answer", path);
+			goto close_fd;
+		}
+		for (ssize_t i = 0; i < n && r.result < 0; i++) {
+			if (buf[i] == '\n') {
+				take_line(&r, out, err, errlen);
+				continue;
+			}
+			if (r.len + 1 >= sizeof(r.line)) {
+				snprintf(err, errlen, "%s: answer line too long", path);
+				goto close_fd;
+			}
+			r.line[r.len++] = buf[i];
+		}
+	}
+	rc = r.result;
+close_fd:
+	close(fd);
+	return rc;
+}

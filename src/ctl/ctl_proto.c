@@ -1,0 +1,224 @@
+/* ctl_proto.c - control protocol requests and the rows of its answers
+ * (format contract: ctl.h and doc/live.md). */
+#include "ctl/ctl.h"
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/pkt.h"
+
+static const char *const cmd_names[MG_CTL__COUNT] = {
+	[MG_CTL_CALLS] = "calls",       [MG_CTL_FLOWS] = "flows", [MG_CTL_PINHOLES] = "pinholes",
+	[MG_CTL_STATS] = "stats",       [MG_CTL_BINDINGS] = "bindings",
+};
+
+const char *mg_ctl_cmd_name(enum mg_ctl_cmd cmd)
+{
+	return (unsigned)cmd < MG_CTL__COUNT ? cmd_names[cmd] : "?";
+}
+
+int mg_ctl_parse_request(const char *line, size_t len, enum mg_ctl_cmd *cmd, const char **why)
+{
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	if (len == 0) {
+		*why = "empty request";
+		return -1;
+	}
+	if (len >= MG_CTL_LINE_MAX) {
+		*why = "request too long";
+		return -1;
+	}
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)line[i];
+		if (ch < 0x20 || ch >= 0x7f) {
+			*why = "request holds a control or non-ASCII byte";
+			return -1;
+		}
+	}
+	static const char verb[] = "show ";
+	if (len > sizeof(verb) - 1 && memcmp(line, verb, sizeof(verb) - 1) == 0) {
+		const char *arg = line + sizeof(verb) - 1;
+		size_t alen = len - (sizeof(verb) - 1);
+		for (unsigned c = 0; c < MG_CTL__COUNT; c++)
+			if (strlen(cmd_names[c]) == alen && memcmp(arg, cmd_names[c], alen) == 0) {
+				*cmd = (enum mg_ctl_cmd)c;
+				return 0;
+			}
+	}
+	*why = "unknown request; expected show calls|flows|pinholes|stats|bindings";
+	return -1;
+}
+
+static const char *proto_name(uint8_t p)
+{
+	switch (p) {
+	case MG_PROTO_TCP:
+		return "tcp";
+	case MG_PROTO_UDP:
+		return "udp";
+	case MG_PROTO_ICMP:
+		return "icmp";
+	case MG_PROTO_ICMP6:
+		return "icmpv6";
+	default:
+		return "unknown";
+	}
+}
+
+static void addr_str(uint8_t family, const union mg_addr *a, char *out, size_t n)
+{
+	if (inet_ntop(family == MG_AF_INET6 ? AF_INET6 : AF_INET, a->b, out, (socklen_t)n) == NULL)
+		snprintf(out, n, "?");
+}
+
+static void v4_str(uint32_t be, char *out, size_t n)
+{
+	if (be == 0)
+		snprintf(out, n, "*");
+	else if (inet_ntop(AF_INET, &be, out, (socklen_t)n) == NULL)
+		snprintf(out, n, "?");
+}
+
+static unsigned long long secs_left(uint64_t expire_ms, uint64_t now_ms)
+{
+	return expire_ms > now_ms ? (unsigned long long)((expire_ms - now_ms + 999) / 1000) : 0;
+}
+
+static unsigned long long age_s(uint64_t created_ms, uint64_t now_ms)
+{
+	return now_ms > created_ms ? (unsigned long long)((now_ms - created_ms) / 1000) : 0;
+}
+
+/* "src=A dst=B sport=P dport=Q" (ICMP: "id=N"), then the direction's counters. */
+static int put_tuple(char *buf, size_t n, const struct mg_tuple *t, uint64_t pkts, uint64_t bytes)
+{
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+	addr_str(t->family, &t->src, s, sizeof(s));
+	addr_str(t->family, &t->dst, d, sizeof(d));
+	if (t->proto == MG_PROTO_ICMP || t->proto == MG_PROTO_ICMP6)
+		return snprintf(buf, n, "src=%s dst=%s id=%u packets=%" PRIu64 " bytes=%" PRIu64, s, d,
+				(unsigned)t->sport, pkts, bytes);
+	return snprintf(buf, n, "src=%s dst=%s sport=%u dport=%u packets=%" PRIu64 " bytes=%" PRIu64,
+			s, d, (unsigned)t->sport, (unsigned)t->dport, pkts, bytes);
+}
+
+int mg_ctl_fmt_flow(char *buf, size_t n, const struct mg_flow_info *fi, uint64_t now_ms)
+{
+	char state[32] = "";
+	char o[200], r[200];
+	/* TCP shows its state in capitals as conntrack does; other protocols
+	 * have none to show */
+	if (fi->orig.proto == MG_PROTO_TCP && fi->state != NULL) {
+		size_t i = 0;
+		for (; fi->state[i] && i < sizeof(state) - 2; i++) {
+			char ch = fi->state[i];
+			state[i] = (char)((ch >= 'a' && ch <= 'z') ? ch - 'a' + 'A' : ch == '-' ? '_' : ch);
+		}
+		state[i] = ' ';
+		state[i + 1] = '\0';
+	}
+	put_tuple(o, sizeof(o), &fi->orig, fi->pkts[0], fi->bytes[0]);
+	put_tuple(r, sizeof(r), &fi->reply, fi->pkts[1], fi->bytes[1]);
+	char extra[64] = "";
+	if (fi->alg != NULL && fi->alg[0] != '\0')
+		snprintf(extra, sizeof(extra), " alg=%.16s call=%u", fi->alg, (unsigned)fi->call);
+	return snprintf(buf, n, "%-6s %u %llu %s%s %s%s [%s]%s\n", proto_name(fi->orig.proto),
+			(unsigned)fi->orig.proto, secs_left(fi->expire_ms, now_ms), state, o,
+			fi->pkts[1] == 0 ? "[UNREPLIED] " : "", r,
+			fi->orig_side == MG_SIDE_INSIDE ? "from-inside" : "from-outside", extra);
+}
+
+int mg_ctl_fmt_binding(char *buf, size_t n, const struct mg_binding_info *bi, uint64_t now_ms)
+{
+	char in[16], pub[16];
+	v4_str(bi->in_addr, in, sizeof(in));
+	v4_str(bi->pub_addr, pub, sizeof(pub));
+	return snprintf(buf, n, "%-6s %15s:%-5u %15s:%-5u %5u %-10s %llu\n", proto_name(bi->proto),
+			in, (unsigned)bi->in_port, pub, (unsigned)bi->pub_port, (unsigned)bi->refs,
+			bi->advertised ? "advertised" : "used", age_s(bi->created_ms, now_ms));
+}
+
+int mg_ctl_fmt_pinhole(char *buf, size_t n, const struct mg_pinhole_info *pi, uint64_t now_ms)
+{
+	char rem[16], dst[16], to[16];
+	v4_str(pi->remote, rem, sizeof(rem));
+	v4_str(pi->dst_addr, dst, sizeof(dst));
+	v4_str(pi->to_addr, to, sizeof(to));
+	return snprintf(buf, n, "%-6s %-6.8s %-7s %15s %15s:%-5u %15s:%-5u %6u %8" PRIu64 " %llu\n",
+			proto_name(pi->proto), pi->what ? pi->what : "-",
+			pi->side == MG_SIDE_INSIDE ? "inside" : "outside", rem, dst,
+			(unsigned)pi->dst_port, to, (unsigned)pi->to_port, (unsigned)pi->owner,
+			pi->hits, secs_left(pi->expire_ms, now_ms));
+}
+
+int mg_ctl_fmt_call(char *buf, size_t n, const struct mg_h323_call_info *ci, uint64_t now_ms)
+{
+	char in[16], peer[16];
+	v4_str(ci->inside_addr, in, sizeof(in));
+	v4_str(ci->peer_addr, peer, sizeof(peer));
+	return snprintf(buf, n, "%6u %-11.11s %-8s %15s %15s %8u %8u %8u %8u %llu\n", (unsigned)ci->id,
+			ci->state ? ci->state : "-", ci->inbound ? "inbound" : "outbound", in, peer,
+			(unsigned)ci->messages, (unsigned)ci->rewrites, (unsigned)ci->pinholes,
+			(unsigned)ci->bindings, age_s(ci->created_ms, now_ms));
+}
+
+const char *mg_ctl_header(enum mg_ctl_cmd cmd)
+{
+	switch (cmd) {
+	case MG_CTL_CALLS:
+		return "    id state       dir               inside            peer messages rewrites "
+		       "pinholes bindings age\n";
+	case MG_CTL_BINDINGS:
+		return "proto           inside:port           public:port  refs state      age\n";
+	case MG_CTL_PINHOLES:
+		return "proto  what   side             remote          dst:port                   "
+		       "to:port   call     hits expires\n";
+	default:
+		return "";
+	}
+}
+
+#define STAT(name, expr) {name, offsetof(struct mg_stats, expr), sizeof(((struct mg_stats *)0)->expr)}
+static const struct {
+	const char *name;
+	size_t off, size;
+} stat_rows[] = {
+	STAT("pkts_in_inside", pkts_in[0]),    STAT("pkts_in_outside", pkts_in[1]),
+	STAT("pkts_out_inside", pkts_out[0]),  STAT("pkts_out_outside", pkts_out[1]),
+	STAT("drops", drops),                  STAT("flows_active", flows_active),
+	STAT("flows_created", flows_created),  STAT("flows_expired", flows_expired),
+	STAT("bindings_active", bindings_active), STAT("bindings_created", bindings_created),
+	STAT("bindings_expired", bindings_expired), STAT("pinholes_active", pinholes_active),
+	STAT("pinholes_opened", pinholes_opened), STAT("pinholes_closed", pinholes_closed),
+	STAT("pinhole_hits", pinhole_hits),    STAT("alg_rewrites", alg_rewrites),
+	STAT("calls_active", calls_active),    STAT("calls_created", calls_created),
+	STAT("calls_ended", calls_ended),
+};
+#define N_STAT_ROWS (sizeof(stat_rows) / sizeof(stat_rows[0]))
+
+int mg_ctl_fmt_stat(char *buf, size_t n, const struct mg_stats *st, unsigned i)
+{
+	if (i < N_STAT_ROWS) {
+		const char *p = (const char *)st + stat_rows[i].off;
+		uint64_t v;
+		if (stat_rows[i].size == sizeof(uint32_t)) {
+			uint32_t v32;
+			memcpy(&v32, p, sizeof(v32));
+			v = v32;
+		} else {
+			memcpy(&v, p, sizeof(v));
+		}
+		return snprintf(buf, n, "%s %" PRIu64 "\n", stat_rows[i].name, v);
+	}
+	i -= (unsigned)N_STAT_ROWS;
+	if (i >= MG_R__COUNT)
+		return -1;
+	if (st->reason[i] == 0)
+		return 0;
+	return snprintf(buf, n, "reason %s %" PRIu64 "\n", mg_reason_name((enum mg_reason)i),
+			st->reason[i]);
+}

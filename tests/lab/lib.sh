@@ -1,0 +1,280 @@
+# lib.sh - network-namespace lab for meetgate (POSIX sh; source it, run as root).
+#
+#   IN1 198.18.1.10/24 --+                     +-- OUT1 198.19.0.20/24
+#                        +-- [GW] bridge  bridge +
+#   IN2 198.18.1.11/24 --+  198.18.1.1  198.19.0.1, 198.19.0.2  +-- OUT2 198.19.0.21/24
+#
+# Every namespace and link name starts with a per-run prefix (LAB_P, "mg" +
+# pid digits + random hex), so parallel runs never meet and nothing of the
+# host's own network is touched: the hosts live only in their namespaces and
+# only 198.18.0.0/15 addresses are used.  The caller sets the trap:
+#     . tests/lab/lib.sh; trap lab_down EXIT INT TERM; lab_up
+# Host names for lab_exec: GW IN1 IN2 OUT1 OUT2.  Inside the GW the bridges
+# are $LAB_BI (inside) and $LAB_BO (outside).  Every traffic helper below is
+# bounded in time (python socket timeouts, `timeout`).
+
+LAB_MEETGATE=${LAB_MEETGATE:-build/rel/meetgate}
+LAB_BG_PIDS=""
+LAB_GW_PID=""
+
+lab_log() { echo "lab: $*" >&2; }
+
+lab_rand() { od -An -N2 -tx1 /dev/urandom | tr -d ' \n'; }
+
+lab_ns() { # HOST -> namespace name
+	case "$1" in
+	GW) echo "${LAB_P}gw" ;; IN1) echo "${LAB_P}i1" ;; IN2) echo "${LAB_P}i2" ;;
+	OUT1) echo "${LAB_P}o1" ;; OUT2) echo "${LAB_P}o2" ;;
+	*) lab_log "unknown host '$1'"; return 1 ;;
+	esac
+}
+
+lab_exec() { # HOST cmd...
+	_ns=$(lab_ns "$1") || return 1
+	shift
+	ip netns exec "$_ns" "$@"
+}
+
+lab_sysctl() { # HOST key value  (key as a /proc/sys path below net/)
+	lab_exec "$1" sh -c "echo $3 > /proc/sys/net/$2"
+}
+
+# veth from GW port $2 to host $1, address $3, default route $4, on bridge $5
+lab_host() {
+	_hns=$(lab_ns "$1")
+	ip netns add "$_hns" || return 1
+	ip link add "${LAB_P}$2" netns "$(lab_ns GW)" type veth peer name eth0 netns "$_hns" || return 1
+	lab_exec "$1" ip link set lo up
+	lab_exec "$1" ip link set eth0 up
+	lab_exec "$1" ip addr add "$3" dev eth0
+	lab_exec "$1" ip route add default via "$4"
+	lab_exec GW ip link set "${LAB_P}$2" master "$5" up
+	if command -v ethtool >/dev/null 2>&1; then
+		lab_exec "$1" ethtool -K eth0 tso off gso off gro off tx off rx off >/dev/null 2>&1
+		lab_exec GW ethtool -K "${LAB_P}$2" tso off gso off gro off tx off rx off >/dev/null 2>&1
+	fi
+	return 0
+}
+
+lab_up() {
+	[ "$(id -u)" = 0 ] || { lab_log "needs root"; return 1; }
+	LAB_P="mg$(($$ % 100000))$(lab_rand)"
+	LAB_DIR=$(mktemp -d "/tmp/${LAB_P}.XXXXXX") || return 1
+	LAB_BI="${LAB_P}bi"
+	LAB_BO="${LAB_P}bo"
+	LAB_UP=1
+	ip netns add "$(lab_ns GW)" || return 1
+	lab_exec GW ip link set lo up
+	lab_exec GW ip link add "$LAB_BI" type bridge || return 1
+	lab_exec GW ip link add "$LAB_BO" type bridge || return 1
+	lab_exec GW ip link set "$LAB_BI" up
+	lab_exec GW ip link set "$LAB_BO" up
+	lab_exec GW ip addr add 198.18.1.1/24 dev "$LAB_BI"
+	lab_exec GW ip addr add 198.19.0.1/24 dev "$LAB_BO"
+	lab_exec GW ip addr add 198.19.0.2/24 dev "$LAB_BO"
+	lab_host IN1 pi1 198.18.1.10/24 198.18.1.1 "$LAB_BI" || return 1
+	lab_host IN2 pi2 198.18.1.11/24 198.18.1.1 "$LAB_BI" || return 1
+	lab_host OUT1 po1 198.19.0.20/24 198.19.0.1 "$LAB_BO" || return 1
+	lab_host OUT2 po2 198.19.0.21/24 198.19.0.1 "$LAB_BO" || return 1
+	# the gateway's sysctls: forwarding; rp_filter off and accept_local on,
+	# because a translated packet carries the gateway's own public address
+	# as source; no redirects (the inside hosts must keep using the gateway)
+	lab_sysctl GW ipv4/ip_forward 1
+	for _c in all default "$LAB_BI" "$LAB_BO"; do
+		lab_sysctl GW "ipv4/conf/$_c/rp_filter" 0
+		lab_sysctl GW "ipv4/conf/$_c/accept_local" 1
+		lab_sysctl GW "ipv4/conf/$_c/send_redirects" 0
+	done
+	lab_write_py
+	lab_log "up: prefix $LAB_P, files in $LAB_DIR"
+}
+
+lab_down() {
+	[ -n "${LAB_UP:-}" ] || return 0
+	lab_gw_kill 2>/dev/null
+	# TERM first: `timeout` passes it on to the python it runs
+	for _p in $LAB_BG_PIDS; do kill -TERM "$_p" 2>/dev/null; done
+	sleep 0.2
+	for _p in $LAB_BG_PIDS; do kill -KILL "$_p" 2>/dev/null; done
+	for _p in $LAB_BG_PIDS; do wait "$_p" 2>/dev/null; done
+	LAB_BG_PIDS=""
+	for _h in IN1 IN2 OUT1 OUT2 GW; do
+		ip netns del "$(lab_ns $_h)" 2>/dev/null
+	done
+	[ -n "${LAB_DIR:-}" ] && rm -rf "$LAB_DIR"
+	LAB_UP=""
+}
+
+# Run `meetgate run --config FILE` in the GW in the background; return once
+# it logged "running" (its table and control socket are in place), or fail
+# after 10 s.  Its stderr goes to $LAB_DIR/gw.log (appended).
+lab_gw_start() {
+	# not through lab_exec: a function run with & is a subshell, and $!
+	# must be meetgate itself (ip netns exec execs it)
+	ip netns exec "$(lab_ns GW)" "$LAB_MEETGATE" run --config "$1" >>"$LAB_DIR/gw.log" 2>&1 &
+	LAB_GW_PID=$!
+	_n=0
+	while [ $_n -lt 100 ]; do
+		if ! kill -0 "$LAB_GW_PID" 2>/dev/null; then
+			lab_log "meetgate exited during start-up:"
+			tail -n 5 "$LAB_DIR/gw.log" >&2
+			LAB_GW_PID=""
+			return 1
+		fi
+		[ "$(grep -c 'meetgate: running' "$LAB_DIR/gw.log")" -gt "${LAB_GW_STARTS:-0}" ] && {
+			LAB_GW_STARTS=$(grep -c 'meetgate: running' "$LAB_DIR/gw.log")
+			return 0
+		}
+		sleep 0.1
+		_n=$((_n + 1))
+	done
+	lab_log "meetgate did not come up within 10 s"
+	return 1
+}
+
+lab_gw_wait_exit() { # wait up to 5 s for the gateway process to end
+	_n=0
+	while [ -n "$LAB_GW_PID" ] && kill -0 "$LAB_GW_PID" 2>/dev/null && [ $_n -lt 50 ]; do
+		sleep 0.1
+		_n=$((_n + 1))
+	done
+	if [ -n "$LAB_GW_PID" ] && kill -0 "$LAB_GW_PID" 2>/dev/null; then
+		return 1
+	fi
+	[ -n "$LAB_GW_PID" ] && wait "$LAB_GW_PID" 2>/dev/null
+	LAB_GW_PID=""
+	return 0
+}
+
+lab_gw_stop() { # SIGTERM: clean shutdown
+	[ -n "$LAB_GW_PID" ] || return 0
+	kill -TERM "$LAB_GW_PID" 2>/dev/null
+	lab_gw_wait_exit
+}
+
+lab_gw_kill() { # SIGKILL: no clean-up at all
+	[ -n "$LAB_GW_PID" ] || return 0
+	kill -KILL "$LAB_GW_PID" 2>/dev/null
+	lab_gw_wait_exit
+}
+
+lab_gw_signal() { # SIG
+	[ -n "$LAB_GW_PID" ] && kill -"$1" "$LAB_GW_PID"
+}
+
+# Plain kernel NAT for comparison: masquerade out of the outside bridge and
+# a forward filter that admits new flows only from the inside; no helper.
+lab_masq_start() {
+	lab_exec GW nft -f - <<EOF
+table ip labmasq {
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		ct state established,related accept
+		iifname "$LAB_BI" oifname "$LAB_BO" accept
+	}
+	chain postrouting {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "$LAB_BO" masquerade
+	}
+}
+EOF
+}
+
+lab_masq_stop() {
+	lab_exec GW nft delete table ip labmasq 2>/dev/null
+	return 0
+}
+
+lab_bg() { # HOST cmd... : run in the background, killed by lab_down
+	_ns=$(lab_ns "$1") || return 1
+	shift
+	ip netns exec "$_ns" "$@" &
+	LAB_BG_PIDS="$LAB_BG_PIDS $!"
+}
+
+# Socket helpers (python3), one mode per use; every mode stops by itself.
+#   tcpserve PORT SECONDS PEERFILE    accept, log peer "ip:port", echo data
+#   udpserve PORT SECONDS             answer each datagram with "peer=ip:port"
+#   tcpconnect IP PORT TIMEOUT [MSG]  print "connected [reply]", "timeout" or "refused"
+#   udpsend IP PORT TIMEOUT MSG       print the reply or "timeout"
+#   tcphold IP PORT TRIGGER TIMEOUT   echo once, wait for file TRIGGER, echo again: "held ok"
+#   rawline SOCKPATH LINE             send LINE + "\n" to a UNIX socket, print the answer
+lab_write_py() {
+	cat >"$LAB_DIR/lab.py" <<'EOF'
+import os, socket, sys, threading, time
+mode, a = sys.argv[1], sys.argv[2:]
+def echo(c, f):
+    c.settimeout(20)
+    try:
+        while True:
+            d = c.recv(4096)
+            if not d: break
+            c.sendall(d)
+    except OSError: pass
+    c.close()
+if mode == 'tcpserve':
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(('0.0.0.0', int(a[0]))); s.listen(16); end = time.time() + float(a[1])
+    while time.time() < end:
+        s.settimeout(max(0.1, end - time.time()))
+        try: c, p = s.accept()
+        except OSError: continue
+        with open(a[2], 'a') as f: f.write('%s:%d\n' % p)
+        threading.Thread(target=echo, args=(c, None), daemon=True).start()
+elif mode == 'udpserve':
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('0.0.0.0', int(a[0])))
+    end = time.time() + float(a[1])
+    while time.time() < end:
+        s.settimeout(max(0.1, end - time.time()))
+        try: d, p = s.recvfrom(2048)
+        except OSError: continue
+        s.sendto(('peer=%s:%d' % p).encode(), p)
+elif mode == 'tcpconnect':
+    s = socket.socket(); s.settimeout(float(a[2]))
+    try:
+        s.connect((a[0], int(a[1])))
+        out = 'connected'
+        if len(a) > 3:
+            s.sendall(a[3].encode()); out += ' ' + s.recv(4096).decode(errors='replace')
+        print(out)
+    except socket.timeout: print('timeout')
+    except ConnectionRefusedError: print('refused')
+    except OSError as e: print('error', e)
+elif mode == 'udpsend':
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(float(a[2]))
+    s.sendto(a[3].encode(), (a[0], int(a[1])))
+    try: print(s.recv(2048).decode(errors='replace'))
+    except socket.timeout: print('timeout')
+elif mode == 'tcphold':
+    s = socket.socket(); s.settimeout(3)
+    try:
+        s.connect((a[0], int(a[1]))); s.sendall(b'one'); r1 = s.recv(16)
+        end = time.time() + float(a[3])
+        while not os.path.exists(a[2]) and time.time() < end: time.sleep(0.05)
+        s.sendall(b'two'); r2 = s.recv(16)
+        print('held ok' if (r1, r2) == (b'one', b'two') else 'held bad %r %r' % (r1, r2))
+    except OSError as e: print('held failed', e)
+elif mode == 'rawline':
+    s = socket.socket(socket.AF_UNIX); s.settimeout(3); s.connect(a[0])
+    s.sendall(a[1].encode() + b'\n'); out = b''
+    try:
+        while True:
+            d = s.recv(4096)
+            if not d: break
+            out += d
+    except OSError: pass
+    sys.stdout.write(out.decode(errors='replace'))
+EOF
+}
+
+lab_py() { # HOST mode args...
+	_h=$1
+	shift
+	lab_exec "$_h" timeout 30 python3 "$LAB_DIR/lab.py" "$@"
+}
+
+lab_py_bg() { # HOST mode args...
+	_h=$1
+	shift
+	lab_bg "$_h" timeout 60 python3 "$LAB_DIR/lab.py" "$@"
+}

@@ -1,0 +1,404 @@
+/* test_meetcall_msg.c - every message meetcall sends, decoded back with the
+ * project's own walkers (mg_q931_scan, mg_h245_scan_msg, mg_h245_scan_olc)
+ * and with meetcall's decoder; the addresses, ports, channel numbers and
+ * identifiers must come back exactly as they were put in. */
+#include "harness.h"
+
+#include "alg/h245.h"
+#include "alg/q931.h"
+#include "meetcall/mc_msg.h"
+
+static const struct mg_mc_addr caller_sig = {{198, 18, 0, 10}, 40001};
+static const struct mg_mc_addr callee_sig = {{198, 19, 0, 20}, 1720};
+static const struct mg_mc_addr caller_rtp = {{198, 18, 0, 10}, 5000};
+static const struct mg_mc_addr caller_rtcp = {{198, 18, 0, 10}, 5001};
+static const struct mg_mc_addr callee_rtp = {{198, 19, 0, 20}, 7000};
+static const struct mg_mc_addr callee_rtcp = {{198, 19, 0, 20}, 7001};
+static const struct mg_mc_addr callee_h245 = {{198, 19, 0, 20}, 31337};
+
+static bool same(const struct mg_h323_addr *a, const struct mg_mc_addr *want)
+{
+	return a != NULL && a->family == 4 && memcmp(a->ip, want->ip, 4) == 0 && a->port == want->port;
+}
+
+/* The 6 octets at the recorded offset are the address and port. */
+static bool at_offset(const uint8_t *top, const struct mg_h323_addr *a, const struct mg_mc_addr *want)
+{
+	const uint8_t *p = top + a->off;
+	return memcmp(p, want->ip, 4) == 0 && p[4] == (want->port >> 8) && p[5] == (uint8_t)want->port;
+}
+
+static void base_msg(struct mg_mc_h225 *m, uint8_t body)
+{
+	memset(m, 0, sizeof *m);
+	m->body = body;
+	m->call_ref = 0x1234;
+	for (int i = 0; i < 16; i++) {
+		m->call_id[i] = (uint8_t)(0xc0 + i);
+		m->conf_id[i] = (uint8_t)(0x10 + i);
+	}
+}
+
+/* Decode a whole TPKT from meetcall with the project's decoder, checking
+ * the TPKT header on the way; the Q.931 part goes through a guard page. */
+static enum mg_reason dec(struct mg_mc_in *in, const uint8_t *tpkt, size_t n, uint8_t **guard)
+{
+	if (n < 4 || tpkt[0] != 3 || ((size_t)tpkt[2] << 8 | tpkt[3]) != n)
+		return MG_R_ALG_TPKT_BAD;
+	*guard = t_guarded(tpkt + 4, n - 4);
+	return mg_mc_dec_q931(in, *guard, n - 4);
+}
+
+/* The two fastStart proposals of a caller: transmit (forward audio, our
+ * RTCP) and receive (reverse audio, our RTP and RTCP). */
+static size_t proposals(uint8_t out[2][128], struct mg_mc_blob fs[2])
+{
+	struct mg_mc_olc tx = {.lcn = 1, .reverse = false, .has_ctrl = true, .ctrl = caller_rtcp};
+	struct mg_mc_olc rx = {.lcn = 2, .reverse = true, .has_media = true, .media = caller_rtp,
+			       .has_ctrl = true, .ctrl = caller_rtcp};
+	fs[0].n = mg_mc_enc_olc_body(&tx, out[0], 128);
+	fs[0].p = out[0];
+	fs[1].n = mg_mc_enc_olc_body(&rx, out[1], 128);
+	fs[1].p = out[1];
+	return fs[0].n && fs[1].n ? 2 : 0;
+}
+
+TEST(mc_setup_faststart_decodes)
+{
+	uint8_t fsb[2][128], buf[1024], *g;
+	struct mg_mc_blob fs[2];
+	struct mg_mc_h225 m;
+	static struct mg_mc_in in;
+	CHECK_EQ(proposals(fsb, fs), 2);
+	base_msg(&m, MG_H225_SETUP);
+	m.display = "meetcall";
+	m.src_alias = "caller-1";
+	m.dst_alias = "5551234#";
+	m.src_sig = caller_sig;
+	m.dst_sig = callee_sig;
+	m.tunneling = true;
+	m.faststart = fs;
+	m.n_faststart = 2;
+	size_t n = mg_mc_enc_h225(&m, buf, sizeof buf);
+	CHECK(n > 0);
+	CHECK_EQ(dec(&in, buf, n, &g), MG_R_NONE);
+	const struct mg_h323_scan *s = &in.scan;
+	CHECK_EQ(s->q931_type, MG_Q931_SETUP);
+	CHECK_EQ(s->call_ref, 0x1234);
+	CHECK(!s->call_ref_flag);
+	CHECK_EQ(s->body, MG_H225_SETUP);
+	CHECK(s->has_call_id);
+	CHECK(memcmp(s->call_id, m.call_id, 16) == 0);
+	CHECK(s->h245_tunneling);
+	CHECK_EQ(s->n_faststart, 2);
+	CHECK_EQ(s->n_tunnel, 0);
+	CHECK_EQ(in.n_h245, 0);
+	CHECK_EQ(s->n_addr, 5);
+	const struct mg_h323_addr *a = mg_mc_find_addr(s, MG_F_SRC_CALLSIG, MG_MC_ANY, MG_C_UUIE);
+	CHECK(same(a, &caller_sig) && at_offset(g, a, &caller_sig));
+	a = mg_mc_find_addr(s, MG_F_DEST_CALLSIG, MG_MC_ANY, MG_C_UUIE);
+	CHECK(same(a, &callee_sig) && at_offset(g, a, &callee_sig));
+	a = mg_mc_find_addr(s, MG_F_MEDIA_CTRL, MG_OLC_FORWARD, MG_C_FASTSTART);
+	CHECK(same(a, &caller_rtcp) && at_offset(g, a, &caller_rtcp));
+	CHECK_EQ(a->lcn, 1);
+	CHECK_EQ(a->media, MG_MEDIA_AUDIO);
+	CHECK_EQ(a->session_id, 1);
+	a = mg_mc_find_addr(s, MG_F_MEDIA, MG_OLC_REVERSE, MG_C_FASTSTART);
+	CHECK(same(a, &caller_rtp) && at_offset(g, a, &caller_rtp));
+	CHECK_EQ(a->lcn, 2);
+	CHECK_EQ(a->media, MG_MEDIA_AUDIO);
+	a = mg_mc_find_addr(s, MG_F_MEDIA_CTRL, MG_OLC_REVERSE, MG_C_FASTSTART);
+	CHECK(same(a, &caller_rtcp));
+	CHECK(mg_mc_find_addr(s, MG_F_MEDIA, MG_OLC_FORWARD, MG_MC_ANY) == NULL);
+	t_guarded_free(g, n - 4);
+}
+
+TEST(mc_setup_plain_h323id_alias)
+{
+	uint8_t buf[512], *g;
+	struct mg_mc_h225 m;
+	static struct mg_mc_in in;
+	base_msg(&m, MG_H225_SETUP);
+	m.dst_alias = "bob@198.18.0.9";
+	m.src_sig = caller_sig;
+	m.dst_sig = callee_sig;
+	size_t n = mg_mc_enc_h225(&m, buf, sizeof buf);
+	CHECK(n > 0);
+	CHECK_EQ(dec(&in, buf, n, &g), MG_R_NONE);
+	CHECK_EQ(in.scan.n_faststart, 0);
+	CHECK(!in.scan.h245_tunneling);
+	CHECK_EQ(in.scan.n_addr, 2);
+	CHECK(same(mg_mc_find_addr(&in.scan, MG_F_DEST_CALLSIG, MG_MC_ANY, MG_MC_ANY), &callee_sig));
+	t_guarded_free(g, n - 4);
+}
+
+TEST(mc_answers_decode)
+{
+	static const uint8_t bodies[2] = {MG_H225_CALL_PROCEEDING, MG_H225_ALERTING};
+	static const uint8_t types[2] = {MG_Q931_CALL_PROCEEDING, MG_Q931_ALERTING};
+	for (int i = 0; i < 2; i++) {
+		uint8_t buf[512], *g;
+		struct mg_mc_h225 m;
+		static struct mg_mc_in in;
+		base_msg(&m, bodies[i]);
+		m.from_callee = true;
+		m.tunneling = true;
+		size_t n = mg_mc_enc_h225(&m, buf, sizeof buf);
+		CHECK(n > 0);
+		CHECK_EQ(dec(&in, buf, n, &g), MG_R_NONE);
+		CHECK_EQ(in.scan.q931_type, types[i]);
+		CHECK_EQ(in.scan.body, bodies[i]);
+		CHECK(in.scan.call_ref_flag);
+		CHECK_EQ(in.scan.call_ref, 0x1234);
+		CHECK(in.scan.has_call_id);
+		CHECK(memcmp(in.scan.call_id, m.call_id, 16) == 0);
+		CHECK(in.scan.h245_tunneling);
+		CHECK_EQ(in.scan.n_addr, 0);
+		t_guarded_free(g, n - 4);
+	}
+}
+
+/* Connect answering fastStart (callee's view: the caller's transmit
+ * proposal gets our RTP+RTCP, the receive proposal our RTCP), with a
+ * separate H.245 address and tunnelling off. */
+TEST(mc_connect_faststart_h245address_decodes)
+{
+	uint8_t b0[128], b1[128], buf[1024], *g;
+	struct mg_mc_olc fwd = {.lcn = 1, .has_media = true, .media = callee_rtp, .has_ctrl = true,
+				.ctrl = callee_rtcp};
+	struct mg_mc_olc rev = {.lcn = 2, .reverse = true, .has_ctrl = true, .ctrl = callee_rtcp};
+	struct mg_mc_blob fs[2];
+	struct mg_mc_h225 m;
+	static struct mg_mc_in in;
+	fs[0].p = b0;
+	fs[0].n = mg_mc_enc_olc_body(&fwd, b0, sizeof b0);
+	fs[1].p = b1;
+	fs[1].n = mg_mc_enc_olc_body(&rev, b1, sizeof b1);
+	CHECK(fs[0].n && fs[1].n);
+	base_msg(&m, MG_H225_CONNECT);
+	m.from_callee = true;
+	m.has_h245_addr = true;
+	m.h245_addr = callee_h245;
+	m.faststart = fs;
+	m.n_faststart = 2;
+	size_t n = mg_mc_enc_h225(&m, buf, sizeof buf);
+	CHECK(n > 0);
+	CHECK_EQ(dec(&in, buf, n, &g), MG_R_NONE);
+	const struct mg_h323_scan *s = &in.scan;
+	CHECK_EQ(s->q931_type, MG_Q931_CONNECT);
+	CHECK_EQ(s->body, MG_H225_CONNECT);
+	CHECK(!s->h245_tunneling);
+	CHECK_EQ(s->n_faststart, 2);
+	CHECK_EQ(s->n_addr, 4);
+	const struct mg_h323_addr *a = mg_mc_find_addr(s, MG_F_H245_ADDRESS, MG_MC_ANY, MG_C_UUIE);
+	CHECK(same(a, &callee_h245) && at_offset(g, a, &callee_h245));
+	a = mg_mc_find_addr(s, MG_F_MEDIA, MG_OLC_FORWARD, MG_C_FASTSTART);
+	CHECK(same(a, &callee_rtp) && at_offset(g, a, &callee_rtp));
+	CHECK_EQ(a->lcn, 1);
+	a = mg_mc_find_addr(s, MG_F_MEDIA_CTRL, MG_OLC_FORWARD, MG_C_FASTSTART);
+	CHECK(same(a, &callee_rtcp));
+	a = mg_mc_find_addr(s, MG_F_MEDIA_CTRL, MG_OLC_REVERSE, MG_C_FASTSTART);
+	CHECK(same(a, &callee_rtcp));
+	CHECK_EQ(a->lcn, 2);
+	CHECK(mg_mc_find_addr(s, MG_F_MEDIA, MG_OLC_REVERSE, MG_MC_ANY) == NULL);
+	t_guarded_free(g, n - 4);
+}
+
+/* Facility with tunnelled TCS + MSD + OLC: all three come back as
+ * h245Control elements, and the OLC's address shows up as MG_C_TUNNEL. */
+TEST(mc_facility_tunnel_decodes)
+{
+	uint8_t tcs[64], msd[16], olc[64], buf[512], *g;
+	struct mg_mc_olc o = {.lcn = 7, .has_ctrl = true, .ctrl = caller_rtcp};
+	struct mg_mc_blob h[3] = {{tcs, mg_mc_enc_tcs(1, tcs, sizeof tcs)},
+				  {msd, mg_mc_enc_msd(60, 0x123456, msd, sizeof msd)},
+				  {olc, mg_mc_enc_olc(&o, olc, sizeof olc)}};
+	struct mg_mc_h225 m;
+	static struct mg_mc_in in;
+	static struct mg_mc_h245_in h2;
+	CHECK(h[0].n && h[1].n && h[2].n);
+	base_msg(&m, MG_H225_FACILITY);
+	m.tunneling = true;
+	m.h245 = h;
+	m.n_h245 = 3;
+	size_t n = mg_mc_enc_h225(&m, buf, sizeof buf);
+	CHECK(n > 0);
+	CHECK_EQ(dec(&in, buf, n, &g), MG_R_NONE);
+	CHECK_EQ(in.scan.q931_type, MG_Q931_FACILITY);
+	CHECK_EQ(in.scan.body, MG_H225_FACILITY);
+	CHECK_EQ(in.scan.facility_reason, 3);
+	CHECK(in.scan.has_call_id);
+	CHECK_EQ(in.scan.n_tunnel, 3);
+	CHECK_EQ(in.n_h245, 3);
+	for (int i = 0; i < 3; i++) {
+		CHECK_EQ(in.h245[i].n, h[i].n);
+		CHECK(memcmp(in.h245[i].p, h[i].p, h[i].n) == 0);
+	}
+	const struct mg_h323_addr *a = mg_mc_find_addr(&in.scan, MG_F_MEDIA_CTRL, MG_OLC_FORWARD, MG_C_TUNNEL);
+	CHECK(same(a, &caller_rtcp) && at_offset(g, a, &caller_rtcp));
+	CHECK_EQ(a->lcn, 7);
+	CHECK_EQ(in.scan.n_ev, 1);
+	CHECK_EQ(in.scan.ev[0].kind, MG_H245_OLC);
+	CHECK_EQ(mg_mc_dec_h245(&h2, in.h245[0].p, in.h245[0].n, MG_C_TUNNEL), MG_R_NONE);
+	CHECK_EQ(h2.type, MG_MC_H245_TCS);
+	CHECK_EQ(h2.seq, 1);
+	CHECK_EQ(mg_mc_dec_h245(&h2, in.h245[1].p, in.h245[1].n, MG_C_TUNNEL), MG_R_NONE);
+	CHECK_EQ(h2.type, MG_MC_H245_MSD);
+	CHECK_EQ(h2.terminal_type, 60);
+	CHECK_EQ(h2.msd_number, 0x123456);
+	t_guarded_free(g, n - 4);
+}
+
+TEST(mc_release_complete_decodes)
+{
+	uint8_t buf[256], *g;
+	struct mg_mc_h225 m;
+	static struct mg_mc_in in;
+	base_msg(&m, MG_H225_RELEASE_COMPLETE);
+	m.display = "bye";
+	size_t n = mg_mc_enc_h225(&m, buf, sizeof buf);
+	CHECK(n > 0);
+	CHECK_EQ(dec(&in, buf, n, &g), MG_R_NONE);
+	CHECK_EQ(in.scan.q931_type, MG_Q931_RELEASE_COMPLETE);
+	CHECK_EQ(in.scan.body, MG_H225_RELEASE_COMPLETE);
+	CHECK(in.scan.has_call_id);
+	CHECK(memcmp(in.scan.call_id, m.call_id, 16) == 0);
+	t_guarded_free(g, n - 4);
+}
+
+TEST(mc_h245_olc_and_ack_decode)
+{
+	uint8_t b[128];
+	static struct mg_mc_h245_in in;
+	struct mg_mc_olc o = {.lcn = 1, .has_ctrl = true, .ctrl = callee_rtcp};
+	size_t n = mg_mc_enc_olc(&o, b, sizeof b);
+	CHECK(n > 0);
+	uint8_t *g = t_guarded(b, n);
+	CHECK_EQ(mg_mc_dec_h245(&in, g, n, MG_C_H245), MG_R_NONE);
+	CHECK_EQ(in.type, MG_MC_H245_OLC);
+	CHECK_EQ(in.scan.n_ev, 1);
+	CHECK_EQ(in.scan.ev[0].kind, MG_H245_OLC);
+	CHECK_EQ(in.scan.ev[0].lcn, 1);
+	CHECK_EQ(in.scan.n_addr, 1);
+	CHECK(same(&in.scan.addr[0], &callee_rtcp) && at_offset(g, &in.scan.addr[0], &callee_rtcp));
+	CHECK_EQ(in.scan.addr[0].container, MG_C_H245);
+	CHECK_EQ(in.scan.addr[0].field, MG_F_MEDIA_CTRL);
+	CHECK_EQ(in.scan.addr[0].media, MG_MEDIA_AUDIO);
+	t_guarded_free(g, n);
+
+	n = mg_mc_enc_olc_ack(1, &caller_rtp, &caller_rtcp, b, sizeof b);
+	CHECK(n > 0);
+	g = t_guarded(b, n);
+	CHECK_EQ(mg_mc_dec_h245(&in, g, n, MG_C_H245), MG_R_NONE);
+	CHECK_EQ(in.type, MG_MC_H245_OLC_ACK);
+	CHECK_EQ(in.scan.n_ev, 1);
+	CHECK_EQ(in.scan.ev[0].kind, MG_H245_OLC_ACK);
+	CHECK_EQ(in.scan.ev[0].lcn, 1);
+	const struct mg_h323_addr *a = mg_mc_find_addr(&in.scan, MG_F_MEDIA, MG_OLC_ACK_FWD, MG_C_H245);
+	CHECK(same(a, &caller_rtp) && at_offset(g, a, &caller_rtp));
+	CHECK_EQ(a->session_id, 1);
+	a = mg_mc_find_addr(&in.scan, MG_F_MEDIA_CTRL, MG_OLC_ACK_FWD, MG_C_H245);
+	CHECK(same(a, &caller_rtcp) && at_offset(g, a, &caller_rtcp));
+	t_guarded_free(g, n);
+
+	/* a bare fastStart OLC goes through the OLC entry point as well */
+	struct mg_h323_scan s;
+	struct mg_mc_olc r = {.lcn = 9, .reverse = true, .has_media = true, .media = caller_rtp,
+			      .has_ctrl = true, .ctrl = caller_rtcp};
+	n = mg_mc_enc_olc_body(&r, b, sizeof b);
+	CHECK(n > 0);
+	mg_h323_scan_init(&s, b, n);
+	CHECK_EQ(mg_h245_scan_olc(&s, b, n, MG_C_FASTSTART), MG_R_NONE);
+	CHECK_EQ(s.n_addr, 2);
+	CHECK_EQ(s.addr[0].part, MG_OLC_REVERSE);
+	CHECK_EQ(s.addr[0].lcn, 9);
+}
+
+TEST(mc_h245_small_messages_decode)
+{
+	uint8_t b[64];
+	static struct mg_mc_h245_in in;
+	size_t n = mg_mc_enc_tcs_ack(200, b, sizeof b);
+	CHECK(n > 0);
+	CHECK_EQ(mg_mc_dec_h245(&in, b, n, MG_C_H245), MG_R_NONE);
+	CHECK_EQ(in.type, MG_MC_H245_TCS_ACK);
+	CHECK_EQ(in.seq, 200);
+	for (int master = 0; master < 2; master++) {
+		n = mg_mc_enc_msd_ack(master, b, sizeof b);
+		CHECK(n > 0);
+		CHECK_EQ(mg_mc_dec_h245(&in, b, n, MG_C_H245), MG_R_NONE);
+		CHECK_EQ(in.type, MG_MC_H245_MSD_ACK);
+		CHECK_EQ(in.decision_master, master);
+	}
+	n = mg_mc_enc_clc(33, b, sizeof b);
+	CHECK(n > 0);
+	CHECK_EQ(mg_mc_dec_h245(&in, b, n, MG_C_H245), MG_R_NONE);
+	CHECK_EQ(in.type, MG_MC_H245_CLC);
+	CHECK_EQ(in.scan.n_ev, 1);
+	CHECK_EQ(in.scan.ev[0].kind, MG_H245_CLC);
+	CHECK_EQ(in.scan.ev[0].lcn, 33);
+	n = mg_mc_enc_end_session(b, sizeof b);
+	CHECK(n > 0);
+	CHECK_EQ(mg_mc_dec_h245(&in, b, n, MG_C_H245), MG_R_NONE);
+	CHECK_EQ(in.type, MG_MC_H245_END_SESSION);
+	CHECK_EQ(in.scan.n_ev, 1);
+	CHECK_EQ(in.scan.ev[0].kind, MG_H245_END_SESSION);
+	/* the TPKT framing for a separate H.245 channel */
+	uint8_t t[64];
+	CHECK_EQ(mg_mc_tpkt(b, n, t, sizeof t), n + 4);
+	CHECK_EQ(t[0], 3);
+	CHECK_EQ(t[3], n + 4);
+	CHECK(memcmp(t + 4, b, n) == 0);
+}
+
+TEST(mc_encoders_refuse_small_buffers)
+{
+	uint8_t b[8];
+	struct mg_mc_h225 m;
+	base_msg(&m, MG_H225_SETUP);
+	m.src_sig = caller_sig;
+	m.dst_sig = callee_sig;
+	CHECK_EQ(mg_mc_enc_h225(&m, b, sizeof b), 0);
+	CHECK_EQ(mg_mc_enc_tcs(1, b, 4), 0);
+	base_msg(&m, MG_H225_INFORMATION);
+	uint8_t big[256];
+	CHECK_EQ(mg_mc_enc_h225(&m, big, sizeof big), 0);
+}
+
+/* Garbage and truncations of a valid message: the decoder refuses with a
+ * reason and never reads outside the buffer (guard page). */
+TEST(mc_decoder_survives_truncation_and_flips)
+{
+	uint8_t tcs[64], buf[512];
+	struct mg_mc_blob h[1] = {{tcs, mg_mc_enc_tcs(1, tcs, sizeof tcs)}};
+	struct mg_mc_h225 m;
+	static struct mg_mc_in in;
+	static struct mg_mc_h245_in h2;
+	base_msg(&m, MG_H225_FACILITY);
+	m.tunneling = true;
+	m.h245 = h;
+	m.n_h245 = 1;
+	size_t n = mg_mc_enc_h225(&m, buf, sizeof buf);
+	CHECK(n > 4);
+	for (size_t cut = 0; cut < n - 4; cut++) {
+		uint8_t *g = t_guarded(buf + 4, cut);
+		(void)mg_mc_dec_q931(&in, g, cut);
+		CHECK(in.n_h245 <= MG_MC_MAX_BLOBS);
+		t_guarded_free(g, cut);
+	}
+	for (size_t i = 4; i < n; i++) {
+		uint8_t save = buf[i];
+		buf[i] ^= 0xff;
+		uint8_t *g = t_guarded(buf + 4, n - 4);
+		(void)mg_mc_dec_q931(&in, g, n - 4);
+		for (unsigned k = 0; k < in.n_h245; k++)
+			(void)mg_mc_dec_h245(&h2, in.h245[k].p, in.h245[k].n, MG_C_TUNNEL);
+		t_guarded_free(g, n - 4);
+		buf[i] = save;
+	}
+	for (size_t cut = 0; cut < h[0].n; cut++) {
+		uint8_t *g = t_guarded(tcs, cut);
+		(void)mg_mc_dec_h245(&h2, g, cut, MG_C_H245);
+		t_guarded_free(g, cut);
+	}
+}

@@ -1,0 +1,183 @@
+/* main.c - meetcall's command line: `meetcall listen ...` / `meetcall call
+ * HOST[:PORT] ...`.  Usage errors exit with 2 and quote the bad argument. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "meetcall/mc.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: meetcall listen [--bind IP] [--port 1720] [--calls N] [--timeout SEC]\n"
+		   "                      [--no-faststart] [--no-tunnel] [--split-tpkt] [--report FILE.json] [--quiet]\n"
+		   "       meetcall call HOST[:PORT] [--bind IP] [--alias NAME] [--from NAME] [--no-faststart]\n"
+		   "                      [--no-tunnel] [--split-tpkt] [--duration SEC] [--calls N] [--rate CPS]\n"
+		   "                      [--concurrent C] [--timeout SEC] [--report FILE.json] [--quiet]\n");
+}
+
+static int bad(const char *what, const char *arg)
+{
+	fprintf(stderr, "meetcall: %s: '%s'\n", what, arg ? arg : "");
+	usage(stderr);
+	return 2;
+}
+
+static bool num(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
+{
+	char *end;
+	if (s == NULL || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < lo || v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Non-negative decimal seconds (e.g. 2, 0.5) to milliseconds. */
+static bool seconds(const char *s, unsigned long max_s, unsigned *ms)
+{
+	char *end;
+	if (s == NULL || ((*s < '0' || *s > '9') && *s != '.'))
+		return false;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno != 0 || *end != '\0' || v < 0 || v > (double)max_s)
+		return false;
+	*ms = (unsigned)(v * 1000.0 + 0.5);
+	return true;
+}
+
+static bool ipv4(const char *s)
+{
+	struct in_addr a;
+	return strlen(s) < 64 && inet_pton(AF_INET, s, &a) == 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct mg_mc_opts o;
+	unsigned long v;
+	bool timeout_set = false, conc_set = false;
+	memset(&o, 0, sizeof o);
+	o.faststart = o.tunnel = true;
+	o.port = 1720;
+	o.duration_ms = 3000;
+	o.calls = 1;
+	o.from = "meetcall";
+
+	if (argc < 2)
+		return bad("missing command (listen or call)", "");
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	int i = 2;
+	if (strcmp(argv[1], "listen") == 0) {
+		o.listen = true;
+	} else if (strcmp(argv[1], "call") == 0) {
+		if (argc < 3 || argv[2][0] == '-')
+			return bad("call needs HOST[:PORT]", argc < 3 ? "" : argv[2]);
+		char host[64];
+		const char *colon = strrchr(argv[2], ':');
+		size_t hl = colon ? (size_t)(colon - argv[2]) : strlen(argv[2]);
+		if (hl == 0 || hl >= sizeof host)
+			return bad("bad HOST[:PORT]", argv[2]);
+		memcpy(host, argv[2], hl);
+		host[hl] = '\0';
+		if (!ipv4(host))
+			return bad("HOST must be an IPv4 address", argv[2]);
+		if (colon) {
+			if (!num(colon + 1, 1, 65535, &v))
+				return bad("bad port", argv[2]);
+			o.port = (uint16_t)v;
+		}
+		snprintf(o.host, sizeof o.host, "%s", host);
+		i = 3;
+	} else {
+		return bad("unknown command", argv[1]);
+	}
+
+	for (; i < argc; i++) {
+		const char *a = argv[i];
+		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+		bool common = true;
+		if (strcmp(a, "--no-faststart") == 0) {
+			o.faststart = false;
+		} else if (strcmp(a, "--no-tunnel") == 0) {
+			o.tunnel = false;
+		} else if (strcmp(a, "--split-tpkt") == 0) {
+			o.split = true;
+		} else if (strcmp(a, "--quiet") == 0) {
+			o.quiet = true;
+		} else if (strcmp(a, "--bind") == 0) {
+			if (val == NULL || !ipv4(val))
+				return bad("--bind needs an IPv4 address", val);
+			snprintf(o.bind_ip, sizeof o.bind_ip, "%s", val);
+			i++;
+		} else if (strcmp(a, "--report") == 0) {
+			if (val == NULL || val[0] == '\0')
+				return bad("--report needs a file name", val);
+			o.report = val;
+			i++;
+		} else if (strcmp(a, "--calls") == 0) {
+			if (!num(val, o.listen ? 0 : 1, 1000000, &v))
+				return bad("--calls needs a number", val);
+			o.calls = (unsigned)v;
+			i++;
+		} else if (strcmp(a, "--timeout") == 0) {
+			if (!seconds(val, 86400, &o.timeout_ms) || o.timeout_ms == 0)
+				return bad("--timeout needs seconds > 0", val);
+			timeout_set = true;
+			i++;
+		} else {
+			common = false;
+		}
+		if (common)
+			continue;
+		if (o.listen && strcmp(a, "--port") == 0) {
+			if (!num(val, 1, 65535, &v))
+				return bad("--port needs 1..65535", val);
+			o.port = (uint16_t)v;
+		} else if (!o.listen && (strcmp(a, "--alias") == 0 || strcmp(a, "--from") == 0)) {
+			if (val == NULL || val[0] == '\0' || strlen(val) > 64)
+				return bad("alias needs 1..64 characters", val);
+			for (const char *p = val; *p; p++)
+				if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+					return bad("alias must be printable ASCII", val);
+			if (a[2] == 'a')
+				o.alias = val;
+			else
+				o.from = val;
+		} else if (!o.listen && strcmp(a, "--duration") == 0) {
+			if (!seconds(val, 86400, &o.duration_ms) || o.duration_ms < MG_MC_PKT_MS)
+				return bad("--duration needs seconds >= 0.02", val);
+		} else if (!o.listen && strcmp(a, "--rate") == 0) {
+			char *end;
+			o.rate = val ? strtod(val, &end) : -1;
+			if (val == NULL || *end != '\0' || !(o.rate > 0 && o.rate <= 1000))
+				return bad("--rate needs calls per second in (0, 1000]", val);
+		} else if (!o.listen && strcmp(a, "--concurrent") == 0) {
+			if (!num(val, 1, MG_MC_MAX_CALLS, &v))
+				return bad("--concurrent needs 1..64", val);
+			o.concurrent = (unsigned)v;
+			conc_set = true;
+		} else {
+			return bad("unknown or misplaced option", a);
+		}
+		i++;
+	}
+	if (!o.listen) {
+		if (!timeout_set)
+			o.timeout_ms = o.duration_ms + 10000;
+		if (!conc_set)
+			o.concurrent = o.rate > 0 ? MG_MC_MAX_CALLS : 1;
+		if (o.concurrent > o.calls)
+			o.concurrent = o.calls;
+		return mg_mc_run_call(&o);
+	}
+	return mg_mc_run_listen(&o);
+}

@@ -1,0 +1,190 @@
+/* mc.h - meetcall: an H.323 endpoint and call generator.
+ *
+ * One process, one thread, one poll() loop.  Each call is a struct
+ * mg_mc_call: its signalling TCP stream, an optional separate H.245 stream,
+ * and an RTP/RTCP socket pair.  Roles: the caller places a call and hangs
+ * up after --duration seconds of media; the callee answers automatically
+ * and ends when the caller releases.  Every wait is bounded by a deadline.
+ */
+#ifndef MG_MC_H
+#define MG_MC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "meetcall/mc_msg.h"
+
+#define MG_MC_MAX_CALLS 64     /* calls in progress at once */
+#define MG_MC_RXBUF 8192       /* one signalling stream's receive buffer */
+#define MG_MC_MAX_QUEUE 8      /* tunnelled H.245 PDUs waiting for a Facility */
+#define MG_MC_PDU_MAX 256      /* one H.245 PDU */
+#define MG_MC_PKT_MS 20        /* G.711 packetisation */
+#define MG_MC_PAYLOAD 160      /* octets of G.711 per packet */
+#define MG_MC_RTCP_MS 5000     /* sender report interval */
+#define MG_MC_IDLE_MS 10000    /* callee: nothing received for this long ends a call */
+#define MG_MC_PASS_PCT 80      /* received >= 80% of what the peer should have sent */
+
+struct mg_mc_opts {
+	bool listen;             /* listen mode (else call mode) */
+	char host[64];           /* call: peer IPv4 address */
+	uint16_t port;           /* call: peer port; listen: port to listen on */
+	char bind_ip[64];        /* local IPv4 address ("" = any / kernel's choice) */
+	const char *alias;       /* call: destinationAddress */
+	const char *from;        /* call: sourceAddress (h323-ID) and Display */
+	bool faststart, tunnel, split, quiet;
+	unsigned duration_ms;    /* call: media time per call */
+	unsigned calls;          /* number of calls (listen: 0 = forever) */
+	double rate;             /* call: new calls per second (0: as slots free up) */
+	unsigned concurrent;     /* call: calls at once */
+	unsigned timeout_ms;     /* call: per-call bound; listen: whole-run bound (0: none) */
+	const char *report;      /* JSON report file, NULL: none */
+};
+
+/* A TCP stream carrying TPKTs. */
+struct mg_mc_stream {
+	int fd;            /* -1: none */
+	bool connecting;   /* non-blocking connect in progress */
+	size_t len;        /* bytes buffered */
+	uint8_t buf[MG_MC_RXBUF];
+};
+
+struct mg_mc_media {
+	int rtp_fd, rtcp_fd;
+	struct mg_mc_addr local;     /* our RTP address (RTCP is port + 1) */
+	bool have_rtp, have_rtcp;    /* peer addresses known from signalling */
+	struct mg_mc_addr peer_rtp;  /* where we send RTP; where the peer's RTP must come from */
+	struct mg_mc_addr peer_rtcp;
+	bool active;
+	uint16_t seq;
+	uint32_t ts, ssrc;
+	uint64_t start_ms, stop_ms, next_rtp_ms, next_rtcp_ms;
+	unsigned rtp_tx, rtp_rx, rtp_rx_other, rtcp_tx, rtcp_rx;
+	uint64_t octets_tx;
+	unsigned early_rx;             /* RTP that came before peer_rtp was known */
+	struct mg_mc_addr early_src;
+	bool bad_source_seen;
+	struct mg_mc_addr bad_source;  /* first RTP source that was not peer_rtp */
+};
+
+enum mg_mc_role { MG_MC_CALLER, MG_MC_CALLEE };
+
+enum mg_mc_state {
+	MG_MC_FREE = 0,
+	MG_MC_CONNECTING, /* caller: TCP connect in progress */
+	MG_MC_SETUP,      /* caller: Setup sent; callee: waiting for Setup */
+	MG_MC_CONNECTED,  /* Connect sent / received */
+	MG_MC_DONE,       /* finished: report pending */
+};
+
+struct mg_mc_call {
+	unsigned num;            /* 1-based call number */
+	enum mg_mc_role role;
+	enum mg_mc_state state;
+	const struct mg_mc_opts *o;
+	struct mg_mc_stream sig;
+	struct mg_mc_stream h245;
+	int h245_lfd;            /* callee: listening for the separate H.245 channel */
+	struct mg_mc_addr local_sig, peer_sig;
+	uint16_t call_ref;
+	uint8_t call_id[16];
+	/* negotiation */
+	bool fs_used, tunnel_used, h245_started, h245_used;
+	bool have_h245_addr;           /* caller: the callee's h245Address */
+	struct mg_mc_addr peer_h245;
+	uint16_t fs_lcn_tx, fs_lcn_rx; /* callee: the caller's proposals answered */
+	bool tcs_acked, peer_tcs, msd_done, olc_sent, olc_acked, esc_sent, esc_seen;
+	uint32_t msd_number;
+	uint8_t q[MG_MC_MAX_QUEUE][MG_MC_PDU_MAX];
+	size_t qn[MG_MC_MAX_QUEUE];
+	unsigned nq;
+	struct mg_mc_media media;
+	/* timing (ms on the monotonic clock) */
+	uint64_t t_start, t_setup, t_connect, t_end, deadline, end_at, last_rx;
+	uint64_t rc_at;           /* caller: ReleaseComplete due (waiting for endSessionCommand) */
+	bool release_sent, release_seen;
+	bool failed;
+	char err[128];
+};
+
+/* clock and randomness */
+uint64_t mg_mc_now_ms(void);
+void mg_mc_random(void *p, size_t n);
+
+/* net.c */
+int mg_mc_tcp_listen(const char *ip, uint16_t port, struct mg_mc_addr *bound);
+int mg_mc_tcp_connect(const char *bind_ip, const char *host, uint16_t port);
+int mg_mc_udp_pair(const struct mg_mc_addr *local_ip, int *rtp_fd, int *rtcp_fd, uint16_t *rtp_port);
+bool mg_mc_sockname(int fd, struct mg_mc_addr *a);
+bool mg_mc_peername(int fd, struct mg_mc_addr *a);
+/* Send one TPKT (split: the 4-octet header in a segment of its own). */
+bool mg_mc_send_tpkt(int fd, const uint8_t *p, size_t n, bool split);
+/* Read what the socket has: -1 on error, 0 on EOF, 1 otherwise. */
+int mg_mc_stream_read(struct mg_mc_stream *s);
+/* Take the next complete TPKT's payload out of the buffer into out:
+ * 1 done (*n set), 0 need more, -1 not a TPKT stream or larger than the
+ * buffer.  Empty TPKTs (keep-alives) are dropped. */
+int mg_mc_stream_pop(struct mg_mc_stream *s, uint8_t *out, size_t cap, size_t *n);
+void mg_mc_stream_close(struct mg_mc_stream *s);
+void mg_mc_addr_str(const struct mg_mc_addr *a, char *out, size_t cap);
+
+/* media.c */
+bool mg_mc_media_open(struct mg_mc_media *m, const struct mg_mc_addr *local_ip);
+void mg_mc_media_start(struct mg_mc_media *m, uint64_t now);
+void mg_mc_media_stop(struct mg_mc_media *m, uint64_t now);
+void mg_mc_media_tick(struct mg_mc_media *m, uint64_t now);
+void mg_mc_media_rx_rtp(struct mg_mc_media *m, uint64_t now);
+void mg_mc_media_rx_rtcp(struct mg_mc_media *m);
+/* Judge RTP that arrived before the peer's address was known (call once
+ * peer_rtp is set, and at the end). */
+void mg_mc_media_settle(struct mg_mc_media *m);
+uint64_t mg_mc_media_next(const struct mg_mc_media *m);
+void mg_mc_media_close(struct mg_mc_media *m);
+/* Packets the peer should have sent while our media ran (50/s). */
+unsigned mg_mc_media_expected(const struct mg_mc_media *m);
+
+/* call.c: signalling */
+void mg_mc_call_init(struct mg_mc_call *c, const struct mg_mc_opts *o, unsigned num, enum mg_mc_role role,
+		     uint64_t now);
+bool mg_mc_call_place(struct mg_mc_call *c);          /* caller: start connecting */
+bool mg_mc_call_accept(struct mg_mc_call *c, int fd);  /* callee: take a new connection */
+void mg_mc_call_sig_ready(struct mg_mc_call *c, short revents);
+void mg_mc_call_tick(struct mg_mc_call *c, uint64_t now);
+uint64_t mg_mc_call_next(const struct mg_mc_call *c);
+void mg_mc_call_fail(struct mg_mc_call *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void mg_mc_call_finish(struct mg_mc_call *c);
+bool mg_mc_call_ok(const struct mg_mc_call *c);
+/* Send an H.225.0 message of the given body with the call's identity. */
+bool mg_mc_call_send_h225(struct mg_mc_call *c, struct mg_mc_h225 *m);
+/* The peer's RTP address is known: start (or keep) media; the caller's
+ * hang-up clock starts here. */
+void mg_mc_call_media(struct mg_mc_call *c);
+
+/* h245.c: the H.245 session (tunnelled or separate) */
+void mg_mc_h245_start(struct mg_mc_call *c);
+void mg_mc_h245_input(struct mg_mc_call *c, const uint8_t *p, size_t n, uint8_t container);
+void mg_mc_h245_send(struct mg_mc_call *c, const uint8_t *p, size_t n);
+void mg_mc_h245_flush(struct mg_mc_call *c); /* tunnelled: queued PDUs go out in a Facility */
+void mg_mc_h245_ready(struct mg_mc_call *c, short revents);
+void mg_mc_h245_accept(struct mg_mc_call *c);
+
+/* report.c */
+void mg_mc_report_line(const struct mg_mc_call *c);
+struct mg_mc_totals {
+	unsigned calls, ok, failed;
+	uint64_t setup_sum, setup_max;
+	unsigned setup_n;
+	uint64_t rtp_tx, rtp_rx;
+};
+void mg_mc_totals_add(struct mg_mc_totals *t, const struct mg_mc_call *c);
+void mg_mc_totals_print(const struct mg_mc_totals *t, const struct mg_mc_opts *o);
+/* JSON report: begin, one call at a time, end.  NULL file: no-ops. */
+void *mg_mc_json_open(const char *path, const struct mg_mc_opts *o);
+void mg_mc_json_call(void *f, const struct mg_mc_call *c);
+void mg_mc_json_close(void *f, const struct mg_mc_totals *t);
+
+/* run.c */
+int mg_mc_run_listen(const struct mg_mc_opts *o);
+int mg_mc_run_call(const struct mg_mc_opts *o);
+
+#endif

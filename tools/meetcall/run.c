@@ -1,0 +1,228 @@
+/* run.c - the poll() loop behind `meetcall listen` and `meetcall call`.
+ *
+ * Every socket of every call in progress is polled together; the poll
+ * timeout is the earliest timer of any call (RTP pacing, RTCP, hang-up,
+ * deadlines) or of the call generator.  Finished calls are reported as they
+ * end and their slot is reused.  Both loops end: listen after --calls calls
+ * or --timeout, call after every call is placed and finished, each call
+ * being bounded by its own deadline. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "meetcall/mc.h"
+
+#define MAX_FDS (MG_MC_MAX_CALLS * 5 + 1)
+
+enum fd_kind { K_LISTEN, K_SIG, K_H245_LISTEN, K_H245, K_RTP, K_RTCP };
+
+static struct mg_mc_call calls[MG_MC_MAX_CALLS];
+
+struct loop {
+	const struct mg_mc_opts *o;
+	struct mg_mc_totals t;
+	void *json;
+	unsigned active;
+};
+
+static void add_fd(struct pollfd *pf, uint16_t *who, uint8_t *kind, unsigned *n, int fd, short ev, unsigned call,
+		   enum fd_kind k)
+{
+	if (fd < 0)
+		return;
+	pf[*n].fd = fd;
+	pf[*n].events = ev;
+	pf[*n].revents = 0;
+	who[*n] = (uint16_t)call;
+	kind[*n] = (uint8_t)k;
+	(*n)++;
+}
+
+static void reap(struct loop *l)
+{
+	for (unsigned i = 0; i < MG_MC_MAX_CALLS; i++) {
+		struct mg_mc_call *c = &calls[i];
+		if (c->state != MG_MC_DONE)
+			continue;
+		if (!l->o->quiet || !mg_mc_call_ok(c))
+			mg_mc_report_line(c);
+		mg_mc_totals_add(&l->t, c);
+		mg_mc_json_call(l->json, c);
+		c->state = MG_MC_FREE;
+		l->active--;
+	}
+	fflush(stdout);
+}
+
+/* One poll round: wait until `wake` at the latest, dispatch, run timers.
+ * Returns true when the listening socket has a connection waiting. */
+static bool round_once(struct loop *l, int lfd, uint64_t wake)
+{
+	struct pollfd pf[MAX_FDS];
+	uint16_t who[MAX_FDS];
+	uint8_t kind[MAX_FDS];
+	unsigned n = 0;
+	bool incoming = false;
+
+	add_fd(pf, who, kind, &n, lfd, POLLIN, 0, K_LISTEN);
+	for (unsigned i = 0; i < MG_MC_MAX_CALLS; i++) {
+		struct mg_mc_call *c = &calls[i];
+		if (c->state == MG_MC_FREE || c->state == MG_MC_DONE)
+			continue;
+		add_fd(pf, who, kind, &n, c->sig.fd, c->sig.connecting ? POLLOUT : POLLIN, i, K_SIG);
+		add_fd(pf, who, kind, &n, c->h245_lfd, POLLIN, i, K_H245_LISTEN);
+		add_fd(pf, who, kind, &n, c->h245.fd, c->h245.connecting ? POLLOUT : POLLIN, i, K_H245);
+		add_fd(pf, who, kind, &n, c->media.rtp_fd, POLLIN, i, K_RTP);
+		add_fd(pf, who, kind, &n, c->media.rtcp_fd, POLLIN, i, K_RTCP);
+		uint64_t t = mg_mc_call_next(c);
+		if (t < wake)
+			wake = t;
+	}
+	uint64_t now = mg_mc_now_ms();
+	int timeout = wake <= now ? 0 : (wake - now > 1000 ? 1000 : (int)(wake - now));
+	int r = poll(pf, n, timeout);
+	if (r < 0 && errno != EINTR)
+		perror("meetcall: poll");
+	for (unsigned i = 0; r > 0 && i < n; i++) {
+		if (pf[i].revents == 0)
+			continue;
+		struct mg_mc_call *c = &calls[who[i]];
+		if (kind[i] == K_LISTEN) {
+			incoming = true;
+			continue;
+		}
+		/* an earlier event may have ended the call and closed this fd */
+		if (c->state == MG_MC_FREE || c->state == MG_MC_DONE)
+			continue;
+		switch (kind[i]) {
+		case K_SIG:
+			if (pf[i].fd == c->sig.fd)
+				mg_mc_call_sig_ready(c, pf[i].revents);
+			break;
+		case K_H245_LISTEN:
+			if (pf[i].fd == c->h245_lfd)
+				mg_mc_h245_accept(c);
+			break;
+		case K_H245:
+			if (pf[i].fd == c->h245.fd)
+				mg_mc_h245_ready(c, pf[i].revents);
+			break;
+		case K_RTP:
+			if (pf[i].fd == c->media.rtp_fd) {
+				mg_mc_media_rx_rtp(&c->media, mg_mc_now_ms());
+				c->last_rx = mg_mc_now_ms();
+			}
+			break;
+		case K_RTCP:
+			if (pf[i].fd == c->media.rtcp_fd)
+				mg_mc_media_rx_rtcp(&c->media);
+			break;
+		default:
+			break;
+		}
+	}
+	now = mg_mc_now_ms();
+	for (unsigned i = 0; i < MG_MC_MAX_CALLS; i++)
+		mg_mc_call_tick(&calls[i], now);
+	reap(l);
+	return incoming;
+}
+
+static struct mg_mc_call *free_slot(void)
+{
+	for (unsigned i = 0; i < MG_MC_MAX_CALLS; i++)
+		if (calls[i].state == MG_MC_FREE)
+			return &calls[i];
+	return NULL;
+}
+
+static int finish(struct loop *l)
+{
+	uint64_t now = mg_mc_now_ms();
+	for (unsigned i = 0; i < MG_MC_MAX_CALLS; i++) {
+		struct mg_mc_call *c = &calls[i];
+		if (c->state == MG_MC_FREE || c->state == MG_MC_DONE)
+			continue;
+		mg_mc_call_fail(c, "run ended (timeout) with the call in progress");
+		mg_mc_call_tick(c, now);
+		mg_mc_call_finish(c);
+	}
+	reap(l);
+	mg_mc_totals_print(&l->t, l->o);
+	mg_mc_json_close(l->json, &l->t);
+	return l->t.failed == 0 && l->t.calls > 0 ? 0 : 1;
+}
+
+int mg_mc_run_listen(const struct mg_mc_opts *o)
+{
+	struct loop l = {.o = o};
+	struct mg_mc_addr bound;
+	unsigned accepted = 0;
+	signal(SIGPIPE, SIG_IGN);
+	int lfd = mg_mc_tcp_listen(o->bind_ip, o->port, &bound);
+	if (lfd < 0) {
+		fprintf(stderr, "meetcall: cannot listen on %s:%u: %s\n", o->bind_ip[0] ? o->bind_ip : "0.0.0.0",
+			o->port, strerror(errno));
+		return 1;
+	}
+	l.json = mg_mc_json_open(o->report, o);
+	if (!o->quiet) {
+		char a[32];
+		mg_mc_addr_str(&bound, a, sizeof a);
+		printf("listening on %s\n", a);
+		fflush(stdout);
+	}
+	uint64_t end = o->timeout_ms ? mg_mc_now_ms() + o->timeout_ms : UINT64_MAX;
+	while (mg_mc_now_ms() < end && (o->calls == 0 || l.t.calls < o->calls)) {
+		bool want = o->calls == 0 || accepted < o->calls;
+		if (!round_once(&l, want ? lfd : -1, end))
+			continue;
+		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			continue;
+		struct mg_mc_call *c = free_slot();
+		if (c == NULL) {
+			close(fd); /* every slot busy: refuse rather than queue */
+			continue;
+		}
+		mg_mc_call_init(c, o, ++accepted, MG_MC_CALLEE, mg_mc_now_ms());
+		l.active++;
+		mg_mc_call_accept(c, fd);
+	}
+	close(lfd);
+	return finish(&l);
+}
+
+int mg_mc_run_call(const struct mg_mc_opts *o)
+{
+	struct loop l = {.o = o};
+	unsigned placed = 0;
+	signal(SIGPIPE, SIG_IGN);
+	l.json = mg_mc_json_open(o->report, o);
+	uint64_t next = mg_mc_now_ms();
+	uint64_t gap = o->rate > 0 ? (uint64_t)(1000.0 / o->rate) : 0;
+	while (l.t.calls < o->calls) {
+		uint64_t now = mg_mc_now_ms();
+		if (placed < o->calls && l.active < o->concurrent && now >= next) {
+			struct mg_mc_call *c = free_slot();
+			if (c != NULL) {
+				mg_mc_call_init(c, o, ++placed, MG_MC_CALLER, now);
+				l.active++;
+				mg_mc_call_place(c);
+				next = gap ? next + gap : now;
+				if (next < now && gap)
+					next = now; /* behind schedule: no catch-up burst */
+				continue;
+			}
+		}
+		uint64_t wake = UINT64_MAX;
+		if (placed < o->calls && l.active < o->concurrent)
+			wake = next;
+		round_once(&l, -1, wake);
+	}
+	return finish(&l);
+}
