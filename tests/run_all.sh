@@ -25,7 +25,7 @@ trap 'rm -rf "$out"' EXIT INT TERM
 cat "$out/unit" | grep -vE '^\s*$' | grep -E 'FAIL|CHECK|passed' || true
 tally "$out/unit"
 
-for t in tests/replay/*.sh; do
+for t in tests/replay/*.sh tests/lab/test_*.sh; do
 	[ -f "$t" ] || continue
 	name=$(basename "$t" .sh)
 	sh "$t" >"$out/$name" 2>&1
