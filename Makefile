@@ -19,7 +19,7 @@ HDRS      := $(wildcard src/*/*.h tests/unit/*.h tools/meetcall/*.h)
 REL_OBJ  := $(LIB_SRC:%.c=build/rel/%.o)
 ASAN_OBJ := $(LIB_SRC:%.c=build/asan/%.o)
 
-.PHONY: all deps check unit test-replay bench fuzz fuzz-long demo clean
+.PHONY: all deps check unit bench bench-live fuzz fuzz-long demo clean
 
 all: build/rel/meetgate
 
@@ -85,7 +85,7 @@ build/fuzz/%: fuzz/%.c $(LIB_SRC) $(HDRS)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(LDLIBS) $(NFQ_LIBS)
 fuzz: $(FUZZ_BINS)
 
-demo: deps build/rel/meetgate
+demo: deps build/rel/meetgate build/rel/meetcall
 	@sh tools/demo.sh
 
 clean:
@@ -96,3 +96,7 @@ clean:
 FUZZ_LONG ?= 600
 fuzz-long: $(FUZZ_BINS)
 	@sh tools/fuzz_long.sh $(FUZZ_LONG)
+
+# Live figures in the network-namespace lab (root): meetgate vs kernel NAT.
+bench-live: build/rel/meetgate build/rel/meetcall build/rel/udpblast
+	@sh tests/lab/bench_live.sh

@@ -1,46 +1,69 @@
 #!/bin/sh
-# `make demo`: replay a real H.323 call (ooh323c, fastStart + H.245
-# tunnelling, captured on both sides of a router) through meetgate with the
-# built-in default configuration, and show what the gateway did.
-set -eu
-cd "$(dirname "$0")/.."
-out=build/demo
-fix=tests/fixtures
-rm -rf "$out"
-echo "== meetgate replay: $fix/plain-default-{inside,outside}.pcap, built-in default config"
-echo "   (inside 198.18.1.0/24 behind public 198.19.0.1, NetMeeting policy, H.323 ALG on)"
+# `make demo`: the lab (network namespaces, 198.18.0.0/15 only), meetgate as
+# the gateway, and two real H.323 calls through it with meetcall: one from
+# an inside host out, one from outside in through a port forward.  Prints
+# meetgate's call table during the calls and meetcall's media figures,
+# tears the lab down, then replays a captured third-party call as well.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+. tests/lab/lib.sh
+MEETCALL=build/rel/meetcall
+trap 'lab_down' EXIT
+trap 'exit 1' INT TERM
+lab_up || exit 1
+
+CONF="$LAB_DIR/gw.conf"
+cat >"$CONF" <<EOC
+interface inside $LAB_BI
+interface outside $LAB_BO
+control $LAB_DIR/ctl.sock
+inside 198.18.1.0/24
+public 198.19.0.1
+forward tcp 1720 to 198.18.1.10:1720
+EOC
+cat <<EOT
+== the lab
+   IN1 198.18.1.10, IN2 198.18.1.11  --  [ meetgate: 198.18.1.1 | 198.19.0.1 ]  --  OUT1 198.19.0.20, OUT2 198.19.0.21
+== meetgate's configuration ($CONF)
+$(sed 's/^/   /' "$CONF")
+   (no "allow" line: the NetMeeting policy of KB 158623; everything else comes in only through pinholes)
+EOT
+lab_gw_start "$CONF" || { echo "demo: meetgate did not start"; cat "$LAB_DIR/gw.log"; exit 1; }
+
+show_calls() {
+	echo "== meetgate show calls (during the call)"
+	lab_exec GW build/rel/meetgate show calls --socket "$LAB_DIR/ctl.sock" | sed 's/^/   /'
+	echo "== meetgate show pinholes"
+	lab_exec GW build/rel/meetgate show pinholes --socket "$LAB_DIR/ctl.sock" | sed 's/^/   /'
+}
+
 echo
-./build/rel/meetgate check-config --config default | sed 's/^/   /'
+echo "== outbound: IN1 198.18.1.10 calls OUT1 198.19.0.20 (fastStart + H.245 tunnelling, 4 s of G.711)"
+lab_bg OUT1 "$MEETCALL" listen --bind 198.19.0.20 --calls 1 --timeout 20 --quiet
+sleep 0.3
+lab_exec IN1 "$MEETCALL" call 198.19.0.20 --duration 4 >"$LAB_DIR/out.txt" 2>&1 &
+c=$!
+sleep 2
+show_calls
+wait $c
+echo "== meetcall on IN1:"
+sed 's/^/   /' "$LAB_DIR/out.txt"
+
 echo
-./build/rel/meetgate replay --config default --inside "$fix/plain-default-inside.pcap" \
-	--outside "$fix/plain-default-outside.pcap" --follow-peer --out "$out"
+echo "== inbound: OUT1 calls the public address 198.19.0.1, forwarded to IN1 (separate H.245 channel, no fastStart)"
+lab_bg IN1 "$MEETCALL" listen --bind 198.18.1.10 --calls 1 --timeout 20 --quiet --no-faststart --no-tunnel
+sleep 0.3
+lab_exec OUT1 "$MEETCALL" call 198.19.0.1 --duration 4 --no-faststart --no-tunnel >"$LAB_DIR/in.txt" 2>&1 &
+c=$!
+sleep 2
+show_calls
+wait $c
+echo "== meetcall on OUT1:"
+sed 's/^/   /' "$LAB_DIR/in.txt"
 echo
-if command -v tshark >/dev/null 2>&1; then
-	fields="-T fields -E separator=/s -E aggregator=, -e ip.src -e ip.dst -e h225.ipV4 -e h225.ipV4_port -e h245.ip4_network -e h245.tsapIdentifier"
-	echo "== the Setup as the inside host sent it (sourceCallSignalAddress, then fastStart media addresses):"
-	# shellcheck disable=SC2086
-	tshark -n -r "$fix/plain-default-inside.pcap" -Y 'h225.setup_element' $fields 2>/dev/null | sed 's/^/   /'
-	echo "== the same Setup as meetgate sent it to the outside:"
-	# shellcheck disable=SC2086
-	tshark -n -r "$out/outside.pcap" -Y 'h225.setup_element' $fields 2>/dev/null | sed 's/^/   /'
-	echo
-fi
-echo "== RTP delivered (UDP packets per direction):"
-python3 - "$fix" "$out" <<'PY'
-import sys, os
-sys.path.insert(0, "tests/replay")
-import pcaptool
-fix, out = sys.argv[1], sys.argv[2]
-def count(path, want_src_inside):
-    n = 0
-    for p in pcaptool.packets(path):
-        if p["proto"] == 17 and pcaptool.in_prefix(p["src"], "198.18.1.0", 24) == want_src_inside:
-            n += 1
-    return n
-print(f"   inside -> outside: {count(os.path.join(fix, 'plain-default-inside.pcap'), True)} sent, "
-      f"{count(os.path.join(out, 'outside.pcap'), False)} left by the public side")
-print(f"   outside -> inside: {count(os.path.join(fix, 'plain-default-outside.pcap'), False)} sent, "
-      f"{count(os.path.join(out, 'inside.pcap'), False)} delivered inside")
-PY
+echo "== meetgate show stats"
+lab_exec GW build/rel/meetgate show stats --socket "$LAB_DIR/ctl.sock" | sed 's/^/   /' | head -40
+lab_gw_stop
+lab_down
 echo
-echo "Outputs: $out/inside.pcap $out/outside.pcap $out/report.json $out/summary.txt $out/log.txt"
+sh tools/demo_replay.sh

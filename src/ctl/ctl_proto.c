@@ -148,11 +148,16 @@ int mg_ctl_fmt_pinhole(char *buf, size_t n, const struct mg_pinhole_info *pi, ui
 	v4_str(pi->remote, rem, sizeof(rem));
 	v4_str(pi->dst_addr, dst, sizeof(dst));
 	v4_str(pi->to_addr, to, sizeof(to));
-	return snprintf(buf, n, "%-6s %-6.8s %-7s %15s %15s:%-5u %15s:%-5u %6u %8" PRIu64 " %llu\n",
+	char left[24];
+	if (pi->expire_ms == UINT64_MAX) /* in use: lives as long as its call */
+		snprintf(left, sizeof(left), "call");
+	else
+		snprintf(left, sizeof(left), "%llu", secs_left(pi->expire_ms, now_ms));
+	return snprintf(buf, n, "%-6s %-8.8s %-7s %15s %15s:%-5u %15s:%-5u %6u %8" PRIu64 " %s\n",
 			proto_name(pi->proto), pi->what ? pi->what : "-",
 			pi->side == MG_SIDE_INSIDE ? "inside" : "outside", rem, dst,
 			(unsigned)pi->dst_port, to, (unsigned)pi->to_port, (unsigned)pi->owner,
-			pi->hits, secs_left(pi->expire_ms, now_ms));
+			pi->hits, left);
 }
 
 int mg_ctl_fmt_call(char *buf, size_t n, const struct mg_h323_call_info *ci, uint64_t now_ms)
@@ -175,7 +180,7 @@ const char *mg_ctl_header(enum mg_ctl_cmd cmd)
 	case MG_CTL_BINDINGS:
 		return "proto           inside:port           public:port  refs state      age\n";
 	case MG_CTL_PINHOLES:
-		return "proto  what   side             remote          dst:port                   "
+		return "proto  what     side             remote          dst:port                   "
 		       "to:port   call     hits expires\n";
 	default:
 		return "";

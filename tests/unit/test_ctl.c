@@ -158,11 +158,14 @@ TEST(ctl_binding_pinhole_call_rows)
 	struct mg_pinhole_info pi = {MG_PROTO_UDP, MG_SIDE_OUTSIDE, 0, ip(198, 19, 0, 1), 5004,
 				     ip(198, 18, 1, 10), 5004, 9, 12, 31000, "rtp"};
 	CHECK(mg_ctl_fmt_pinhole(row, sizeof(row), &pi, 1000) > 0);
-	CHECK(strncmp(row, "udp    rtp    outside ", 22) == 0);
+	CHECK(strncmp(row, "udp    rtp      outside ", 24) == 0);
 	CHECK(strstr(row, " * ") != NULL); /* any remote */
 	CHECK(strstr(row, "198.19.0.1:5004") != NULL);
 	CHECK(strstr(row, "198.18.1.10:5004") != NULL);
 	CHECK(strstr(row, " 30\n") != NULL);
+	pi.expire_ms = UINT64_MAX; /* a pinhole in use lives with its call */
+	CHECK(mg_ctl_fmt_pinhole(row, sizeof(row), &pi, 1000) > 0);
+	CHECK(strstr(row, " call\n") != NULL);
 
 	struct mg_h323_call_info ci;
 	memset(&ci, 0, sizeof(ci));
