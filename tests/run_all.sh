@@ -25,6 +25,9 @@ trap 'rm -rf "$out"' EXIT INT TERM
 cat "$out/unit" | grep -vE '^\s*$' | grep -E 'FAIL|CHECK|passed' || true
 tally "$out/unit"
 
+# the live gateway runs with the sanitizers on in the lab tests too
+LAB_MEETGATE=build/asan/meetgate
+export LAB_MEETGATE
 for t in tests/replay/*.sh tests/lab/test_*.sh; do
 	[ -f "$t" ] || continue
 	name=$(basename "$t" .sh)
