@@ -72,18 +72,19 @@ for pps in 20000 50000 100000 200000 0; do
 	run_flow $pps
 	sent=$(awk '{print $2}' "$LAB_DIR/send.txt")
 	awk -v o="$pps" -v s="$sent" -v r="$OFFERED" -v d="$DELIVERED" -v dr="$RATE" 'BEGIN {
-		printf "   offered %s pps: sent %d at %s pps, delivered %d at %s pps (%.1f%% lost)\n",
-		       o == 0 ? "max" : o, s, r, d, dr, s > 0 ? 100 * (s - d) / s : 0 }'
+		lost = s > 0 ? 100 * (s - d) / s : 0
+		printf("   offered %s pps: sent %d at %s pps, delivered %d at %s pps (%.1f%% lost)\n",
+		       (o == 0 ? "max" : o), s, r, d, dr, lost) }'
 done
-echo "== H.323 call setups through meetgate (meetcall load mode: 60 calls, 20 at once, 0.5 s of media each)"
-lab_bg OUT1 "$MEETCALL" listen --bind 198.19.0.20 --port 1720 --calls 60 --timeout 60 --quiet
+echo "== H.323 call setups through meetgate (meetcall load mode: 200 calls, up to 64 at once, 0.2 s of media each)"
+lab_bg OUT1 "$MEETCALL" listen --bind 198.19.0.20 --port 1720 --calls 200 --timeout 80 --quiet
 sleep 0.3
 t0=$(date +%s.%N)
-lab_exec IN1 timeout 90 "$MEETCALL" call 198.19.0.20 --calls 60 --concurrent 20 --duration 0.5 --quiet \
+lab_exec IN1 timeout 90 "$MEETCALL" call 198.19.0.20 --calls 200 --concurrent 64 --duration 0.2 --quiet \
 	>"$LAB_DIR/calls.txt" 2>&1
 t1=$(date +%s.%N)
 okc=$(sed -n 's/^total: [0-9]* calls, \([0-9]*\) ok.*/\1/p' "$LAB_DIR/calls.txt")
-awk -v a="$t0" -v b="$t1" -v n="${okc:-0}" 'BEGIN { printf "meetgate : %d calls with media both ways in %.1f s: %.1f calls/s (each with 0.5 s of media)\n", n, b - a, n / (b - a) }'
+awk -v a="$t0" -v b="$t1" -v n="${okc:-0}" 'BEGIN { printf "meetgate : %d calls with media both ways in %.1f s: %.1f calls/s (each with 0.2 s of media)\n", n, b - a, n / (b - a) }'
 tail -n 1 "$LAB_DIR/calls.txt"
 lab_gw_stop
 lab_exec GW nft delete table inet meetgate 2>/dev/null
