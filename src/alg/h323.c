@@ -36,13 +36,41 @@ static uint32_t call_new(struct mg_h323 *h, uint64_t now)
 	return MG_NIL;
 }
 
+static uint32_t *guid_bucket(struct mg_h323 *h, const uint8_t guid[16])
+{
+	return &h->gbucket[mg_siphash(mg_alg_hash_key(h->e), guid, 16) & h->gmask];
+}
+
 static uint32_t call_by_guid(struct mg_h323 *h, const uint8_t guid[16])
 {
-	for (uint32_t i = 0; i < h->ncalls; i++)
-		if (h->calls[i].used && h->calls[i].has_guid && !h->calls[i].ended &&
-		    memcmp(h->calls[i].guid, guid, 16) == 0)
+	for (uint32_t i = *guid_bucket(h, guid); i != MG_NIL; i = h->calls[i].gnext)
+		if (!h->calls[i].ended && memcmp(h->calls[i].guid, guid, 16) == 0)
 			return i;
 	return MG_NIL;
+}
+
+static void call_set_guid(struct mg_h323 *h, uint32_t idx, const uint8_t guid[16])
+{
+	struct h323_call *c = &h->calls[idx];
+	memcpy(c->guid, guid, 16);
+	c->has_guid = true;
+	uint32_t *b = guid_bucket(h, guid);
+	c->gnext = *b;
+	*b = idx;
+}
+
+/* Give the slot back (nothing refers to the call any more). */
+static void call_free(struct mg_h323 *h, uint32_t idx)
+{
+	struct h323_call *c = &h->calls[idx];
+	if (c->has_guid) {
+		uint32_t *l = guid_bucket(h, c->guid);
+		while (*l != MG_NIL && *l != idx)
+			l = &h->calls[*l].gnext;
+		if (*l == idx)
+			*l = c->gnext;
+	}
+	c->used = false;
 }
 
 /* Close everything the call holds; the record stays while flows point to it. */
@@ -60,7 +88,7 @@ void h323_call_end(struct mg_h323 *h, uint32_t idx)
 	c->state = H323_RELEASED;
 	mg_alg_stat_calls(h->e, 0, 1);
 	if (c->nflows == 0)
-		c->used = false;
+		call_free(h, idx);
 }
 
 /* Close the pinholes of one logical channel. */
@@ -119,7 +147,7 @@ void h323_sigflow_attach(struct mg_h323 *h, struct h323_sigflow *sf, uint32_t ca
 	if (old) {
 		old->nflows--;
 		if (old->ended && old->nflows == 0)
-			old->used = false;
+			call_free(h, sf->call);
 	}
 	sf->call = call;
 	struct h323_call *c = h323_call_get(h, call);
@@ -173,7 +201,11 @@ static struct mg_alg_verdict inspect(void *state, struct mg_engine *e, uint32_t 
 	h->cur.receiver = mg_addr_v4(&f->k[1 - dir].src);
 	h->cur.receiver_port = f->k[1 - dir].sport;
 	h->cur.from_inside = mg_config_is_inside(mg_engine_config(e), h->cur.sender);
-	return mg_stream_input(&sf->st[dir], &h->hold, e, flow, p, dir, now, on_message, h);
+	/* with the drop policy, re-sent bytes must not carry the sender's address */
+	uint32_t guard = h->cur.from_inside && mg_engine_config(e)->untranslatable == MG_UNTRANS_DROP
+				 ? h->cur.sender
+				 : 0;
+	return mg_stream_input(&sf->st[dir], &h->hold, e, flow, p, dir, now, guard, on_message, h);
 }
 
 static struct mg_alg_verdict inspect_q931(void *state, struct mg_engine *e, uint32_t flow,
@@ -206,7 +238,7 @@ static void flow_end(void *state, struct mg_engine *e, uint32_t flow)
 			if (!c->ended)
 				h323_call_end(h, sf->call);
 			else
-				c->used = false;
+				call_free(h, sf->call);
 		}
 	}
 	sf->used = false;
@@ -250,11 +282,18 @@ struct mg_h323 *mg_h323_attach(struct mg_engine *e)
 	h->nsf = h->ncalls * 2;
 	h->calls = calloc(h->ncalls, sizeof(*h->calls));
 	h->sf = calloc(h->nsf, sizeof(*h->sf));
+	uint32_t nb = 16;
+	while (nb < h->ncalls)
+		nb <<= 1;
+	h->gbucket = malloc(sizeof(uint32_t) * nb);
+	h->gmask = nb - 1;
 	uint32_t areas = h->ncalls / 16 < 16 ? 16 : h->ncalls / 16;
-	if (!h->calls || !h->sf || mg_hold_pool_init(&h->hold, areas) < 0) {
+	if (!h->calls || !h->sf || !h->gbucket || mg_hold_pool_init(&h->hold, areas) < 0) {
 		mg_h323_free(h);
 		return NULL;
 	}
+	for (uint32_t i = 0; i <= h->gmask; i++)
+		h->gbucket[i] = MG_NIL;
 	h->last_tick_s = UINT64_MAX;
 	mg_engine_set_alg(e, MG_ALG_H323_Q931, &q931_ops, h);
 	mg_engine_set_alg(e, MG_ALG_H245, &h245_ops, h);
@@ -266,6 +305,7 @@ void mg_h323_free(struct mg_h323 *h)
 	if (!h)
 		return;
 	mg_hold_pool_free(&h->hold);
+	free(h->gbucket);
 	free(h->calls);
 	free(h->sf);
 	free(h);
@@ -320,10 +360,8 @@ uint32_t h323_call_for_message(struct mg_h323 *h)
 	if (k == MG_NIL)
 		return MG_NIL;
 	struct h323_call *c = &h->calls[k];
-	if (s->has_call_id) {
-		c->has_guid = true;
-		memcpy(c->guid, s->call_id, 16);
-	}
+	if (s->has_call_id)
+		call_set_guid(h, k, s->call_id);
 	c->inbound = !cur->from_inside;
 	c->inside = cur->from_inside ? cur->sender : cur->receiver;
 	c->peer = cur->from_inside ? cur->peer_seen : cur->sender;

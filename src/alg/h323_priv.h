@@ -27,6 +27,7 @@ struct h323_call {
 	uint8_t guid[16];
 	uint32_t inside, peer; /* network order */
 	uint32_t nflows;       /* signalling flows pointing here */
+	uint32_t gnext;        /* callIdentifier hash chain */
 	uint32_t binds[H323_CALL_BINDS];
 	uint32_t n_bind;
 	struct h323_pin pins[H323_CALL_PINS];
@@ -57,6 +58,8 @@ struct mg_h323 {
 	struct mg_engine *e;
 	struct h323_call *calls;
 	uint32_t ncalls, call_hint;
+	uint32_t *gbucket; /* callIdentifier -> call, keyed hash */
+	uint32_t gmask;
 	struct h323_sigflow *sf;
 	uint32_t nsf, sf_hint;
 	struct mg_hold_pool hold;

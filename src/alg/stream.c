@@ -226,9 +226,17 @@ static struct mg_alg_verdict continue_held(struct mg_stream *s, struct mg_hold_p
 	return v;
 }
 
+static bool holds_addr(const uint8_t *p, uint32_t len, uint32_t ip)
+{
+	for (uint32_t i = 0; i + 4 <= len; i++)
+		if (memcmp(p + i, &ip, 4) == 0)
+			return true;
+	return false;
+}
+
 struct mg_alg_verdict mg_stream_input(struct mg_stream *s, struct mg_hold_pool *hp,
 				      struct mg_engine *e, uint32_t flow, struct mg_pkt *p, int dir,
-				      uint64_t now, mg_stream_msg_fn fn, void *ctx)
+				      uint64_t now, uint32_t guard, mg_stream_msg_fn fn, void *ctx)
 {
 	struct mg_alg_verdict v = {MG_R_NONE, false, false};
 	if (p->tcp_flags & MG_TH_SYN) {
@@ -253,8 +261,14 @@ struct mg_alg_verdict mg_stream_input(struct mg_stream *s, struct mg_hold_pool *
 		v.reason = MG_R_ALG_OUT_OF_ORDER; /* re-sends bytes we still hold */
 		return v;
 	}
-	if (skip > 0)
-		v.payload_changed = apply_log(s, pay, skip < p->paylen ? skip : p->paylen, p->seq);
+	if (skip > 0) {
+		uint32_t old = skip < p->paylen ? skip : p->paylen;
+		v.payload_changed = apply_log(s, pay, old, p->seq);
+		if (guard && holds_addr(pay, old, guard)) {
+			v.reason = MG_R_ALG_UNTRANSLATED;
+			return v;
+		}
+	}
 	if (!seq_lt(p->seq + skip, end))
 		return v; /* nothing new */
 	if (skip > 0) {

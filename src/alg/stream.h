@@ -26,7 +26,7 @@
 
 #include "core/alg_api.h"
 
-#define MG_STREAM_LOG 32      /* rewritten byte runs remembered per direction */
+#define MG_STREAM_LOG 64      /* rewritten byte runs remembered per direction */
 #define MG_HOLD_BYTES 16384   /* bytes of held packets per area */
 #define MG_HOLD_PKTS 24       /* held packets per area */
 #define MG_HOLD_TIMEOUT_MS 8000
@@ -78,10 +78,14 @@ void mg_hold_pool_free(struct mg_hold_pool *hp);
 
 void mg_stream_init(struct mg_stream *s);
 /* Feed one TCP segment of direction dir of `flow`.  The verdict's hold and
- * payload_changed flags are set as alg_api.h describes. */
+ * payload_changed flags are set as alg_api.h describes.  guard (network
+ * order, 0 = none) is an address that must not leave in retransmitted bytes
+ * either: those are not parsed again, so if they still hold it after the
+ * recorded rewrites (the sender re-sent other bytes, or the rewrites fell out
+ * of the log) the segment is dropped as MG_R_ALG_UNTRANSLATED. */
 struct mg_alg_verdict mg_stream_input(struct mg_stream *s, struct mg_hold_pool *hp,
 				      struct mg_engine *e, uint32_t flow, struct mg_pkt *p, int dir,
-				      uint64_t now, mg_stream_msg_fn fn, void *ctx);
+				      uint64_t now, uint32_t guard, mg_stream_msg_fn fn, void *ctx);
 /* Give back a stream's hold area (flow ending): held packets are dropped. */
 void mg_stream_release(struct mg_stream *s, struct mg_hold_pool *hp);
 /* Held too long: discard and rewind.  Returns true if it did. */

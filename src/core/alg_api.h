@@ -48,6 +48,8 @@ void mg_engine_set_alg(struct mg_engine *e, enum mg_alg_id id, const struct mg_a
 		       void *state);
 
 struct mg_flow *mg_alg_flow(struct mg_engine *e, uint32_t flow);
+/* The engine's secret hash key, for an ALG's own tables. */
+const struct mg_sipkey *mg_alg_hash_key(const struct mg_engine *e);
 void mg_alg_flow_set_ctx(struct mg_engine *e, uint32_t flow, uint32_t ctx);
 
 /* NAT bindings for addresses found in signalling.  The binding is marked

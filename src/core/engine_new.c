@@ -265,6 +265,11 @@ void mg_engine_set_alg(struct mg_engine *e, enum mg_alg_id id, const struct mg_a
 	}
 }
 
+const struct mg_sipkey *mg_alg_hash_key(const struct mg_engine *e)
+{
+	return &e->key;
+}
+
 struct mg_flow *mg_alg_flow(struct mg_engine *e, uint32_t flow)
 {
 	return &e->ct.flow[flow];

@@ -274,3 +274,23 @@ TEST(alg_release_closes_pinholes_and_bindings)
 	CHECK_EQ(st->bindings_active, 1); /* only the signalling flow's own */
 	rig_down(&g);
 }
+
+TEST(alg_retransmission_with_other_bytes_cannot_leak)
+{
+	CHECK_EQ(load_setup(), 0);
+	struct rig g;
+	CHECK_EQ(rig_up(&g, MG_UNTRANS_DROP), 0);
+	CHECK_EQ(send_a(&g, 1000, setup_msg, setup_len).verdict, MG_VERDICT_ACCEPT);
+	/* "re-send" the first 120 bytes, but with the inside address planted
+	 * where the original had none: the rewrite log cannot fix that */
+	static uint8_t forged[2048];
+	memcpy(forged, setup_msg, 120);
+	uint32_t a = A;
+	memcpy(forged + 40, &a, 4);
+	struct mg_result r = send_a(&g, 1000, forged, 120);
+	CHECK_EQ(r.verdict, MG_VERDICT_DROP);
+	CHECK_EQ(r.reason, MG_R_ALG_UNTRANSLATED);
+	/* an honest retransmission still passes, rewritten as before */
+	CHECK_EQ(send_a(&g, 1000, setup_msg, 120).verdict, MG_VERDICT_ACCEPT);
+	rig_down(&g);
+}
