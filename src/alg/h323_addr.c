@@ -175,7 +175,7 @@ static enum mg_reason from_inside(struct mg_h323 *h, struct h323_call *c, uint8_
 		memset(&x, 0, sizeof(x));
 		x.proto = pproto;
 		x.side = MG_SIDE_OUTSIDE;
-		x.remote = h->cur.peer_seen;
+		x.remote = mg_engine_config(h->e)->media_any_source ? 0 : h->cur.peer_seen;
 		x.dst_addr = pbi->pub_addr;
 		x.dst_port = pbi->pub_port;
 		x.to_addr = ip;

@@ -77,6 +77,7 @@ struct mg_config {
 	struct mg_timeouts to;
 	bool alg_h323;           /* "alg h323 on|off" */
 	enum mg_untranslatable untranslatable; /* "alg untranslatable drop|pass" */
+	bool media_any_source;   /* "alg media-source peer|any" */
 	uint32_t log_rate;       /* log lines per second per reason */
 	struct mg_config_live live;
 };

@@ -351,7 +351,16 @@ static int d_alg(struct pstate *s, char **tok, int n)
 			return fail(s, "expected drop or pass", tok[2]);
 		return 0;
 	}
-	return fail(s, "expected h323 or untranslatable", tok[1]);
+	if (strcmp(tok[1], "media-source") == 0) {
+		if (strcmp(tok[2], "peer") == 0)
+			s->c.media_any_source = false;
+		else if (strcmp(tok[2], "any") == 0)
+			s->c.media_any_source = true;
+		else
+			return fail(s, "expected peer or any", tok[2]);
+		return 0;
+	}
+	return fail(s, "expected h323, untranslatable or media-source", tok[1]);
 }
 
 static int d_max(struct pstate *s, char **tok, int n)

@@ -25,7 +25,8 @@ static bool cfg_equal(const struct mg_config *a, const struct mg_config *b)
 	    a->max_pinholes != b->max_pinholes || a->max_calls != b->max_calls ||
 	    a->max_frags != b->max_frags || a->port_lo != b->port_lo || a->port_hi != b->port_hi ||
 	    memcmp(&a->to, &b->to, sizeof(a->to)) != 0 || a->alg_h323 != b->alg_h323 ||
-	    a->untranslatable != b->untranslatable || a->log_rate != b->log_rate)
+	    a->untranslatable != b->untranslatable || a->log_rate != b->log_rate ||
+	    a->media_any_source != b->media_any_source)
 		return false;
 	for (unsigned i = 0; i < a->n_inside; i++)
 		if (a->inside[i].addr != b->inside[i].addr || a->inside[i].mask != b->inside[i].mask)
@@ -249,7 +250,8 @@ static const struct err_case err_cases[] = {
 	 "t.conf:4: is shadowed by the forward on line 3 '198.19.0.2:1720'"},
 	{"forward tcp 1720 to 198.18.7.10:1720\n", "t.conf:1: forward target is not inside '198.18.7.10'"},
 	{"nat maybe\n", "t.conf:1: expected on or off 'maybe'"},
-	{"alg sip on\n", "t.conf:1: expected h323 or untranslatable 'sip'"},
+	{"alg sip on\n", "t.conf:1: expected h323, untranslatable or media-source 'sip'"},
+	{"alg media-source mcu\n", "t.conf:1: expected peer or any 'mcu'"},
 	{"alg untranslatable keep\n", "t.conf:1: expected drop or pass 'keep'"},
 	{"max sessions 5\n", "t.conf:1: expected flows, bindings, pinholes, calls or frags 'sessions'"},
 	{"max flows 0\n", "t.conf:1: count must be a number from 1 to 16777216 '0'"},
@@ -342,7 +344,7 @@ static void rich_config(struct mg_config *c)
 			   "forward udp 198.19.0.2:5000-5100 to 198.18.64.5:7000\n"
 			   "allow outbound tcp 389,522,1024-65535\nallow outbound icmp\n"
 			   "allow outbound udp 1719\nallow outbound any\n"
-			   "nat on\nalg h323 off\nalg untranslatable pass\n"
+			   "nat on\nalg h323 off\nalg untranslatable pass\nalg media-source any\n"
 			   "max flows 1000\nmax bindings 2000\nmax pinholes 300\nmax calls 40\n"
 			   "max frags 5\nports 40000-40999\n"
 			   "timeout tcp-established 86400\ntimeout pinhole 31536000\n"

@@ -77,6 +77,8 @@ struct rig {
 	uint32_t seq;
 };
 
+static bool rig_any_source;
+
 static int rig_up(struct rig *g, enum mg_untranslatable policy)
 {
 	struct mg_config c;
@@ -87,6 +89,7 @@ static int rig_up(struct rig *g, enum mg_untranslatable policy)
 	c.n_public = 1;
 	c.public_addr[0] = P;
 	c.untranslatable = policy;
+	c.media_any_source = rig_any_source;
 	char err[200];
 	g->e = mg_engine_new(&c, 3, err, sizeof(err));
 	if (!g->e)
@@ -293,4 +296,36 @@ TEST(alg_retransmission_with_other_bytes_cannot_leak)
 	/* an honest retransmission still passes, rewritten as before */
 	CHECK_EQ(send_a(&g, 1000, setup_msg, 120).verdict, MG_VERDICT_ACCEPT);
 	rig_down(&g);
+}
+
+struct remotes {
+	int n, peer, any;
+};
+
+static void count_remote(void *ctx, const struct mg_pinhole_info *pi)
+{
+	struct remotes *r = ctx;
+	if (pi->side != MG_SIDE_OUTSIDE)
+		return;
+	r->n++;
+	r->peer += pi->remote == B;
+	r->any += pi->remote == 0;
+}
+
+TEST(alg_pinholes_admit_the_peer_or_anyone_by_config)
+{
+	CHECK_EQ(load_setup(), 0);
+	for (int any = 0; any < 2; any++) {
+		struct rig g;
+		rig_any_source = any;
+		int up = rig_up(&g, MG_UNTRANS_DROP);
+		rig_any_source = false;
+		CHECK_EQ(up, 0);
+		CHECK_EQ(send_a(&g, 1000, setup_msg, setup_len).verdict, MG_VERDICT_ACCEPT);
+		struct remotes r = {0, 0, 0};
+		mg_engine_foreach_pinhole(g.e, count_remote, &r);
+		CHECK(r.n >= 6);
+		CHECK_EQ(any ? r.any : r.peer, r.n);
+		rig_down(&g);
+	}
 }
