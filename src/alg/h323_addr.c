@@ -243,15 +243,6 @@ static void addr_str(char *out, size_t n, uint32_t ip)
 	snprintf(out, n, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
 }
 
-/* The sender's own address must not survive anywhere in what it sends. */
-static bool leaks(const uint8_t *msg, uint32_t len, uint32_t ip)
-{
-	for (uint32_t i = 0; i + 4 <= len; i++)
-		if (memcmp(msg + i, &ip, 4) == 0)
-			return true;
-	return false;
-}
-
 static void update_state(struct h323_call *c, uint8_t q931)
 {
 	switch (q931) {
@@ -318,7 +309,8 @@ enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg
 			return ar;
 		mg_alg_count(e, MG_R_ALG_UNTRANSLATED);
 	}
-	if (cur->from_inside && leaks(msg, len, cur->sender)) {
+	/* the sender's own address must not survive anywhere in what it sends */
+	if (cur->from_inside && mg_stream_has_addr(msg, len, cur->sender)) {
 		mg_alg_log(e, MG_R_ALG_UNTRANSLATED, "call %u: %s from %s still carries the sender's address",
 			   ci == MG_NIL ? 0 : ci + 1, body_name(s->body), who);
 		if (drop)

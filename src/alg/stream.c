@@ -226,7 +226,7 @@ static struct mg_alg_verdict continue_held(struct mg_stream *s, struct mg_hold_p
 	return v;
 }
 
-static bool holds_addr(const uint8_t *p, uint32_t len, uint32_t ip)
+bool mg_stream_has_addr(const uint8_t *p, uint32_t len, uint32_t ip)
 {
 	for (uint32_t i = 0; i + 4 <= len; i++)
 		if (memcmp(p + i, &ip, 4) == 0)
@@ -264,7 +264,7 @@ struct mg_alg_verdict mg_stream_input(struct mg_stream *s, struct mg_hold_pool *
 	if (skip > 0) {
 		uint32_t old = skip < p->paylen ? skip : p->paylen;
 		v.payload_changed = apply_log(s, pay, old, p->seq);
-		if (guard && holds_addr(pay, old, guard)) {
+		if (guard && mg_stream_has_addr(pay, old, guard)) {
 			v.reason = MG_R_ALG_UNTRANSLATED;
 			return v;
 		}

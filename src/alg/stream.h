@@ -86,6 +86,8 @@ void mg_stream_init(struct mg_stream *s);
 struct mg_alg_verdict mg_stream_input(struct mg_stream *s, struct mg_hold_pool *hp,
 				      struct mg_engine *e, uint32_t flow, struct mg_pkt *p, int dir,
 				      uint64_t now, uint32_t guard, mg_stream_msg_fn fn, void *ctx);
+/* Does p[0..len) hold the 4 bytes of the IPv4 address ip (network order)? */
+bool mg_stream_has_addr(const uint8_t *p, uint32_t len, uint32_t ip);
 /* Give back a stream's hold area (flow ending): held packets are dropped. */
 void mg_stream_release(struct mg_stream *s, struct mg_hold_pool *hp);
 /* Held too long: discard and rewind.  Returns true if it did. */
