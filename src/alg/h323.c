@@ -10,13 +10,43 @@
 #include "alg/h323_priv.h"
 #include "alg/q931.h"
 
-#define CTX_CALL_FLAG 0x80000000u /* alg_ctx from a pinhole: a call, not a sigflow */
-
-/* ---- calls ---- */
+/* ---- calls ----
+ *
+ * A call lives in a slot of a fixed table.  Its id is unique over time and
+ * is chosen so that id % ncalls is its slot: a pinhole or a media flow that
+ * names a call by id finds the slot in one step and sees whether the call
+ * there is still the same one.  A call belongs to the signalling
+ * connection its Setup came on (its "home"): two legs with one
+ * callIdentifier on two connections (a gateway hairpinning a call) are two
+ * calls, and a message can act on a call only from the call's own
+ * connections.  A released call gives its slot back at once; the
+ * signalling flows that carried it stay, detached. */
 
 struct h323_call *h323_call_get(struct mg_h323 *h, uint32_t idx)
 {
 	return idx < h->ncalls && h->calls[idx].used ? &h->calls[idx] : NULL;
+}
+
+/* The call with this id, if it is still alive. */
+static uint32_t call_by_id(struct mg_h323 *h, uint32_t id)
+{
+	if (id == 0)
+		return MG_NIL;
+	uint32_t k = id % h->ncalls;
+	return h->calls[k].used && h->calls[k].id == id ? k : MG_NIL;
+}
+
+/* The next id above the last one that falls on slot k. */
+static uint32_t next_id(struct mg_h323 *h, uint32_t k)
+{
+	if (h->last_id > H323_CALL_ID_MAX - 2 * h->ncalls)
+		h->last_id = 0; /* after two billion calls: start over */
+	uint32_t base = h->last_id + 1;
+	uint32_t id = base + (k + h->ncalls - base % h->ncalls) % h->ncalls;
+	if (id == 0)
+		id += h->ncalls;
+	h->last_id = id;
+	return id;
 }
 
 static uint32_t call_new(struct mg_h323 *h, uint64_t now)
@@ -27,6 +57,8 @@ static uint32_t call_new(struct mg_h323 *h, uint64_t now)
 			struct h323_call *c = &h->calls[k];
 			memset(c, 0, sizeof(*c));
 			c->used = true;
+			c->id = next_id(h, k);
+			c->home_sf = MG_NIL;
 			c->created = c->last = now;
 			h->call_hint = k + 1;
 			mg_alg_stat_calls(h->e, 1, 0);
@@ -41,10 +73,13 @@ static uint32_t *guid_bucket(struct mg_h323 *h, const uint8_t guid[16])
 	return &h->gbucket[mg_siphash(mg_alg_hash_key(h->e), guid, 16) & h->gmask];
 }
 
-static uint32_t call_by_guid(struct mg_h323 *h, const uint8_t guid[16])
+/* The call with this callIdentifier whose home is signalling flow sf, or
+ * with home == MG_NIL, any call with it. */
+static uint32_t call_by_guid(struct mg_h323 *h, const uint8_t guid[16], uint32_t home)
 {
 	for (uint32_t i = *guid_bucket(h, guid); i != MG_NIL; i = h->calls[i].gnext)
-		if (!h->calls[i].ended && memcmp(h->calls[i].guid, guid, 16) == 0)
+		if (memcmp(h->calls[i].guid, guid, 16) == 0 &&
+		    (home == MG_NIL || h->calls[i].home_sf == home))
 			return i;
 	return MG_NIL;
 }
@@ -73,22 +108,26 @@ static void call_free(struct mg_h323 *h, uint32_t idx)
 	c->used = false;
 }
 
-/* Close everything the call holds; the record stays while flows point to it. */
+/* Close everything the call holds, detach its signalling flows and give
+ * the slot back. */
 void h323_call_end(struct mg_h323 *h, uint32_t idx)
 {
 	struct h323_call *c = h323_call_get(h, idx);
-	if (!c || c->ended)
+	if (!c)
 		return;
-	mg_alg_pinhole_close_owner(h->e, idx + 1);
+	mg_alg_pinhole_close_owner(h->e, c->id);
 	c->n_pin = 0;
 	for (uint32_t i = 0; i < c->n_bind; i++)
 		mg_alg_unbind(h->e, c->binds[i]);
 	c->n_bind = 0;
-	c->ended = true;
-	c->state = H323_RELEASED;
 	mg_alg_stat_calls(h->e, 0, 1);
-	if (c->nflows == 0)
-		call_free(h, idx);
+	for (uint32_t i = 0; i < h->nsf && c->nflows > 0; i++) {
+		if (h->sf[i].used && h->sf[i].call == idx) {
+			h->sf[i].call = MG_NIL;
+			c->nflows--;
+		}
+	}
+	call_free(h, idx);
 }
 
 /* Close the pinholes of one logical channel. */
@@ -97,7 +136,7 @@ void h323_call_close_channel(struct mg_h323 *h, struct h323_call *c, uint16_t lc
 	uint32_t k = 0;
 	for (uint32_t i = 0; i < c->n_pin; i++) {
 		if (c->pins[i].lcn == lcn && c->pins[i].chan_side == side && lcn != 0)
-			mg_alg_pinhole_close(h->e, c->pins[i].idx, (uint32_t)(c - h->calls) + 1);
+			mg_alg_pinhole_close(h->e, c->pins[i].idx, c->id);
 		else
 			c->pins[k++] = c->pins[i];
 	}
@@ -109,12 +148,12 @@ void h323_call_close_channel(struct mg_h323 *h, struct h323_call *c, uint16_t lc
 static struct h323_sigflow *sigflow_for(struct mg_h323 *h, uint32_t flow, uint8_t kind)
 {
 	struct mg_flow *f = mg_alg_flow(h->e, flow);
-	if (f->alg_ctx != MG_NIL && !(f->alg_ctx & CTX_CALL_FLAG) && f->alg_ctx < h->nsf &&
+	if (f->alg_ctx != MG_NIL && !(f->alg_ctx & H323_CTX_CALL) && f->alg_ctx < h->nsf &&
 	    h->sf[f->alg_ctx].used && h->sf[f->alg_ctx].flow == flow)
 		return &h->sf[f->alg_ctx];
 	uint32_t call = MG_NIL;
-	if (f->alg_ctx != MG_NIL && (f->alg_ctx & CTX_CALL_FLAG))
-		call = f->alg_ctx & ~CTX_CALL_FLAG;
+	if (f->alg_ctx != MG_NIL && (f->alg_ctx & H323_CTX_CALL))
+		call = call_by_id(h, f->alg_ctx & ~H323_CTX_CALL);
 	for (uint32_t i = 0; i < h->nsf; i++) {
 		uint32_t k = (h->sf_hint + i) % h->nsf;
 		if (h->sf[k].used)
@@ -129,11 +168,8 @@ static struct h323_sigflow *sigflow_for(struct mg_h323 *h, uint32_t flow, uint8_
 		mg_stream_init(&sf->st[1]);
 		h->sf_hint = k + 1;
 		mg_alg_flow_set_ctx(h->e, flow, k);
-		struct h323_call *c = call != MG_NIL ? h323_call_get(h, call) : NULL;
-		if (c && !c->ended) {
-			sf->call = call;
-			c->nflows++;
-		}
+		if (call != MG_NIL)
+			h323_sigflow_attach(h, sf, call);
 		return sf;
 	}
 	return NULL;
@@ -144,15 +180,14 @@ void h323_sigflow_attach(struct mg_h323 *h, struct h323_sigflow *sf, uint32_t ca
 	if (sf->call == call)
 		return;
 	struct h323_call *old = sf->call != MG_NIL ? h323_call_get(h, sf->call) : NULL;
-	if (old) {
+	if (old)
 		old->nflows--;
-		if (old->ended && old->nflows == 0)
-			call_free(h, sf->call);
-	}
 	sf->call = call;
 	struct h323_call *c = h323_call_get(h, call);
-	if (c)
+	if (c) {
 		c->nflows++;
+		sf->last_call_id = c->id;
+	}
 }
 
 /* ---- messages ---- */
@@ -224,7 +259,7 @@ static void flow_end(void *state, struct mg_engine *e, uint32_t flow)
 {
 	struct mg_h323 *h = state;
 	struct mg_flow *f = mg_alg_flow(e, flow);
-	if (f->alg_ctx == MG_NIL || (f->alg_ctx & CTX_CALL_FLAG) || f->alg_ctx >= h->nsf)
+	if (f->alg_ctx == MG_NIL || (f->alg_ctx & H323_CTX_CALL) || f->alg_ctx >= h->nsf)
 		return;
 	struct h323_sigflow *sf = &h->sf[f->alg_ctx];
 	if (!sf->used || sf->flow != flow)
@@ -234,12 +269,9 @@ static void flow_end(void *state, struct mg_engine *e, uint32_t flow)
 	struct h323_call *c = sf->call != MG_NIL ? h323_call_get(h, sf->call) : NULL;
 	if (c) {
 		c->nflows--;
-		if (c->nflows == 0) {
-			if (!c->ended)
-				h323_call_end(h, sf->call);
-			else
-				call_free(h, sf->call);
-		}
+		sf->call = MG_NIL;
+		if (c->nflows == 0) /* its last signalling flow is gone */
+			h323_call_end(h, (uint32_t)(c - h->calls));
 	}
 	sf->used = false;
 }
@@ -255,7 +287,7 @@ static void tick(void *state, struct mg_engine *e, uint64_t now)
 		if (!a->used || now - a->since < MG_HOLD_TIMEOUT_MS)
 			continue;
 		struct mg_flow *f = mg_alg_flow(e, a->flow);
-		if (f->alg_ctx == MG_NIL || (f->alg_ctx & CTX_CALL_FLAG) || f->alg_ctx >= h->nsf) {
+		if (f->alg_ctx == MG_NIL || (f->alg_ctx & H323_CTX_CALL) || f->alg_ctx >= h->nsf) {
 			a->used = false;
 			continue;
 		}
@@ -268,8 +300,13 @@ static void tick(void *state, struct mg_engine *e, uint64_t now)
 	}
 }
 
-static const struct mg_alg_ops q931_ops = {"h323-q931", inspect_q931, flow_end, tick};
-static const struct mg_alg_ops h245_ops = {"h245", inspect_h245, flow_end, NULL};
+static const struct mg_alg_ops q931_ops = {
+	.name = "h323-q931", .inspect = inspect_q931, .flow_end = flow_end, .tick = tick,
+	.call_of = h323_call_of_ctx,
+};
+static const struct mg_alg_ops h245_ops = {
+	.name = "h245", .inspect = inspect_h245, .flow_end = flow_end, .call_of = h323_call_of_ctx,
+};
 
 struct mg_h323 *mg_h323_attach(struct mg_engine *e)
 {
@@ -324,7 +361,7 @@ void mg_h323_foreach_call(struct mg_h323 *h, mg_h323_call_fn fn, void *ctx)
 		if (!c->used)
 			continue;
 		struct mg_h323_call_info ci = {
-			.id = i + 1,
+			.id = c->id,
 			.inside_addr = c->inside,
 			.peer_addr = c->peer,
 			.inbound = c->inbound,
@@ -341,30 +378,67 @@ void mg_h323_foreach_call(struct mg_h323 *h, mg_h323_call_fn fn, void *ctx)
 	}
 }
 
+static bool guid_is_zero(const uint8_t g[16])
+{
+	for (int i = 0; i < 16; i++)
+		if (g[i])
+			return false;
+	return true;
+}
+
 uint32_t h323_call_for_message(struct mg_h323 *h)
 {
 	struct h323_cur *cur = &h->cur;
 	struct mg_h323_scan *s = &h->scan;
-	if (s->has_call_id) {
-		uint32_t k = call_by_guid(h, s->call_id);
+	uint32_t home = (uint32_t)(cur->sf - h->sf);
+	bool guid = s->has_call_id && !guid_is_zero(s->call_id);
+	cur->table_full = false;
+	if (guid) {
+		uint32_t k = call_by_guid(h, s->call_id, home);
 		if (k != MG_NIL) {
 			h323_sigflow_attach(h, cur->sf, k);
 			return k;
 		}
 	}
-	if (cur->sf->call != MG_NIL && h323_call_get(h, cur->sf->call))
-		return cur->sf->call;
-	if (s->body != MG_H225_SETUP)
-		return MG_NIL;
+	if (s->body != MG_H225_SETUP) {
+		if (guid && call_by_guid(h, s->call_id, MG_NIL) != MG_NIL) {
+			/* another connection's call: this one may not touch it */
+			mg_alg_log(h->e, MG_R_ALG_FOREIGN_CALL,
+				   "%s from %s names the callIdentifier of a call on another connection: ignored",
+				   h323_body_name(s->body), h323_addr_str(cur->sender).s);
+			mg_alg_count(h->e, MG_R_ALG_FOREIGN_CALL);
+			return MG_NIL;
+		}
+		/* no callIdentifier (H.225.0 v1), or one we never saw: the
+		 * connection's own call, if any */
+		return cur->sf->call != MG_NIL && h323_call_get(h, cur->sf->call) ? cur->sf->call : MG_NIL;
+	}
 	uint32_t k = call_new(h, cur->now);
-	if (k == MG_NIL)
+	if (k == MG_NIL) {
+		cur->table_full = true;
+		mg_alg_log(h->e, MG_R_ALG_CALL_TABLE_FULL, "setup from %s: all %u call slots in use",
+			   h323_addr_str(cur->sender).s, h->ncalls);
 		return MG_NIL;
+	}
 	struct h323_call *c = &h->calls[k];
-	if (s->has_call_id)
+	if (guid)
 		call_set_guid(h, k, s->call_id);
+	c->home_sf = home;
 	c->inbound = !cur->from_inside;
 	c->inside = cur->from_inside ? cur->sender : cur->receiver;
 	c->peer = cur->from_inside ? cur->peer_seen : cur->sender;
 	h323_sigflow_attach(h, cur->sf, k);
 	return k;
+}
+
+uint32_t h323_call_of_ctx(void *state, uint32_t alg_ctx)
+{
+	struct mg_h323 *h = state;
+	if (alg_ctx == MG_NIL)
+		return 0;
+	if (alg_ctx & H323_CTX_CALL)
+		return alg_ctx & ~H323_CTX_CALL;
+	if (alg_ctx >= h->nsf || !h->sf[alg_ctx].used)
+		return 0;
+	return h->sf[alg_ctx].last_call_id;
 }

@@ -66,7 +66,7 @@ static uint32_t call_binding(struct mg_h323 *h, struct h323_call *c, uint8_t pro
 static void open_pin(struct mg_h323 *h, struct h323_call *c, const struct mg_expect *spec, uint16_t lcn,
 		     uint8_t chan_side)
 {
-	uint32_t owner = (uint32_t)(c - h->calls) + 1;
+	uint32_t owner = c->id;
 	struct mg_expect x = *spec;
 	x.owner = owner;
 	if (x.bind != MG_NIL)
@@ -97,6 +97,11 @@ static bool wants_pinhole(uint8_t field, uint8_t *proto, uint8_t *alg, const cha
 		*proto = MG_PROTO_TCP;
 		*alg = MG_ALG_H323_Q931;
 		*what = "q931-forward";
+		return true;
+	case MG_F_SRC_CALLSIG: /* a listener the peer may call back */
+		*proto = MG_PROTO_TCP;
+		*alg = MG_ALG_H323_Q931;
+		*what = "q931-listen";
 		return true;
 	case MG_F_T120:
 		*proto = MG_PROTO_TCP;
@@ -140,6 +145,26 @@ static uint8_t chan_side_of(const struct mg_h323_addr *a, uint8_t sender_side)
 	return sender_side;
 }
 
+/* An inside listener that a static forward already makes reachable is
+ * advertised as the forward's public address:port, so the peer calls back
+ * where it can get in. */
+static bool forwarded(struct mg_h323 *h, uint8_t proto, uint8_t *msg, const struct mg_h323_addr *a,
+		      uint32_t ip)
+{
+	uint32_t pub;
+	uint16_t port;
+	if (!mg_config_forward_to(mg_engine_config(h->e), proto, ip, a->port, &pub, &port))
+		return false;
+	if (pub == 0)
+		pub = mg_alg_public_for(h->e, ip);
+	if (pub == 0)
+		return false;
+	memcpy(msg + a->off, &pub, 4);
+	mg_wr16(msg + a->off + 4, port);
+	mg_alg_stat_rewrites(h->e, 1);
+	return true;
+}
+
 /* An address sent from the inside: translate it and let the peer in. */
 static enum mg_reason from_inside(struct mg_h323 *h, struct h323_call *c, uint8_t *msg,
 				  const struct mg_h323_addr *a, uint32_t ip)
@@ -147,9 +172,12 @@ static enum mg_reason from_inside(struct mg_h323 *h, struct h323_call *c, uint8_
 	const struct mg_config *cfg = mg_engine_config(h->e);
 	if (!mg_config_is_inside(cfg, ip))
 		return MG_R_NONE; /* an outside address: nothing to hide */
-	if (!c)
-		return MG_R_ALG_UNTRANSLATED; /* no call to hold a binding */
 	uint8_t proto = addr_proto(a->field);
+	if (a->field == MG_F_SRC_CALLSIG && a->port != h->cur.sender_port &&
+	    forwarded(h, proto, msg, a, ip))
+		return MG_R_NONE;
+	if (!c) /* no call to hold a binding */
+		return h->cur.table_full ? MG_R_ALG_CALL_TABLE_FULL : MG_R_ALG_UNTRANSLATED;
 	enum mg_reason why = MG_R_ALG_NAT_FAILED;
 	uint32_t b = call_binding(h, c, proto, ip, a->port, &why);
 	if (b == MG_NIL)
@@ -164,6 +192,8 @@ static enum mg_reason from_inside(struct mg_h323 *h, struct h323_call *c, uint8_
 	const char *what;
 	if (!wants_pinhole(a->field, &pproto, &alg, &what))
 		return MG_R_NONE;
+	if (a->field == MG_F_SRC_CALLSIG && ip == h->cur.sender && a->port == h->cur.sender_port)
+		return MG_R_NONE; /* the connection's own source port: not a listener */
 	uint16_t ports[2];
 	unsigned np = pin_ports(pproto, a->port, ports);
 	for (unsigned i = 0; i < np; i++) {
@@ -182,7 +212,7 @@ static enum mg_reason from_inside(struct mg_h323 *h, struct h323_call *c, uint8_
 		x.to_port = ports[i];
 		x.bind = pb;
 		x.alg = alg;
-		x.alg_ctx = (uint32_t)(c - h->calls) | 0x80000000u;
+		x.alg_ctx = c->id | H323_CTX_CALL;
 		x.what = np == 2 ? (i == 0 ? "rtp" : "rtcp") : what;
 		open_pin(h, c, &x, a->lcn, chan_side_of(a, MG_SIDE_INSIDE));
 	}
@@ -223,13 +253,13 @@ static void from_outside(struct mg_h323 *h, struct h323_call *c, uint8_t *msg,
 		x.to_port = ports[i];
 		x.bind = MG_NIL;
 		x.alg = alg;
-		x.alg_ctx = (uint32_t)(c - h->calls) | 0x80000000u;
+		x.alg_ctx = c->id | H323_CTX_CALL;
 		x.what = np == 2 ? (i == 0 ? "rtp-out" : "rtcp-out") : what;
 		open_pin(h, c, &x, a->lcn, chan_side_of(a, MG_SIDE_OUTSIDE));
 	}
 }
 
-static const char *body_name(uint8_t body)
+const char *h323_body_name(uint8_t body)
 {
 	static const char *const n[] = {"setup", "callProceeding", "connect", "alerting", "information",
 					"releaseComplete", "facility", "progress", "empty", "status",
@@ -237,10 +267,30 @@ static const char *body_name(uint8_t body)
 	return body < sizeof(n) / sizeof(n[0]) ? n[body] : "h245";
 }
 
-static void addr_str(char *out, size_t n, uint32_t ip)
+struct h323_str h323_addr_str(uint32_t ip)
 {
+	struct h323_str r;
 	const uint8_t *b = (const uint8_t *)&ip;
-	snprintf(out, n, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+	snprintf(r.s, sizeof(r.s), "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+	return r;
+}
+
+/* "call 7 {0011..}": the id operators see in `show calls` and the
+ * callIdentifier as the endpoints know it; "no call" without one. */
+struct h323_str h323_call_str(const struct h323_call *c)
+{
+	struct h323_str r;
+	if (!c) {
+		snprintf(r.s, sizeof(r.s), "no call");
+		return r;
+	}
+	const uint8_t *g = c->guid;
+	int n = snprintf(r.s, sizeof(r.s), "call %u", c->id);
+	if (c->has_guid && n > 0 && (size_t)n < sizeof(r.s))
+		snprintf(r.s + n, sizeof(r.s) - (size_t)n,
+			 " {%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x}", g[0], g[1],
+			 g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9], g[10], g[11], g[12], g[13], g[14], g[15]);
+	return r;
 }
 
 static void update_state(struct h323_call *c, uint8_t q931)
@@ -268,13 +318,11 @@ enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg
 	struct h323_cur *cur = &h->cur;
 	struct mg_h323_scan *s = &h->scan;
 	bool drop = mg_engine_config(e)->untranslatable == MG_UNTRANS_DROP;
-	char who[20];
-	addr_str(who, sizeof(who), cur->sender);
+	struct h323_str who = h323_addr_str(cur->sender);
 
 	uint32_t ci = cur->sf->kind == MG_ALG_H245 ? cur->sf->call : h323_call_for_message(h);
 	struct h323_call *c = ci != MG_NIL ? h323_call_get(h, ci) : NULL;
-	if (c && c->ended)
-		c = NULL;
+	struct h323_str cs = h323_call_str(c);
 	if (c) {
 		c->msgs++;
 		c->last = cur->now;
@@ -282,8 +330,8 @@ enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg
 			update_state(c, s->q931_type);
 	}
 	if (r != MG_R_NONE) {
-		mg_alg_log(e, r, "call %u: %s from %s: cannot decode %s", ci == MG_NIL ? 0 : ci + 1,
-			   body_name(s->body), who, s->err_where ? s->err_where : "message");
+		mg_alg_log(e, r, "%s: %s from %s: cannot decode %s", cs.s, h323_body_name(s->body), who.s,
+			   s->err_where ? s->err_where : "message");
 		if (cur->from_inside && drop)
 			return r;
 		mg_alg_count(e, r);
@@ -301,18 +349,16 @@ enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg
 		enum mg_reason ar = from_inside(h, c, msg, a, ip);
 		if (ar == MG_R_NONE)
 			continue;
-		char as[20];
-		addr_str(as, sizeof(as), ip);
-		mg_alg_log(e, ar, "call %u: %s from %s: %s:%u not translated", ci == MG_NIL ? 0 : ci + 1,
-			   body_name(s->body), who, as, a->port);
+		mg_alg_log(e, ar, "%s: %s from %s: %s:%u not translated", cs.s, h323_body_name(s->body), who.s,
+			   h323_addr_str(ip).s, a->port);
 		if (drop)
 			return ar;
-		mg_alg_count(e, MG_R_ALG_UNTRANSLATED);
+		mg_alg_count(e, ar);
 	}
 	/* the sender's own address must not survive anywhere in what it sends */
 	if (cur->from_inside && mg_stream_has_addr(msg, len, cur->sender)) {
-		mg_alg_log(e, MG_R_ALG_UNTRANSLATED, "call %u: %s from %s still carries the sender's address",
-			   ci == MG_NIL ? 0 : ci + 1, body_name(s->body), who);
+		mg_alg_log(e, MG_R_ALG_UNTRANSLATED, "%s: %s from %s still carries the sender's address", cs.s,
+			   h323_body_name(s->body), who.s);
 		if (drop)
 			return MG_R_ALG_UNTRANSLATED;
 		mg_alg_count(e, MG_R_ALG_UNTRANSLATED);
@@ -323,12 +369,12 @@ enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg
 			if (s->ev[i].kind == MG_H245_CLC) {
 				h323_call_close_channel(h, c, s->ev[i].lcn, side);
 			} else if (s->ev[i].kind == MG_H245_END_SESSION) {
-				mg_alg_pinhole_close_owner(e, ci + 1); /* media is over */
+				mg_alg_pinhole_close_owner(e, c->id); /* media is over */
 				c->n_pin = 0;
 			}
 		}
 	}
-	if (ci != MG_NIL && cur->sf->kind != MG_ALG_H245 && s->q931_type == MG_Q931_RELEASE_COMPLETE)
+	if (c && cur->sf->kind != MG_ALG_H245 && s->q931_type == MG_Q931_RELEASE_COMPLETE)
 		h323_call_end(h, ci);
 	return MG_R_NONE;
 }

@@ -11,6 +11,8 @@
 #include "alg/stream.h"
 
 #define H323_CALL_BINDS 64
+#define H323_CTX_CALL 0x80000000u  /* alg_ctx naming a call (by id), not a signalling flow */
+#define H323_CALL_ID_MAX 0x7fffffffu
 #define H323_CALL_PINS 64
 
 enum h323_state { H323_SETUP = 0, H323_PROCEEDING, H323_ALERTING, H323_CONNECTED, H323_RELEASED };
@@ -22,8 +24,10 @@ struct h323_pin {
 };
 
 struct h323_call {
-	bool used, ended, has_guid, inbound;
+	bool used, has_guid, inbound;
 	uint8_t state;
+	uint32_t id;           /* unique over time; id % ncalls is the slot */
+	uint32_t home_sf;      /* the signalling flow its Setup came on */
 	uint8_t guid[16];
 	uint32_t inside, peer; /* network order */
 	uint32_t nflows;       /* signalling flows pointing here */
@@ -39,7 +43,8 @@ struct h323_call {
 struct h323_sigflow {
 	bool used;
 	uint8_t kind; /* MG_ALG_H323_Q931 or MG_ALG_H245 */
-	uint32_t flow, call;
+	uint32_t flow, call;   /* call: slot, MG_NIL when none (or released) */
+	uint32_t last_call_id; /* the last call it carried, for reports */
 	struct mg_stream st[2];
 };
 
@@ -50,6 +55,7 @@ struct h323_cur {
 	struct h323_sigflow *sf;
 	uint64_t now;
 	bool from_inside;
+	bool table_full; /* a Setup found no free call slot */
 	uint32_t sender, peer_seen, receiver; /* network order */
 	uint16_t sender_port, peer_seen_port, receiver_port;
 };
@@ -57,7 +63,7 @@ struct h323_cur {
 struct mg_h323 {
 	struct mg_engine *e;
 	struct h323_call *calls;
-	uint32_t ncalls, call_hint;
+	uint32_t ncalls, call_hint, last_id;
 	uint32_t *gbucket; /* callIdentifier -> call, keyed hash */
 	uint32_t gmask;
 	struct h323_sigflow *sf;
@@ -73,6 +79,15 @@ void h323_call_end(struct mg_h323 *h, uint32_t idx);
 void h323_call_close_channel(struct mg_h323 *h, struct h323_call *c, uint16_t lcn, uint8_t side);
 void h323_sigflow_attach(struct mg_h323 *h, struct h323_sigflow *sf, uint32_t call);
 uint32_t h323_call_for_message(struct mg_h323 *h);
+uint32_t h323_call_of_ctx(void *state, uint32_t alg_ctx);
+
+/* For log lines. */
+struct h323_str {
+	char s[48];
+};
+struct h323_str h323_addr_str(uint32_t ip); /* network order */
+struct h323_str h323_call_str(const struct h323_call *c); /* "call 7 {guid}" */
+const char *h323_body_name(uint8_t body);
 
 /* Act on a scanned message (h->scan, parse result r): rewrite msg in place,
  * open and close pinholes.  Returns MG_R_NONE or the drop reason. */

@@ -42,6 +42,9 @@ struct mg_alg_ops {
 	void (*flow_end)(void *state, struct mg_engine *e, uint32_t flow);
 	/* Timers: called from every mg_engine_process / mg_engine_expire. */
 	void (*tick)(void *state, struct mg_engine *e, uint64_t now);
+	/* The id of the call a flow's alg_ctx belongs to (reports), 0 = none.
+	 * Optional. */
+	uint32_t (*call_of)(void *state, uint32_t alg_ctx);
 };
 
 void mg_engine_set_alg(struct mg_engine *e, enum mg_alg_id id, const struct mg_alg_ops *ops,

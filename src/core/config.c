@@ -97,3 +97,19 @@ bool mg_config_is_public(const struct mg_config *c, uint32_t addr)
 			return true;
 	return false;
 }
+
+bool mg_config_forward_to(const struct mg_config *c, uint8_t proto, uint32_t to_addr, uint16_t to_port,
+			  uint32_t *pub_addr, uint16_t *pub_port)
+{
+	for (unsigned i = 0; i < c->n_forward && i < MG_CFG_MAX_FORWARD; i++) {
+		const struct mg_forward *f = &c->forward[i];
+		uint32_t span = (uint32_t)f->pub_port_hi - f->pub_port;
+		if (f->proto != proto || f->to_addr != to_addr || to_port < f->to_port ||
+		    (uint32_t)to_port - f->to_port > span)
+			continue;
+		*pub_addr = f->pub_addr;
+		*pub_port = (uint16_t)(f->pub_port + (to_port - f->to_port));
+		return true;
+	}
+	return false;
+}

@@ -98,6 +98,11 @@ int mg_config_format(const struct mg_config *c, char *out, size_t outlen);
 bool mg_config_is_inside(const struct mg_config *c, uint32_t addr);
 bool mg_config_is_public(const struct mg_config *c, uint32_t addr);
 
+/* The public address:port a static forward makes an inside endpoint
+ * reachable on (pub_addr 0: the forward holds on every public address). */
+bool mg_config_forward_to(const struct mg_config *c, uint8_t proto, uint32_t to_addr, uint16_t to_port,
+			  uint32_t *pub_addr, uint16_t *pub_port);
+
 /* mg_config_format works like snprintf: it returns the length of the whole
  * text (NUL excluded) and writes as much as fits, always NUL-terminated when
  * outlen > 0; a result >= outlen means the output was cut.  -1 only on an

@@ -11,25 +11,61 @@ static void stat_drop(struct mg_engine *e, enum mg_reason r)
 	e->st.reason[r]++;
 }
 
-void mg_engine_logf(struct mg_engine *e, enum mg_reason r, const char *fmt, ...)
+/* Per-reason log budget: log-rate lines a second. */
+static bool log_take(struct mg_engine *e, enum mg_reason r)
 {
 	if (!e->log)
-		return;
+		return false;
 	uint64_t sec = e->now / 1000;
 	if (e->log_sec[r] != sec) {
 		e->log_sec[r] = sec;
 		e->log_n[r] = 0;
 	}
-	if (e->log_n[r]++ >= e->cfg.log_rate)
-		return;
+	return e->log_n[r]++ < e->cfg.log_rate;
+}
+
+static void log_vline(struct mg_engine *e, enum mg_reason r, const char *fmt, va_list ap)
+{
 	char line[512];
 	int n = snprintf(line, sizeof(line), "%s: ", mg_reason_name(r));
-	va_list ap;
-	va_start(ap, fmt);
 	if (n > 0 && (size_t)n < sizeof(line))
 		vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
-	va_end(ap);
 	e->log(e->log_ctx, e->now, line);
+}
+
+static void log_line(struct mg_engine *e, enum mg_reason r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void log_line(struct mg_engine *e, enum mg_reason r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	log_vline(e, r, fmt, ap);
+	va_end(ap);
+}
+
+void mg_engine_logf(struct mg_engine *e, enum mg_reason r, const char *fmt, ...)
+{
+	if (!log_take(e, r))
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	log_vline(e, r, fmt, ap);
+	va_end(ap);
+}
+
+/* A drop line names the side and the 5-tuple (formatted only when the
+ * reason's budget lets the line out: floods cost no formatting). */
+static void log_drop(struct mg_engine *e, enum mg_reason r, const struct mg_pkt *p, enum mg_side side,
+		     uint32_t len)
+{
+	if (!log_take(e, r))
+		return;
+	char t[MG_TUPLE_STR_MAX];
+	if (p)
+		mg_tuple_str(&p->t, t, sizeof(t));
+	else
+		snprintf(t, sizeof(t), "unparsable packet");
+	log_line(e, r, "%s: %s, %u bytes, dropped", side == MG_SIDE_INSIDE ? "inside" : "outside", t, len);
 }
 
 uint64_t mg_flow_timeout_ms(const struct mg_engine *e, const struct mg_flow *f)
@@ -120,6 +156,18 @@ static struct mg_result later_fragment(struct mg_engine *e, struct mg_pkt *p, en
 	return res;
 }
 
+/* A SYN (without ACK) on a flow whose connection is over - TIME_WAIT, or
+ * CLOSE after a RST - starts a new connection, from either end (RFC 1122
+ * 4.2.2.13, RFC 6191: the endpoints judge the new ISN; the gateway only
+ * refuses to tie the new connection to the old one's state).  A SYN on a
+ * connection that is still open is left to TCP tracking (and refused). */
+static bool reopens(const struct mg_flow *f, const struct mg_pkt *p)
+{
+	if (p->proto != MG_PROTO_TCP || (p->tcp_flags & (MG_TH_SYN | MG_TH_ACK | MG_TH_RST | MG_TH_FIN)) != MG_TH_SYN)
+		return false;
+	return f->tcp.state == MG_TCP_TIME_WAIT || f->tcp.state == MG_TCP_CLOSE;
+}
+
 static enum mg_reason track(struct mg_engine *e, struct mg_flow *f, struct mg_pkt *p, int dir,
 			    bool is_new)
 {
@@ -142,8 +190,12 @@ struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t le
 		mg_engine_expire(e, now);
 
 	r = mg_pkt_parse(&p, l3, len);
-	if (r != MG_R_NONE)
-		goto drop;
+	if (r != MG_R_NONE) {
+		stat_drop(e, r);
+		log_drop(e, r, NULL, side, len);
+		res.reason = (uint16_t)r;
+		return res;
+	}
 	if (p.frag == MG_FRAG_LATER) {
 		res = later_fragment(e, &p, side);
 		r = (enum mg_reason)res.reason;
@@ -163,6 +215,13 @@ struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t le
 	uint32_t idx = mg_ct_lookup(&e->ct, &p.t, &dir);
 	if (idx != MG_NIL && e->ct.flow[idx].tn.expire <= now) {
 		mg_engine_flow_release(e, idx, 0); /* due but not yet swept */
+		idx = MG_NIL;
+	}
+	if (idx != MG_NIL && reopens(&e->ct.flow[idx], &p)) {
+		/* a new connection on the tuple of a closed one: nothing of the
+		 * old one (ALG state, call, NAT reference) may carry over */
+		mg_engine_flow_release(e, idx, MG_R_TCP_REOPENED);
+		e->st.reason[MG_R_TCP_REOPENED]++;
 		idx = MG_NIL;
 	}
 	if (idx == MG_NIL) {
@@ -224,7 +283,7 @@ out:
 	return res;
 drop:
 	stat_drop(e, r);
-	mg_engine_logf(e, r, "%s packet of %u bytes dropped", side == MG_SIDE_INSIDE ? "inside" : "outside", len);
+	log_drop(e, r, &p, side, len);
 	res.verdict = MG_VERDICT_DROP;
 	res.reason = (uint16_t)r;
 	return res;

@@ -64,7 +64,7 @@ struct mg_binding_info {
 	uint32_t in_addr, pub_addr; /* network order */
 	uint16_t in_port, pub_port;
 	uint32_t refs;
-	bool advertised; /* announced by an ALG in signalling */
+	bool advertised; /* announced by an ALG in signalling, not used by traffic yet */
 	uint64_t created_ms;
 };
 

@@ -101,6 +101,7 @@ int mg_engine_reconfigure(struct mg_engine *e, const struct mg_config *cfg, char
 		return -1;
 	}
 	e->cfg = *cfg;
+	mg_nat_set_forwards(&e->nat, &e->cfg);
 	return 0;
 }
 
@@ -131,7 +132,7 @@ static void binding_info(const struct mg_binding *b, struct mg_binding_info *bi)
 		.in_port = b->in_port,
 		.pub_port = b->pub_port,
 		.refs = b->refs,
-		.advertised = (b->flags & MG_BIND_ADVERTISED) != 0,
+		.advertised = (b->flags & (MG_BIND_ADVERTISED | MG_BIND_TRAFFIC)) == MG_BIND_ADVERTISED,
 		.created_ms = b->created,
 	};
 }
@@ -168,6 +169,22 @@ const struct mg_config *mg_engine_config(const struct mg_engine *e)
 	return &e->cfg;
 }
 
+/* The call a flow belongs to, as its ALG numbers calls.  A media flow
+ * admitted by a call's pinhole has no ALG of its own but names the call in
+ * alg_ctx; the first ALG that numbers calls reads it (H.323 is the only one
+ * that opens such pinholes). */
+static uint32_t flow_call(const struct mg_engine *e, const struct mg_flow *f)
+{
+	if (f->alg_ctx == MG_NIL)
+		return 0;
+	int lo = f->alg != MG_ALG_NONE ? f->alg : 1;
+	int hi = f->alg != MG_ALG_NONE ? f->alg : MG_ALG__COUNT - 1;
+	for (int a = lo; a <= hi; a++)
+		if (e->alg[a] && e->alg[a]->call_of)
+			return e->alg[a]->call_of(e->alg_state[a], f->alg_ctx);
+	return 0;
+}
+
 void mg_engine_flow_info(const struct mg_engine *e, const struct mg_flow *f, struct mg_flow_info *fi)
 {
 	memset(fi, 0, sizeof(*fi));
@@ -186,7 +203,7 @@ void mg_engine_flow_info(const struct mg_engine *e, const struct mg_flow *f, str
 	fi->last_ms = f->last;
 	fi->expire_ms = f->tn.expire;
 	fi->alg = (f->alg != MG_ALG_NONE && e->alg[f->alg]) ? e->alg[f->alg]->name : "";
-	fi->call = f->alg_ctx == MG_NIL ? 0 : f->alg_ctx;
+	fi->call = flow_call(e, f);
 }
 
 void mg_engine_foreach_flow(struct mg_engine *e, mg_flow_fn fn, void *ctx)

@@ -75,6 +75,7 @@ int mg_nat_init(struct mg_nat *n, const struct mg_config *cfg, const struct mg_s
 		mg_portmap_init(&n->maps[i]);
 	n->lo = cfg->port_lo;
 	n->hi = cfg->port_hi;
+	mg_nat_set_forwards(n, cfg);
 	return 0;
 }
 
@@ -87,10 +88,31 @@ void mg_nat_free(struct mg_nat *n)
 	memset(n, 0, sizeof(*n));
 }
 
+void mg_nat_set_forwards(struct mg_nat *n, const struct mg_config *cfg)
+{
+	n->n_home = 0;
+	for (unsigned i = 0; i < cfg->n_forward && n->n_home < MG_CFG_MAX_FORWARD; i++) {
+		const struct mg_forward *f = &cfg->forward[i];
+		if (!f->pub_addr || !mg_config_is_public(cfg, f->pub_addr))
+			continue;
+		bool seen = false;
+		for (unsigned k = 0; k < n->n_home; k++)
+			seen = seen || n->home_in[k] == f->to_addr;
+		if (seen)
+			continue; /* the first forward to a host names its address */
+		n->home_in[n->n_home] = f->to_addr;
+		n->home_pub[n->n_home] = f->pub_addr;
+		n->n_home++;
+	}
+}
+
 uint32_t mg_nat_public_for(const struct mg_nat *n, uint32_t in_addr)
 {
 	if (n->n_pub == 0)
 		return 0;
+	for (unsigned k = 0; k < n->n_home; k++)
+		if (n->home_in[k] == in_addr)
+			return n->home_pub[k];
 	struct bind_key k = {in_addr, 0, 0, 2};
 	return n->pub[mg_siphash(&n->key, &k, sizeof(k)) % n->n_pub];
 }

@@ -45,6 +45,10 @@ struct mg_nat {
 	uint32_t pub[MG_CFG_MAX_PUBLIC];
 	unsigned n_pub;
 	uint16_t lo, hi;
+	/* hosts reached through a static forward on one public address speak
+	 * from that address (home_in[k] -> home_pub[k]) */
+	uint32_t home_in[MG_CFG_MAX_FORWARD], home_pub[MG_CFG_MAX_FORWARD];
+	unsigned n_home;
 	uint64_t *rng;
 	void (*on_new)(void *ctx, const struct mg_binding *b); /* optional */
 	void *on_new_ctx;
@@ -54,7 +58,13 @@ int mg_nat_init(struct mg_nat *n, const struct mg_config *cfg, const struct mg_s
 		uint64_t *rng);
 void mg_nat_free(struct mg_nat *n);
 
-/* Public address paired with an inside host (0 if no public address). */
+/* (Re)read the static forwards: a host that a forward on one public
+ * address reaches uses that address for all its bindings, so that a peer
+ * sees one address per party.  Bindings that exist keep theirs. */
+void mg_nat_set_forwards(struct mg_nat *n, const struct mg_config *cfg);
+
+/* Public address of an inside host: the one its first forward names, else
+ * a keyed hash over the public addresses (0 if there is none). */
 uint32_t mg_nat_public_for(const struct mg_nat *n, uint32_t in_addr);
 
 /* Find or create the binding of an inside endpoint and take a reference.

@@ -9,6 +9,7 @@
 #define MG_PKT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/reason.h"
@@ -84,6 +85,11 @@ struct mg_pkt {
  * MG_R_NONE or the drop reason.  Validates the IPv4 header checksum, length
  * fields, option and extension-header chains, and the L4 header. */
 enum mg_reason mg_pkt_parse(struct mg_pkt *p, uint8_t *l3, uint32_t len);
+
+/* "tcp 198.18.1.10:40000 > 198.19.0.20:1720" (ports left out for ICMP),
+ * for log lines; always NUL-terminated.  MG_TUPLE_STR_MAX is enough. */
+#define MG_TUPLE_STR_MAX 112
+void mg_tuple_str(const struct mg_tuple *t, char *out, size_t n);
 
 /* Helpers on addresses */
 static inline uint32_t mg_addr_v4(const union mg_addr *a)

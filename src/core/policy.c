@@ -161,6 +161,7 @@ uint32_t mg_policy_new_flow(struct mg_engine *e, struct mg_pkt *p, enum mg_side 
 		if (pin != MG_NIL && e->ex.x[pin].bind != MG_NIL) {
 			bind = e->ex.x[pin].bind;
 			mg_nat_ref(&e->nat, bind);
+			e->nat.b[bind].flags |= MG_BIND_TRAFFIC; /* the peer used what was announced */
 		}
 		alg = alg_for_port(e, p->proto, tp);
 		mg_tuple_reverse(&r, &out);

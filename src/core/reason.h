@@ -37,6 +37,7 @@
 	X(TCP_BAD_ACK, "tcp-bad-ack", "TCP acknowledges data never sent")                     \
 	X(TCP_BAD_RST, "tcp-bad-rst", "TCP RST outside the window")                           \
 	X(TCP_INVALID_STATE, "tcp-invalid-state", "TCP flags invalid in this state")          \
+	X(TCP_REOPENED, "tcp-reopened", "SYN on a closed connection's tuple: a new connection") \
 	/* NAT (core/nat, core/nat_port) */                                                    \
 	X(NAT_NO_PORT, "nat-no-port", "no free public port for a new mapping")                \
 	X(NAT_TABLE_FULL, "nat-table-full", "NAT binding table full")                         \
@@ -55,6 +56,7 @@
 	X(ALG_LIMIT, "alg-limit", "an ALG limit was reached (addresses, channels, depth)")    \
 	X(ALG_UNTRANSLATED, "alg-untranslated", "inside address could not be translated")     \
 	X(ALG_CALL_TABLE_FULL, "alg-call-table-full", "call table full")                      \
+	X(ALG_FOREIGN_CALL, "alg-foreign-call", "message names a call of another signalling connection") \
 	X(ALG_OUT_OF_ORDER, "alg-out-of-order", "signalling segment ahead of a gap, held back") \
 	X(ALG_NAT_FAILED, "alg-nat-failed", "no public binding for a negotiated address")
 

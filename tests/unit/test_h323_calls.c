@@ -1,0 +1,488 @@
+/* test_h323_calls.c - calls as real peers make them, through the engine:
+ * a new call from the source port of a closed one (TIME_WAIT and after a
+ * RST), two call legs with one callIdentifier on two connections, a
+ * release naming another connection's call, a full call table, the ids and
+ * flags operators see, an inside listener behind a forward, and the public
+ * address of a host reached through a forward. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "alg/h323.h"
+#include "core/engine.h"
+#include "harness.h"
+#include "meetcall/mc_msg.h"
+#include "pktbuild.h"
+
+#define A tb_ip("198.18.1.10")
+#define A2 tb_ip("198.18.1.11")
+#define B tb_ip("198.19.0.20")
+#define P tb_ip("198.19.0.1")
+#define P2 tb_ip("198.19.0.2")
+
+#define TH_FIN 0x01
+#define TH_SYN 0x02
+#define TH_RST 0x04
+#define TH_PSH 0x08
+#define TH_ACK 0x10
+
+struct rig {
+	struct mg_engine *e;
+	struct mg_h323 *h;
+	uint64_t now;
+};
+
+/* One TCP connection from inside host `in` to B:1720, as the gateway sees
+ * both of its ends. */
+struct conn {
+	uint32_t in;
+	uint16_t port, pub_port;
+	uint32_t pub;
+	uint32_t sa, sb; /* next sequence numbers of A and B */
+};
+
+static uint8_t out[4096];
+static size_t out_len;
+
+static struct mg_result feed(struct rig *g, uint8_t *b, size_t n, enum mg_side side)
+{
+	g->now += 10;
+	struct mg_result r = mg_engine_process(g->e, b, (uint32_t)n, side, g->now);
+	if (r.verdict == MG_VERDICT_ACCEPT && n <= sizeof(out)) {
+		memcpy(out, b, n);
+		out_len = n;
+	}
+	return r;
+}
+
+static struct mg_result from_in(struct rig *g, struct conn *c, uint8_t flags, const uint8_t *pay, size_t n)
+{
+	static uint8_t b[4096];
+	size_t len = tb_tcp(b, c->in, c->port, B, 1720, flags, c->sa, (flags & TH_ACK) ? c->sb : 0, pay, n);
+	struct mg_result r = feed(g, b, len, MG_SIDE_INSIDE);
+	if (r.verdict == MG_VERDICT_ACCEPT) {
+		c->pub = tb_src(b);
+		c->pub_port = tb_sport(b);
+	}
+	c->sa += (uint32_t)n + ((flags & (TH_SYN | TH_FIN)) ? 1 : 0);
+	return r;
+}
+
+static struct mg_result from_out(struct rig *g, struct conn *c, uint8_t flags, const uint8_t *pay, size_t n)
+{
+	static uint8_t b[4096];
+	size_t len = tb_tcp(b, B, 1720, c->pub, c->pub_port, flags, c->sb, c->sa, pay, n);
+	struct mg_result r = feed(g, b, len, MG_SIDE_OUTSIDE);
+	c->sb += (uint32_t)n + ((flags & (TH_SYN | TH_FIN)) ? 1 : 0);
+	return r;
+}
+
+static int handshake(struct rig *g, struct conn *c, uint32_t isn)
+{
+	c->sa = isn;
+	c->sb = isn * 7 + 11;
+	if (from_in(g, c, TH_SYN, NULL, 0).verdict != MG_VERDICT_ACCEPT)
+		return -1;
+	if (from_out(g, c, TH_SYN | TH_ACK, NULL, 0).verdict != MG_VERDICT_ACCEPT)
+		return -1;
+	return from_in(g, c, TH_ACK, NULL, 0).verdict == MG_VERDICT_ACCEPT ? 0 : -1;
+}
+
+/* FIN both ways, the last one acknowledged: the flow is in TIME_WAIT. */
+static int close_fin(struct rig *g, struct conn *c)
+{
+	if (from_in(g, c, TH_FIN | TH_ACK, NULL, 0).verdict != MG_VERDICT_ACCEPT)
+		return -1;
+	if (from_out(g, c, TH_FIN | TH_ACK, NULL, 0).verdict != MG_VERDICT_ACCEPT)
+		return -1;
+	return from_in(g, c, TH_ACK, NULL, 0).verdict == MG_VERDICT_ACCEPT ? 0 : -1;
+}
+
+static struct mg_config rig_cfg(void)
+{
+	struct mg_config c;
+	mg_config_defaults(&c);
+	c.n_inside = 1;
+	c.inside[0].addr = tb_ip("198.18.1.0");
+	c.inside[0].mask = tb_ip("255.255.255.0");
+	c.n_public = 1;
+	c.public_addr[0] = P;
+	return c;
+}
+
+static int rig_up_cfg(struct rig *g, const struct mg_config *c)
+{
+	char err[200];
+	g->now = 1000;
+	g->e = mg_engine_new(c, 5, err, sizeof(err));
+	if (!g->e)
+		return -1;
+	g->h = mg_h323_attach(g->e);
+	return g->h ? 0 : -1;
+}
+
+static int rig_up(struct rig *g)
+{
+	struct mg_config c = rig_cfg();
+	return rig_up_cfg(g, &c);
+}
+
+static void rig_down(struct rig *g)
+{
+	mg_engine_free(g->e);
+	mg_h323_free(g->h);
+}
+
+/* A Setup from the inside host with callIdentifier {g, g, ...}, its
+ * sourceCallSignalAddress = in:sig_port, one fastStart proposal whose RTCP
+ * address is in:media+1. */
+static size_t setup_msg(uint8_t *buf, size_t cap, uint32_t in, uint16_t sig_port, uint8_t g, uint16_t media)
+{
+	static uint8_t olc[200];
+	struct mg_mc_olc o = {.lcn = 1, .has_ctrl = true};
+	memcpy(o.ctrl.ip, &in, 4);
+	o.ctrl.port = (uint16_t)(media + 1);
+	static struct mg_mc_blob fs;
+	fs.p = olc;
+	fs.n = mg_mc_enc_olc_body(&o, olc, sizeof(olc));
+	struct mg_mc_h225 m;
+	memset(&m, 0, sizeof(m));
+	m.body = MG_H225_SETUP;
+	m.call_ref = g;
+	memset(m.call_id, g, 16);
+	memset(m.conf_id, g, 16);
+	memcpy(m.src_sig.ip, &in, 4);
+	m.src_sig.port = sig_port;
+	uint32_t b = B;
+	memcpy(m.dst_sig.ip, &b, 4);
+	m.dst_sig.port = 1720;
+	m.tunneling = true;
+	m.faststart = &fs;
+	m.n_faststart = fs.n ? 1 : 0;
+	return mg_mc_enc_h225(&m, buf, cap);
+}
+
+static size_t release_msg(uint8_t *buf, size_t cap, uint8_t g)
+{
+	struct mg_mc_h225 m;
+	memset(&m, 0, sizeof(m));
+	m.body = MG_H225_RELEASE_COMPLETE;
+	m.call_ref = g;
+	memset(m.call_id, g, 16);
+	return mg_mc_enc_h225(&m, buf, cap);
+}
+
+static bool out_has(uint32_t ip)
+{
+	size_t ihl = (size_t)(out[0] & 15) * 4;
+	for (size_t i = ihl + 20; i + 4 <= out_len; i++)
+		if (memcmp(out + i, &ip, 4) == 0)
+			return true;
+	return false;
+}
+
+/* Setup on c, checked to leave translated. */
+static int call_setup(struct rig *g, struct conn *c, uint8_t guid, uint16_t media)
+{
+	uint8_t m[600];
+	size_t n = setup_msg(m, sizeof(m), c->in, c->port, guid, media);
+	if (!n || from_in(g, c, TH_PSH | TH_ACK, m, n).verdict != MG_VERDICT_ACCEPT)
+		return -1;
+	return out_has(c->in) ? -1 : 0;
+}
+
+static struct mg_result call_release(struct rig *g, struct conn *c, uint8_t guid)
+{
+	uint8_t m[200];
+	size_t n = release_msg(m, sizeof(m), guid);
+	return from_in(g, c, TH_PSH | TH_ACK, m, n);
+}
+
+TEST(calls_new_call_from_the_port_of_a_closed_one)
+{
+	/* close by FIN (TIME_WAIT) and by RST (CLOSE), then the same source
+	 * port calls again with a new callIdentifier: 20 times in a row */
+	for (int rst = 0; rst < 2; rst++) {
+		struct rig g;
+		CHECK_EQ(rig_up(&g), 0);
+		struct conn c = {.in = A, .port = 40000};
+		for (int k = 0; k < 20; k++) {
+			CHECK_EQ(handshake(&g, &c, 1000u + 100000u * (uint32_t)k), 0);
+			CHECK_EQ(call_setup(&g, &c, (uint8_t)(k + 1), 5000), 0);
+			CHECK_EQ(mg_engine_stats(g.e)->calls_active, 1);
+			CHECK_EQ(call_release(&g, &c, (uint8_t)(k + 1)).verdict, MG_VERDICT_ACCEPT);
+			CHECK_EQ(mg_engine_stats(g.e)->calls_active, 0);
+			if (rst)
+				CHECK_EQ(from_in(&g, &c, TH_RST | TH_ACK, NULL, 0).verdict, MG_VERDICT_ACCEPT);
+			else
+				CHECK_EQ(close_fin(&g, &c), 0);
+			g.now += 1000; /* one second later, well inside TIME_WAIT */
+		}
+		const struct mg_stats *st = mg_engine_stats(g.e);
+		CHECK_EQ(st->calls_created, 20);
+		CHECK_EQ(st->calls_ended, 20);
+		CHECK_EQ(st->reason[MG_R_ALG_UNTRANSLATED], 0);
+		CHECK_EQ(st->reason[MG_R_TCP_REOPENED], 19);
+		rig_down(&g);
+	}
+}
+
+TEST(calls_syn_on_an_open_connection_changes_nothing)
+{
+	struct rig g;
+	CHECK_EQ(rig_up(&g), 0);
+	struct conn c = {.in = A, .port = 40000};
+	CHECK_EQ(handshake(&g, &c, 5000), 0);
+	CHECK_EQ(call_setup(&g, &c, 1, 5000), 0);
+	uint32_t sa = c.sa;
+	c.sa = 777;
+	CHECK_EQ(from_in(&g, &c, TH_SYN, NULL, 0).verdict, MG_VERDICT_DROP);
+	c.sa = sa;
+	CHECK_EQ(mg_engine_stats(g.e)->calls_active, 1);
+	CHECK_EQ(mg_engine_stats(g.e)->reason[MG_R_TCP_REOPENED], 0);
+	rig_down(&g);
+}
+
+struct count_pins {
+	uint32_t owner;
+	int n;
+};
+
+static void pin_cb(void *ctx, const struct mg_pinhole_info *pi)
+{
+	struct count_pins *cp = ctx;
+	if (pi->owner == cp->owner)
+		cp->n++;
+}
+
+static int pins_of(struct rig *g, uint32_t owner)
+{
+	struct count_pins cp = {owner, 0};
+	mg_engine_foreach_pinhole(g->e, pin_cb, &cp);
+	return cp.n;
+}
+
+struct ids {
+	uint32_t id[8];
+	int n;
+};
+
+static void call_cb(void *ctx, const struct mg_h323_call_info *ci)
+{
+	struct ids *x = ctx;
+	if (x->n < 8)
+		x->id[x->n++] = ci->id;
+}
+
+TEST(calls_two_legs_with_one_call_identifier_are_two_calls)
+{
+	struct rig g;
+	CHECK_EQ(rig_up(&g), 0);
+	struct conn c1 = {.in = A, .port = 40000}, c2 = {.in = A, .port = 40002};
+	CHECK_EQ(handshake(&g, &c1, 1000), 0);
+	CHECK_EQ(handshake(&g, &c2, 9000), 0);
+	CHECK_EQ(call_setup(&g, &c1, 7, 5000), 0);
+	CHECK_EQ(call_setup(&g, &c2, 7, 6000), 0);
+	CHECK_EQ(mg_engine_stats(g.e)->calls_active, 2);
+	struct ids x = {{0}, 0};
+	mg_h323_foreach_call(g.h, call_cb, &x);
+	CHECK_EQ(x.n, 2);
+	CHECK(x.id[0] != x.id[1]);
+	CHECK(pins_of(&g, x.id[0]) > 0);
+	CHECK(pins_of(&g, x.id[1]) > 0);
+	/* the first leg ends; the second keeps its pinholes */
+	CHECK_EQ(call_release(&g, &c1, 7).verdict, MG_VERDICT_ACCEPT);
+	CHECK_EQ(mg_engine_stats(g.e)->calls_active, 1);
+	x.n = 0;
+	mg_h323_foreach_call(g.h, call_cb, &x);
+	CHECK_EQ(x.n, 1);
+	CHECK(pins_of(&g, x.id[0]) > 0);
+	rig_down(&g);
+}
+
+TEST(calls_release_from_another_connection_changes_nothing)
+{
+	struct rig g;
+	CHECK_EQ(rig_up(&g), 0);
+	struct conn c1 = {.in = A, .port = 40000}, c3 = {.in = A2, .port = 41000};
+	CHECK_EQ(handshake(&g, &c1, 1000), 0);
+	CHECK_EQ(call_setup(&g, &c1, 9, 5000), 0);
+	CHECK_EQ(handshake(&g, &c3, 3000), 0);
+	uint32_t before = mg_engine_stats(g.e)->pinholes_active;
+	call_release(&g, &c3, 9);
+	const struct mg_stats *st = mg_engine_stats(g.e);
+	CHECK_EQ(st->calls_active, 1);
+	CHECK_EQ(st->pinholes_active, before);
+	CHECK_EQ(st->reason[MG_R_ALG_FOREIGN_CALL], 1);
+	rig_down(&g);
+}
+
+static uint32_t flow_call_seen;
+static void flow_cb(void *ctx, const struct mg_flow_info *fi)
+{
+	if (fi->orig.dport == 1720)
+		flow_call_seen = fi->call;
+}
+
+TEST(calls_table_full_is_named_and_released_slots_come_back_at_once)
+{
+	struct mg_config cfg = rig_cfg();
+	cfg.max_calls = 1;
+	struct rig g;
+	CHECK_EQ(rig_up_cfg(&g, &cfg), 0);
+	struct conn c1 = {.in = A, .port = 40000}, c2 = {.in = A2, .port = 40000};
+	CHECK_EQ(handshake(&g, &c1, 1000), 0);
+	CHECK_EQ(call_setup(&g, &c1, 1, 5000), 0);
+	struct ids x = {{0}, 0};
+	mg_h323_foreach_call(g.h, call_cb, &x);
+	CHECK_EQ(x.n, 1);
+	flow_call_seen = 0;
+	mg_engine_foreach_flow(g.e, flow_cb, NULL);
+	CHECK_EQ(flow_call_seen, x.id[0]); /* show flows names the call's id */
+
+	CHECK_EQ(handshake(&g, &c2, 2000), 0);
+	uint8_t m[600];
+	size_t n = setup_msg(m, sizeof(m), A2, 40000, 2, 6000);
+	struct mg_result r = from_in(&g, &c2, TH_PSH | TH_ACK, m, n);
+	CHECK_EQ(r.verdict, MG_VERDICT_DROP);
+	CHECK_EQ(r.reason, MG_R_ALG_CALL_TABLE_FULL);
+	CHECK_EQ(mg_engine_stats(g.e)->reason[MG_R_ALG_UNTRANSLATED], 0);
+
+	/* the first call ends; its connection lingers in TIME_WAIT, but the
+	 * slot is free for the next Setup at once */
+	CHECK_EQ(call_release(&g, &c1, 1).verdict, MG_VERDICT_ACCEPT);
+	CHECK_EQ(close_fin(&g, &c1), 0);
+	c2.sa -= (uint32_t)n; /* the endpoint re-sends the refused Setup */
+	CHECK_EQ(from_in(&g, &c2, TH_PSH | TH_ACK, m, n).verdict, MG_VERDICT_ACCEPT);
+	CHECK(!out_has(A2));
+	x.n = 0;
+	mg_h323_foreach_call(g.h, call_cb, &x);
+	CHECK_EQ(x.n, 1);
+	CHECK(x.id[0] > 1); /* a new id, not the slot number again */
+	rig_down(&g);
+}
+
+struct adv {
+	int advertised, used;
+};
+
+static void bind_cb(void *ctx, const struct mg_binding_info *bi)
+{
+	struct adv *a = ctx;
+	if (bi->proto != MG_PROTO_UDP)
+		return;
+	if (bi->advertised)
+		a->advertised++;
+	else
+		a->used++;
+}
+
+TEST(calls_binding_leaves_advertised_once_traffic_uses_it)
+{
+	struct mg_config cfg = rig_cfg();
+	cfg.n_allow = 1;
+	cfg.allow[0] = (struct mg_allow){0, 1, 65535};
+	cfg.allow_set = true;
+	struct rig g;
+	CHECK_EQ(rig_up_cfg(&g, &cfg), 0);
+	struct conn c = {.in = A, .port = 40000};
+	CHECK_EQ(handshake(&g, &c, 1000), 0);
+	CHECK_EQ(call_setup(&g, &c, 3, 5000), 0);
+	struct adv a = {0, 0};
+	mg_engine_foreach_binding(g.e, bind_cb, &a);
+	CHECK_EQ(a.advertised, 2); /* RTP and RTCP pair of the proposal */
+	CHECK_EQ(a.used, 0);
+	/* the inside host sends RTCP from the advertised port */
+	uint8_t b[200];
+	size_t n = tb_udp(b, A, 5001, B, 7001, (const uint8_t *)"rtcp", 4);
+	CHECK_EQ(feed(&g, b, n, MG_SIDE_INSIDE).verdict, MG_VERDICT_ACCEPT);
+	a.advertised = a.used = 0;
+	mg_engine_foreach_binding(g.e, bind_cb, &a);
+	CHECK_EQ(a.advertised, 1);
+	CHECK_EQ(a.used, 1);
+	rig_down(&g);
+}
+
+/* The sourceCallSignalAddress of the Setup that left. */
+static bool out_src_sig(uint32_t *ip, uint16_t *port)
+{
+	struct mg_mc_in in;
+	size_t ihl = (size_t)(out[0] & 15) * 4, thl = (size_t)(out[ihl + 12] >> 4) * 4;
+	if (out_len < ihl + thl + 4)
+		return false;
+	if (mg_mc_dec_q931(&in, out + ihl + thl + 4, out_len - ihl - thl - 4) != MG_R_NONE)
+		return false;
+	const struct mg_h323_addr *a = mg_mc_find_addr(&in.scan, MG_F_SRC_CALLSIG, MG_MC_ANY, MG_MC_ANY);
+	if (!a)
+		return false;
+	memcpy(ip, a->ip, 4);
+	*port = a->port;
+	return true;
+}
+
+static bool pin_to_listener;
+static void listen_pin_cb(void *ctx, const struct mg_pinhole_info *pi)
+{
+	if (pi->proto == MG_PROTO_TCP && pi->to_addr == A && pi->to_port == 1720 && pi->remote == B)
+		pin_to_listener = true;
+}
+
+TEST(calls_inside_listener_is_advertised_where_it_can_be_reached)
+{
+	/* with a forward to the listener: the forward's public address:port */
+	struct mg_config cfg = rig_cfg();
+	cfg.n_forward = 1;
+	cfg.forward[0] = (struct mg_forward){MG_PROTO_TCP, 0, 1720, 1720, A, 1720};
+	struct rig g;
+	CHECK_EQ(rig_up_cfg(&g, &cfg), 0);
+	struct conn c = {.in = A, .port = 40000};
+	CHECK_EQ(handshake(&g, &c, 1000), 0);
+	uint8_t m[600];
+	size_t n = setup_msg(m, sizeof(m), A, 1720, 4, 5000);
+	CHECK_EQ(from_in(&g, &c, TH_PSH | TH_ACK, m, n).verdict, MG_VERDICT_ACCEPT);
+	uint32_t ip;
+	uint16_t port;
+	CHECK(out_src_sig(&ip, &port));
+	CHECK_EQ(ip, P);
+	CHECK_EQ(port, 1720);
+	rig_down(&g);
+
+	/* without one: a binding, and a pinhole that lets the peer call back */
+	CHECK_EQ(rig_up(&g), 0);
+	c = (struct conn){.in = A, .port = 40000};
+	CHECK_EQ(handshake(&g, &c, 1000), 0);
+	CHECK_EQ(from_in(&g, &c, TH_PSH | TH_ACK, m, n).verdict, MG_VERDICT_ACCEPT);
+	CHECK(out_src_sig(&ip, &port));
+	CHECK_EQ(ip, P);
+	pin_to_listener = false;
+	mg_engine_foreach_pinhole(g.e, listen_pin_cb, NULL);
+	CHECK(pin_to_listener);
+	/* the peer calls back the advertised address and gets in */
+	uint8_t b[100];
+	size_t len = tb_tcp(b, B, 33000, P, port, TH_SYN, 1, 0, NULL, 0);
+	CHECK_EQ(feed(&g, b, len, MG_SIDE_OUTSIDE).verdict, MG_VERDICT_ACCEPT);
+	CHECK_EQ(tb_dst(b), A);
+	CHECK_EQ(tb_dport(b), 1720);
+	rig_down(&g);
+}
+
+TEST(calls_forwarded_host_speaks_from_its_forward_address)
+{
+	struct mg_config cfg = rig_cfg();
+	cfg.n_public = 3;
+	cfg.public_addr[1] = P2;
+	cfg.public_addr[2] = tb_ip("198.19.0.3");
+	cfg.n_forward = 2;
+	cfg.forward[0] = (struct mg_forward){MG_PROTO_TCP, P, 1720, 1720, A, 1720};
+	cfg.forward[1] = (struct mg_forward){MG_PROTO_TCP, P2, 1720, 1720, A2, 1720};
+	struct rig g;
+	CHECK_EQ(rig_up_cfg(&g, &cfg), 0);
+	CHECK_EQ(mg_engine_public_for(g.e, A), P);
+	CHECK_EQ(mg_engine_public_for(g.e, A2), P2);
+	struct conn c = {.in = A2, .port = 40000};
+	CHECK_EQ(handshake(&g, &c, 1000), 0);
+	CHECK_EQ(c.pub, P2);
+	CHECK_EQ(call_setup(&g, &c, 5, 5000), 0);
+	CHECK(out_has(P2));
+	CHECK(!out_has(P));
+	rig_down(&g);
+}
