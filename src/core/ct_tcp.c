@@ -110,6 +110,9 @@ static void window_update(struct mg_tcp *t, const struct mg_pkt *p, int dir)
 	if (sdiff(end, snd->end) > 0)
 		snd->end = end;
 	if (p->tcp_flags & MG_TH_ACK) {
+		if (!(snd->flags & MG_TCPF_ACKED) || sdiff(p->ack, snd->acked) > 0)
+			snd->acked = p->ack;
+		snd->flags |= MG_TCPF_ACKED;
 		uint32_t lim = p->ack + win + (win == 0);
 		if (sdiff(lim, rcv->maxend) > 0)
 			rcv->maxend = lim;
@@ -156,7 +159,13 @@ static enum mg_reason on_rst(struct mg_tcp *t, const struct mg_pkt *p, int dir)
 	if ((p->tcp_flags & MG_TH_ACK) && p->ack != 0 && (rcv->flags & MG_TCPF_SEEN) &&
 	    (sdiff(p->ack, rcv->end) > 0 || sdiff(p->ack, rcv->end - max_ack_window(snd)) < 0))
 		return MG_R_TCP_BAD_RST;
-	set_state(t, MG_TCP_CLOSE);
+	/* RFC 5961: only the sequence number the receiver expects next (what
+	 * it acknowledged last) or the sender's own next one ends the
+	 * connection.  Elsewhere in the window the RST goes on to the
+	 * receiver, which answers with a challenge ACK; the flow stays. */
+	bool exact = p->seq == snd->end || ((rcv->flags & MG_TCPF_ACKED) && p->seq == rcv->acked);
+	if (exact)
+		set_state(t, MG_TCP_CLOSE);
 	return MG_R_NONE;
 }
 

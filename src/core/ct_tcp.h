@@ -34,6 +34,8 @@ struct mg_tcp_dir {
 	uint32_t end;    /* highest seq + len sent */
 	uint32_t maxend; /* highest ack + window the peer allowed */
 	uint32_t maxwin; /* largest (scaled) window advertised, at least 1 */
+	uint32_t acked;  /* highest ACK this direction sent (valid with MG_TCPF_ACKED):
+			  * what its receiver expects next (RCV.NXT) */
 	uint8_t scale;   /* window scale (0..14), 0 if not negotiated */
 	uint8_t flags;   /* MG_TCPF_* */
 };
@@ -43,6 +45,7 @@ struct mg_tcp_dir {
 #define MG_TCPF_FIN_ACKED 0x04
 #define MG_TCPF_SCALE 0x08    /* offered window scaling in its SYN */
 #define MG_TCPF_SIMOPEN 0x10  /* responder sent a SYN without ACK (simultaneous open) */
+#define MG_TCPF_ACKED 0x20    /* acked is set */
 
 struct mg_tcp {
 	struct mg_tcp_dir d[2];
@@ -55,7 +58,10 @@ struct mg_tcp {
 enum mg_reason mg_tcp_new(struct mg_tcp *t, const struct mg_pkt *p);
 
 /* A later packet in direction dir (0 originator, 1 responder).  Returns
- * MG_R_NONE and updates the state, or the drop reason (state unchanged). */
+ * MG_R_NONE and updates the state, or the drop reason (state unchanged).
+ * A RST ends the connection only at the exact next sequence number (RFC
+ * 5961 3.2); one elsewhere in the window is passed on, state unchanged, for
+ * the endpoint to answer with a challenge ACK. */
 enum mg_reason mg_tcp_track(struct mg_tcp *t, const struct mg_pkt *p, int dir);
 
 /* Idle timeout of the current state, in seconds. */

@@ -501,3 +501,46 @@ TEST(tcp_random_segments_keep_invariants)
 	}
 	CHECK(accepted > 10000);
 }
+
+TEST(tcp_rst_closes_only_at_the_exact_sequence)
+{
+	struct mg_tcp t;
+	CHECK(handshake(&t, 7000, 3000));
+	CHECK_EQ(tx(&t, 0, F_A, 7001, 3001, 64000, 500), MG_R_NONE);
+	CHECK_EQ(tx(&t, 1, F_A, 3001, 7501, 64000, 0), MG_R_NONE);
+	/* in the window but not where the receiver expects it: passed on for
+	 * a challenge ACK, the connection stays */
+	CHECK_EQ(tx(&t, 1, F_R, 3001 + 1000, 0, 0, 0), MG_R_NONE);
+	CHECK_EQ(t.state, MG_TCP_ESTABLISHED);
+	CHECK_EQ(tx(&t, 0, F_R, 7501 + 1, 0, 0, 0), MG_R_NONE);
+	CHECK_EQ(t.state, MG_TCP_ESTABLISHED);
+	/* exactly RCV.NXT: the connection is over */
+	CHECK_EQ(tx(&t, 1, F_R, 3001, 0, 0, 0), MG_R_NONE);
+	CHECK_EQ(t.state, MG_TCP_CLOSE);
+}
+
+TEST(tcp_blind_rsts_never_close_a_live_connection)
+{
+	/* 100,000 RSTs with random sequence numbers, many of them inside the
+	 * window, from either end: none is exactly the next one expected */
+	struct mg_tcp t;
+	CHECK(handshake(&t, 100000, 500000));
+	CHECK_EQ(tx(&t, 0, F_A, 100001, 500001, 65535, 1000), MG_R_NONE);
+	CHECK_EQ(tx(&t, 1, F_A, 500001, 101001, 65535, 1000), MG_R_NONE);
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	int passed = 0;
+	for (int i = 0; i < 100000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		int dir = (int)(x & 1);
+		uint32_t base = t.d[dir].end;
+		uint32_t seq = base + (uint32_t)((int32_t)((x >> 8) % 131072) - 65536);
+		if (seq == base || ((t.d[!dir].flags & MG_TCPF_ACKED) && seq == t.d[!dir].acked))
+			continue; /* the one value an attacker must guess */
+		if (tx(&t, dir, F_R, seq, 0, 0, 0) == MG_R_NONE)
+			passed++;
+		CHECK_EQ(t.state, MG_TCP_ESTABLISHED);
+	}
+	CHECK(passed > 10000); /* in-window ones reach the endpoint */
+}
