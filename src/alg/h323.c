@@ -145,12 +145,22 @@ void h323_call_close_channel(struct mg_h323 *h, struct h323_call *c, uint16_t lc
 
 /* ---- signalling flows ---- */
 
-static struct h323_sigflow *sigflow_for(struct mg_h323 *h, uint32_t flow, uint8_t kind)
+static struct h323_sigflow *sigflow_find(struct mg_h323 *h, uint32_t flow)
 {
 	struct mg_flow *f = mg_alg_flow(h->e, flow);
 	if (f->alg_ctx != MG_NIL && !(f->alg_ctx & H323_CTX_CALL) && f->alg_ctx < h->nsf &&
 	    h->sf[f->alg_ctx].used && h->sf[f->alg_ctx].flow == flow)
 		return &h->sf[f->alg_ctx];
+	return NULL;
+}
+
+/* A signalling context for a flow that carries its first bytes: contexts
+ * are not spent on connections that never say anything (a SYN flood, idle
+ * connections).  Both streams start after their SYNs, which TCP tracking
+ * remembers. */
+static struct h323_sigflow *sigflow_new(struct mg_h323 *h, uint32_t flow, uint8_t kind)
+{
+	struct mg_flow *f = mg_alg_flow(h->e, flow);
 	uint32_t call = MG_NIL;
 	if (f->alg_ctx != MG_NIL && (f->alg_ctx & H323_CTX_CALL))
 		call = call_by_id(h, f->alg_ctx & ~H323_CTX_CALL);
@@ -164,8 +174,11 @@ static struct h323_sigflow *sigflow_for(struct mg_h323 *h, uint32_t flow, uint8_
 		sf->kind = kind;
 		sf->flow = flow;
 		sf->call = MG_NIL;
-		mg_stream_init(&sf->st[0]);
-		mg_stream_init(&sf->st[1]);
+		for (int d = 0; d < 2; d++) {
+			mg_stream_init(&sf->st[d]);
+			if (f->tcp.d[d].flags & MG_TCPF_SEEN)
+				mg_stream_start(&sf->st[d], f->tcp.d[d].isn + 1);
+		}
 		h->sf_hint = k + 1;
 		mg_alg_flow_set_ctx(h->e, flow, k);
 		if (call != MG_NIL)
@@ -187,6 +200,8 @@ void h323_sigflow_attach(struct mg_h323 *h, struct h323_sigflow *sf, uint32_t ca
 	if (c) {
 		c->nflows++;
 		sf->last_call_id = c->id;
+		if (sf->kind == MG_ALG_H323_Q931)
+			h323_limit_called(h, mg_alg_flow(h->e, sf->flow));
 	}
 }
 
@@ -214,7 +229,11 @@ static struct mg_alg_verdict inspect(void *state, struct mg_engine *e, uint32_t 
 	struct mg_alg_verdict v = {MG_R_NONE, false, false};
 	if (p->proto != MG_PROTO_TCP || p->family != MG_AF_INET)
 		return v;
-	struct h323_sigflow *sf = sigflow_for(h, flow, kind);
+	struct h323_sigflow *sf = sigflow_find(h, flow);
+	if (!sf && p->paylen == 0)
+		return v; /* nothing to read yet */
+	if (!sf)
+		sf = sigflow_new(h, flow, kind);
 	if (!sf) {
 		mg_alg_log(e, MG_R_ALG_CALL_TABLE_FULL, "no signalling context for a new flow");
 		if (mg_engine_config(e)->untranslatable == MG_UNTRANS_DROP) {
@@ -257,6 +276,8 @@ static struct mg_alg_verdict inspect_h245(void *state, struct mg_engine *e, uint
 
 static void flow_end(void *state, struct mg_engine *e, uint32_t flow)
 {
+	struct mg_h323 *h0 = state;
+	h323_limit_gone(h0, mg_alg_flow(e, flow));
 	struct mg_h323 *h = state;
 	struct mg_flow *f = mg_alg_flow(e, flow);
 	if (f->alg_ctx == MG_NIL || (f->alg_ctx & H323_CTX_CALL) || f->alg_ctx >= h->nsf)
@@ -300,9 +321,29 @@ static void tick(void *state, struct mg_engine *e, uint64_t now)
 	}
 }
 
+static enum mg_reason admit(void *state, struct mg_engine *e, uint32_t flow)
+{
+	struct mg_h323 *h = state;
+	struct mg_flow *f = mg_alg_flow(e, flow);
+	enum mg_reason r = h323_limit_admit(h, f);
+	if (r != MG_R_NONE) {
+		struct h323_str src = h323_addr_str(mg_addr_v4(&f->k[0].src));
+		mg_alg_log(e, r, "new call-signalling connection from %s refused", src.s);
+	}
+	return r;
+}
+
+/* A call-signalling connection that carries no call may idle only
+ * `timeout signalling-idle` seconds. */
+static uint32_t idle_s(void *state, const struct mg_flow *f)
+{
+	struct mg_h323 *h = state;
+	return (f->alg_flags & H323_FF_PENDING) ? mg_engine_config(h->e)->to.sig_idle : 0;
+}
+
 static const struct mg_alg_ops q931_ops = {
 	.name = "h323-q931", .inspect = inspect_q931, .flow_end = flow_end, .tick = tick,
-	.call_of = h323_call_of_ctx,
+	.call_of = h323_call_of_ctx, .admit = admit, .idle_s = idle_s,
 };
 static const struct mg_alg_ops h245_ops = {
 	.name = "h245", .inspect = inspect_h245, .flow_end = flow_end, .call_of = h323_call_of_ctx,
@@ -325,7 +366,8 @@ struct mg_h323 *mg_h323_attach(struct mg_engine *e)
 	h->gbucket = malloc(sizeof(uint32_t) * nb);
 	h->gmask = nb - 1;
 	uint32_t areas = h->ncalls / 16 < 16 ? 16 : h->ncalls / 16;
-	if (!h->calls || !h->sf || !h->gbucket || mg_hold_pool_init(&h->hold, areas) < 0) {
+	if (!h->calls || !h->sf || !h->gbucket || mg_hold_pool_init(&h->hold, areas) < 0 ||
+	    h323_limit_init(&h->lim, h->nsf) < 0) {
 		mg_h323_free(h);
 		return NULL;
 	}
@@ -342,6 +384,7 @@ void mg_h323_free(struct mg_h323 *h)
 	if (!h)
 		return;
 	mg_hold_pool_free(&h->hold);
+	h323_limit_free(&h->lim);
 	free(h->gbucket);
 	free(h->calls);
 	free(h->sf);

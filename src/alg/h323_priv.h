@@ -60,6 +60,18 @@ struct h323_cur {
 	uint16_t sender_port, peer_seen_port, receiver_port;
 };
 
+/* Per-source accounting of call-signalling connections (h323_limit.c). */
+struct h323_src;
+struct h323_limits {
+	struct h323_src *src;
+	uint32_t *bucket;
+	uint32_t cap, mask, free_head;
+};
+
+/* alg_flags of a call-signalling flow */
+#define H323_FF_COUNTED 0x01 /* counted against its source's limits */
+#define H323_FF_PENDING 0x02 /* ... and as carrying no call yet */
+
 struct mg_h323 {
 	struct mg_engine *e;
 	struct h323_call *calls;
@@ -69,6 +81,7 @@ struct mg_h323 {
 	struct h323_sigflow *sf;
 	uint32_t nsf, sf_hint;
 	struct mg_hold_pool hold;
+	struct h323_limits lim;
 	struct mg_h323_scan scan;
 	struct h323_cur cur;
 	uint64_t last_tick_s;
@@ -80,6 +93,15 @@ void h323_call_close_channel(struct mg_h323 *h, struct h323_call *c, uint16_t lc
 void h323_sigflow_attach(struct mg_h323 *h, struct h323_sigflow *sf, uint32_t call);
 uint32_t h323_call_for_message(struct mg_h323 *h);
 uint32_t h323_call_of_ctx(void *state, uint32_t alg_ctx);
+
+int h323_limit_init(struct h323_limits *l, uint32_t cap);
+void h323_limit_free(struct h323_limits *l);
+/* A new call-signalling flow from f->k[0].src: counted, or refused. */
+enum mg_reason h323_limit_admit(struct mg_h323 *h, struct mg_flow *f);
+/* The flow carries a call now: no longer pending. */
+void h323_limit_called(struct mg_h323 *h, struct mg_flow *f);
+/* The flow ends: uncounted. */
+void h323_limit_gone(struct mg_h323 *h, struct mg_flow *f);
 
 /* For log lines. */
 struct h323_str {

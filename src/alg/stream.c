@@ -30,6 +30,12 @@ void mg_stream_init(struct mg_stream *s)
 	s->hold = MG_NIL;
 }
 
+void mg_stream_start(struct mg_stream *s, uint32_t next_seq)
+{
+	s->next_seq = next_seq;
+	s->init = true;
+}
+
 /* Remember which bytes of a message the callback changed. */
 static void log_edits(struct mg_stream *s, const uint8_t *before, const uint8_t *after, uint32_t len,
 		      uint32_t seq)

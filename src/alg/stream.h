@@ -77,6 +77,9 @@ int mg_hold_pool_init(struct mg_hold_pool *hp, uint32_t cap);
 void mg_hold_pool_free(struct mg_hold_pool *hp);
 
 void mg_stream_init(struct mg_stream *s);
+/* A stream taken up after its SYN passed: next_seq is the first data byte
+ * (ISN + 1). */
+void mg_stream_start(struct mg_stream *s, uint32_t next_seq);
 /* Feed one TCP segment of direction dir of `flow`.  The verdict's hold and
  * payload_changed flags are set as alg_api.h describes.  guard (network
  * order, 0 = none) is an address that must not leave in retransmitted bytes

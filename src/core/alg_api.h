@@ -45,6 +45,13 @@ struct mg_alg_ops {
 	/* The id of the call a flow's alg_ctx belongs to (reports), 0 = none.
 	 * Optional. */
 	uint32_t (*call_of)(void *state, uint32_t alg_ctx);
+	/* A new flow of this ALG, created by policy, before its first packet
+	 * is tracked: MG_R_NONE admits it, another reason refuses it (the flow
+	 * is released without flow_end).  Optional. */
+	enum mg_reason (*admit)(void *state, struct mg_engine *e, uint32_t flow);
+	/* Idle timeout in seconds the ALG wants for the flow now, if shorter
+	 * than its TCP/UDP state's; 0 = the state's.  Optional. */
+	uint32_t (*idle_s)(void *state, const struct mg_flow *f);
 };
 
 void mg_engine_set_alg(struct mg_engine *e, enum mg_alg_id id, const struct mg_alg_ops *ops,

@@ -21,6 +21,7 @@ const struct mg_config_timeout_name mg_config_timeout_names[] = {
 	{"icmp", offsetof(struct mg_timeouts, icmp)},
 	{"pinhole", offsetof(struct mg_timeouts, pinhole)},
 	{"frag", offsetof(struct mg_timeouts, frag)},
+	{"signalling-idle", offsetof(struct mg_timeouts, sig_idle)},
 };
 const unsigned mg_config_n_timeout_names =
 	sizeof(mg_config_timeout_names) / sizeof(mg_config_timeout_names[0]);
@@ -59,6 +60,8 @@ void mg_config_defaults(struct mg_config *c)
 	c->max_pinholes = 16384;
 	c->max_calls = 4096;
 	c->max_frags = 1024;
+	c->max_sig_per_source = 256;
+	c->max_pending_per_source = 32;
 	c->port_lo = 1024;
 	c->port_hi = 65535;
 	c->to = (struct mg_timeouts){
@@ -75,6 +78,7 @@ void mg_config_defaults(struct mg_config *c)
 		.icmp = 30,
 		.pinhole = 300,
 		.frag = 30,
+		.sig_idle = 20,
 	};
 	c->alg_h323 = true;
 	c->untranslatable = MG_UNTRANS_DROP;

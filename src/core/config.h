@@ -59,6 +59,7 @@ struct mg_timeouts { /* seconds */
 	uint32_t udp, udp_stream, icmp;
 	uint32_t pinhole;   /* an ALG pinhole that admitted nothing since it was opened */
 	uint32_t frag;      /* fragment tracking entry */
+	uint32_t sig_idle;  /* a call-signalling connection that carries no call */
 };
 
 struct mg_config {
@@ -73,6 +74,10 @@ struct mg_config {
 	bool allow_set;          /* an "allow outbound" line was given */
 	bool nat;                /* "nat off": filter only, no translation */
 	uint32_t max_flows, max_bindings, max_pinholes, max_calls, max_frags;
+	/* call-signalling connections one source address may hold: in all, and
+	 * still without a call ("max signalling-per-source", "max
+	 * pending-per-source") */
+	uint32_t max_sig_per_source, max_pending_per_source;
 	uint16_t port_lo, port_hi; /* public ports NAT may allocate */
 	struct mg_timeouts to;
 	bool alg_h323;           /* "alg h323 on|off" */

@@ -36,7 +36,7 @@ struct mg_flow {
 	uint8_t alg;           /* enum mg_alg_id */
 	uint8_t orig_side;
 	uint8_t flags;
-	uint8_t pad;
+	uint8_t alg_flags;     /* owned by the flow's ALG */
 };
 
 struct mg_ct {

@@ -49,6 +49,7 @@ static void set_state(struct mg_tcp *t, enum mg_tcp_state s)
 static void dir_init(struct mg_tcp_dir *d, const struct mg_pkt *p)
 {
 	memset(d, 0, sizeof(*d));
+	d->isn = p->seq;
 	d->end = seg_end(p);
 	d->maxend = d->end;
 	d->maxwin = p->win ? p->win : 1;

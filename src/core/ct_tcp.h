@@ -31,6 +31,7 @@ enum mg_tcp_state {
 };
 
 struct mg_tcp_dir {
+	uint32_t isn;    /* sequence number of its SYN */
 	uint32_t end;    /* highest seq + len sent */
 	uint32_t maxend; /* highest ack + window the peer allowed */
 	uint32_t maxwin; /* largest (scaled) window advertised, at least 1 */

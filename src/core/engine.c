@@ -71,7 +71,9 @@ static void log_drop(struct mg_engine *e, enum mg_reason r, const struct mg_pkt 
 uint64_t mg_flow_timeout_ms(const struct mg_engine *e, const struct mg_flow *f)
 {
 	const struct mg_timeouts *to = &e->cfg.to;
-	uint32_t s;
+	uint32_t s, alg_s = 0;
+	if (f->alg != MG_ALG_NONE && e->alg[f->alg] && e->alg[f->alg]->idle_s)
+		alg_s = e->alg[f->alg]->idle_s(e->alg_state[f->alg], f);
 	switch (f->k[0].proto) {
 	case MG_PROTO_TCP:
 		s = mg_tcp_timeout(&f->tcp, to);
@@ -83,6 +85,8 @@ uint64_t mg_flow_timeout_ms(const struct mg_engine *e, const struct mg_flow *f)
 		s = to->icmp;
 		break;
 	}
+	if (alg_s && alg_s < s)
+		s = alg_s;
 	return (uint64_t)s * 1000;
 }
 
@@ -168,6 +172,21 @@ static bool reopens(const struct mg_flow *f, const struct mg_pkt *p)
 	return f->tcp.state == MG_TCP_TIME_WAIT || f->tcp.state == MG_TCP_CLOSE;
 }
 
+/* The flow's ALG may refuse a new flow (per-source limits); a refused
+ * flow is released before it held anything of the ALG's. */
+static enum mg_reason alg_admit(struct mg_engine *e, uint32_t idx)
+{
+	struct mg_flow *f = &e->ct.flow[idx];
+	if (f->alg == MG_ALG_NONE || !e->alg[f->alg] || !e->alg[f->alg]->admit)
+		return MG_R_NONE;
+	enum mg_reason r = e->alg[f->alg]->admit(e->alg_state[f->alg], e, idx);
+	if (r != MG_R_NONE) {
+		f->alg = MG_ALG_NONE;
+		mg_engine_flow_release(e, idx, r);
+	}
+	return r;
+}
+
 static enum mg_reason track(struct mg_engine *e, struct mg_flow *f, struct mg_pkt *p, int dir,
 			    bool is_new)
 {
@@ -232,6 +251,9 @@ struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t le
 		idx = mg_policy_new_flow(e, &p, side, &r);
 		if (idx == MG_NIL)
 			goto drop;
+		r = alg_admit(e, idx);
+		if (r != MG_R_NONE)
+			goto drop;
 		is_new = true;
 		dir = 0;
 	}
@@ -256,6 +278,8 @@ struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t le
 			goto drop;
 		}
 		struct mg_alg_verdict av = e->alg[f->alg]->inspect(e->alg_state[f->alg], e, idx, &p, dir, now);
+		/* what the ALG learnt may change how long the flow may idle */
+		mg_wheel_update(&e->ct.wheel, idx, now + mg_flow_timeout_ms(e, f));
 		if (av.reason != MG_R_NONE) {
 			r = av.reason;
 			goto drop;

@@ -57,6 +57,9 @@
 	X(ALG_UNTRANSLATED, "alg-untranslated", "inside address could not be translated")     \
 	X(ALG_CALL_TABLE_FULL, "alg-call-table-full", "call table full")                      \
 	X(ALG_FOREIGN_CALL, "alg-foreign-call", "message names a call of another signalling connection") \
+	X(ALG_SOURCE_LIMIT, "alg-source-limit", "source holds max signalling-per-source connections") \
+	X(ALG_PENDING_LIMIT, "alg-pending-limit", "source holds max pending-per-source connections without a call") \
+	X(ALG_SOURCE_TABLE_FULL, "alg-source-table-full", "too many sources hold signalling connections") \
 	X(ALG_OUT_OF_ORDER, "alg-out-of-order", "signalling segment ahead of a gap, held back") \
 	X(ALG_NAT_FAILED, "alg-nat-failed", "no public binding for a negotiated address")
 

@@ -102,7 +102,7 @@ TEST(config_defaults)
 	CHECK_EQ(c.to.pinhole, 300);
 	CHECK_EQ(c.to.frag, 30);
 	CHECK_EQ(c.log_rate, 10);
-	CHECK_EQ(mg_config_n_timeout_names, 13);
+	CHECK_EQ(mg_config_n_timeout_names, 14);
 }
 
 TEST(config_spec_example)
@@ -253,7 +253,7 @@ static const struct err_case err_cases[] = {
 	{"alg sip on\n", "t.conf:1: expected h323, untranslatable or media-source 'sip'"},
 	{"alg media-source mcu\n", "t.conf:1: expected peer or any 'mcu'"},
 	{"alg untranslatable keep\n", "t.conf:1: expected drop or pass 'keep'"},
-	{"max sessions 5\n", "t.conf:1: expected flows, bindings, pinholes, calls or frags 'sessions'"},
+	{"max sessions 5\n", "t.conf:1: expected flows, bindings, pinholes, calls, frags, signalling-per-source or pending-per-source 'sessions'"},
 	{"max flows 0\n", "t.conf:1: count must be a number from 1 to 16777216 '0'"},
 	{"max flows 0x10\n", "t.conf:1: count must be a number from 1 to 16777216 '0x10'"},
 	{"max flows 16777217\n", "t.conf:1: count must be a number from 1 to 16777216 '16777217'"},
