@@ -2,8 +2,10 @@
  *
  * The file format is documented in doc/config.md.  mg_config_defaults()
  * gives the built-in default (the NetMeeting policy of KB 158623 on the lab
- * addresses); mg_config_parse_* start from the defaults and apply each line.
- * Errors name the file, line and the offending token.
+ * addresses: `--config default`); mg_config_parse_* start from the defaults
+ * without their addresses and apply each line, so a file must give at least
+ * one `inside` and one `public` line.  Errors name the file, line and the
+ * offending token.
  */
 #ifndef MG_CONFIG_H
 #define MG_CONFIG_H

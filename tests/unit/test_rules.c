@@ -104,7 +104,8 @@ TEST(rules_config_directives)
 	CHECK(strcmp(c.live.control, "/run/meetgate.sock") == 0);
 	CHECK_EQ(c.live.if_inside[0], '\0');
 	const char *good = "interface inside lan0\ninterface outside wan.7\nqueue 65535\n"
-			   "fail open\ncontrol /run/mg/ctl.sock\n";
+			   "fail open\ncontrol /run/mg/ctl.sock\n"
+			   "inside 198.18.1.0/24\npublic 198.19.0.1\n";
 	CHECK_EQ(mg_config_parse_string(&c, good, "t", err, sizeof(err)), 0);
 	CHECK(strcmp(c.live.if_inside, "lan0") == 0);
 	CHECK(strcmp(c.live.if_outside, "wan.7") == 0);
