@@ -53,6 +53,7 @@ struct mg_config_live {
 	uint16_t queue;                     /* "queue <n>": the NFQUEUE number [0] */
 	bool fail_open;                     /* "fail open|closed" [closed] */
 	char control[MG_CFG_PATH_MAX];      /* "control <path>" */
+	bool sysctl_keep;                   /* "sysctl manage|keep" [manage]: only check them */
 };
 
 struct mg_timeouts { /* seconds */

@@ -470,6 +470,18 @@ static int d_control(struct pstate *s, char **tok, int n)
 	return 0;
 }
 
+/* Who sets the kernel settings the gateway needs (src/io/sysctl.h). */
+static int d_sysctl(struct pstate *s, char **tok, int n)
+{
+	if (strcmp(tok[1], "manage") == 0)
+		s->c.live.sysctl_keep = false;
+	else if (strcmp(tok[1], "keep") == 0)
+		s->c.live.sysctl_keep = true;
+	else
+		return fail(s, "expected manage or keep", tok[1]);
+	return 0;
+}
+
 struct directive {
 	const char *name;
 	int (*fn)(struct pstate *s, char **tok, int n);
@@ -482,7 +494,7 @@ static const struct directive directives[] = {
 	{"max", d_max, 2, 2},         {"ports", d_ports, 1, 1},     {"timeout", d_timeout, 2, 2},
 	{"log-rate", d_log_rate, 1, 1},
 	{"interface", d_interface, 2, 2}, {"queue", d_queue, 1, 1}, {"fail", d_fail, 1, 1},
-	{"control", d_control, 1, 1},
+	{"control", d_control, 1, 1}, {"sysctl", d_sysctl, 1, 1},
 };
 
 /* One line, NUL-terminated and writable, comment included. */
