@@ -53,7 +53,8 @@ build/asan/meetcall: $(MEETCALL_SRC:%.c=build/asan/%.o) build/asan/libmeetgate.a
 	$(CC) $(ASAN_CFLAGS) -Itools -o $@ $^ $(LDLIBS) -lm
 
 # unit tests also cover meetcall's message code (everything but its main)
-build/asan/unit_tests: $(UNIT_SRC:%.c=build/asan/%.o) $(MEETCALL_LIB:%.c=build/asan/%.o) build/asan/libmeetgate.a
+# and how the subcommands load a configuration (src/cli/args.c)
+build/asan/unit_tests: $(UNIT_SRC:%.c=build/asan/%.o) $(MEETCALL_LIB:%.c=build/asan/%.o) build/asan/src/cli/args.o build/asan/libmeetgate.a
 	$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LDLIBS) -lm
 
 build/rel/meetgate-bench: $(BENCH_SRC:%.c=build/rel/%.o) build/rel/libmeetgate.a

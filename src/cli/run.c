@@ -1,12 +1,13 @@
 /* run.c - `meetgate run`: the live gateway on Linux (doc/live.md).
  *
- * Start-up, in order: config, engine (+ H.323 ALG), NFQUEUE bind, nftables
- * table, control socket; shutdown undoes them in reverse, the table first of
- * what the kernel sees so the queue never stays loaded without us on a clean
- * exit.  Signals are blocked and read from a signalfd in the loop: nothing
- * runs in a signal handler.  The loop polls the signalfd, the queue and the
- * control socket with a 100 ms timeout and runs the engine's timers every
- * turn.
+ * Start-up, in order: config, interfaces the file leaves out (from the
+ * routes), engine (+ H.323 ALG), NFQUEUE bind, sysctls, nftables table,
+ * control socket; shutdown undoes them in reverse, the table first of what
+ * the kernel sees so the queue never stays loaded without us on a clean exit,
+ * then the sysctls meetgate changed.  Signals are blocked and read from a
+ * signalfd in the loop: nothing runs in a signal handler.  The loop polls the
+ * signalfd, the queue and the control socket with a 100 ms timeout and runs
+ * the engine's timers every turn.
  */
 #include <errno.h>
 #include <poll.h>
@@ -25,7 +26,9 @@
 #include "core/engine.h"
 #include "ctl/ctl.h"
 #include "io/nfq.h"
+#include "io/route.h"
 #include "io/rules.h"
+#include "io/sysctl.h"
 
 #define RUN_POLL_MS 100
 #define RUN_ERR 1024
@@ -33,6 +36,8 @@
 struct run {
 	const char *config_path;
 	struct mg_config *cfg;
+	struct mg_config_live file_live; /* as the file says, before interfaces are derived */
+	struct mg_sysctl sys;
 	struct mg_engine *e;
 	struct mg_h323 *h323;
 	struct mg_nfq *q;
@@ -67,6 +72,11 @@ __attribute__((format(printf, 1, 2))) static void logf_(const char *fmt, ...)
 }
 
 static void on_engine_log(void *ctx, uint64_t now_ms, const char *line)
+{
+	logf_("%s", line);
+}
+
+static void on_sysctl_log(void *ctx, const char *line)
 {
 	logf_("%s", line);
 }
@@ -141,12 +151,14 @@ static bool live_equal(const struct mg_config_live *a, const struct mg_config_li
 {
 	return strcmp(a->if_inside, b->if_inside) == 0 && strcmp(a->if_outside, b->if_outside) == 0 &&
 	       a->queue == b->queue && a->fail_open == b->fail_open &&
-	       strcmp(a->control, b->control) == 0;
+	       strcmp(a->control, b->control) == 0 && a->sysctl_keep == b->sysctl_keep;
 }
 
 /* SIGHUP: a config that does not parse, or that the engine refuses, leaves
  * the running one in place.  Settings bound at start (interfaces, queue,
- * fail mode, control socket, ALG on/off) keep their running value. */
+ * fail mode, control socket, sysctl mode, ALG on/off) keep their running
+ * value; the file's are compared with what the file said at start, since
+ * derived interface names are not in the file. */
 static void reload(struct run *r)
 {
 	char err[RUN_ERR];
@@ -159,10 +171,10 @@ static void reload(struct run *r)
 		logf_("reload refused, the running configuration stays: %s", err);
 		goto done;
 	}
-	if (!live_equal(&nc->live, &r->cfg->live)) {
-		logf_("reload: interface, queue, fail and control settings change only on restart");
-		nc->live = r->cfg->live;
-	}
+	if (!live_equal(&nc->live, &r->file_live))
+		logf_("reload: interface, queue, fail, control and sysctl settings change only on "
+		      "restart");
+	nc->live = r->cfg->live;
 	if (nc->alg_h323 != r->cfg->alg_h323) {
 		logf_("reload: 'alg h323' changes only on restart");
 		nc->alg_h323 = r->cfg->alg_h323;
@@ -299,6 +311,12 @@ static int run_gateway(struct run *r)
 		goto free_alg;
 	}
 	mg_nfq_attach(r->q, r->e);
+	if (mg_sysctl_init(&r->sys, MG_SYSCTL_BASE, r->cfg->live.if_inside, r->cfg->live.if_outside,
+			   on_sysctl_log, NULL, err, sizeof(err)) != 0 ||
+	    mg_sysctl_setup(&r->sys, r->cfg->live.sysctl_keep, err, sizeof(err)) != 0) {
+		logf_("%s", err);
+		goto close_queue; /* a failed setup put back what it had changed */
+	}
 	if (install_rules(r, err, sizeof(err)) != 0) {
 		logf_("%s", err);
 		goto remove_table;
@@ -320,6 +338,8 @@ static int run_gateway(struct run *r)
 	mg_ctl_close(r->ctl);
 remove_table:
 	remove_rules(r);
+	mg_sysctl_restore(&r->sys);
+close_queue:
 	mg_nfq_close(r->q);
 free_alg:
 	mg_h323_free(r->h323);
@@ -330,6 +350,27 @@ close_sfd:
 	if (rc == 0)
 		logf_("stopped");
 	return rc;
+}
+
+/* Interfaces the file leaves out come from the routes, before anything
+ * (the ruleset above all) needs their names. */
+static int derive_interfaces(struct run *r)
+{
+	char err[RUN_ERR], why_in[MG_ROUTE_WHY_MAX], why_out[MG_ROUTE_WHY_MAX];
+	struct mg_config_live *l = &r->cfg->live;
+
+	if (l->if_inside[0] != '\0' && l->if_outside[0] != '\0')
+		return 0;
+	if (mg_route_pick(r->cfg, l, &mg_route_netlink_ops, why_in, why_out, err, sizeof(err)) !=
+	    0) {
+		fprintf(stderr, "meetgate run: %s: %s\n", r->config_path, err);
+		return -1;
+	}
+	if (why_in[0])
+		logf_("inside interface %s (%s)", l->if_inside, why_in);
+	if (why_out[0])
+		logf_("outside interface %s (%s)", l->if_outside, why_out);
+	return 0;
 }
 
 int mg_cli_run(int argc, char **argv)
@@ -351,11 +392,9 @@ int mg_cli_run(int argc, char **argv)
 		fprintf(stderr, "meetgate run: %s\n", err);
 		goto free_cfg;
 	}
-	if (r.cfg->live.if_inside[0] == '\0' || r.cfg->live.if_outside[0] == '\0') {
-		fprintf(stderr, "meetgate run: %s: 'interface inside' and 'interface outside' "
-				"are required\n", r.config_path);
+	r.file_live = r.cfg->live;
+	if (derive_interfaces(&r) != 0)
 		goto free_cfg;
-	}
 	if (strcmp(r.cfg->live.if_inside, r.cfg->live.if_outside) == 0) {
 		fprintf(stderr, "meetgate run: %s: inside and outside are the same interface '%s'\n",
 			r.config_path, r.cfg->live.if_inside);

@@ -44,8 +44,8 @@ static const struct mg_allow kb158623[] = {
 void mg_config_defaults(struct mg_config *c)
 {
 	memset(c, 0, sizeof(*c));
-	/* The lab addresses of the bundled captures; real deployments set
-	 * their own `inside` and `public` lines. */
+	/* The lab addresses of the bundled captures, for `--config default`
+	 * only: the parser drops them, a file gives its own. */
 	c->inside[0].addr = ip4(198, 18, 1, 0);
 	c->inside[0].mask = ip4(255, 255, 255, 0);
 	c->n_inside = 1;

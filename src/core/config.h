@@ -2,8 +2,10 @@
  *
  * The file format is documented in doc/config.md.  mg_config_defaults()
  * gives the built-in default (the NetMeeting policy of KB 158623 on the lab
- * addresses); mg_config_parse_* start from the defaults and apply each line.
- * Errors name the file, line and the offending token.
+ * addresses: `--config default`); mg_config_parse_* start from the defaults
+ * without their addresses and apply each line, so a file must give at least
+ * one `inside` and one `public` line.  Errors name the file, line and the
+ * offending token.
  */
 #ifndef MG_CONFIG_H
 #define MG_CONFIG_H
@@ -51,6 +53,7 @@ struct mg_config_live {
 	uint16_t queue;                     /* "queue <n>": the NFQUEUE number [0] */
 	bool fail_open;                     /* "fail open|closed" [closed] */
 	char control[MG_CFG_PATH_MAX];      /* "control <path>" */
+	bool sysctl_keep;                   /* "sysctl manage|keep" [manage]: only check them */
 };
 
 struct mg_timeouts { /* seconds */

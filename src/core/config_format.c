@@ -149,6 +149,7 @@ static void put_live(struct out *o, const struct mg_config *c)
 	put(o, "queue %u\n", l->queue);
 	put(o, "fail %s\n", l->fail_open ? "open" : "closed");
 	put(o, "control %.107s\n", l->control);
+	put(o, "sysctl %s\n", l->sysctl_keep ? "keep" : "manage");
 }
 
 int mg_config_format(const struct mg_config *c, char *out, size_t outlen)

@@ -3,8 +3,11 @@
  * Line-oriented: '#' starts a comment, tokens are separated by blanks, the
  * first token names the directive and a table gives its handler and how many
  * arguments it takes.  Parsing works on a private copy that starts from
- * mg_config_defaults() and is handed to the caller only when the whole text
- * was accepted, so a failed parse leaves the caller's configuration alone.
+ * mg_config_defaults() without its addresses and is handed to the caller only
+ * when the whole text was accepted, so a failed parse leaves the caller's
+ * configuration alone.  A file must name its own `inside` and `public`
+ * addresses: the lab addresses of the default belong to `--config default`
+ * only, and a gateway silently translating to them would be wrong.
  * Numbers go through strtoul with explicit range checks; every error names
  * the file, the line and quotes the offending token.
  */
@@ -33,7 +36,7 @@ struct pstate {
 	unsigned line;
 	char *err;
 	size_t errlen;
-	bool inside_seen, public_seen, allow_seen;
+	bool allow_seen;
 	unsigned forward_line[MG_CFG_MAX_FORWARD];
 };
 
@@ -168,10 +171,6 @@ static int d_inside(struct pstate *s, char **tok, int n)
 	uint32_t mask = mask_of((unsigned)len);
 	if ((addr & ~mask) != 0)
 		return fail(s, "prefix has host bits set", tok[1]);
-	if (!s->inside_seen) {
-		s->c.n_inside = 0; /* the file's list replaces the default */
-		s->inside_seen = true;
-	}
 	for (unsigned i = 0; i < s->c.n_inside; i++)
 		if (s->c.inside[i].addr == addr && s->c.inside[i].mask == mask)
 			return fail(s, "duplicate inside prefix", tok[1]);
@@ -190,10 +189,6 @@ static int d_public(struct pstate *s, char **tok, int n)
 		return fail(s, "bad IPv4 address", tok[1]);
 	if (addr == 0)
 		return fail(s, "0.0.0.0 cannot be a public address", tok[1]);
-	if (!s->public_seen) {
-		s->c.n_public = 0;
-		s->public_seen = true;
-	}
 	if (mg_config_is_public(&s->c, addr))
 		return fail(s, "duplicate public address", tok[1]);
 	if (s->c.n_public >= MG_CFG_MAX_PUBLIC)
@@ -482,6 +477,18 @@ static int d_control(struct pstate *s, char **tok, int n)
 	return 0;
 }
 
+/* Who sets the kernel settings the gateway needs (src/io/sysctl.h). */
+static int d_sysctl(struct pstate *s, char **tok, int n)
+{
+	if (strcmp(tok[1], "manage") == 0)
+		s->c.live.sysctl_keep = false;
+	else if (strcmp(tok[1], "keep") == 0)
+		s->c.live.sysctl_keep = true;
+	else
+		return fail(s, "expected manage or keep", tok[1]);
+	return 0;
+}
+
 struct directive {
 	const char *name;
 	int (*fn)(struct pstate *s, char **tok, int n);
@@ -494,7 +501,7 @@ static const struct directive directives[] = {
 	{"max", d_max, 2, 2},         {"ports", d_ports, 1, 1},     {"timeout", d_timeout, 2, 2},
 	{"log-rate", d_log_rate, 1, 1},
 	{"interface", d_interface, 2, 2}, {"queue", d_queue, 1, 1}, {"fail", d_fail, 1, 1},
-	{"control", d_control, 1, 1},
+	{"control", d_control, 1, 1}, {"sysctl", d_sysctl, 1, 1},
 };
 
 /* One line, NUL-terminated and writable, comment included. */
@@ -551,11 +558,18 @@ static int fail_file(struct pstate *s, const char *msg, const char *tok)
 	return -1;
 }
 
-/* Checks that need the whole file. */
+/* Checks that need the whole file.  Missing addresses come first: every
+ * later check reads them. */
 static int parse_finish(struct pstate *s)
 {
 	const struct mg_config *c = &s->c;
 	char ip[16];
+	if (c->n_inside == 0)
+		return fail_file(s, "no 'inside' line: name the inside network, for example",
+				 "inside 198.18.1.0/24");
+	if (c->n_public == 0)
+		return fail_file(s, "no 'public' line: name the gateway's outside address, for example",
+				 "public 198.19.0.1");
 	for (unsigned i = 0; i < c->n_forward; i++) {
 		const struct mg_forward *f = &c->forward[i];
 		s->line = s->forward_line[i];
@@ -569,9 +583,6 @@ static int parse_finish(struct pstate *s)
 		if (mg_config_is_inside(c, c->public_addr[i]))
 			return fail_file(s, "public address lies inside",
 					 ip_text(c->public_addr[i], ip));
-	if (c->nat && (c->n_inside == 0 || c->n_public == 0))
-		return fail_file(s, "nat on needs at least one inside prefix and one public address",
-				 NULL);
 	return 0;
 }
 
@@ -581,6 +592,8 @@ int mg_config_parse_string(struct mg_config *c, const char *text, const char *na
 	struct pstate s;
 	memset(&s, 0, sizeof(s));
 	mg_config_defaults(&s.c);
+	s.c.n_inside = 0;
+	s.c.n_public = 0;
 	s.name = name ? name : "-";
 	s.err = err;
 	s.errlen = errlen;

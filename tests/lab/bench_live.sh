@@ -89,6 +89,8 @@ tail -n 1 "$LAB_DIR/calls.txt"
 lab_gw_stop
 lab_exec GW nft delete table inet meetgate 2>/dev/null
 
+# meetgate's exit put the gateway's sysctls back (forwarding off);
+# lab_masq_start turns on forwarding, all the kernel's own NAT needs
 lab_masq_start
 LAB_GW_PID=""
 run_flow 0

@@ -76,15 +76,8 @@ lab_up() {
 	lab_host IN2 pi2 198.18.1.11/24 198.18.1.1 "$LAB_BI" || return 1
 	lab_host OUT1 po1 198.19.0.20/24 198.19.0.1 "$LAB_BO" || return 1
 	lab_host OUT2 po2 198.19.0.21/24 198.19.0.1 "$LAB_BO" || return 1
-	# the gateway's sysctls: forwarding; rp_filter off and accept_local on,
-	# because a translated packet carries the gateway's own public address
-	# as source; no redirects (the inside hosts must keep using the gateway)
-	lab_sysctl GW ipv4/ip_forward 1
-	for _c in all default "$LAB_BI" "$LAB_BO"; do
-		lab_sysctl GW "ipv4/conf/$_c/rp_filter" 0
-		lab_sysctl GW "ipv4/conf/$_c/accept_local" 1
-		lab_sysctl GW "ipv4/conf/$_c/send_redirects" 0
-	done
+	# the gateway's sysctls are left as a new namespace has them (forwarding
+	# off): `meetgate run` sets what it needs itself (doc/live.md)
 	lab_write_py
 	lab_log "up: prefix $LAB_P, files in $LAB_DIR"
 }
@@ -165,7 +158,11 @@ lab_gw_signal() { # SIG
 
 # Plain kernel NAT for comparison: masquerade out of the outside bridge and
 # a forward filter that admits new flows only from the inside; no helper.
+# The kernel path needs forwarding on and nothing else of meetgate's list:
+# its translated packets leave with the source the kernel chose, no martian
+# to accept.  A meetgate stopped before restored forwarding to off.
 lab_masq_start() {
+	lab_sysctl GW ipv4/ip_forward 1
 	lab_exec GW nft -f - <<EOF
 table ip labmasq {
 	chain forward {

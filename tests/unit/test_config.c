@@ -118,15 +118,15 @@ TEST(config_spec_example)
 	CHECK_EQ(err[0], '\0');
 }
 
-TEST(config_lists_replace_defaults)
+TEST(config_file_addresses_replace_defaults)
 {
 	struct mg_config c;
-	CHECK_EQ(parse(&c, "public 198.19.0.7\npublic 198.19.0.8\n"), 0);
+	CHECK_EQ(parse(&c, "inside 198.18.1.0/24\npublic 198.19.0.7\npublic 198.19.0.8\n"), 0);
 	CHECK_EQ(c.n_public, 2);
 	CHECK_EQ(c.public_addr[0], ip(198, 19, 0, 7));
 	CHECK_EQ(c.public_addr[1], ip(198, 19, 0, 8));
-	CHECK_EQ(c.n_inside, 1); /* untouched default */
-	CHECK_EQ(parse(&c, "inside 198.18.4.0/22\ninside 198.18.9.128/25\n"), 0);
+	CHECK(!mg_config_is_public(&c, ip(198, 19, 0, 1))); /* the default's is gone */
+	CHECK_EQ(parse(&c, "inside 198.18.4.0/22\ninside 198.18.9.128/25\npublic 198.19.0.1\n"), 0);
 	CHECK_EQ(c.n_inside, 2);
 	CHECK_EQ(c.inside[1].mask, ip(255, 255, 255, 128));
 	CHECK(mg_config_is_inside(&c, ip(198, 18, 7, 255)));
@@ -138,11 +138,43 @@ TEST(config_lists_replace_defaults)
 	CHECK(!mg_config_is_public(&c, ip(198, 19, 0, 2)));
 }
 
+/* The lab addresses of the default belong to `--config default`: a file that
+ * leaves out `inside` or `public` is refused, naming what is missing and
+ * showing a line that would do. */
+TEST(config_file_without_public_refused)
+{
+	struct mg_config c;
+	mg_config_defaults(&c);
+	c.log_rate = 4242;
+	CHECK_EQ(parse(&c, "inside 198.18.1.0/24\nforward tcp 1720 to 198.18.1.10:1720\n"), -1);
+	CHECK(strcmp(err, "t.conf: no 'public' line: name the gateway's outside address, "
+			  "for example 'public 198.19.0.1'") == 0);
+	CHECK_EQ(c.log_rate, 4242);
+	CHECK_EQ(parse(&c, "inside 198.18.1.0/24\nnat off\n"), -1); /* a filter too */
+	CHECK(strstr(err, "no 'public' line") != NULL);
+}
+
+TEST(config_file_without_inside_refused)
+{
+	struct mg_config c;
+	CHECK_EQ(parse(&c, "public 198.19.0.1\n"), -1);
+	CHECK(strcmp(err, "t.conf: no 'inside' line: name the inside network, "
+			  "for example 'inside 198.18.1.0/24'") == 0);
+	/* before the forward checks, which would blame the forward */
+	CHECK_EQ(parse(&c, "public 198.19.0.1\nforward tcp 1720 to 198.18.1.10:1720\n"), -1);
+	CHECK(strstr(err, "t.conf: no 'inside' line") == err);
+	/* an empty file is no longer the default */
+	CHECK_EQ(parse(&c, ""), -1);
+	CHECK(strstr(err, "t.conf: no 'inside' line") == err);
+	CHECK_EQ(parse(&c, "# nothing\n\n"), -1);
+	CHECK(strstr(err, "t.conf: no 'inside' line") == err);
+}
+
 TEST(config_allow_lines)
 {
 	struct mg_config c;
 	CHECK_EQ(parse(&c, "allow outbound tcp 1720,5000-5010\nallow outbound icmp\n"
-			   "allow outbound udp 1719\n"),
+			   "allow outbound udp 1719\ninside 198.18.1.0/24\npublic 198.19.0.1\n"),
 		 0);
 	CHECK(c.allow_set);
 	CHECK_EQ(c.n_allow, 4);
@@ -152,7 +184,7 @@ TEST(config_allow_lines)
 	CHECK_EQ(c.allow[1].hi, 5010);
 	CHECK_EQ(c.allow[2].proto, MG_PROTO_ICMP);
 	CHECK_EQ(c.allow[3].proto, MG_PROTO_UDP);
-	CHECK_EQ(parse(&c, "allow outbound any\n"), 0);
+	CHECK_EQ(parse(&c, "allow outbound any\ninside 198.18.1.0/24\npublic 198.19.0.1\n"), 0);
 	CHECK_EQ(c.n_allow, 1);
 	CHECK_EQ(c.allow[0].proto, 0);
 }
@@ -163,7 +195,7 @@ TEST(config_settings_and_comments)
 	CHECK_EQ(parse(&c, "# a comment\r\n\r\n   \t\nnat off   # filter only\r\n"
 			   "alg h323 off\nalg untranslatable pass\nmax flows 100\n"
 			   "max frags 16777216\nports 20000-20099\ntimeout udp-stream 90\n"
-			   "timeout frag 1\nlog-rate 0\n"),
+			   "timeout frag 1\nlog-rate 0\ninside 198.18.1.0/24\npublic 198.19.0.1\n"),
 		 0);
 	CHECK(!c.nat);
 	CHECK(!c.alg_h323);
@@ -175,7 +207,8 @@ TEST(config_settings_and_comments)
 	CHECK_EQ(c.to.udp_stream, 90);
 	CHECK_EQ(c.to.frag, 1);
 	CHECK_EQ(c.log_rate, 0);
-	CHECK_EQ(parse(&c, ""), 0); /* empty file: the default */
+	/* a file with only the addresses: the default for everything else */
+	CHECK_EQ(parse(&c, "inside 198.18.1.0/24\npublic 198.19.0.1\n"), 0);
 	struct mg_config d;
 	mg_config_defaults(&d);
 	CHECK(cfg_equal(&c, &d));
@@ -185,11 +218,11 @@ TEST(config_forward_public_checked_after_file)
 {
 	struct mg_config c;
 	CHECK_EQ(parse(&c, "forward tcp 198.19.0.2:1720 to 198.18.1.11:1720\n"
-			   "public 198.19.0.1\npublic 198.19.0.2\n"),
+			   "public 198.19.0.1\npublic 198.19.0.2\ninside 198.18.1.0/24\n"),
 		 0);
 	CHECK_EQ(c.forward[0].pub_addr, ip(198, 19, 0, 2));
 	CHECK_EQ(parse(&c, "public 198.19.0.1\n"
-			   "forward tcp 198.19.0.2:1720 to 198.18.1.11:1720\n# end\n"),
+			   "forward tcp 198.19.0.2:1720 to 198.18.1.11:1720\n# end\ninside 198.18.1.0/24\n"),
 		 -1);
 	CHECK(strcmp(err, "t.conf:2: forward address is not a 'public' address '198.19.0.2'") == 0);
 	/* the same port on two public addresses, and a fallback for the rest */
@@ -197,10 +230,12 @@ TEST(config_forward_public_checked_after_file)
 			   "forward tcp 198.19.0.1:1720 to 198.18.1.10:1720\n"
 			   "forward tcp 198.19.0.2:1720 to 198.18.1.11:1720\n"
 			   "forward tcp 1720 to 198.18.1.12:1720\n"
-			   "forward udp 1720 to 198.18.1.12:1720\n"),
+			   "forward udp 1720 to 198.18.1.12:1720\ninside 198.18.1.0/24\n"),
 		 0);
 	CHECK_EQ(c.n_forward, 4);
-	CHECK_EQ(parse(&c, "forward udp 5000-5009 to 198.18.1.20:6000\n"), 0);
+	CHECK_EQ(parse(&c, "forward udp 5000-5009 to 198.18.1.20:6000\n"
+			   "inside 198.18.1.0/24\npublic 198.19.0.1\n"),
+		 0);
 	CHECK_EQ(c.forward[0].pub_port_hi, 5009);
 	CHECK_EQ(c.forward[0].to_port, 6000);
 }
@@ -248,7 +283,8 @@ static const struct err_case err_cases[] = {
 	{"public 198.19.0.1\npublic 198.19.0.2\nforward tcp 1720 to 198.18.1.10:1720\n"
 	 "forward tcp 198.19.0.2:1720 to 198.18.1.11:1720\n",
 	 "t.conf:4: is shadowed by the forward on line 3 '198.19.0.2:1720'"},
-	{"forward tcp 1720 to 198.18.7.10:1720\n", "t.conf:1: forward target is not inside '198.18.7.10'"},
+	{"forward tcp 1720 to 198.18.7.10:1720\ninside 198.18.1.0/24\npublic 198.19.0.1\n",
+	 "t.conf:1: forward target is not inside '198.18.7.10'"},
 	{"nat maybe\n", "t.conf:1: expected on or off 'maybe'"},
 	{"alg sip on\n", "t.conf:1: expected h323, untranslatable or media-source 'sip'"},
 	{"alg media-source mcu\n", "t.conf:1: expected peer or any 'mcu'"},
@@ -263,7 +299,11 @@ static const struct err_case err_cases[] = {
 	{"timeout udp 0\n", "t.conf:1: seconds must be a number from 1 to 31536000 '0'"},
 	{"log-rate -1\n", "t.conf:1: rate must be a number from 0 to 1000000 '-1'"},
 	{"log-rate +5\n", "t.conf:1: rate must be a number from 0 to 1000000 '+5'"},
-	{"public 198.18.1.77\n", "t.conf: public address lies inside '198.18.1.77'"},
+	{"inside 198.18.1.0/24\npublic 198.18.1.77\n", "t.conf: public address lies inside '198.18.1.77'"},
+	{"nat off\n", "t.conf: no 'inside' line: name the inside network, for example "
+		      "'inside 198.18.1.0/24'"},
+	{"inside 198.18.1.0/24\n", "t.conf: no 'public' line: name the gateway's outside address, "
+				  "for example 'public 198.19.0.1'"},
 };
 
 TEST(config_error_messages)
@@ -319,17 +359,21 @@ TEST(config_long_line_and_many_tokens)
 	text[sizeof(text) - 1] = '\0';
 	CHECK_EQ(parse(&(struct mg_config){0}, text), -1);
 	CHECK(strncmp(err, "t.conf:1: line too long, it starts 'nat ", 40) == 0);
-	/* 1023 bytes is the longest line accepted */
-	memset(text, ' ', 1024);
-	memcpy(text, "nat off", 7);
-	text[1023] = '\0';
+	/* 1023 bytes is the longest line accepted (after the address lines) */
+	static const char addrs[] = "inside 198.18.1.0/24\npublic 198.19.0.1\n";
+	const size_t a = sizeof(addrs) - 1;
+	memcpy(text, addrs, a);
+	memset(text + a, ' ', 1024);
+	memcpy(text + a, "nat off", 7);
+	text[a + 1023] = '\0';
 	struct mg_config c;
 	CHECK_EQ(parse(&c, text), 0);
 	CHECK(!c.nat);
-	text[1023] = ' ';
-	text[1024] = '\0';
+	text[a + 1023] = ' ';
+	text[a + 1024] = '\0';
 	CHECK_EQ(parse(&c, text), -1);
-	text[1023] = '\n';
+	CHECK(strncmp(err, "t.conf:3: line too long", 23) == 0);
+	text[a + 1023] = '\n';
 	CHECK_EQ(parse(&c, text), 0); /* the newline is not part of the line */
 	CHECK_EQ(parse(&(struct mg_config){0}, "nat a b c d e f g h i j k l m n o p q\n"), -1);
 	CHECK(strcmp(err, "t.conf:1: too many tokens 'p q'") == 0);
@@ -377,7 +421,7 @@ TEST(config_round_trip)
 	CHECK(!b.allow_set);
 	CHECK(cfg_equal(&a, &b));
 	/* nat off survives too */
-	CHECK_EQ(parse(&a, "nat off\n"), 0);
+	CHECK_EQ(parse(&a, "nat off\ninside 198.18.1.0/24\npublic 198.19.0.1\n"), 0);
 	CHECK(mg_config_format(&a, out, sizeof(out)) > 0);
 	CHECK_EQ(parse(&b, out), 0);
 	CHECK(!b.nat);
@@ -441,7 +485,8 @@ TEST(config_parse_file)
 	char path[] = "/tmp/mg_test_config_XXXXXX";
 	int fd = mkstemp(path);
 	CHECK(fd >= 0);
-	const char *text = "public 198.19.0.9\nforward udp 1719 to 198.18.1.10:1719\nlog-rate 3\n";
+	const char *text = "inside 198.18.1.0/24\npublic 198.19.0.9\n"
+			   "forward udp 1719 to 198.18.1.10:1719\nlog-rate 3\n";
 	CHECK_EQ(write(fd, text, strlen(text)), (long long)strlen(text));
 	close(fd);
 	struct mg_config c;
@@ -456,7 +501,7 @@ TEST(config_parse_file)
 	close(fd);
 	CHECK_EQ(mg_config_parse_file(&c, path, err, sizeof(err)), -1);
 	char want[128];
-	snprintf(want, sizeof(want), "%s:4: unknown directive 'bogus'", path);
+	snprintf(want, sizeof(want), "%s:5: unknown directive 'bogus'", path);
 	CHECK(strcmp(err, want) == 0);
 	/* a NUL byte would silently cut the file: refused */
 	fd = open(path, O_WRONLY | O_APPEND);

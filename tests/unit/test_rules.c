@@ -103,17 +103,21 @@ TEST(rules_config_directives)
 	CHECK(!c.live.fail_open);
 	CHECK(strcmp(c.live.control, "/run/meetgate.sock") == 0);
 	CHECK_EQ(c.live.if_inside[0], '\0');
+	CHECK(!c.live.sysctl_keep);
 	const char *good = "interface inside lan0\ninterface outside wan.7\nqueue 65535\n"
-			   "fail open\ncontrol /run/mg/ctl.sock\n";
+			   "fail open\ncontrol /run/mg/ctl.sock\nsysctl keep\n"
+			   "inside 198.18.1.0/24\npublic 198.19.0.1\n";
 	CHECK_EQ(mg_config_parse_string(&c, good, "t", err, sizeof(err)), 0);
 	CHECK(strcmp(c.live.if_inside, "lan0") == 0);
 	CHECK(strcmp(c.live.if_outside, "wan.7") == 0);
 	CHECK_EQ(c.live.queue, 65535);
 	CHECK(c.live.fail_open);
 	CHECK(strcmp(c.live.control, "/run/mg/ctl.sock") == 0);
+	CHECK(c.live.sysctl_keep);
 	/* check-config prints them and reads them back */
 	CHECK(mg_config_format(&c, out, sizeof(out)) > 0);
-	CHECK(strstr(out, "interface outside wan.7\nqueue 65535\nfail open\ncontrol /run/mg/ctl.sock\n"));
+	CHECK(strstr(out, "interface outside wan.7\nqueue 65535\nfail open\ncontrol /run/mg/ctl.sock\n"
+			  "sysctl keep\n"));
 	static struct mg_config d;
 	CHECK_EQ(mg_config_parse_string(&d, out, "t", err, sizeof(err)), 0);
 	CHECK(memcmp(&c.live, &d.live, sizeof(c.live)) == 0);
@@ -132,6 +136,8 @@ TEST(rules_config_directives_refused)
 		{"queue 65536\n", "'65536'"},
 		{"queue -1\n", "'-1'"},
 		{"fail sometimes\n", "'sometimes'"},
+		{"sysctl ignore\n", "expected manage or keep 'ignore'"},
+		{"sysctl\n", "missing argument"},
 		{"control run/meetgate.sock\n", "must be absolute"},
 		{"control /aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 		 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n", "longer than 107"},
