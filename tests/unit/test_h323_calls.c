@@ -486,3 +486,62 @@ TEST(calls_forwarded_host_speaks_from_its_forward_address)
 	CHECK(!out_has(P));
 	rig_down(&g);
 }
+
+TEST(calls_idle_connections_cannot_crowd_out_calls)
+{
+	struct mg_config cfg = rig_cfg();
+	cfg.max_calls = 8; /* 16 signalling contexts */
+	cfg.max_pending_per_source = 32;
+	cfg.max_sig_per_source = 40;
+	struct rig g;
+	CHECK_EQ(rig_up_cfg(&g, &cfg), 0);
+	/* one host opens 32 connections and says nothing on them: no
+	 * signalling context is spent, and the 33rd is refused */
+	static struct conn idle[40];
+	for (int i = 0; i < 32; i++) {
+		idle[i] = (struct conn){.in = A2, .port = (uint16_t)(30000 + i)};
+		CHECK_EQ(handshake(&g, &idle[i], 1000u + (uint32_t)i * 5000u), 0);
+	}
+	idle[32] = (struct conn){.in = A2, .port = 30032};
+	idle[32].sa = 5;
+	struct mg_result r = from_in(&g, &idle[32], TH_SYN, NULL, 0);
+	CHECK_EQ(r.verdict, MG_VERDICT_DROP);
+	CHECK_EQ(r.reason, MG_R_ALG_PENDING_LIMIT);
+	/* another host's calls still go through, more than the context table
+	 * would hold if idle connections took contexts */
+	for (int k = 0; k < 8; k++) {
+		struct conn c = {.in = A, .port = (uint16_t)(40000 + 2 * k)};
+		CHECK_EQ(handshake(&g, &c, 100u + (uint32_t)k * 7000u), 0);
+		CHECK_EQ(call_setup(&g, &c, (uint8_t)(k + 1), (uint16_t)(5000 + 10 * k)), 0);
+	}
+	CHECK_EQ(mg_engine_stats(g.e)->calls_active, 8);
+	/* the idle ones carry no call: they are gone after `timeout
+	 * signalling-idle`, the calls' connections stay */
+	uint32_t flows = mg_engine_stats(g.e)->flows_active;
+	mg_engine_expire(g.e, g.now + (uint64_t)cfg.to.sig_idle * 1000 + 2000);
+	CHECK_EQ(mg_engine_stats(g.e)->flows_active, flows - 32);
+	CHECK_EQ(mg_engine_stats(g.e)->calls_active, 8);
+	rig_down(&g);
+}
+
+TEST(calls_connections_per_source_are_limited_in_all)
+{
+	struct mg_config cfg = rig_cfg();
+	cfg.max_pending_per_source = 2;
+	cfg.max_sig_per_source = 3;
+	struct rig g;
+	CHECK_EQ(rig_up_cfg(&g, &cfg), 0);
+	/* three connections with calls: no longer pending, but they count */
+	for (int k = 0; k < 3; k++) {
+		struct conn c = {.in = A, .port = (uint16_t)(40000 + 2 * k)};
+		CHECK_EQ(handshake(&g, &c, 100u + (uint32_t)k * 7000u), 0);
+		CHECK_EQ(call_setup(&g, &c, (uint8_t)(k + 1), (uint16_t)(5000 + 10 * k)), 0);
+	}
+	struct conn c4 = {.in = A, .port = 40010};
+	c4.sa = 9;
+	struct mg_result r = from_in(&g, &c4, TH_SYN, NULL, 0);
+	CHECK_EQ(r.verdict, MG_VERDICT_DROP);
+	CHECK_EQ(r.reason, MG_R_ALG_SOURCE_LIMIT);
+	CHECK_EQ(mg_engine_stats(g.e)->reason[MG_R_ALG_SOURCE_LIMIT], 1);
+	rig_down(&g);
+}
