@@ -61,6 +61,7 @@ void mg_config_defaults(struct mg_config *c)
 	c->max_calls = 4096;
 	c->max_frags = 1024;
 	c->max_sig_per_source = 256;
+	c->max_embryonic = 16384;
 	c->max_pending_per_source = 32;
 	c->port_lo = 1024;
 	c->port_hi = 65535;

@@ -81,6 +81,9 @@ struct mg_config {
 	 * still without a call ("max signalling-per-source", "max
 	 * pending-per-source") */
 	uint32_t max_sig_per_source, max_pending_per_source;
+	/* TCP flows whose handshake has not completed ("max embryonic"); the
+	 * engine uses at most half of max flows */
+	uint32_t max_embryonic;
 	uint16_t port_lo, port_hi; /* public ports NAT may allocate */
 	struct mg_timeouts to;
 	bool alg_h323;           /* "alg h323 on|off" */

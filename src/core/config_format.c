@@ -127,6 +127,7 @@ static void put_limits(struct out *o, const struct mg_config *c)
 	put(o, "max pinholes %u\n", c->max_pinholes);
 	put(o, "max calls %u\n", c->max_calls);
 	put(o, "max frags %u\n", c->max_frags);
+	put(o, "max embryonic %u\n", c->max_embryonic);
 	put(o, "max signalling-per-source %u\n", c->max_sig_per_source);
 	put(o, "max pending-per-source %u\n", c->max_pending_per_source);
 	put(o, "ports %u-%u\n", c->port_lo, c->port_hi);

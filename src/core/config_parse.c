@@ -375,10 +375,12 @@ static int d_max(struct pstate *s, char **tok, int n)
 		field = &s->c.max_sig_per_source;
 	else if (strcmp(tok[1], "pending-per-source") == 0)
 		field = &s->c.max_pending_per_source;
+	else if (strcmp(tok[1], "embryonic") == 0)
+		field = &s->c.max_embryonic;
 	else
 		return fail(s,
-			    "expected flows, bindings, pinholes, calls, frags, signalling-per-source or "
-			    "pending-per-source",
+			    "expected flows, bindings, pinholes, calls, frags, embryonic, "
+			    "signalling-per-source or pending-per-source",
 			    tok[1]);
 	unsigned long v;
 	if (!parse_ul(tok[2], 1, COUNT_MAX, &v))

@@ -35,6 +35,7 @@ int mg_ct_init(struct mg_ct *ct, uint32_t cap, const struct mg_sipkey *key, uint
 	for (uint32_t i = 0; i < cap; i++)
 		ct->flow[i].hnext[0] = i + 1 < cap ? i + 1 : MG_NIL;
 	ct->free_head = 0;
+	ct->emb_head = ct->emb_tail = MG_NIL;
 	return 0;
 fail_alloc:
 	free(ct->bucket);
@@ -109,11 +110,41 @@ uint32_t mg_ct_insert(struct mg_ct *ct, const struct mg_tuple *orig, const struc
 	return idx;
 }
 
+void mg_ct_embryo_set(struct mg_ct *ct, uint32_t idx, bool embryonic)
+{
+	struct mg_flow *f = &ct->flow[idx];
+	if (embryonic == ((f->flags & MG_FLOW_EMBRYO) != 0))
+		return;
+	if (embryonic) {
+		f->eprev = ct->emb_tail;
+		f->enext = MG_NIL;
+		if (ct->emb_tail != MG_NIL)
+			ct->flow[ct->emb_tail].enext = idx;
+		else
+			ct->emb_head = idx;
+		ct->emb_tail = idx;
+		f->flags |= MG_FLOW_EMBRYO;
+		ct->emb_n++;
+		return;
+	}
+	if (f->eprev != MG_NIL)
+		ct->flow[f->eprev].enext = f->enext;
+	else
+		ct->emb_head = f->enext;
+	if (f->enext != MG_NIL)
+		ct->flow[f->enext].eprev = f->eprev;
+	else
+		ct->emb_tail = f->eprev;
+	f->flags &= (uint8_t)~MG_FLOW_EMBRYO;
+	ct->emb_n--;
+}
+
 void mg_ct_remove(struct mg_ct *ct, uint32_t idx)
 {
 	struct mg_flow *f = &ct->flow[idx];
 	if (!(f->flags & MG_FLOW_USED))
 		return;
+	mg_ct_embryo_set(ct, idx, false);
 	mg_wheel_del(&ct->wheel, idx);
 	hash_out(ct, idx, 0);
 	hash_out(ct, idx, 1);

@@ -13,6 +13,7 @@
 #ifndef MG_CT_H
 #define MG_CT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/ct_tcp.h"
@@ -23,6 +24,7 @@
 #define MG_FLOW_USED 0x01
 #define MG_FLOW_SNAT 0x02 /* source translated (bind_src holds a binding) */
 #define MG_FLOW_DNAT 0x04 /* destination translated */
+#define MG_FLOW_EMBRYO 0x08 /* a TCP handshake not completed: on the embryonic list */
 
 struct mg_flow {
 	struct mg_tuple k[2];
@@ -33,6 +35,7 @@ struct mg_flow {
 	uint64_t created, last;
 	uint32_t bind;         /* NAT binding held by this flow, MG_NIL if none */
 	uint32_t alg_ctx;      /* ALG state (call), MG_NIL if none */
+	uint32_t eprev, enext; /* embryonic list, oldest first */
 	uint8_t alg;           /* enum mg_alg_id */
 	uint8_t orig_side;
 	uint8_t flags;
@@ -47,6 +50,9 @@ struct mg_ct {
 	uint32_t mask;
 	struct mg_sipkey key;
 	struct mg_wheel wheel;
+	/* TCP flows whose handshake has not completed, oldest first: SYN
+	 * floods fill this list, not the table (early drop takes its head) */
+	uint32_t emb_head, emb_tail, emb_n;
 };
 
 int mg_ct_init(struct mg_ct *ct, uint32_t cap, const struct mg_sipkey *key, uint64_t now);
@@ -62,6 +68,9 @@ uint32_t mg_ct_insert(struct mg_ct *ct, const struct mg_tuple *orig, const struc
 
 /* Unhash and return to the pool (the caller released what the flow held). */
 void mg_ct_remove(struct mg_ct *ct, uint32_t idx);
+
+/* Put a flow on the embryonic list (at the tail) or take it off. */
+void mg_ct_embryo_set(struct mg_ct *ct, uint32_t idx, bool embryonic);
 
 /* Put `t` reversed (src<->dst, sport<->dport) into `out`. */
 void mg_tuple_reverse(struct mg_tuple *out, const struct mg_tuple *t);

@@ -68,6 +68,25 @@ static void log_drop(struct mg_engine *e, enum mg_reason r, const struct mg_pkt 
 	log_line(e, r, "%s: %s, %u bytes, dropped", side == MG_SIDE_INSIDE ? "inside" : "outside", t, len);
 }
 
+uint32_t mg_engine_embryonic_max(const struct mg_engine *e)
+{
+	uint32_t half = e->ct.cap / 2 ? e->ct.cap / 2 : 1;
+	return e->cfg.max_embryonic < half ? e->cfg.max_embryonic : half;
+}
+
+/* pf's adaptive timeouts for handshakes: past 60 % of the embryonic budget
+ * the SYN timeouts shrink linearly, to 1 s at the budget. */
+static uint32_t adaptive(const struct mg_engine *e, uint32_t s)
+{
+	uint32_t max = mg_engine_embryonic_max(e), start = max - max * 2 / 5, n = e->ct.emb_n;
+	if (n <= start || max <= start)
+		return s;
+	if (n >= max)
+		return 1;
+	uint64_t scaled = (uint64_t)s * (max - n) / (max - start);
+	return scaled < 1 ? 1 : (uint32_t)scaled;
+}
+
 uint64_t mg_flow_timeout_ms(const struct mg_engine *e, const struct mg_flow *f)
 {
 	const struct mg_timeouts *to = &e->cfg.to;
@@ -77,6 +96,8 @@ uint64_t mg_flow_timeout_ms(const struct mg_engine *e, const struct mg_flow *f)
 	switch (f->k[0].proto) {
 	case MG_PROTO_TCP:
 		s = mg_tcp_timeout(&f->tcp, to);
+		if (f->tcp.state == MG_TCP_SYN_SENT || f->tcp.state == MG_TCP_SYN_RECV)
+			s = adaptive(e, s);
 		break;
 	case MG_PROTO_UDP:
 		s = f->pkts[1] ? to->udp_stream : to->udp;
@@ -264,6 +285,9 @@ struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t le
 			mg_engine_flow_release(e, idx, r);
 		goto drop;
 	}
+	if (p.proto == MG_PROTO_TCP)
+		mg_ct_embryo_set(&e->ct, idx,
+				 f->tcp.state == MG_TCP_SYN_SENT || f->tcp.state == MG_TCP_SYN_RECV);
 	f->pkts[dir]++;
 	f->bytes[dir] += p.len;
 	f->last = now;

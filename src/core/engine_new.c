@@ -157,6 +157,7 @@ const struct mg_stats *mg_engine_stats(const struct mg_engine *e)
 {
 	struct mg_stats *st = (struct mg_stats *)&e->st;
 	st->flows_active = e->ct.used;
+	st->flows_embryonic = e->ct.emb_n;
 	st->bindings_active = e->nat.used;
 	st->bindings_created = e->nat.created;
 	st->bindings_expired = e->nat.freed;

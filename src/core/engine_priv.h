@@ -57,5 +57,7 @@ void mg_engine_logf(struct mg_engine *e, enum mg_reason r, const char *fmt, ...)
 void mg_engine_flow_info(const struct mg_engine *e, const struct mg_flow *f,
 			 struct mg_flow_info *fi);
 uint64_t mg_flow_timeout_ms(const struct mg_engine *e, const struct mg_flow *f);
+/* The embryonic budget in force: max embryonic, at most half the table. */
+uint32_t mg_engine_embryonic_max(const struct mg_engine *e);
 
 #endif

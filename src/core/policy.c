@@ -75,10 +75,25 @@ static enum mg_reason inbound_target(struct mg_engine *e, const struct mg_pkt *p
 	return MG_R_INBOUND_NO_PINHOLE;
 }
 
+/* Conntrack's early drop: a new TCP handshake past the embryonic budget,
+ * or any new flow in a full table, takes the place of the oldest
+ * handshake that has not completed.  A SYN flood thus recycles its own
+ * entries; established flows are never touched. */
+static void make_room(struct mg_engine *e, const struct mg_pkt *p)
+{
+	struct mg_ct *ct = &e->ct;
+	bool handshake = p->proto == MG_PROTO_TCP && ct->emb_n >= mg_engine_embryonic_max(e);
+	if ((handshake || ct->used >= ct->cap) && ct->emb_head != MG_NIL) {
+		e->st.reason[MG_R_CT_EARLY_DROP]++;
+		mg_engine_flow_release(e, ct->emb_head, MG_R_CT_EARLY_DROP);
+	}
+}
+
 static uint32_t create(struct mg_engine *e, struct mg_pkt *p, enum mg_side side,
 		       const struct mg_tuple *reply, uint32_t bind, uint32_t pin, uint8_t alg,
 		       enum mg_reason *why)
 {
+	make_room(e, p);
 	uint32_t idx = mg_ct_insert(&e->ct, &p->t, reply, e->now);
 	if (idx == MG_NIL) {
 		if (bind != MG_NIL)

@@ -32,6 +32,7 @@
 	X(ICMP_ERR_BAD_INNER, "icmp-err-bad-inner", "ICMP error quote malformed")             \
 	/* connection tracking (core/ct, core/ct_tcp) */                                       \
 	X(CT_FULL, "ct-full", "flow table full: new flow refused")                            \
+	X(CT_EARLY_DROP, "ct-early-drop", "oldest embryonic TCP flow dropped to make room")      \
 	X(TCP_NO_SYN, "tcp-no-syn", "new TCP flow does not start with SYN")                   \
 	X(TCP_OUT_OF_WINDOW, "tcp-out-of-window", "TCP segment outside the sequence window")  \
 	X(TCP_BAD_ACK, "tcp-bad-ack", "TCP acknowledges data never sent")                     \

@@ -289,7 +289,7 @@ static const struct err_case err_cases[] = {
 	{"alg sip on\n", "t.conf:1: expected h323, untranslatable or media-source 'sip'"},
 	{"alg media-source mcu\n", "t.conf:1: expected peer or any 'mcu'"},
 	{"alg untranslatable keep\n", "t.conf:1: expected drop or pass 'keep'"},
-	{"max sessions 5\n", "t.conf:1: expected flows, bindings, pinholes, calls, frags, signalling-per-source or pending-per-source 'sessions'"},
+	{"max sessions 5\n", "t.conf:1: expected flows, bindings, pinholes, calls, frags, embryonic, signalling-per-source or pending-per-source 'sessions'"},
 	{"max flows 0\n", "t.conf:1: count must be a number from 1 to 16777216 '0'"},
 	{"max flows 0x10\n", "t.conf:1: count must be a number from 1 to 16777216 '0x10'"},
 	{"max flows 16777217\n", "t.conf:1: count must be a number from 1 to 16777216 '16777217'"},

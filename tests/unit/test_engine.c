@@ -1,6 +1,7 @@
 /* test_engine.c - the engine end to end on hand-built packets: NAT both
  * ways, policy, forwards, hairpinning, pinholes, ICMP errors, fragments,
  * timeouts and a full flow table. */
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "core/alg_api.h"
@@ -363,5 +364,59 @@ TEST(engine_ipv6_filtered_statefully_not_translated)
 	/* unsolicited from outside: refused */
 	n = tb_udp6(b, "2001:db8:2::20", 6001, "2001:db8:1::10", 5000, 0);
 	CHECK_EQ(mg_engine_process(e, b, (uint32_t)n, MG_SIDE_OUTSIDE, 2).reason, MG_R_INBOUND_NO_PINHOLE);
+	mg_engine_free(e);
+}
+
+TEST(engine_syn_flood_recycles_its_own_entries)
+{
+	/* a forward to an inside listener; 20,000 SYNs from 20,000 spoofed
+	 * sources; the table holds 1,024 flows */
+	struct mg_config c = lab_config();
+	allow_any(&c);
+	c.max_flows = 1024;
+	c.max_embryonic = 256;
+	c.n_forward = 1;
+	c.forward[0] = (struct mg_forward){MG_PROTO_TCP, 0, 1720, 1720, A, 1720};
+	struct mg_engine *e = mk(&c);
+	CHECK(e);
+	uint8_t b[200];
+	/* an established flow and a live UDP flow before the flood */
+	size_t n = tb_tcp(b, A, 40000, R, 80, 0x02, 100, 0, NULL, 0);
+	CHECK_EQ(mg_engine_process(e, b, (uint32_t)n, MG_SIDE_INSIDE, 0).verdict, MG_VERDICT_ACCEPT);
+	n = tb_tcp(b, R, 80, P, 40000, 0x12, 900, 101, NULL, 0);
+	CHECK_EQ(mg_engine_process(e, b, (uint32_t)n, MG_SIDE_OUTSIDE, 1).verdict, MG_VERDICT_ACCEPT);
+	n = tb_tcp(b, A, 40000, R, 80, 0x10, 101, 901, NULL, 0);
+	CHECK_EQ(mg_engine_process(e, b, (uint32_t)n, MG_SIDE_INSIDE, 2).verdict, MG_VERDICT_ACCEPT);
+	uint64_t now = 10;
+	for (uint32_t i = 0; i < 20000; i++) {
+		uint32_t src = htonl(ntohl(tb_ip("198.19.128.0")) + i);
+		n = tb_tcp(b, src, (uint16_t)(1024 + i % 60000), P, 1720, 0x02, i * 77u, 0, NULL, 0);
+		CHECK_EQ(mg_engine_process(e, b, (uint32_t)n, MG_SIDE_OUTSIDE, now + i / 20).verdict,
+			 MG_VERDICT_ACCEPT);
+	}
+	now += 1000;
+	const struct mg_stats *st = mg_engine_stats(e);
+	CHECK(st->flows_embryonic <= 256);
+	CHECK(st->reason[MG_R_CT_EARLY_DROP] >= 20000 - 256);
+	CHECK_EQ(st->reason[MG_R_CT_FULL], 0);
+	/* the established flow still passes both ways */
+	n = tb_tcp(b, A, 40000, R, 80, 0x18, 101, 901, "GET", 3);
+	CHECK_EQ(mg_engine_process(e, b, (uint32_t)n, MG_SIDE_INSIDE, now).verdict, MG_VERDICT_ACCEPT);
+	n = tb_tcp(b, R, 80, P, 40000, 0x10, 901, 104, NULL, 0);
+	CHECK_EQ(mg_engine_process(e, b, (uint32_t)n, MG_SIDE_OUTSIDE, now).verdict, MG_VERDICT_ACCEPT);
+	/* a legitimate caller completes its handshake during the flood */
+	n = tb_tcp(b, R2, 33000, P, 1720, 0x02, 5000, 0, NULL, 0);
+	CHECK_EQ(mg_engine_process(e, b, (uint32_t)n, MG_SIDE_OUTSIDE, now).verdict, MG_VERDICT_ACCEPT);
+	n = tb_tcp(b, A, 1720, R2, 33000, 0x12, 7000, 5001, NULL, 0);
+	CHECK_EQ(mg_engine_process(e, b, (uint32_t)n, MG_SIDE_INSIDE, now).verdict, MG_VERDICT_ACCEPT);
+	n = tb_tcp(b, R2, 33000, P, 1720, 0x10, 5001, 7001, NULL, 0);
+	CHECK_EQ(mg_engine_process(e, b, (uint32_t)n, MG_SIDE_OUTSIDE, now).verdict, MG_VERDICT_ACCEPT);
+	/* and new UDP flows are not refused */
+	n = tb_udp(b, A, 6000, R, 7000, "x", 1);
+	CHECK_EQ(mg_engine_process(e, b, (uint32_t)n, MG_SIDE_INSIDE, now).verdict, MG_VERDICT_ACCEPT);
+	/* under pressure the handshake timeouts are short: a second later
+	 * nothing of the flood is left */
+	mg_engine_expire(e, now + 2000);
+	CHECK_EQ(mg_engine_stats(e)->flows_embryonic, 0);
 	mg_engine_free(e);
 }
