@@ -72,6 +72,50 @@ else
 	cat "$tmp/call.out" "$tmp/listen.out"
 fi
 
+# back to back from one source port, each way of closing: 4 calls, no gap
+for close in fin rst; do
+	rm -f "$tmp/listen.out"
+	timeout 30 "$MC" listen --bind 127.0.0.1 --port $PORT --calls 4 --timeout 25 --quiet --close $close \
+		>"$tmp/listen.out" 2>&1 &
+	lp=$!
+	sleep 0.3
+	timeout 30 "$MC" call 127.0.0.1:$PORT --duration 0.3 --calls 4 --sport 17209 --close $close --quiet \
+		--report "$tmp/b2b.json" >"$tmp/call.out" 2>&1
+	crc=$?
+	wait $lp
+	lrc=$?
+	if [ $crc -eq 0 ] && [ $lrc -eq 0 ] && grep -q '"ok": 4' "$tmp/b2b.json"; then
+		ok "4 calls back to back from one source port, --close $close"
+	else
+		bad "back to back --close $close (caller exit $crc, listener exit $lrc)"
+		cat "$tmp/call.out" "$tmp/listen.out"
+	fi
+done
+
+# a call back to the advertised port, and the callIdentifier given
+rm -f "$tmp/listen.out"
+timeout 25 "$MC" listen --bind 127.0.0.1 --port $PORT --calls 1 --timeout 20 --call-back --duration 1 \
+	--report "$tmp/cb.json" >"$tmp/listen.out" 2>&1 &
+lp=$!
+timeout 25 "$MC" listen --bind 127.0.0.1 --port $((PORT + 1)) --calls 1 --timeout 20 >"$tmp/listen2.out" 2>&1 &
+lp2=$!
+sleep 0.3
+timeout 25 "$MC" call 127.0.0.1:$PORT --duration 2 --advertise-port $((PORT + 1)) \
+	--call-id 000102030405060708090a0b0c0d0e0f >"$tmp/call.out" 2>&1
+crc=$?
+wait $lp
+lrc=$?
+wait $lp2
+lrc2=$?
+if [ $crc -eq 0 ] && [ $lrc -eq 0 ] && [ $lrc2 -eq 0 ] &&
+	grep -q "\"setup_source\": \"127.0.0.1:$((PORT + 1))\"" "$tmp/cb.json" &&
+	grep -q "call-back 1 to 127.0.0.1:$((PORT + 1)) ok" "$tmp/listen.out"; then
+	ok "listen --call-back calls the advertised sourceCallSignalAddress back"
+else
+	bad "call back (caller $crc, listener $lrc, called-back listener $lrc2)"
+	cat "$tmp/call.out" "$tmp/listen.out" "$tmp/listen2.out"
+fi
+
 # a usage error exits 2 and quotes the bad argument
 "$MC" call 127.0.0.1:17200 --duration abc >"$tmp/usage.out" 2>&1
 if [ $? -eq 2 ] && grep -q "'abc'" "$tmp/usage.out"; then

@@ -1,12 +1,14 @@
 /* test_meetcall_msg.c - every message meetcall sends, decoded back with the
  * project's own walkers (mg_q931_scan, mg_h245_scan_msg, mg_h245_scan_olc)
  * and with meetcall's decoder; the addresses, ports, channel numbers and
- * identifiers must come back exactly as they were put in. */
+ * identifiers must come back exactly as they were put in.  The Setup a call
+ * builds from its options (--call-id, --advertise-port) is checked the same
+ * way, and so is the list of addresses a call remembers from its peer. */
 #include "harness.h"
 
 #include "alg/h245.h"
 #include "alg/q931.h"
-#include "meetcall/mc_msg.h"
+#include "meetcall/mc.h"
 
 static const struct mg_mc_addr caller_sig = {{198, 18, 0, 10}, 40001};
 static const struct mg_mc_addr callee_sig = {{198, 19, 0, 20}, 1720};
@@ -401,4 +403,137 @@ TEST(mc_decoder_survives_truncation_and_flips)
 		(void)mg_mc_dec_h245(&h2, g, cut, MG_C_H245);
 		t_guarded_free(g, cut);
 	}
+}
+
+/* A caller's Setup as mg_mc_call_enc_setup builds it from the options. */
+static size_t call_setup(struct mg_mc_call *c, const struct mg_mc_opts *o, uint8_t *buf, size_t cap)
+{
+	mg_mc_call_init(c, o, 1, MG_MC_CALLER, 0);
+	c->local_sig = caller_sig;
+	c->peer_sig = callee_sig;
+	c->media.local = caller_rtp;
+	return mg_mc_call_enc_setup(c, buf, cap);
+}
+
+static void call_opts(struct mg_mc_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->faststart = o->tunnel = true;
+	o->from = "meetcall";
+	snprintf(o->host, sizeof o->host, "198.19.0.20");
+	o->port = 1720;
+	o->timeout_ms = 1000;
+}
+
+/* --call-id and --advertise-port: the callIdentifier is the one given, the
+ * sourceCallSignalAddress carries our address with the advertised port,
+ * the rest of the Setup is unchanged. */
+TEST(mc_setup_call_id_and_advertised_port)
+{
+	static struct mg_mc_call c;
+	static struct mg_mc_in in;
+	struct mg_mc_opts o;
+	uint8_t buf[1024], *g;
+	const struct mg_mc_addr adv = {{198, 18, 0, 10}, 1720};
+	call_opts(&o);
+	o.have_call_id = true;
+	for (int i = 0; i < 16; i++)
+		o.call_id[i] = (uint8_t)(0xa0 + i);
+	o.advertise_port = 1720;
+	size_t n = call_setup(&c, &o, buf, sizeof buf);
+	CHECK(n > 0);
+	CHECK(memcmp(c.call_id, o.call_id, 16) == 0);
+	CHECK_EQ(dec(&in, buf, n, &g), MG_R_NONE);
+	const struct mg_h323_scan *s = &in.scan;
+	CHECK_EQ(s->q931_type, MG_Q931_SETUP);
+	CHECK(s->has_call_id);
+	CHECK(memcmp(s->call_id, o.call_id, 16) == 0);
+	const struct mg_h323_addr *a = mg_mc_find_addr(s, MG_F_SRC_CALLSIG, MG_MC_ANY, MG_C_UUIE);
+	CHECK(same(a, &adv) && at_offset(g, a, &adv));
+	a = mg_mc_find_addr(s, MG_F_DEST_CALLSIG, MG_MC_ANY, MG_C_UUIE);
+	CHECK(same(a, &callee_sig) && at_offset(g, a, &callee_sig));
+	a = mg_mc_find_addr(s, MG_F_MEDIA, MG_OLC_REVERSE, MG_C_FASTSTART);
+	CHECK(same(a, &caller_rtp));
+	CHECK_EQ(s->n_faststart, 2);
+	t_guarded_free(g, n - 4);
+
+	/* a call back placed by `listen --call-back` advertises its real port */
+	mg_mc_call_init(&c, &o, 1, MG_MC_CALLER, 0);
+	c.call_back = true;
+	c.local_sig = caller_sig;
+	c.peer_sig = callee_sig;
+	c.media.local = caller_rtp;
+	n = mg_mc_call_enc_setup(&c, buf, sizeof buf);
+	CHECK(n > 0);
+	CHECK_EQ(dec(&in, buf, n, &g), MG_R_NONE);
+	a = mg_mc_find_addr(&in.scan, MG_F_SRC_CALLSIG, MG_MC_ANY, MG_C_UUIE);
+	CHECK(same(a, &caller_sig));
+	t_guarded_free(g, n - 4);
+}
+
+/* Without the options: the real source port, and a new random
+ * callIdentifier for every call. */
+TEST(mc_setup_defaults_real_port_random_call_id)
+{
+	static struct mg_mc_call c1, c2;
+	static struct mg_mc_in in;
+	struct mg_mc_opts o;
+	uint8_t buf[1024], *g;
+	call_opts(&o);
+	o.faststart = false;
+	size_t n = call_setup(&c1, &o, buf, sizeof buf);
+	CHECK(n > 0);
+	CHECK_EQ(dec(&in, buf, n, &g), MG_R_NONE);
+	CHECK(same(mg_mc_find_addr(&in.scan, MG_F_SRC_CALLSIG, MG_MC_ANY, MG_C_UUIE), &caller_sig));
+	CHECK(memcmp(in.scan.call_id, c1.call_id, 16) == 0);
+	CHECK_EQ(in.scan.n_faststart, 0);
+	t_guarded_free(g, n - 4);
+	CHECK(call_setup(&c2, &o, buf, sizeof buf) > 0);
+	CHECK(memcmp(c1.call_id, c2.call_id, 16) != 0);
+	/* the callee's address to call, from HOST[:PORT] */
+	const struct mg_mc_addr want = {{198, 19, 0, 20}, 1720};
+	CHECK(memcmp(&c2.target, &want, sizeof want) == 0);
+}
+
+/* The addresses a call reports from its peer: every IPv4 address of the
+ * received messages, each (field, address) once. */
+TEST(mc_call_notes_peer_addresses)
+{
+	uint8_t b0[128], b1[128], buf[1024], *g;
+	struct mg_mc_olc fwd = {.lcn = 1, .has_media = true, .media = callee_rtp, .has_ctrl = true,
+				.ctrl = callee_rtcp};
+	struct mg_mc_olc rev = {.lcn = 2, .reverse = true, .has_ctrl = true, .ctrl = callee_rtcp};
+	struct mg_mc_blob fs[2];
+	struct mg_mc_h225 m;
+	static struct mg_mc_in in;
+	static struct mg_mc_call c;
+	struct mg_mc_opts o;
+	call_opts(&o);
+	mg_mc_call_init(&c, &o, 1, MG_MC_CALLER, 0);
+	fs[0].p = b0;
+	fs[0].n = mg_mc_enc_olc_body(&fwd, b0, sizeof b0);
+	fs[1].p = b1;
+	fs[1].n = mg_mc_enc_olc_body(&rev, b1, sizeof b1);
+	base_msg(&m, MG_H225_CONNECT);
+	m.from_callee = true;
+	m.has_h245_addr = true;
+	m.h245_addr = callee_h245;
+	m.faststart = fs;
+	m.n_faststart = 2;
+	size_t n = mg_mc_enc_h225(&m, buf, sizeof buf);
+	CHECK(n > 0);
+	CHECK_EQ(dec(&in, buf, n, &g), MG_R_NONE);
+	mg_mc_call_note_addrs(&c, &in.scan);
+	mg_mc_call_note_addrs(&c, &in.scan); /* twice: nothing new */
+	t_guarded_free(g, n - 4);
+	CHECK_EQ(c.n_peer_addr, 3);
+	int h245 = 0, rtp = 0, rtcp = 0;
+	for (unsigned i = 0; i < c.n_peer_addr; i++) {
+		const struct mg_mc_peer_addr *p = &c.peer_addr[i];
+		h245 += p->field == MG_F_H245_ADDRESS && memcmp(&p->a, &callee_h245, sizeof p->a) == 0;
+		rtp += p->field == MG_F_MEDIA && memcmp(&p->a, &callee_rtp, sizeof p->a) == 0;
+		rtcp += p->field == MG_F_MEDIA_CTRL && memcmp(&p->a, &callee_rtcp, sizeof p->a) == 0;
+	}
+	CHECK(h245 == 1 && rtp == 1 && rtcp == 1);
+	CHECK(strcmp(mg_mc_field_name(MG_F_MEDIA), "mediaChannel") == 0);
 }

@@ -2,9 +2,14 @@
  *
  * Caller: CONNECTING -> (TCP up) Setup -> SETUP -> (Connect) CONNECTED ->
  *   after --duration s of media: EndSessionCommand if H.245 ran, then
- *   ReleaseComplete -> DONE.
+ *   ReleaseComplete -> CLOSING -> DONE.
  * Callee: SETUP (waiting for Setup) -> CallProceeding, Alerting, Connect ->
  *   CONNECTED -> (ReleaseComplete) -> DONE.
+ * Closing (--close): the side that receives ReleaseComplete closes the
+ * signalling connection at once; the side that sent it waits in CLOSING
+ * (bounded) for the peer's close and closes after it, so that with FINs the
+ * TIME_WAIT state lands on the peer and this side may connect again from the
+ * same port (--sport).  With --close rst every close is a reset.
  * fastStart: the caller proposes one transmit and one receive G.711
  * channel; the callee accepts both in Connect (H.323 8.1.7.1: the transmit
  * proposal comes back with the callee's mediaChannel, the receive proposal
@@ -43,7 +48,12 @@ void mg_mc_call_init(struct mg_mc_call *c, const struct mg_mc_opts *o, unsigned 
 		c->deadline = o->timeout_ms ? now + o->timeout_ms : UINT64_MAX;
 	mg_mc_random(&c->call_ref, sizeof c->call_ref);
 	c->call_ref = (uint16_t)((c->call_ref & 0x7fff) | 1);
-	mg_mc_random(c->call_id, sizeof c->call_id);
+	if (role == MG_MC_CALLER && o->have_call_id)
+		memcpy(c->call_id, o->call_id, 16);
+	else
+		mg_mc_random(c->call_id, sizeof c->call_id);
+	if (role == MG_MC_CALLER)
+		(void)mg_mc_parse_addr(o->host, o->port, &c->target);
 }
 
 void mg_mc_call_fail(struct mg_mc_call *c, const char *fmt, ...)
@@ -57,21 +67,44 @@ void mg_mc_call_fail(struct mg_mc_call *c, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Everything but the signalling connection. */
+static void teardown(struct mg_mc_call *c, uint64_t now)
+{
+	mg_mc_media_stop(&c->media, now);
+	mg_mc_media_settle(&c->media);
+	mg_mc_media_close(&c->media);
+	mg_mc_stream_close(&c->h245);
+	if (c->h245_lfd >= 0)
+		close(c->h245_lfd);
+	c->h245_lfd = -1;
+}
+
 void mg_mc_call_finish(struct mg_mc_call *c)
 {
 	if (c->state == MG_MC_DONE || c->state == MG_MC_FREE)
 		return;
 	uint64_t now = mg_mc_now_ms();
-	mg_mc_media_stop(&c->media, now);
-	mg_mc_media_settle(&c->media);
-	mg_mc_media_close(&c->media);
-	mg_mc_stream_close(&c->sig);
-	mg_mc_stream_close(&c->h245);
-	if (c->h245_lfd >= 0)
-		close(c->h245_lfd);
-	c->h245_lfd = -1;
+	teardown(c, now);
+	mg_mc_stream_close_mode(&c->sig, c->o->close_rst);
 	c->t_end = now;
 	c->state = MG_MC_DONE;
+}
+
+void mg_mc_call_note_addrs(struct mg_mc_call *c, const struct mg_h323_scan *s)
+{
+	for (unsigned i = 0; i < s->n_addr; i++) {
+		const struct mg_h323_addr *a = &s->addr[i];
+		struct mg_mc_peer_addr p = {.field = a->field};
+		if (a->family != 4)
+			continue;
+		memcpy(p.a.ip, a->ip, 4);
+		p.a.port = a->port;
+		bool seen = false;
+		for (unsigned k = 0; k < c->n_peer_addr && !seen; k++)
+			seen = c->peer_addr[k].field == p.field && memcmp(&c->peer_addr[k].a, &p.a, sizeof p.a) == 0;
+		if (!seen && c->n_peer_addr < MG_MC_PEER_ADDRS)
+			c->peer_addr[c->n_peer_addr++] = p;
+	}
 }
 
 bool mg_mc_call_ok(const struct mg_mc_call *c)
@@ -115,21 +148,39 @@ void mg_mc_call_media(struct mg_mc_call *c)
 		c->end_at = now + c->o->duration_ms;
 }
 
+/* With --sport the port may still belong to the previous call's
+ * connection for a moment (its last ACK in flight, or a TIME_WAIT the
+ * kernel will not reuse): connect again every 20 ms, for a bounded time. */
+#define RETRY_STEP_MS 20
+
 bool mg_mc_call_place(struct mg_mc_call *c)
 {
-	c->sig.fd = mg_mc_tcp_connect(c->o->bind_ip, c->o->host, c->o->port);
+	uint16_t sport = c->call_back ? 0 : c->o->sport;
+	uint64_t now = mg_mc_now_ms();
+	c->state = MG_MC_CONNECTING;
+	c->retry_at = 0;
+	c->sig.fd = mg_mc_tcp_connect(c->o->bind_ip, sport, &c->target);
 	if (c->sig.fd < 0) {
-		mg_mc_call_fail(c, "cannot connect to %s:%u: %s", c->o->host, c->o->port, strerror(errno));
-		c->state = MG_MC_CONNECTING;
+		int e = errno;
+		if (sport != 0 && (e == EADDRNOTAVAIL || e == EADDRINUSE)) {
+			if (c->retry_end == 0)
+				c->retry_end = now + MG_MC_RETRY_MS;
+			if (now + RETRY_STEP_MS < c->retry_end && now + RETRY_STEP_MS < c->deadline) {
+				c->retry_at = now + RETRY_STEP_MS;
+				return true;
+			}
+		}
+		char t[32];
+		mg_mc_addr_str(&c->target, t, sizeof t);
+		mg_mc_call_fail(c, "cannot connect to %s from port %u: %s", t, sport, strerror(e));
 		mg_mc_call_finish(c);
 		return false;
 	}
 	c->sig.connecting = true;
-	c->state = MG_MC_CONNECTING;
 	return true;
 }
 
-static void send_setup(struct mg_mc_call *c)
+size_t mg_mc_call_enc_setup(const struct mg_mc_call *c, uint8_t *out, size_t cap)
 {
 	uint8_t b0[MG_MC_PDU_MAX], b1[MG_MC_PDU_MAX];
 	struct mg_mc_blob fs[2];
@@ -138,10 +189,15 @@ static void send_setup(struct mg_mc_call *c)
 	rtcp.port++;
 	memset(&m, 0, sizeof m);
 	m.body = MG_H225_SETUP;
+	m.call_ref = c->call_ref;
+	memcpy(m.call_id, c->call_id, 16);
+	memcpy(m.conf_id, c->call_id, 16);
 	m.display = c->o->from;
 	m.src_alias = c->o->from;
 	m.dst_alias = c->o->alias;
 	m.src_sig = c->local_sig;
+	if (c->o->advertise_port != 0 && !c->call_back)
+		m.src_sig.port = c->o->advertise_port;
 	m.dst_sig = c->peer_sig;
 	m.tunneling = c->o->tunnel;
 	if (c->o->faststart) {
@@ -155,10 +211,23 @@ static void send_setup(struct mg_mc_call *c)
 		m.faststart = fs;
 		m.n_faststart = 2;
 	}
-	if (mg_mc_call_send_h225(c, &m)) {
-		c->t_setup = mg_mc_now_ms();
-		c->state = MG_MC_SETUP;
+	return mg_mc_enc_h225(&m, out, cap);
+}
+
+static void send_setup(struct mg_mc_call *c)
+{
+	uint8_t buf[SIG_MAX];
+	size_t n = mg_mc_call_enc_setup(c, buf, sizeof buf);
+	if (n == 0) {
+		mg_mc_call_fail(c, "internal: Setup did not encode");
+		return;
 	}
+	if (!mg_mc_send_tpkt(c->sig.fd, buf, n, c->o->split)) {
+		mg_mc_call_fail(c, "signalling send failed: %s", strerror(errno));
+		return;
+	}
+	c->t_setup = mg_mc_now_ms();
+	c->state = MG_MC_SETUP;
 }
 
 static void connected(struct mg_mc_call *c)
@@ -167,7 +236,9 @@ static void connected(struct mg_mc_call *c)
 	socklen_t len = sizeof err;
 	c->sig.connecting = false;
 	if (getsockopt(c->sig.fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err != 0) {
-		mg_mc_call_fail(c, "cannot connect to %s:%u: %s", c->o->host, c->o->port, strerror(err));
+		char t[32];
+		mg_mc_addr_str(&c->target, t, sizeof t);
+		mg_mc_call_fail(c, "cannot connect to %s: %s", t, strerror(err));
 		mg_mc_call_finish(c);
 		return;
 	}
@@ -215,6 +286,12 @@ static void on_setup(struct mg_mc_call *c, const struct mg_mc_in *in)
 	c->call_ref = s->call_ref;
 	if (s->has_call_id)
 		memcpy(c->call_id, s->call_id, 16);
+	const struct mg_h323_addr *src = mg_mc_find_addr(s, MG_F_SRC_CALLSIG, MG_MC_ANY, MG_C_UUIE);
+	if (src != NULL) {
+		memcpy(c->setup_src.ip, src->ip, 4);
+		c->setup_src.port = src->port;
+		c->have_setup_src = true;
+	}
 	c->t_setup = mg_mc_now_ms();
 	ip.port = 0;
 	if (!mg_mc_media_open(&c->media, &ip)) {
@@ -332,12 +409,10 @@ static void on_answer(struct mg_mc_call *c, const struct mg_mc_in *in)
 		mg_mc_h245_start(c);
 	} else if (c->have_h245_addr) {
 		char ip[32];
-		snprintf(ip, sizeof ip, "%u.%u.%u.%u", c->peer_h245.ip[0], c->peer_h245.ip[1], c->peer_h245.ip[2],
-			 c->peer_h245.ip[3]);
-		c->h245.fd = mg_mc_tcp_connect(c->o->bind_ip, ip, c->peer_h245.port);
+		mg_mc_addr_str(&c->peer_h245, ip, sizeof ip);
+		c->h245.fd = mg_mc_tcp_connect(c->o->bind_ip, 0, &c->peer_h245);
 		if (c->h245.fd < 0)
-			mg_mc_call_fail(c, "cannot connect to h245Address %s:%u: %s", ip, c->peer_h245.port,
-					strerror(errno));
+			mg_mc_call_fail(c, "cannot connect to h245Address %s: %s", ip, strerror(errno));
 		c->h245.connecting = true;
 	} else if (!c->fs_used) {
 		mg_mc_call_fail(c, "Connect offers neither fastStart, tunnelling nor an h245Address");
@@ -347,12 +422,21 @@ static void on_answer(struct mg_mc_call *c, const struct mg_mc_in *in)
 static void release(struct mg_mc_call *c)
 {
 	struct mg_mc_h225 m;
-	mg_mc_media_stop(&c->media, mg_mc_now_ms());
+	uint64_t now = mg_mc_now_ms();
+	mg_mc_media_stop(&c->media, now);
 	memset(&m, 0, sizeof m);
 	m.body = MG_H225_RELEASE_COMPLETE;
 	if (c->sig.fd >= 0 && mg_mc_call_send_h225(c, &m))
 		c->release_sent = true;
-	mg_mc_call_finish(c);
+	if (!c->release_sent || c->o->close_rst) {
+		mg_mc_call_finish(c);
+		return;
+	}
+	/* let the peer close first (see the top of this file) */
+	teardown(c, now);
+	c->rc_at = 0;
+	c->close_at = now + MG_MC_CLOSE_WAIT_MS;
+	c->state = MG_MC_CLOSING;
 }
 
 /* H.323 8.5: when H.245 ran, endSessionCommand goes first and the
@@ -390,6 +474,8 @@ static void on_message(struct mg_mc_call *c, const uint8_t *msg, size_t n)
 		mg_mc_call_fail(c, "Q.931 message 0x%02x from peer has no H.225.0 UUIE", s->q931_type);
 		return;
 	}
+	if (s->q931_type != MG_Q931_RELEASE_COMPLETE)
+		mg_mc_call_note_addrs(c, s);
 	switch (s->q931_type) {
 	case MG_Q931_SETUP:
 		if (c->role != MG_MC_CALLEE || c->state != MG_MC_SETUP) {
@@ -408,6 +494,7 @@ static void on_message(struct mg_mc_call *c, const uint8_t *msg, size_t n)
 		on_answer(c, &in);
 		break;
 	case MG_Q931_RELEASE_COMPLETE:
+		mg_mc_call_note_addrs(c, s);
 		c->release_seen = true;
 		if (c->role == MG_MC_CALLER)
 			mg_mc_call_fail(c, "released by the callee before the end of the call");
@@ -425,6 +512,14 @@ static void on_message(struct mg_mc_call *c, const uint8_t *msg, size_t n)
 
 void mg_mc_call_sig_ready(struct mg_mc_call *c, short revents)
 {
+	if (c->state == MG_MC_CLOSING) {
+		/* whatever the peer still sends is of no interest: wait for its close */
+		int r = mg_mc_stream_read(&c->sig);
+		c->sig.len = 0;
+		if (r <= 0)
+			mg_mc_call_finish(c);
+		return;
+	}
 	if (c->sig.connecting) {
 		if (revents & (POLLOUT | POLLERR | POLLHUP))
 			connected(c);
@@ -464,6 +559,16 @@ void mg_mc_call_tick(struct mg_mc_call *c, uint64_t now)
 {
 	if (c->state == MG_MC_DONE || c->state == MG_MC_FREE)
 		return;
+	if (c->state == MG_MC_CLOSING) {
+		if (now >= c->close_at)
+			mg_mc_call_finish(c);
+		return;
+	}
+	if (c->retry_at != 0) {
+		if (now >= c->retry_at)
+			(void)mg_mc_call_place(c);
+		return;
+	}
 	mg_mc_media_tick(&c->media, now);
 	if (c->failed) {
 		hang_up(c);
@@ -494,6 +599,10 @@ void mg_mc_call_tick(struct mg_mc_call *c, uint64_t now)
 uint64_t mg_mc_call_next(const struct mg_mc_call *c)
 {
 	uint64_t t = c->deadline;
+	if (c->state == MG_MC_CLOSING)
+		return c->close_at;
+	if (c->retry_at != 0)
+		return c->retry_at;
 	if (c->rc_at != 0)
 		return c->esc_seen ? 0 : (c->rc_at < t ? c->rc_at : t);
 	if (c->end_at != 0 && c->end_at < t)

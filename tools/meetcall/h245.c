@@ -126,6 +126,7 @@ void mg_mc_h245_input(struct mg_mc_call *c, const uint8_t *p, size_t n, uint8_t 
 		return;
 	}
 	c->h245_used = true;
+	mg_mc_call_note_addrs(c, &in.scan);
 	switch (in.type) {
 	case MG_MC_H245_TCS:
 		c->peer_tcs = true;

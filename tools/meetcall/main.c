@@ -8,19 +8,34 @@
 
 #include "meetcall/mc.h"
 
-static void usage(FILE *f)
+/* full: with the notes on the options that are not obvious (--help) */
+static void usage(FILE *f, bool full)
 {
 	fprintf(f, "usage: meetcall listen [--bind IP] [--port 1720] [--calls N] [--timeout SEC]\n"
-		   "                      [--no-faststart] [--no-tunnel] [--split-tpkt] [--report FILE.json] [--quiet]\n"
+		   "                      [--no-faststart] [--no-tunnel] [--split-tpkt] [--close fin|rst]\n"
+		   "                      [--call-back [--duration SEC]] [--report FILE.json] [--quiet]\n"
 		   "       meetcall call HOST[:PORT] [--bind IP] [--alias NAME] [--from NAME] [--no-faststart]\n"
 		   "                      [--no-tunnel] [--split-tpkt] [--duration SEC] [--calls N] [--rate CPS]\n"
-		   "                      [--concurrent C] [--timeout SEC] [--report FILE.json] [--quiet]\n");
+		   "                      [--concurrent C] [--timeout SEC] [--sport PORT] [--gap SEC]\n"
+		   "                      [--close fin|rst] [--call-id HEX32] [--advertise-port PORT]\n"
+		   "                      [--report FILE.json] [--quiet]\n");
+	if (!full)
+		return;
+	fprintf(f, "  --sport PORT          call from this local port every time (SO_REUSEADDR; calls one at a time)\n"
+		   "  --gap SEC             pause between the end of a call and the next one (default 0)\n"
+		   "  --close fin|rst       after ReleaseComplete: close normally (the receiver of ReleaseComplete\n"
+		   "                        closes first) or with a reset (SO_LINGER 0) (default fin)\n"
+		   "  --call-id HEX32       callIdentifier (and conferenceID) of every call, 32 hex digits\n"
+		   "  --advertise-port PORT sourceCallSignalAddress port in the Setup (e.g. 1720, where we listen)\n"
+		   "  --call-back           listen: once an answered call is connected, call the Setup's\n"
+		   "                        sourceCallSignalAddress back (one call back per answered call,\n"
+		   "                        --duration SEC of media)\n");
 }
 
 static int bad(const char *what, const char *arg)
 {
 	fprintf(stderr, "meetcall: %s: '%s'\n", what, arg ? arg : "");
-	usage(stderr);
+	usage(stderr, false);
 	return 2;
 }
 
@@ -51,6 +66,27 @@ static bool seconds(const char *s, unsigned long max_s, unsigned *ms)
 	return true;
 }
 
+/* 32 hex digits: 16 octets. */
+static bool hex16(const char *s, uint8_t out[16])
+{
+	if (s == NULL || strlen(s) != 32)
+		return false;
+	for (int i = 0; i < 32; i++) {
+		char ch = s[i];
+		unsigned v = ch >= '0' && ch <= '9'   ? (unsigned)(ch - '0')
+			     : ch >= 'a' && ch <= 'f' ? (unsigned)(ch - 'a' + 10)
+			     : ch >= 'A' && ch <= 'F' ? (unsigned)(ch - 'A' + 10)
+						      : 16u;
+		if (v > 15)
+			return false;
+		if (i & 1)
+			out[i / 2] = (uint8_t)(out[i / 2] | v);
+		else
+			out[i / 2] = (uint8_t)(v << 4);
+	}
+	return true;
+}
+
 static bool ipv4(const char *s)
 {
 	struct in_addr a;
@@ -72,7 +108,7 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		return bad("missing command (listen or call)", "");
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		usage(stdout);
+		usage(stdout, true);
 		return 0;
 	}
 	int i = 2;
@@ -133,6 +169,15 @@ int main(int argc, char **argv)
 				return bad("--timeout needs seconds > 0", val);
 			timeout_set = true;
 			i++;
+		} else if (strcmp(a, "--close") == 0) {
+			if (val == NULL || (strcmp(val, "fin") != 0 && strcmp(val, "rst") != 0))
+				return bad("--close needs fin or rst", val);
+			o.close_rst = val[0] == 'r';
+			i++;
+		} else if (strcmp(a, "--duration") == 0) {
+			if (!seconds(val, 86400, &o.duration_ms) || o.duration_ms < MG_MC_PKT_MS)
+				return bad("--duration needs seconds >= 0.02", val);
+			i++;
 		} else {
 			common = false;
 		}
@@ -142,6 +187,23 @@ int main(int argc, char **argv)
 			if (!num(val, 1, 65535, &v))
 				return bad("--port needs 1..65535", val);
 			o.port = (uint16_t)v;
+		} else if (o.listen && strcmp(a, "--call-back") == 0) {
+			o.call_back = true;
+			continue; /* no value */
+		} else if (!o.listen && (strcmp(a, "--sport") == 0 || strcmp(a, "--advertise-port") == 0)) {
+			if (!num(val, 1, 65535, &v))
+				return bad("port needs 1..65535", val);
+			if (a[2] == 's')
+				o.sport = (uint16_t)v;
+			else
+				o.advertise_port = (uint16_t)v;
+		} else if (!o.listen && strcmp(a, "--gap") == 0) {
+			if (!seconds(val, 3600, &o.gap_ms))
+				return bad("--gap needs seconds >= 0", val);
+		} else if (!o.listen && strcmp(a, "--call-id") == 0) {
+			if (!hex16(val, o.call_id))
+				return bad("--call-id needs 32 hex digits", val);
+			o.have_call_id = true;
 		} else if (!o.listen && (strcmp(a, "--alias") == 0 || strcmp(a, "--from") == 0)) {
 			if (val == NULL || val[0] == '\0' || strlen(val) > 64)
 				return bad("alias needs 1..64 characters", val);
@@ -152,9 +214,6 @@ int main(int argc, char **argv)
 				o.alias = val;
 			else
 				o.from = val;
-		} else if (!o.listen && strcmp(a, "--duration") == 0) {
-			if (!seconds(val, 86400, &o.duration_ms) || o.duration_ms < MG_MC_PKT_MS)
-				return bad("--duration needs seconds >= 0.02", val);
 		} else if (!o.listen && strcmp(a, "--rate") == 0) {
 			char *end;
 			o.rate = val ? strtod(val, &end) : -1;
@@ -173,8 +232,10 @@ int main(int argc, char **argv)
 	if (!o.listen) {
 		if (!timeout_set)
 			o.timeout_ms = o.duration_ms + 10000;
+		if (o.sport != 0 && conc_set && o.concurrent > 1)
+			return bad("--sport places calls one at a time: it needs --concurrent 1", "--sport");
 		if (!conc_set)
-			o.concurrent = o.rate > 0 ? MG_MC_MAX_CALLS : 1;
+			o.concurrent = o.rate > 0 && o.sport == 0 ? MG_MC_MAX_CALLS : 1;
 		if (o.concurrent > o.calls)
 			o.concurrent = o.calls;
 		return mg_mc_run_call(&o);

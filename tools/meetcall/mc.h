@@ -24,6 +24,10 @@
 #define MG_MC_RTCP_MS 5000     /* sender report interval */
 #define MG_MC_IDLE_MS 10000    /* callee: nothing received for this long ends a call */
 #define MG_MC_PASS_PCT 80      /* received >= 80% of what the peer should have sent */
+#define MG_MC_CLOSE_WAIT_MS 2000 /* after sending ReleaseComplete: longest wait for the peer's close */
+#define MG_MC_RETRY_MS 2000    /* --sport: longest wait for the port's previous connection to go */
+#define MG_MC_PEER_ADDRS 16    /* distinct addresses remembered from the peer's messages */
+#define MG_MC_CALLBACK_SLACK_MS 10000 /* a call back's bound: its media time + this */
 
 struct mg_mc_opts {
 	bool listen;             /* listen mode (else call mode) */
@@ -39,6 +43,13 @@ struct mg_mc_opts {
 	unsigned concurrent;     /* call: calls at once */
 	unsigned timeout_ms;     /* call: per-call bound; listen: whole-run bound (0: none) */
 	const char *report;      /* JSON report file, NULL: none */
+	uint16_t sport;          /* call: local port of every signalling connection (0: kernel's choice) */
+	unsigned gap_ms;         /* call: pause between one call's end and the next call (concurrent 1) */
+	bool close_rst;          /* close the signalling connection with a reset (SO_LINGER 0) */
+	bool have_call_id;       /* call: callIdentifier given with --call-id */
+	uint8_t call_id[16];
+	uint16_t advertise_port; /* call: port put in sourceCallSignalAddress (0: the real one) */
+	bool call_back;          /* listen: call every answered caller back */
 };
 
 /* A TCP stream carrying TPKTs. */
@@ -74,18 +85,33 @@ enum mg_mc_state {
 	MG_MC_CONNECTING, /* caller: TCP connect in progress */
 	MG_MC_SETUP,      /* caller: Setup sent; callee: waiting for Setup */
 	MG_MC_CONNECTED,  /* Connect sent / received */
+	MG_MC_CLOSING,    /* ReleaseComplete sent: waiting for the peer's close */
 	MG_MC_DONE,       /* finished: report pending */
 };
 
+/* An address the peer sent in a signalling message, and its field
+ * (enum mg_h323_field). */
+struct mg_mc_peer_addr {
+	uint8_t field;
+	struct mg_mc_addr a;
+};
+
 struct mg_mc_call {
-	unsigned num;            /* 1-based call number */
+	unsigned num;            /* 1-based call number (call backs: their own count) */
 	enum mg_mc_role role;
+	bool call_back;          /* caller: placed by `listen --call-back` */
+	struct mg_mc_addr target; /* caller: the callee's signalling address */
 	enum mg_mc_state state;
 	const struct mg_mc_opts *o;
 	struct mg_mc_stream sig;
 	struct mg_mc_stream h245;
 	int h245_lfd;            /* callee: listening for the separate H.245 channel */
 	struct mg_mc_addr local_sig, peer_sig;
+	bool have_setup_src;     /* callee: the Setup carried sourceCallSignalAddress */
+	struct mg_mc_addr setup_src; /* ... as received */
+	bool called_back;        /* callee: its call back was placed */
+	struct mg_mc_peer_addr peer_addr[MG_MC_PEER_ADDRS]; /* as received, first ones */
+	unsigned n_peer_addr;
 	uint16_t call_ref;
 	uint8_t call_id[16];
 	/* negotiation */
@@ -102,6 +128,9 @@ struct mg_mc_call {
 	/* timing (ms on the monotonic clock) */
 	uint64_t t_start, t_setup, t_connect, t_end, deadline, end_at, last_rx;
 	uint64_t rc_at;           /* caller: ReleaseComplete due (waiting for endSessionCommand) */
+	uint64_t close_at;        /* ReleaseComplete sent: waiting (until then) for the peer's close */
+	uint64_t retry_at;        /* caller, --sport: next connect attempt (0: none pending) */
+	uint64_t retry_end;       /* ... and the last one */
 	bool release_sent, release_seen;
 	bool failed;
 	char err[128];
@@ -113,7 +142,11 @@ void mg_mc_random(void *p, size_t n);
 
 /* net.c */
 int mg_mc_tcp_listen(const char *ip, uint16_t port, struct mg_mc_addr *bound);
-int mg_mc_tcp_connect(const char *bind_ip, const char *host, uint16_t port);
+/* Non-blocking connect from bind_ip (NULL or "": kernel's choice) and
+ * sport (0: kernel's choice; else bound with SO_REUSEADDR). */
+int mg_mc_tcp_connect(const char *bind_ip, uint16_t sport, const struct mg_mc_addr *peer);
+/* Close now: rst sends a reset (SO_LINGER 0) instead of a FIN. */
+void mg_mc_close(int fd, bool rst);
 int mg_mc_udp_pair(const struct mg_mc_addr *local_ip, int *rtp_fd, int *rtcp_fd, uint16_t *rtp_port);
 bool mg_mc_sockname(int fd, struct mg_mc_addr *a);
 bool mg_mc_peername(int fd, struct mg_mc_addr *a);
@@ -126,6 +159,8 @@ int mg_mc_stream_read(struct mg_mc_stream *s);
  * buffer.  Empty TPKTs (keep-alives) are dropped. */
 int mg_mc_stream_pop(struct mg_mc_stream *s, uint8_t *out, size_t cap, size_t *n);
 void mg_mc_stream_close(struct mg_mc_stream *s);
+void mg_mc_stream_close_mode(struct mg_mc_stream *s, bool rst);
+bool mg_mc_parse_addr(const char *ip, uint16_t port, struct mg_mc_addr *a);
 void mg_mc_addr_str(const struct mg_mc_addr *a, char *out, size_t cap);
 
 /* media.c */
@@ -146,7 +181,7 @@ unsigned mg_mc_media_expected(const struct mg_mc_media *m);
 /* call.c: signalling */
 void mg_mc_call_init(struct mg_mc_call *c, const struct mg_mc_opts *o, unsigned num, enum mg_mc_role role,
 		     uint64_t now);
-bool mg_mc_call_place(struct mg_mc_call *c);          /* caller: start connecting */
+bool mg_mc_call_place(struct mg_mc_call *c);          /* caller: start connecting to c->target */
 bool mg_mc_call_accept(struct mg_mc_call *c, int fd);  /* callee: take a new connection */
 void mg_mc_call_sig_ready(struct mg_mc_call *c, short revents);
 void mg_mc_call_tick(struct mg_mc_call *c, uint64_t now);
@@ -154,11 +189,18 @@ uint64_t mg_mc_call_next(const struct mg_mc_call *c);
 void mg_mc_call_fail(struct mg_mc_call *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void mg_mc_call_finish(struct mg_mc_call *c);
 bool mg_mc_call_ok(const struct mg_mc_call *c);
+/* Caller: the Setup of this call (callIdentifier = conferenceID, our
+ * signalling address with --advertise-port's port, fastStart proposals
+ * for c->media.local), as a whole TPKT; 0 if it does not fit. */
+size_t mg_mc_call_enc_setup(const struct mg_mc_call *c, uint8_t *out, size_t cap);
 /* Send an H.225.0 message of the given body with the call's identity. */
 bool mg_mc_call_send_h225(struct mg_mc_call *c, struct mg_mc_h225 *m);
 /* The peer's RTP address is known: start (or keep) media; the caller's
  * hang-up clock starts here. */
 void mg_mc_call_media(struct mg_mc_call *c);
+/* Remember every IPv4 address of a received message (distinct, first
+ * MG_MC_PEER_ADDRS). */
+void mg_mc_call_note_addrs(struct mg_mc_call *c, const struct mg_h323_scan *s);
 
 /* h245.c: the H.245 session (tunnelled or separate) */
 void mg_mc_h245_start(struct mg_mc_call *c);
@@ -170,8 +212,10 @@ void mg_mc_h245_accept(struct mg_mc_call *c);
 
 /* report.c */
 void mg_mc_report_line(const struct mg_mc_call *c);
+const char *mg_mc_field_name(uint8_t field);
 struct mg_mc_totals {
 	unsigned calls, ok, failed;
+	unsigned answered;       /* listen: answered calls reported (call backs not counted) */
 	uint64_t setup_sum, setup_max;
 	unsigned setup_n;
 	uint64_t rtp_tx, rtp_rx;

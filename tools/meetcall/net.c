@@ -81,6 +81,12 @@ static bool parse_ip(const char *s, struct mg_mc_addr *a)
 	return true;
 }
 
+bool mg_mc_parse_addr(const char *ip, uint16_t port, struct mg_mc_addr *a)
+{
+	a->port = port;
+	return ip != NULL && ip[0] != '\0' && parse_ip(ip, a);
+}
+
 static int nonblock_socket(int type)
 {
 	int fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -110,30 +116,47 @@ int mg_mc_tcp_listen(const char *ip, uint16_t port, struct mg_mc_addr *bound)
 	return fd;
 }
 
-int mg_mc_tcp_connect(const char *bind_ip, const char *host, uint16_t port)
+int mg_mc_tcp_connect(const char *bind_ip, uint16_t sport, const struct mg_mc_addr *peer)
 {
-	struct mg_mc_addr local = {{0}, 0}, peer = {{0}, port};
+	struct mg_mc_addr local = {{0}, sport};
 	struct sockaddr_in sin;
 	int one = 1;
-	if (!parse_ip(bind_ip, &local) || !parse_ip(host, &peer))
+	if (!parse_ip(bind_ip, &local))
 		return -1;
 	int fd = nonblock_socket(SOCK_STREAM);
 	if (fd < 0)
 		return -1;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	if (bind_ip != NULL && bind_ip[0] != '\0') {
+	if (sport != 0)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if ((bind_ip != NULL && bind_ip[0] != '\0') || sport != 0) {
 		to_sin(&local, &sin);
 		if (bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0) {
+			int e = errno;
 			close(fd);
+			errno = e;
 			return -1;
 		}
 	}
-	to_sin(&peer, &sin);
+	to_sin(peer, &sin);
 	if (connect(fd, (struct sockaddr *)&sin, sizeof sin) < 0 && errno != EINPROGRESS) {
+		int e = errno;
 		close(fd);
+		errno = e;
 		return -1;
 	}
 	return fd;
+}
+
+void mg_mc_close(int fd, bool rst)
+{
+	if (fd < 0)
+		return;
+	if (rst) {
+		struct linger l = {.l_onoff = 1, .l_linger = 0};
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+	}
+	close(fd);
 }
 
 static int udp_bound(const struct mg_mc_addr *a)
@@ -277,8 +300,12 @@ int mg_mc_stream_pop(struct mg_mc_stream *s, uint8_t *out, size_t cap, size_t *n
 
 void mg_mc_stream_close(struct mg_mc_stream *s)
 {
-	if (s->fd >= 0)
-		close(s->fd);
+	mg_mc_stream_close_mode(s, false);
+}
+
+void mg_mc_stream_close_mode(struct mg_mc_stream *s, bool rst)
+{
+	mg_mc_close(s->fd, rst);
 	s->fd = -1;
 	s->connecting = false;
 	s->len = 0;

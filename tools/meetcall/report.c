@@ -18,6 +18,41 @@ static long setup_ms(const struct mg_mc_call *c)
 	return (long)(c->t_connect - c->t_setup);
 }
 
+const char *mg_mc_field_name(uint8_t field)
+{
+	switch (field) {
+	case MG_F_H245_ADDRESS:
+		return "h245Address";
+	case MG_F_SRC_CALLSIG:
+		return "sourceCallSignalAddress";
+	case MG_F_DEST_CALLSIG:
+		return "destCallSignalAddress";
+	case MG_F_ALT_ADDRESS:
+		return "alternativeAddress";
+	case MG_F_MEDIA:
+		return "mediaChannel";
+	case MG_F_MEDIA_CTRL:
+		return "mediaControlChannel";
+	case MG_F_T120:
+		return "t120";
+	case MG_F_MC_SIGNAL:
+		return "mcSignalAddress";
+	default:
+		return "other";
+	}
+}
+
+static void name_of(const struct mg_mc_call *c, char *out, size_t cap)
+{
+	if (c->call_back) {
+		char t[32];
+		mg_mc_addr_str(&c->target, t, sizeof t);
+		snprintf(out, cap, "call-back %u to %s", c->num, t);
+	} else {
+		snprintf(out, cap, "call %u", c->num);
+	}
+}
+
 void mg_mc_report_line(const struct mg_mc_call *c)
 {
 	const struct mg_mc_media *m = &c->media;
@@ -27,15 +62,30 @@ void mg_mc_report_line(const struct mg_mc_call *c)
 	char setup[24] = "-";
 	if (setup_ms(c) >= 0)
 		snprintf(setup, sizeof setup, "%ld ms", setup_ms(c));
-	printf("call %u %s: setup %s, rtp sent %u recv %u of ~%u, rtcp sent %u recv %u, "
+	char name[64];
+	name_of(c, name, sizeof name);
+	printf("%s %s: setup %s, rtp sent %u recv %u of ~%u, rtcp sent %u recv %u, "
 	       "media from negotiated %s %s, faststart %s, h245 %s",
-	       c->num, mg_mc_call_ok(c) ? "ok" : "FAIL", setup, m->rtp_tx, m->rtp_rx,
+	       name, mg_mc_call_ok(c) ? "ok" : "FAIL", setup, m->rtp_tx, m->rtp_rx,
 	       mg_mc_media_expected(m), m->rtcp_tx, m->rtcp_rx, peer,
 	       m->rtp_rx > 0 && m->rtp_rx_other == 0 ? "yes" : "no", c->fs_used ? "yes" : "no", h245_mode(c));
 	if (m->rtp_rx_other > 0) {
 		char bad[32];
 		mg_mc_addr_str(&m->bad_source, bad, sizeof bad);
 		printf(", %u packets from elsewhere (first %s)", m->rtp_rx_other, bad);
+	}
+	if (c->have_setup_src) {
+		char a[32];
+		mg_mc_addr_str(&c->setup_src, a, sizeof a);
+		printf(", setup source %s", a);
+	}
+	if (c->n_peer_addr > 0) {
+		printf(", peer addresses");
+		for (unsigned i = 0; i < c->n_peer_addr; i++) {
+			char a[32];
+			mg_mc_addr_str(&c->peer_addr[i].a, a, sizeof a);
+			printf(" %s=%s", mg_mc_field_name(c->peer_addr[i].field), a);
+		}
 	}
 	if (c->failed)
 		printf(", error: %s", c->err);
@@ -46,6 +96,8 @@ void mg_mc_totals_add(struct mg_mc_totals *t, const struct mg_mc_call *c)
 {
 	long s = setup_ms(c);
 	t->calls++;
+	if (!c->call_back)
+		t->answered++;
 	if (mg_mc_call_ok(c))
 		t->ok++;
 	else
@@ -127,7 +179,23 @@ void mg_mc_json_call(void *p, const struct mg_mc_call *c)
 	fprintf(j->f, ", \"faststart\": %s, \"h245\": \"%s\", \"error\": ", c->fs_used ? "true" : "false",
 		h245_mode(c));
 	jstr(j->f, c->failed ? c->err : "");
-	fputc('}', j->f);
+	fprintf(j->f, ", \"call_back\": %s, \"target\": ", c->call_back ? "true" : "false");
+	char a[32] = "";
+	if (c->role == MG_MC_CALLER)
+		mg_mc_addr_str(&c->target, a, sizeof a);
+	jstr(j->f, a);
+	fprintf(j->f, ", \"setup_source\": ");
+	a[0] = '\0';
+	if (c->have_setup_src)
+		mg_mc_addr_str(&c->setup_src, a, sizeof a);
+	jstr(j->f, a);
+	fprintf(j->f, ", \"peer_addresses\": [");
+	for (unsigned i = 0; i < c->n_peer_addr; i++) {
+		mg_mc_addr_str(&c->peer_addr[i].a, a, sizeof a);
+		fprintf(j->f, "%s{\"field\": \"%s\", \"addr\": \"%s\"}", i ? ", " : "",
+			mg_mc_field_name(c->peer_addr[i].field), a);
+	}
+	fputs("]}", j->f);
 	j->n++;
 }
 

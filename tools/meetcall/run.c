@@ -5,7 +5,8 @@
  * deadlines) or of the call generator.  Finished calls are reported as they
  * end and their slot is reused.  Both loops end: listen after --calls calls
  * or --timeout, call after every call is placed and finished, each call
- * being bounded by its own deadline. */
+ * being bounded by its own deadline.  `listen --call-back` places one call
+ * back per answered call from the same loop, bounded like any call. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -157,11 +158,42 @@ static int finish(struct loop *l)
 	return l->t.failed == 0 && l->t.calls > 0 ? 0 : 1;
 }
 
+/* listen --call-back: once an answered call is connected, call its caller
+ * back at the sourceCallSignalAddress its Setup carried (as received), while
+ * the first call still runs (a gateway's pinhole for that address lives
+ * with the call). */
+static void call_backs(struct loop *l, unsigned *placed)
+{
+	const struct mg_mc_opts *o = l->o;
+	for (unsigned i = 0; i < MG_MC_MAX_CALLS; i++) {
+		struct mg_mc_call *a = &calls[i];
+		if (a->role != MG_MC_CALLEE || a->state != MG_MC_CONNECTED || a->called_back)
+			continue;
+		struct mg_mc_call *c = free_slot();
+		if (c == NULL)
+			return; /* next round */
+		a->called_back = true;
+		uint64_t now = mg_mc_now_ms();
+		mg_mc_call_init(c, o, ++*placed, MG_MC_CALLER, now);
+		c->call_back = true;
+		c->deadline = now + o->duration_ms + MG_MC_CALLBACK_SLACK_MS;
+		l->active++;
+		if (!a->have_setup_src) {
+			c->state = MG_MC_CONNECTING;
+			mg_mc_call_fail(c, "the Setup of call %u carried no sourceCallSignalAddress", a->num);
+			mg_mc_call_finish(c);
+			continue;
+		}
+		c->target = a->setup_src;
+		mg_mc_call_place(c);
+	}
+}
+
 int mg_mc_run_listen(const struct mg_mc_opts *o)
 {
 	struct loop l = {.o = o};
 	struct mg_mc_addr bound;
-	unsigned accepted = 0;
+	unsigned accepted = 0, placed = 0;
 	signal(SIGPIPE, SIG_IGN);
 	int lfd = mg_mc_tcp_listen(o->bind_ip, o->port, &bound);
 	if (lfd < 0) {
@@ -177,9 +209,12 @@ int mg_mc_run_listen(const struct mg_mc_opts *o)
 		fflush(stdout);
 	}
 	uint64_t end = o->timeout_ms ? mg_mc_now_ms() + o->timeout_ms : UINT64_MAX;
-	while (mg_mc_now_ms() < end && (o->calls == 0 || l.t.calls < o->calls)) {
+	while (mg_mc_now_ms() < end && (o->calls == 0 || l.t.answered < o->calls || l.active > 0)) {
 		bool want = o->calls == 0 || accepted < o->calls;
-		if (!round_once(&l, want ? lfd : -1, end))
+		bool incoming = round_once(&l, want ? lfd : -1, end);
+		if (o->call_back)
+			call_backs(&l, &placed);
+		if (!incoming)
 			continue;
 		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0)
@@ -206,6 +241,7 @@ int mg_mc_run_call(const struct mg_mc_opts *o)
 	uint64_t next = mg_mc_now_ms();
 	uint64_t gap = o->rate > 0 ? (uint64_t)(1000.0 / o->rate) : 0;
 	while (l.t.calls < o->calls) {
+		unsigned done = l.t.calls;
 		uint64_t now = mg_mc_now_ms();
 		if (placed < o->calls && l.active < o->concurrent && now >= next) {
 			struct mg_mc_call *c = free_slot();
@@ -223,6 +259,9 @@ int mg_mc_run_call(const struct mg_mc_opts *o)
 		if (placed < o->calls && l.active < o->concurrent)
 			wake = next;
 		round_once(&l, -1, wake);
+		/* --gap: the pause runs from the end of one call to the next */
+		if (o->gap_ms > 0 && l.t.calls > done && next < mg_mc_now_ms() + o->gap_ms)
+			next = mg_mc_now_ms() + o->gap_ms;
 	}
 	return finish(&l);
 }
