@@ -72,23 +72,31 @@ def synflood(dst, dport, rate, seconds):
 
 
 def idle(dst, dport, count, seconds):
-    socks, ok = [], 0
+    """Open up to `count` connections at once (non-blocking), keep those
+    that complete within 3 s, hold them silent until `seconds` are over."""
+    import select
     end = time.time() + seconds
+    pending = []
     for _ in range(count):
         c = socket.socket()
-        c.settimeout(1)
-        try:
-            c.connect((dst, dport))
-            ok += 1
-            socks.append(c)
-        except OSError:
-            c.close()
-        if time.time() > end:
-            break
-    print("idle connected %d of %d" % (ok, count), flush=True)
+        c.setblocking(False)
+        c.connect_ex((dst, dport))
+        pending.append(c)
+    done, limit = [], time.time() + 3
+    while pending and time.time() < limit:
+        _, w, _ = select.select([], pending, [], 0.2)
+        for c in w:
+            pending.remove(c)
+            if c.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0:
+                done.append(c)
+            else:
+                c.close()
+    for c in pending:
+        c.close()
+    print("idle connected %d of %d" % (len(done), count), flush=True)
     while time.time() < end:
         time.sleep(0.2)
-    for c in socks:
+    for c in done:
         c.close()
 
 
