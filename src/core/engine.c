@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/engine_priv.h"
+#include "core/l4csum.h"
 
 static void stat_drop(struct mg_engine *e, enum mg_reason r)
 {
@@ -113,7 +114,7 @@ static struct mg_result later_fragment(struct mg_engine *e, struct mg_pkt *p, en
 		return res;
 	f->pkts[x->dir]++;
 	f->bytes[x->dir] += p->len;
-	mg_natapply(p, f, x->dir, false);
+	mg_natapply(p, f, x->dir);
 	res.verdict = MG_VERDICT_ACCEPT;
 	res.reason = MG_R_NONE;
 	res.out_side = (uint8_t)mg_engine_route(e, p, side);
@@ -128,6 +129,16 @@ static enum mg_reason track(struct mg_engine *e, struct mg_flow *f, struct mg_pk
 	return is_new ? mg_tcp_new(&f->tcp, p) : mg_tcp_track(&f->tcp, p, dir);
 }
 
+/* A segment an ALG will parse must arrive intact: checked before it moves
+ * any TCP or stream state, and it sets p->paysum for the checksum update
+ * after payload edits. */
+static bool alg_segment_ok(const struct mg_engine *e, const struct mg_flow *f, struct mg_pkt *p)
+{
+	if (f->alg == MG_ALG_NONE || !e->alg[f->alg] || p->paylen == 0)
+		return true;
+	return mg_l4_csum_check(p);
+}
+
 struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t len,
 				   enum mg_side side, uint64_t now)
 {
@@ -136,6 +147,7 @@ struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t le
 	enum mg_reason r;
 	int dir = 0;
 	bool is_new = false;
+	bool logged = false; /* the ALG logged the drop itself */
 
 	e->st.pkts_in[side & 1]++;
 	if (now > e->now)
@@ -177,7 +189,15 @@ struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t le
 		dir = 0;
 	}
 	struct mg_flow *f = &e->ct.flow[idx];
-	r = track(e, f, &p, dir, is_new);
+	if (!alg_segment_ok(e, f, &p)) {
+		char t[MG_TUPLE_STR];
+		mg_tuple_str(&p.t, t, sizeof(t));
+		r = MG_R_L4_BAD_CHECKSUM;
+		mg_engine_logf(e, r, "%s, %u payload bytes: checksum wrong, dropped", t, p.paylen);
+		logged = true;
+	} else {
+		r = track(e, f, &p, dir, is_new);
+	}
 	if (r != MG_R_NONE) {
 		if (is_new)
 			mg_engine_flow_release(e, idx, r);
@@ -190,15 +210,16 @@ struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t le
 	if (is_new)
 		mg_wheel_add(&e->ct.wheel, idx);
 
-	bool full_csum = false;
 	if (f->alg != MG_ALG_NONE && e->alg[f->alg]) {
 		if (p.frag != MG_FRAG_NONE && p.paylen > 0) {
 			r = MG_R_ALG_UNTRANSLATED; /* signalling is never inspected in pieces */
 			goto drop;
 		}
+		e->alg_logged = false;
 		struct mg_alg_verdict av = e->alg[f->alg]->inspect(e->alg_state[f->alg], e, idx, &p, dir, now);
 		if (av.reason != MG_R_NONE) {
 			r = av.reason;
+			logged = e->alg_logged;
 			goto drop;
 		}
 		if (av.hold) {
@@ -206,7 +227,8 @@ struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t le
 			res.reason = MG_R_NONE;
 			return res;
 		}
-		full_csum = av.payload_changed;
+		if (av.payload_changed)
+			mg_l4_csum_payload(&p, p.paysum);
 	}
 	/* later fragments arrive with the addresses the sender wrote: note them
 	 * before translation */
@@ -215,7 +237,7 @@ struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t le
 		r = MG_R_FRAG_TABLE_FULL;
 		goto drop;
 	}
-	mg_natapply(&p, f, dir, full_csum);
+	mg_natapply(&p, f, dir);
 	res.verdict = MG_VERDICT_ACCEPT;
 	res.out_side = (uint8_t)mg_engine_route(e, &p, side);
 out:
@@ -224,7 +246,8 @@ out:
 	return res;
 drop:
 	stat_drop(e, r);
-	mg_engine_logf(e, r, "%s packet of %u bytes dropped", side == MG_SIDE_INSIDE ? "inside" : "outside", len);
+	if (!logged)
+		mg_engine_logf(e, r, "%s packet of %u bytes dropped", side == MG_SIDE_INSIDE ? "inside" : "outside", len);
 	res.verdict = MG_VERDICT_DROP;
 	res.reason = (uint16_t)r;
 	return res;

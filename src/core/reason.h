@@ -30,6 +30,7 @@
 	X(FRAG_TABLE_FULL, "frag-table-full", "fragment tracking table full")                 \
 	X(ICMP_ERR_NO_FLOW, "icmp-err-no-flow", "ICMP error quoting a packet of no flow")     \
 	X(ICMP_ERR_BAD_INNER, "icmp-err-bad-inner", "ICMP error quote malformed")             \
+	X(L4_BAD_CHECKSUM, "l4-bad-checksum", "TCP/UDP checksum wrong on a segment an ALG parses") \
 	/* connection tracking (core/ct, core/ct_tcp) */                                       \
 	X(CT_FULL, "ct-full", "flow table full: new flow refused")                            \
 	X(TCP_NO_SYN, "tcp-no-syn", "new TCP flow does not start with SYN")                   \
