@@ -21,7 +21,16 @@
 #include "core/nat.h"
 #include "core/pkt.h"
 
-enum mg_alg_id { MG_ALG_NONE = 0, MG_ALG_H323_Q931 = 1, MG_ALG_H245 = 2, MG_ALG__COUNT = 3 };
+/* RAS and ILS are guards for now: they translate nothing, they find inside
+ * addresses leaving untranslated and let policy decide (alg/guards.h). */
+enum mg_alg_id {
+	MG_ALG_NONE = 0,
+	MG_ALG_H323_Q931 = 1,
+	MG_ALG_H245 = 2,
+	MG_ALG_RAS = 3,
+	MG_ALG_ILS = 4,
+	MG_ALG__COUNT = 5
+};
 
 /* Result of inspect(): MG_R_NONE passes the packet; any other reason drops
  * it (counted and logged by the engine, unless the ALG called

@@ -57,7 +57,9 @@
 	X(ALG_UNTRANSLATED, "alg-untranslated", "inside address could not be translated")     \
 	X(ALG_CALL_TABLE_FULL, "alg-call-table-full", "call table full")                      \
 	X(ALG_OUT_OF_ORDER, "alg-out-of-order", "signalling segment ahead of a gap, held back") \
-	X(ALG_NAT_FAILED, "alg-nat-failed", "no public binding for a negotiated address")
+	X(ALG_NAT_FAILED, "alg-nat-failed", "no public binding for a negotiated address")  \
+	X(RAS_UNTRANSLATED, "ras-untranslated", "H.225.0 RAS from the inside crossing the NAT (RAS is not translated)") \
+	X(ILS_UNTRANSLATED, "ils-untranslated", "ILS/LDAP from the inside carrying the sender's address (ILS is not translated)")
 
 enum mg_reason {
 #define MG_R_ENUM(n, s, d) MG_R_##n,
