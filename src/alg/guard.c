@@ -26,7 +26,7 @@ struct mg_alg_verdict mg_guard_leak(struct mg_engine *e, enum mg_reason r, const
 	bool drop = mg_engine_config(e)->untranslatable == MG_UNTRANS_DROP;
 	char t[MG_TUPLE_STR];
 	mg_tuple_str(&p->t, t, sizeof(t));
-	mg_alg_log(e, r, "%s, %u payload bytes: %s leaves untranslated: %s", t, p->paylen, what,
+	mg_alg_log(e, r, "%s, %u payload bytes: %s, not translated: %s", t, p->paylen, what,
 		   drop ? "dropped" : "passed (alg untranslatable pass)");
 	if (drop) {
 		mg_alg_drop_logged(e);

@@ -16,8 +16,8 @@ static struct mg_alg_verdict inspect(void *state, struct mg_engine *e, uint32_t 
 	enum mg_ils_form form = mg_ils_scan(p->l3 + p->payoff, p->paylen, mg_addr_v4(&f->k[dir].src));
 	if (form == MG_ILS_NONE)
 		return v;
-	char what[64];
-	snprintf(what, sizeof(what), "LDAP with the inside address (%s)", mg_ils_form_name(form));
+	char what[96];
+	snprintf(what, sizeof(what), "LDAP carrying the sender's address (%s)", mg_ils_form_name(form));
 	return mg_guard_leak(e, MG_R_ILS_UNTRANSLATED, p, what);
 }
 

@@ -9,7 +9,7 @@ static struct mg_alg_verdict inspect(void *state, struct mg_engine *e, uint32_t 
 	struct mg_alg_verdict v = {MG_R_NONE, false, false};
 	if (p->proto != MG_PROTO_UDP || !mg_guard_crosses_nat(e, flow, dir))
 		return v;
-	return mg_guard_leak(e, MG_R_RAS_UNTRANSLATED, p, "RAS with the inside rasAddress/callSignalAddress");
+	return mg_guard_leak(e, MG_R_RAS_UNTRANSLATED, p, "RAS from the inside");
 }
 
 static const struct mg_alg_ops ras_ops = {"ras-guard", inspect, NULL, NULL};
