@@ -123,6 +123,7 @@ static bool area_push(struct mg_hold_area *a, const struct mg_pkt *p)
 	h->payoff = p->payoff;
 	h->paylen = p->paylen;
 	h->seq = p->seq;
+	h->paysum = p->paysum;
 	memcpy(a->data + a->bytes, p->l3, p->len);
 	a->bytes += p->len;
 	return true;
@@ -210,7 +211,7 @@ static struct mg_alg_verdict continue_held(struct mg_stream *s, struct mg_hold_p
 			memcpy(p->l3 + p->payoff, a->data + h->off + h->payoff, p->paylen);
 			v.payload_changed = true;
 		} else {
-			mg_alg_release(e, flow, dir, a->data + h->off, h->len);
+			mg_alg_release(e, flow, dir, a->data + h->off, h->len, h->paysum);
 		}
 		k++;
 	}

@@ -49,6 +49,7 @@ struct mg_hold_pkt {
 	uint32_t off, len;       /* where its L3 bytes sit in data[] */
 	uint32_t payoff, paylen; /* payload within those bytes */
 	uint32_t seq;
+	uint16_t paysum; /* the packet's p->paysum: its payload's sum as it arrived */
 };
 
 struct mg_hold_area {

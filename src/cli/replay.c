@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "alg/guards.h"
 #include "cli/cli.h"
 #include "cli/replay.h"
 #include "core/config.h"
@@ -534,6 +535,7 @@ int mg_cli_replay(int argc, char **argv)
 		snprintf(ctx.err, sizeof(ctx.err), "out of memory for the H.323 ALG");
 		goto close_src;
 	}
+	mg_guards_attach(rp.e);
 	if (open_sources(&rp, &o, cfg, src, &nsrc, ctx.err, sizeof(ctx.err)) != 0)
 		goto close_src;
 	if (open_outputs(&ctx, o.out, ctx.err, sizeof(ctx.err)) != 0)

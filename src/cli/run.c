@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alg/guards.h"
 #include "alg/h323.h"
 #include "cli/cli.h"
 #include "core/engine.h"
@@ -303,6 +304,7 @@ static int run_gateway(struct run *r)
 		logf_("cannot attach the H.323 ALG");
 		goto free_engine;
 	}
+	mg_guards_attach(r->e);
 	struct mg_nfq_opts qo = {r->cfg->live.queue, r->cfg->live.if_inside, r->cfg->live.if_outside,
 				 r->cfg->live.fail_open, MG_RULES_MARK};
 	r->q = mg_nfq_open(&qo, err, sizeof(err));

@@ -21,13 +21,23 @@
 #include "core/nat.h"
 #include "core/pkt.h"
 
-enum mg_alg_id { MG_ALG_NONE = 0, MG_ALG_H323_Q931 = 1, MG_ALG_H245 = 2, MG_ALG__COUNT = 3 };
+/* RAS and ILS are guards for now: they translate nothing, they find inside
+ * addresses leaving untranslated and let policy decide (alg/guards.h). */
+enum mg_alg_id {
+	MG_ALG_NONE = 0,
+	MG_ALG_H323_Q931 = 1,
+	MG_ALG_H245 = 2,
+	MG_ALG_RAS = 3,
+	MG_ALG_ILS = 4,
+	MG_ALG__COUNT = 5
+};
 
 /* Result of inspect(): MG_R_NONE passes the packet; any other reason drops
- * it (counted by the engine).  *payload_changed tells the engine to
- * recompute the L4 checksum; *hold that the ALG kept a copy of the packet
- * (it will come out later through mg_alg_emit) and the original must not be
- * sent now. */
+ * it (counted and logged by the engine, unless the ALG called
+ * mg_alg_drop_logged).  payload_changed tells the engine to carry the payload
+ * edits into the L4 checksum (incrementally, from p->paysum); hold that the
+ * ALG kept a copy of the packet (it will come out later through
+ * mg_alg_release) and the original must not be sent now. */
 struct mg_alg_verdict {
 	enum mg_reason reason;
 	bool payload_changed;
@@ -88,14 +98,19 @@ void mg_alg_pinhole_close_owner(struct mg_engine *e, uint32_t owner);
 void mg_alg_count(struct mg_engine *e, enum mg_reason r);
 void mg_alg_log(struct mg_engine *e, enum mg_reason r, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The drop inspect() is about to return was logged with its details: the
+ * engine counts it but does not log it again. */
+void mg_alg_drop_logged(struct mg_engine *e);
 void mg_alg_stat_rewrites(struct mg_engine *e, unsigned n);
 void mg_alg_stat_calls(struct mg_engine *e, int created, int ended);
 
 /* Send on a packet of `flow` (direction dir) that the ALG held earlier: the
  * engine applies the flow's header NAT to the bytes in place (they are the
  * ALG's, as the sender wrote them, payload possibly rewritten) and hands them
- * to the emit callback. */
-void mg_alg_release(struct mg_engine *e, uint32_t flow, int dir, uint8_t *l3, uint32_t len);
+ * to the emit callback.  paysum is the packet's p->paysum when it was held:
+ * the payload edits since then reach the L4 checksum incrementally. */
+void mg_alg_release(struct mg_engine *e, uint32_t flow, int dir, uint8_t *l3, uint32_t len,
+		    uint16_t paysum);
 /* Which side a packet to `dst` (network order IPv4) leaves by. */
 enum mg_side mg_alg_route(struct mg_engine *e, uint32_t dst);
 

@@ -23,6 +23,11 @@ uint16_t mg_csum_fold(uint32_t sum)
 	return (uint16_t)~sum;
 }
 
+uint16_t mg_csum_sum16(const uint8_t *p, size_t len)
+{
+	return (uint16_t)~mg_csum_fold(mg_csum_add(0, p, len));
+}
+
 /* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m') */
 void mg_csum_update16(uint8_t *field, uint16_t old_v, uint16_t new_v)
 {

@@ -11,8 +11,16 @@ uint32_t mg_csum_add(uint32_t sum, const uint8_t *p, size_t len);
 /* Fold a 32-bit sum and complement it: the value to store in a header. */
 uint16_t mg_csum_fold(uint32_t sum);
 
+/* The one's-complement sum of `len` bytes folded to 16 bits, not
+ * complemented.  For a range that starts at an even offset of the data a
+ * checksum covers, it stands for the whole range in an incremental update:
+ * mg_csum_update16(field, sum before, sum after). */
+uint16_t mg_csum_sum16(const uint8_t *p, size_t len);
+
 /* Incremental updates of a stored checksum `*field` (pointer into the packet,
- * big-endian) when 2 or 4 bytes covered by it change. */
+ * big-endian) when 2 or 4 bytes covered by it change (RFC 1624 eqn. 3).
+ * They carry the stored value's error along: a checksum that was wrong by d
+ * before is wrong by d after. */
 void mg_csum_update16(uint8_t *field, uint16_t old_be, uint16_t new_be);
 void mg_csum_update32(uint8_t *field, const uint8_t old4[4], const uint8_t new4[4]);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/engine_priv.h"
+#include "core/l4csum.h"
 
 static void stat_drop(struct mg_engine *e, enum mg_reason r)
 {
@@ -60,7 +61,7 @@ static void log_drop(struct mg_engine *e, enum mg_reason r, const struct mg_pkt 
 {
 	if (!log_take(e, r))
 		return;
-	char t[MG_TUPLE_STR_MAX];
+	char t[MG_TUPLE_STR];
 	if (p)
 		mg_tuple_str(&p->t, t, sizeof(t));
 	else
@@ -174,7 +175,7 @@ static struct mg_result later_fragment(struct mg_engine *e, struct mg_pkt *p, en
 		return res;
 	f->pkts[x->dir]++;
 	f->bytes[x->dir] += p->len;
-	mg_natapply(p, f, x->dir, false);
+	mg_natapply(p, f, x->dir);
 	res.verdict = MG_VERDICT_ACCEPT;
 	res.reason = MG_R_NONE;
 	res.out_side = (uint8_t)mg_engine_route(e, p, side);
@@ -216,6 +217,16 @@ static enum mg_reason track(struct mg_engine *e, struct mg_flow *f, struct mg_pk
 	return is_new ? mg_tcp_new(&f->tcp, p) : mg_tcp_track(&f->tcp, p, dir);
 }
 
+/* A segment an ALG will parse must arrive intact: checked before it moves
+ * any TCP or stream state, and it sets p->paysum for the checksum update
+ * after payload edits. */
+static bool alg_segment_ok(const struct mg_engine *e, const struct mg_flow *f, struct mg_pkt *p)
+{
+	if (f->alg == MG_ALG_NONE || !e->alg[f->alg] || p->paylen == 0)
+		return true;
+	return mg_l4_csum_check(p);
+}
+
 struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t len,
 				   enum mg_side side, uint64_t now)
 {
@@ -224,6 +235,7 @@ struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t le
 	enum mg_reason r;
 	int dir = 0;
 	bool is_new = false;
+	bool logged = false; /* the ALG logged the drop itself */
 
 	e->st.pkts_in[side & 1]++;
 	if (now > e->now)
@@ -279,7 +291,8 @@ struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t le
 		dir = 0;
 	}
 	struct mg_flow *f = &e->ct.flow[idx];
-	r = track(e, f, &p, dir, is_new);
+	/* a segment the endpoint would discard moves no state */
+	r = alg_segment_ok(e, f, &p) ? track(e, f, &p, dir, is_new) : MG_R_L4_BAD_CHECKSUM;
 	if (r != MG_R_NONE) {
 		if (is_new)
 			mg_engine_flow_release(e, idx, r);
@@ -295,17 +308,18 @@ struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t le
 	if (is_new)
 		mg_wheel_add(&e->ct.wheel, idx);
 
-	bool full_csum = false;
 	if (f->alg != MG_ALG_NONE && e->alg[f->alg]) {
 		if (p.frag != MG_FRAG_NONE && p.paylen > 0) {
 			r = MG_R_ALG_UNTRANSLATED; /* signalling is never inspected in pieces */
 			goto drop;
 		}
+		e->alg_logged = false;
 		struct mg_alg_verdict av = e->alg[f->alg]->inspect(e->alg_state[f->alg], e, idx, &p, dir, now);
 		/* what the ALG learnt may change how long the flow may idle */
 		mg_wheel_update(&e->ct.wheel, idx, now + mg_flow_timeout_ms(e, f));
 		if (av.reason != MG_R_NONE) {
 			r = av.reason;
+			logged = e->alg_logged;
 			goto drop;
 		}
 		if (av.hold) {
@@ -313,7 +327,8 @@ struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t le
 			res.reason = MG_R_NONE;
 			return res;
 		}
-		full_csum = av.payload_changed;
+		if (av.payload_changed)
+			mg_l4_csum_payload(&p, p.paysum);
 	}
 	/* later fragments arrive with the addresses the sender wrote: note them
 	 * before translation */
@@ -322,7 +337,7 @@ struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t le
 		r = MG_R_FRAG_TABLE_FULL;
 		goto drop;
 	}
-	mg_natapply(&p, f, dir, full_csum);
+	mg_natapply(&p, f, dir);
 	res.verdict = MG_VERDICT_ACCEPT;
 	res.out_side = (uint8_t)mg_engine_route(e, &p, side);
 out:
@@ -331,7 +346,8 @@ out:
 	return res;
 drop:
 	stat_drop(e, r);
-	log_drop(e, r, &p, side, len);
+	if (!logged)
+		log_drop(e, r, &p, side, len);
 	res.verdict = MG_VERDICT_DROP;
 	res.reason = (uint16_t)r;
 	return res;

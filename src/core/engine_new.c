@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/engine_priv.h"
+#include "core/l4csum.h"
 
 static int check_config(const struct mg_config *c, char *err, size_t errlen)
 {
@@ -398,6 +399,11 @@ void mg_alg_log(struct mg_engine *e, enum mg_reason r, const char *fmt, ...)
 	mg_engine_logf(e, r, "%s", buf);
 }
 
+void mg_alg_drop_logged(struct mg_engine *e)
+{
+	e->alg_logged = true;
+}
+
 void mg_alg_stat_rewrites(struct mg_engine *e, unsigned n)
 {
 	e->st.alg_rewrites += n;
@@ -410,7 +416,8 @@ void mg_alg_stat_calls(struct mg_engine *e, int created, int ended)
 	e->st.calls_active = (uint32_t)(e->st.calls_created - e->st.calls_ended);
 }
 
-void mg_alg_release(struct mg_engine *e, uint32_t flow, int dir, uint8_t *l3, uint32_t len)
+void mg_alg_release(struct mg_engine *e, uint32_t flow, int dir, uint8_t *l3, uint32_t len,
+		    uint16_t paysum)
 {
 	struct mg_pkt p;
 	if (mg_pkt_parse(&p, l3, len) != MG_R_NONE)
@@ -418,7 +425,8 @@ void mg_alg_release(struct mg_engine *e, uint32_t flow, int dir, uint8_t *l3, ui
 	struct mg_flow *f = &e->ct.flow[flow];
 	if (!(f->flags & MG_FLOW_USED))
 		return;
-	mg_natapply(&p, f, dir, true);
+	mg_l4_csum_payload(&p, paysum);
+	mg_natapply(&p, f, dir);
 	enum mg_side out = mg_engine_route(e, &p, (enum mg_side)f->orig_side);
 	e->st.pkts_out[out]++;
 	if (e->emit)

@@ -31,6 +31,7 @@ struct mg_engine {
 	void *flow_end_ctx;
 	mg_binding_fn binding_new;
 	void *binding_new_ctx;
+	bool alg_logged; /* mg_alg_drop_logged during the current inspect() */
 	/* log rate limiting: per reason, lines in the current second */
 	uint64_t log_sec[MG_R__COUNT];
 	uint32_t log_n[MG_R__COUNT];
@@ -42,9 +43,7 @@ uint32_t mg_policy_new_flow(struct mg_engine *e, struct mg_pkt *p, enum mg_side 
 			    enum mg_reason *why);
 
 /* natapply.c: rewrite the headers of a packet of `f` in direction dir. */
-void mg_natapply(struct mg_pkt *p, const struct mg_flow *f, int dir, bool full_l4_csum);
-/* Recompute the L4 checksum from scratch (after payload edits). */
-void mg_l4_csum_full(struct mg_pkt *p);
+void mg_natapply(struct mg_pkt *p, const struct mg_flow *f, int dir);
 
 /* icmperr.c: an ICMP error; returns the reason (MG_R_NONE = forward). */
 enum mg_reason mg_icmp_error(struct mg_engine *e, struct mg_pkt *p, enum mg_side side);

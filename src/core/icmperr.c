@@ -1,7 +1,9 @@
 /* icmperr.c - ICMP errors (RFC 5508): admitted only when the packet they
  * quote belongs to a flow, and translated like that flow: the outer header as
  * a packet travelling back toward the quoted packet's sender, the quoted
- * header restored to what that sender originally wrote. */
+ * header restored to what that sender originally wrote.  Every checksum
+ * involved (outer and quoted IP header, quoted L4, ICMP) is updated
+ * incrementally, so one that was wrong stays wrong. */
 #include <string.h>
 
 #include "core/csum.h"
@@ -36,6 +38,10 @@ enum mg_reason mg_icmp_error(struct mg_engine *e, struct mg_pkt *p, enum mg_side
 	uint32_t ihl = (uint32_t)(p->inner_l4off - p->inner_l3off);
 	uint32_t avail_l4 = p->inner_len > ihl ? p->inner_len - ihl : 0;
 	uint8_t *l4 = p->l3 + p->inner_l4off;
+	/* the ICMP checksum covers the quote: its edits below reach it
+	 * incrementally (the quote starts 8 bytes into the message) */
+	uint8_t *icmp = p->l3 + p->l4off;
+	uint16_t quote_before = mg_csum_sum16(in, p->inner_len);
 	if (avail_l4 >= 4 && (p->inner.proto == MG_PROTO_TCP || p->inner.proto == MG_PROTO_UDP)) {
 		uint32_t csum_at = p->inner.proto == MG_PROTO_TCP ? 16 : 6;
 		bool fix = avail_l4 >= csum_at + 2 &&
@@ -48,6 +54,8 @@ enum mg_reason mg_icmp_error(struct mg_engine *e, struct mg_pkt *p, enum mg_side
 			mg_csum_update32(l4 + csum_at, olddst, orig->dst.b);
 			mg_csum_update16(l4 + csum_at, mg_rd16(l4), orig->sport);
 			mg_csum_update16(l4 + csum_at, mg_rd16(l4 + 2), orig->dport);
+			if (p->inner.proto == MG_PROTO_UDP && mg_rd16(l4 + 6) == 0)
+				mg_wr16(l4 + 6, 0xffff);
 		}
 		mg_wr16(l4, orig->sport);
 		mg_wr16(l4 + 2, orig->dport);
@@ -55,10 +63,11 @@ enum mg_reason mg_icmp_error(struct mg_engine *e, struct mg_pkt *p, enum mg_side
 		mg_csum_update16(l4 + 2, mg_rd16(l4 + 4), orig->sport);
 		mg_wr16(l4 + 4, orig->sport);
 	}
+	mg_csum_update32(in + 10, in + 12, orig->src.b);
 	put4(in + 12, &orig->src);
+	mg_csum_update32(in + 10, in + 16, orig->dst.b);
 	put4(in + 16, &orig->dst);
-	in[10] = in[11] = 0;
-	mg_wr16(in + 10, mg_csum_fold(mg_csum_add(0, in, ihl)));
+	mg_csum_update16(icmp + 2, quote_before, mg_csum_sum16(in, p->inner_len));
 
 	/* outer header: to the quoted packet's original sender; the reporter's
 	 * address is translated when it is the flow's peer, or hidden behind
@@ -79,11 +88,5 @@ enum mg_reason mg_icmp_error(struct mg_engine *e, struct mg_pkt *p, enum mg_side
 	memcpy(outer_dst, ndst, 4);
 	memcpy(p->t.src.b, nsrc, 4);
 	memcpy(p->t.dst.b, ndst, 4);
-
-	/* the ICMP checksum covers the whole message: recompute it */
-	uint8_t *icmp = p->l3 + p->l4off;
-	uint32_t ilen = p->len - p->l4off;
-	icmp[2] = icmp[3] = 0;
-	mg_wr16(icmp + 2, mg_csum_fold(mg_csum_add(0, icmp, ilen)));
 	return MG_R_NONE;
 }

@@ -1,6 +1,7 @@
 /* natapply.c - header translation of one packet of a flow (see ct.h for how
- * the two keys define it).  Checksums are updated incrementally (RFC 1624)
- * unless the payload changed, in which case the L4 checksum is recomputed. */
+ * the two keys define it).  Checksums are updated incrementally (RFC 1624),
+ * so one that arrived wrong leaves wrong by the same amount; payload edits
+ * reach the L4 checksum the same way, earlier (core/l4csum.h). */
 #include <string.h>
 
 #include "core/csum.h"
@@ -46,12 +47,12 @@ static void set_port(struct mg_pkt *p, uint32_t at, uint16_t nv, uint32_t l4c)
 	mg_wr16(a, nv);
 }
 
-void mg_natapply(struct mg_pkt *p, const struct mg_flow *f, int dir, bool full_l4_csum)
+void mg_natapply(struct mg_pkt *p, const struct mg_flow *f, int dir)
 {
 	const struct mg_tuple *o = &f->k[1 - dir];
 	if (p->family != MG_AF_INET)
 		return; /* IPv6 is filtered, never translated */
-	uint32_t l4c = full_l4_csum ? 0 : l4_csum_off(p);
+	uint32_t l4c = l4_csum_off(p);
 	set_addr4(p, 12, o->dst.b, l4c);
 	set_addr4(p, 16, o->src.b, l4c);
 	if (p->frag != MG_FRAG_LATER) {
@@ -69,37 +70,11 @@ void mg_natapply(struct mg_pkt *p, const struct mg_flow *f, int dir, bool full_l
 			}
 		}
 	}
+	/* a UDP checksum that came out as 0 would read as "none" (RFC 768) */
+	if (l4c && p->proto == MG_PROTO_UDP && mg_rd16(p->l3 + l4c) == 0)
+		mg_wr16(p->l3 + l4c, 0xffff);
 	p->t.src = o->dst;
 	p->t.dst = o->src;
 	p->t.sport = o->dport;
 	p->t.dport = o->sport;
-	if (full_l4_csum)
-		mg_l4_csum_full(p);
-}
-
-void mg_l4_csum_full(struct mg_pkt *p)
-{
-	if (p->frag != MG_FRAG_NONE || p->family != MG_AF_INET)
-		return; /* ALGs never edit fragments or IPv6 payloads */
-	uint32_t l4len = p->len - p->l4off;
-	uint8_t *l4 = p->l3 + p->l4off;
-	uint32_t off;
-	if (p->proto == MG_PROTO_TCP)
-		off = 16;
-	else if (p->proto == MG_PROTO_UDP)
-		off = 6;
-	else
-		return;
-	l4[off] = l4[off + 1] = 0;
-	uint8_t ph[12];
-	memcpy(ph, p->l3 + 12, 8);
-	ph[8] = 0;
-	ph[9] = p->proto;
-	mg_wr16(ph + 10, (uint16_t)l4len);
-	uint32_t s = mg_csum_add(0, ph, sizeof(ph));
-	s = mg_csum_add(s, l4, l4len);
-	uint16_t c = mg_csum_fold(s);
-	if (p->proto == MG_PROTO_UDP && c == 0)
-		c = 0xffff;
-	mg_wr16(l4 + off, c);
 }

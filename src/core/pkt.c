@@ -8,8 +8,6 @@
  * receiving host still rejects a corrupted segment and the fast path never
  * sums the payload.
  */
-#include <arpa/inet.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "core/csum.h"
@@ -140,18 +138,3 @@ enum mg_reason mg_pkt_parse(struct mg_pkt *p, uint8_t *l3, uint32_t len)
 	}
 }
 
-void mg_tuple_str(const struct mg_tuple *t, char *out, size_t n)
-{
-	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
-	int af = t->family == MG_AF_INET6 ? AF_INET6 : AF_INET;
-	if (!inet_ntop(af, &t->src, a, sizeof(a)) || !inet_ntop(af, &t->dst, b, sizeof(b))) {
-		snprintf(out, n, "?");
-		return;
-	}
-	const char *pn = t->proto == MG_PROTO_TCP ? "tcp" : t->proto == MG_PROTO_UDP ? "udp" : "icmp";
-	if (t->proto == MG_PROTO_TCP || t->proto == MG_PROTO_UDP)
-		snprintf(out, n, af == AF_INET6 ? "%s [%s]:%u > [%s]:%u" : "%s %s:%u > %s:%u", pn, a,
-			 t->sport, b, t->dport);
-	else
-		snprintf(out, n, "%s %s > %s", pn, a, b);
-}

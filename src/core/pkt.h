@@ -66,6 +66,8 @@ struct mg_pkt {
 	uint16_t l4len;   /* length of the L4 header (TCP incl. options, UDP 8, ICMP 8) */
 	uint32_t payoff;  /* offset of the L4 payload from l3 */
 	uint32_t paylen;  /* bytes of L4 payload in this packet */
+	uint16_t paysum;  /* mg_csum_sum16 of the TCP/UDP payload as it arrived: set by the
+			   * engine before an ALG sees the packet (see core/l4csum.h) */
 	uint32_t frag_id; /* IPv4 id or IPv6 fragment identification */
 	struct mg_tuple t;
 	/* TCP */
@@ -86,9 +88,9 @@ struct mg_pkt {
  * fields, option and extension-header chains, and the L4 header. */
 enum mg_reason mg_pkt_parse(struct mg_pkt *p, uint8_t *l3, uint32_t len);
 
-/* "tcp 198.18.1.10:40000 > 198.19.0.20:1720" (ports left out for ICMP),
- * for log lines; always NUL-terminated.  MG_TUPLE_STR_MAX is enough. */
-#define MG_TUPLE_STR_MAX 112
+/* "udp 198.18.1.10:1719 -> 198.19.0.5:1719" (IPv6 in brackets), for log
+ * lines; MG_TUPLE_STR bytes are always enough. */
+#define MG_TUPLE_STR 112
 void mg_tuple_str(const struct mg_tuple *t, char *out, size_t n);
 
 /* Helpers on addresses */

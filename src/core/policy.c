@@ -45,11 +45,38 @@ static void set4(union mg_addr *a, uint32_t v)
 	a->w[0] = v;
 }
 
+#define PORT_Q931 1720
+#define PORT_RAS 1719
+#define PORT_RAS_DISCOVERY 1718
+#define PORT_ILS 389
+#define PORT_ILS_SITE_SERVER 1002 /* Windows 2000 Site Server ILS */
+
+static bool ras_port(uint16_t port)
+{
+	return port == PORT_RAS || port == PORT_RAS_DISCOVERY;
+}
+
+/* The ALG (or guard) for a new flow to `port`; only registered ones. */
 static uint8_t alg_for_port(const struct mg_engine *e, uint8_t proto, uint16_t port)
 {
-	if (e->cfg.alg_h323 && proto == MG_PROTO_TCP && port == 1720 && e->alg[MG_ALG_H323_Q931])
-		return MG_ALG_H323_Q931;
-	return MG_ALG_NONE;
+	uint8_t a = MG_ALG_NONE;
+	if (proto == MG_PROTO_TCP && port == PORT_Q931 && e->cfg.alg_h323)
+		a = MG_ALG_H323_Q931;
+	else if (proto == MG_PROTO_UDP && ras_port(port))
+		a = MG_ALG_RAS;
+	else if (proto == MG_PROTO_TCP && (port == PORT_ILS || port == PORT_ILS_SITE_SERVER))
+		a = MG_ALG_ILS;
+	return e->alg[a] ? a : MG_ALG_NONE;
+}
+
+/* ... and for a new flow from the inside: a gatekeeper or endpoint that
+ * sends RAS from its RAS port to any port is RAS too. */
+static uint8_t alg_for_inside(const struct mg_engine *e, const struct mg_pkt *p)
+{
+	uint8_t a = alg_for_port(e, p->proto, p->t.dport);
+	if (a == MG_ALG_NONE && p->proto == MG_PROTO_UDP && ras_port(p->t.sport) && e->alg[MG_ALG_RAS])
+		a = MG_ALG_RAS;
+	return a;
 }
 
 /* Where an arriving packet to dst (a public address, or any address with NAT
@@ -200,7 +227,7 @@ uint32_t mg_policy_new_flow(struct mg_engine *e, struct mg_pkt *p, enum mg_side 
 		*why = MG_R_POLICY_OUTBOUND;
 		return MG_NIL;
 	}
-	alg = alg_for_port(e, p->proto, p->t.dport);
+	alg = alg_for_inside(e, p);
 	if (c->nat) {
 		bind = mg_nat_bind(&e->nat, p->proto, src, p->t.sport, false, e->now, why);
 		if (bind == MG_NIL)

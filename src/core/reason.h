@@ -30,6 +30,7 @@
 	X(FRAG_TABLE_FULL, "frag-table-full", "fragment tracking table full")                 \
 	X(ICMP_ERR_NO_FLOW, "icmp-err-no-flow", "ICMP error quoting a packet of no flow")     \
 	X(ICMP_ERR_BAD_INNER, "icmp-err-bad-inner", "ICMP error quote malformed")             \
+	X(L4_BAD_CHECKSUM, "l4-bad-checksum", "TCP/UDP checksum wrong on a segment an ALG parses") \
 	/* connection tracking (core/ct, core/ct_tcp) */                                       \
 	X(CT_FULL, "ct-full", "flow table full: new flow refused")                            \
 	X(CT_EARLY_DROP, "ct-early-drop", "oldest embryonic TCP flow dropped to make room")      \
@@ -62,7 +63,9 @@
 	X(ALG_PENDING_LIMIT, "alg-pending-limit", "source holds max pending-per-source connections without a call") \
 	X(ALG_SOURCE_TABLE_FULL, "alg-source-table-full", "too many sources hold signalling connections") \
 	X(ALG_OUT_OF_ORDER, "alg-out-of-order", "signalling segment ahead of a gap, held back") \
-	X(ALG_NAT_FAILED, "alg-nat-failed", "no public binding for a negotiated address")
+	X(ALG_NAT_FAILED, "alg-nat-failed", "no public binding for a negotiated address")  \
+	X(RAS_UNTRANSLATED, "ras-untranslated", "H.225.0 RAS from the inside crossing the NAT (RAS is not translated)") \
+	X(ILS_UNTRANSLATED, "ils-untranslated", "ILS/LDAP from the inside carrying the sender's address (ILS is not translated)")
 
 enum mg_reason {
 #define MG_R_ENUM(n, s, d) MG_R_##n,

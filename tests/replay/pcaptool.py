@@ -124,3 +124,23 @@ def udp4(src, sport, dst, dport, payload):
     u = struct.pack(">HHHH", sport, dport, ulen, 0) + payload
     c = _csum(s + d + struct.pack(">BBH", 0, 17, ulen) + u) or 0xFFFF
     return hdr + u[:6] + struct.pack(">H", c) + u[8:]
+
+
+def l4_residue(l3):
+    """The folded one's-complement sum over what the TCP/UDP checksum of an
+    unfragmented IPv4 datagram covers, the stored checksum included: 0xFFFF
+    when it is right, None when there is nothing to judge (other protocols,
+    fragments, UDP without checksum).  An incremental (RFC 1624) update of
+    the packet keeps it unchanged, so a wrong checksum that was carried along
+    shows the same residue before and after."""
+    p = ip4(l3)
+    if p is None or p["proto"] not in (6, 17) or struct.unpack(">H", l3[6:8])[0] & 0x3FFF:
+        return None
+    l4 = p["l4"]
+    if p["proto"] == 17:
+        if len(l4) < 8 or l4[6:8] == b"\0\0":
+            return None
+        l4 = l4[:struct.unpack(">H", l4[4:6])[0]]
+    b = p["src"] + p["dst"] + struct.pack(">BBH", 0, p["proto"], len(l4)) + l4
+    r = ~_csum(b) & 0xFFFF
+    return 0xFFFF if r == 0 else r

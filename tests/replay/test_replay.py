@@ -304,6 +304,120 @@ def test_alg_kernel_inputs():
         alg_checks(f"alg kernel-{sc} input", out, rep)
 
 
+# ---------------------------------------------------------------- third-party captures
+EXT = os.environ.get("MEETGATE_CAPTURES_EXT", os.path.join(ROOT, "..", "shared", "captures-ext"))
+
+
+def ext_capture(name):
+    """A capture of ../shared/captures-ext as classic pcap in TMP (they are
+    read from there, never copied into the project); None when absent."""
+    src = os.path.join(EXT, name)
+    if not os.path.exists(src):
+        return None
+    dst = os.path.join(TMP, "ext-" + name)
+    if not os.path.exists(dst):
+        subprocess.run(["editcap", "-F", "pcap", src, dst], check=True, timeout=60)
+    return dst
+
+
+def ext_conf(name, inside_host, extra=""):
+    path = os.path.join(TMP, name + ".conf")
+    with open(path, "w") as f:
+        f.write(f"inside {inside_host}/32\npublic {PUBLIC}\n{extra}")
+    return path
+
+
+def leaks_of(pcap, host):
+    """Packets carrying host (dotted) in an IP header or its 4 bytes in the
+    payload."""
+    b = bytes(int(x) for x in host.split("."))
+    return sum(1 for p in pcaptool.packets(pcap) if b in (p["src"], p["dst"]) or b in p["payload"])
+
+
+def residues(pcap, src=None, with_payload=None):
+    """Residues of the TCP/UDP checksums that are wrong (see pcaptool)."""
+    out = []
+    for _, l3 in pcaptool.records(pcap):
+        p = pcaptool.ip4(l3)
+        r = pcaptool.l4_residue(l3)
+        if p is None or r is None or r == 0xFFFF:
+            continue
+        if src is not None and pcaptool.dotted(p["src"]) != src:
+            continue
+        if with_payload is not None and bool(p["payload"]) != with_payload:
+            continue
+        out.append(r)
+    return sorted(out)
+
+
+def both_outputs(out):
+    return [os.path.join(out, "inside.pcap"), os.path.join(out, "outside.pcap")]
+
+
+def test_bad_checksums_not_laundered():
+    """ndpi-h323-partB: the callee's segments carry wrong TCP checksums (the
+    capture host's offload).  The ALG's flow drops those with payload and
+    counts them; the bare ACKs pass with their checksum wrong by the same
+    amount; with the ALG off nothing is judged and nothing is made right."""
+    cap = ext_capture("ndpi-h323-partB.pcap")
+    if cap is None:
+        print(f"skip - {EXT}/ndpi-h323-partB.pcap absent: bad-checksum replay not run")
+        return
+    callee = "192.168.0.1"
+    bad_pay = residues(cap, src=callee, with_payload=True)
+    bad_bare = residues(cap, src=callee, with_payload=False)
+    fw = "forward tcp 1720 to 192.168.0.1:1720\n"
+    for tag, host, extra in (("caller inside", "192.168.0.208", ""), ("callee inside", callee, fw)):
+        t = tag.replace(" ", "-")
+        out, rep = replay(f"ext-b-{t}", ext_conf(f"ext-b-{t}", host, extra), cap)
+        outs = both_outputs(out)
+        got_pay = sorted(sum((residues(o, with_payload=True) for o in outs), []))
+        got_bare = sorted(sum((residues(o, with_payload=False) for o in outs), []))
+        check(f"partB {tag}: the {len(bad_pay)} segments with payload and a wrong checksum are dropped "
+              "as l4-bad-checksum, none leaves",
+              len(bad_pay) == 2 and drops(rep, "l4-bad-checksum") == len(bad_pay) and not got_pay,
+              f"wrong in capture {len(bad_pay)}, dropped {drops(rep, 'l4-bad-checksum')}, out {got_pay}")
+        check(f"partB {tag}: bare ACKs with a wrong checksum leave wrong by the same amount",
+              bad_bare and got_bare == bad_bare, f"capture {bad_bare}, out {got_bare}")
+        if tag == "caller inside":
+            nout, nrep = replay(f"ext-b-{t}-noalg", ext_conf(f"ext-b-{t}-noalg", host, "alg h323 off\n"), cap)
+            nouts = both_outputs(nout)
+            n_pay = sorted(sum((residues(o, with_payload=True) for o in nouts), []))
+            check("partB without the ALG: not judged, carried along wrong (the drop check fails there)",
+                  drops(nrep, "l4-bad-checksum") == 0 and n_pay == bad_pay,
+                  f"dropped {drops(nrep, 'l4-bad-checksum')}, out {n_pay}, capture {bad_pay}")
+
+
+def test_ras_does_not_leak():
+    """ndpi-h323-partD (RAS only) and partC (RAS, then a call) with the
+    endpoint inside: no RAS leaves with its address; drops are counted
+    under ras-untranslated; with 'alg untranslatable pass' they are counted
+    and do leave (so the leak check can fail)."""
+    for name, host, ras_out in (("ndpi-h323-partD.pcap", "10.47.208.204", 3),
+                                ("ndpi-h323-partC.pcap", "17.2.0.124", 3),
+                                ("ndpi-h323-partC-syn.pcap", "17.2.0.124", 3)):
+        cap = ext_capture(name)
+        if cap is None:
+            print(f"skip - {EXT}/{name} absent: RAS replay not run")
+            continue
+        t = name.replace(".pcap", "")
+        out, rep = replay(f"ext-{t}", ext_conf(f"ext-{t}", host), cap)
+        leaks = leaks_of(os.path.join(out, "outside.pcap"), host)
+        check(f"{t}: no packet leaves with {host}; {ras_out} RAS packets dropped as ras-untranslated",
+              leaks == 0 and drops(rep, "ras-untranslated") == ras_out,
+              f"leaks {leaks}, drops {rep.get('drops')}")
+        if name.endswith("-syn.pcap"):
+            check(f"{t}: the Setup with a wrong TCP checksum is dropped as l4-bad-checksum",
+                  drops(rep, "l4-bad-checksum") == 1, f"drops {rep.get('drops')}")
+        pout, prep = replay(f"ext-{t}-pass", ext_conf(f"ext-{t}-pass", host, "alg untranslatable pass\n"), cap)
+        ev = prep.get("stats", {}).get("reasons", {}).get("ras-untranslated", 0)
+        check(f"{t}: with 'alg untranslatable pass' the RAS leaves, counted and logged",
+              ev == ras_out and drops(prep, "ras-untranslated") == 0
+              and leaks_of(os.path.join(pout, "outside.pcap"), host) > 0
+              and open(os.path.join(pout, "log.txt")).read().count("ras-untranslated: udp " + host) == ras_out,
+              f"counted {ev}, drops {prep.get('drops')}")
+
+
 def main():
     if not os.path.exists(MEETGATE):
         print(f"replay: {MEETGATE} not built")
@@ -311,7 +425,8 @@ def main():
         return 1
     try:
         for t in (test_nat_without_alg, test_replay_is_deterministic, test_timeout_by_replayed_clock,
-                  test_alg_plain_calls, test_alg_kernel_inputs):
+                  test_alg_plain_calls, test_alg_kernel_inputs, test_bad_checksums_not_laundered,
+                  test_ras_does_not_leak):
             try:
                 t()
             except Exception as ex:  # a crash of one group fails it, the rest still run

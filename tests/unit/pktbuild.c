@@ -130,6 +130,24 @@ bool tb_csum_ok(const uint8_t *b, size_t len)
 	return mg_csum_fold(mg_csum_add(mg_csum_add(0, ph, 12), l4, l4len)) == 0;
 }
 
+uint16_t tb_l4_residue(const uint8_t *b, size_t len)
+{
+	size_t ihl = (size_t)(b[0] & 15) * 4;
+	const uint8_t *l4 = b + ihl;
+	size_t l4len = len - ihl;
+	uint32_t s = 0;
+	if (b[9] != 1) {
+		uint8_t ph[12];
+		memcpy(ph, b + 12, 8);
+		ph[8] = 0;
+		ph[9] = b[9];
+		mg_wr16(ph + 10, (uint16_t)l4len);
+		s = mg_csum_add(0, ph, 12);
+	}
+	uint16_t r = (uint16_t)~mg_csum_fold(mg_csum_add(s, l4, l4len));
+	return r == 0 ? 0xffff : r; /* one's complement: both zeros are one */
+}
+
 uint32_t tb_src(const uint8_t *b)
 {
 	uint32_t v;

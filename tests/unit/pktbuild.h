@@ -25,6 +25,10 @@ void tb_set_frag(uint8_t *buf, uint16_t id, bool mf, uint16_t off8);
 size_t tb_udp6(uint8_t *buf, const char *src, uint16_t sport, const char *dst, uint16_t dport, int hbh);
 /* True if the IPv4 header checksum and the TCP/UDP/ICMP checksum are right. */
 bool tb_csum_ok(const uint8_t *buf, size_t len);
+/* The folded one's-complement sum over what the L4 checksum covers (with
+ * the pseudo-header for TCP/UDP), the stored checksum included: 0xffff when
+ * the checksum is right.  An incremental update keeps it unchanged. */
+uint16_t tb_l4_residue(const uint8_t *buf, size_t len);
 uint32_t tb_src(const uint8_t *buf);
 uint32_t tb_dst(const uint8_t *buf);
 uint16_t tb_sport(const uint8_t *buf);

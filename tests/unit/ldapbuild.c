@@ -1,0 +1,89 @@
+/* ldapbuild.c - see ldapbuild.h.  Definite lengths, long form from 128. */
+#include "ldapbuild.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct ber {
+	uint8_t b[512];
+	size_t n;
+};
+
+static void put_tlv(struct ber *o, uint8_t tag, const void *v, size_t len)
+{
+	o->b[o->n++] = tag;
+	if (len < 128) {
+		o->b[o->n++] = (uint8_t)len;
+	} else {
+		o->b[o->n++] = 0x82;
+		o->b[o->n++] = (uint8_t)(len >> 8);
+		o->b[o->n++] = (uint8_t)len;
+	}
+	memcpy(o->b + o->n, v, len);
+	o->n += len;
+}
+
+static void put_str(struct ber *o, const char *s)
+{
+	put_tlv(o, 0x04, s, strlen(s));
+}
+
+static void put_attr(struct ber *o, const char *name, const char *val)
+{
+	struct ber a = {.n = 0}, set = {.n = 0};
+	put_str(&set, val);
+	put_str(&a, name);
+	put_tlv(&a, 0x31, set.b, set.n);
+	put_tlv(o, 0x30, a.b, a.n);
+}
+
+static size_t message(uint8_t *out, uint8_t op, const struct ber *body)
+{
+	struct ber m = {.n = 0}, top = {.n = 0};
+	static const uint8_t id[] = {0x02, 0x01, 0x07};
+	memcpy(m.b, id, sizeof(id));
+	m.n = sizeof(id);
+	put_tlv(&m, op, body->b, body->n);
+	put_tlv(&top, 0x30, m.b, m.n);
+	memcpy(out, top.b, top.n);
+	return top.n;
+}
+
+size_t lb_add_request(uint8_t *out, const char *cn, const char *sip, const char *comment)
+{
+	struct ber attrs = {.n = 0}, body = {.n = 0};
+	char dn[128];
+	snprintf(dn, sizeof(dn), "c=-, o=Microsoft, cn=%s, objectClass=RTPerson", cn);
+	put_attr(&attrs, "cn", cn);
+	put_attr(&attrs, "sipaddress", sip);
+	put_attr(&attrs, "sappid", "ms-netmeeting");
+	put_attr(&attrs, "sflags", "1");
+	put_attr(&attrs, "comment", comment);
+	put_str(&body, dn);
+	put_tlv(&body, 0x30, attrs.b, attrs.n);
+	return message(out, 0x68, &body);
+}
+
+size_t lb_search_request(uint8_t *out)
+{
+	struct ber body = {.n = 0}, filt = {.n = 0}, want = {.n = 0};
+	static const uint8_t fixed[] = {0x0a, 0x01, 0x02, 0x0a, 0x01, 0x00, 0x02, 0x01, 0x00,
+					0x02, 0x01, 0x00, 0x01, 0x01, 0x00};
+	put_str(&body, "objectClass=RTPerson");
+	memcpy(body.b + body.n, fixed, sizeof(fixed));
+	body.n += sizeof(fixed);
+	put_str(&filt, "sappid");
+	put_str(&filt, "ms-netmeeting");
+	put_tlv(&body, 0xa3, filt.b, filt.n);
+	put_str(&want, "cn");
+	put_str(&want, "sipaddress");
+	put_tlv(&body, 0x30, want.b, want.n);
+	return message(out, 0x63, &body);
+}
+
+void lb_sipaddress(uint32_t addr, char out[16])
+{
+	uint8_t b[4];
+	memcpy(b, &addr, 4);
+	snprintf(out, 16, "%u", (unsigned)(b[0] | b[1] << 8 | b[2] << 16 | (uint32_t)b[3] << 24));
+}
