@@ -285,10 +285,12 @@ def test_alg_plain_calls():
         a2b = udp_count(plain(sc, "inside"), src_inside=True)
         out, rep = replay(f"alg-{sc}", alg, plain(sc, "inside"), plain(sc, "outside"), follow=True)
         alg_checks(f"alg {sc}", out, rep, b2a, a2b)
-        calls = rep.get("calls", [])
+        st = rep.get("stats", {})
         check(f"alg {sc}: one call, released, pinholes closed",
-              len(calls) >= 1 and not rep.get("pinholes"),
-              f"calls {calls}, pinholes left {len(rep.get('pinholes', []))}")
+              st.get("calls_created") == 1 and st.get("calls_ended") == 1 and not rep.get("calls")
+              and not rep.get("pinholes"),
+              f"calls created {st.get('calls_created')} ended {st.get('calls_ended')}, "
+              f"left {rep.get('calls')}, pinholes left {len(rep.get('pinholes', []))}")
         out2, rep2 = replay(f"alg-off-{sc}", noalg, plain(sc, "inside"), plain(sc, "outside"), follow=True)
         o2 = os.path.join(out2, "outside.pcap")
         got = udp_count(os.path.join(out2, "inside.pcap"), src_inside=False)
