@@ -125,6 +125,8 @@ void h323_call_end(struct mg_h323 *h, uint32_t idx)
 		if (h->sf[i].used && h->sf[i].call == idx) {
 			h->sf[i].call = MG_NIL;
 			c->nflows--;
+			if (h->sf[i].kind == MG_ALG_H323_Q931)
+				mg_alg_flow(h->e, h->sf[i].flow)->alg_flags |= H323_FF_NOCALL;
 		}
 	}
 	call_free(h, idx);
@@ -325,20 +327,15 @@ static enum mg_reason admit(void *state, struct mg_engine *e, uint32_t flow)
 {
 	struct mg_h323 *h = state;
 	struct mg_flow *f = mg_alg_flow(e, flow);
-	enum mg_reason r = h323_limit_admit(h, f);
-	if (r != MG_R_NONE) {
-		struct h323_str src = h323_addr_str(mg_addr_v4(&f->k[0].src));
-		mg_alg_log(e, r, "new call-signalling connection from %s refused", src.s);
-	}
-	return r;
+	return h323_limit_admit(h, f); /* a refusal is logged as the drop it is */
 }
 
-/* A call-signalling connection that carries no call may idle only
- * `timeout signalling-idle` seconds. */
+/* A call-signalling connection that carries no call, yet or any more, may
+ * idle only `timeout signalling-idle` seconds. */
 static uint32_t idle_s(void *state, const struct mg_flow *f)
 {
 	struct mg_h323 *h = state;
-	return (f->alg_flags & H323_FF_PENDING) ? mg_engine_config(h->e)->to.sig_idle : 0;
+	return (f->alg_flags & H323_FF_NOCALL) ? mg_engine_config(h->e)->to.sig_idle : 0;
 }
 
 static const struct mg_alg_ops q931_ops = {

@@ -332,7 +332,9 @@ enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg
 	if (r != MG_R_NONE) {
 		mg_alg_log(e, r, "%s: %s from %s: cannot decode %s", cs.s, h323_body_name(s->body), who.s,
 			   s->err_where ? s->err_where : "message");
-		if (cur->from_inside && drop)
+		/* from the inside it could hide an address; from the outside it
+		 * hides nothing of ours, and policy says whether to pass it */
+		if (cur->from_inside ? drop : mg_engine_config(e)->malformed_outside_drop)
 			return r;
 		mg_alg_count(e, r);
 	}

@@ -87,12 +87,13 @@ enum mg_reason h323_limit_admit(struct mg_h323 *h, struct mg_flow *f)
 	}
 	s->total++;
 	s->pending++;
-	f->alg_flags |= H323_FF_COUNTED | H323_FF_PENDING;
+	f->alg_flags |= H323_FF_COUNTED | H323_FF_PENDING | H323_FF_NOCALL;
 	return MG_R_NONE;
 }
 
 void h323_limit_called(struct mg_h323 *h, struct mg_flow *f)
 {
+	f->alg_flags &= (uint8_t)~H323_FF_NOCALL;
 	if (!(f->alg_flags & H323_FF_PENDING))
 		return;
 	f->alg_flags &= (uint8_t)~H323_FF_PENDING;

@@ -71,6 +71,7 @@ struct h323_limits {
 /* alg_flags of a call-signalling flow */
 #define H323_FF_COUNTED 0x01 /* counted against its source's limits */
 #define H323_FF_PENDING 0x02 /* ... and as carrying no call yet */
+#define H323_FF_NOCALL 0x04  /* carries no call (yet, or any more): may idle only briefly */
 
 struct mg_h323 {
 	struct mg_engine *e;

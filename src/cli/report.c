@@ -200,7 +200,9 @@ static void json_stats(struct mg_json *j, const struct mg_stats *s)
 	mg_json_u64(j, "calls_created", s->calls_created);
 	mg_json_u64(j, "calls_ended", s->calls_ended);
 	mg_json_u64(j, "calls_active", s->calls_active);
-	json_reasons(j, "reasons", s->reason);
+	mg_json_u64(j, "flows_embryonic", s->flows_embryonic);
+	json_reasons(j, "dropped", s->dropped);
+	json_reasons(j, "events", s->events);
 	mg_json_end_obj(j);
 }
 

@@ -89,6 +89,7 @@ struct mg_config {
 	bool alg_h323;           /* "alg h323 on|off" */
 	enum mg_untranslatable untranslatable; /* "alg untranslatable drop|pass" */
 	bool media_any_source;   /* "alg media-source peer|any" */
+	bool malformed_outside_drop; /* "alg malformed-outside drop|pass": undecodable signalling from outside */
 	uint32_t log_rate;       /* log lines per second per reason */
 	struct mg_config_live live;
 };

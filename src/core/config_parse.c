@@ -355,7 +355,16 @@ static int d_alg(struct pstate *s, char **tok, int n)
 			return fail(s, "expected peer or any", tok[2]);
 		return 0;
 	}
-	return fail(s, "expected h323, untranslatable or media-source", tok[1]);
+	if (strcmp(tok[1], "malformed-outside") == 0) {
+		if (strcmp(tok[2], "drop") == 0)
+			s->c.malformed_outside_drop = true;
+		else if (strcmp(tok[2], "pass") == 0)
+			s->c.malformed_outside_drop = false;
+		else
+			return fail(s, "expected drop or pass", tok[2]);
+		return 0;
+	}
+	return fail(s, "expected h323, untranslatable, media-source or malformed-outside", tok[1]);
 }
 
 static int d_max(struct pstate *s, char **tok, int n)

@@ -9,20 +9,22 @@
 static void stat_drop(struct mg_engine *e, enum mg_reason r)
 {
 	e->st.drops++;
-	e->st.reason[r]++;
+	e->st.dropped[r]++;
 }
 
-/* Per-reason log budget: log-rate lines a second. */
-static bool log_take(struct mg_engine *e, enum mg_reason r)
+enum { LOG_DROP = 0, LOG_EVENT = 1 };
+
+/* Log budget: log-rate lines a second per class and reason. */
+static bool log_take(struct mg_engine *e, int cls, enum mg_reason r)
 {
 	if (!e->log)
 		return false;
 	uint64_t sec = e->now / 1000;
-	if (e->log_sec[r] != sec) {
-		e->log_sec[r] = sec;
-		e->log_n[r] = 0;
+	if (e->log_sec[cls][r] != sec) {
+		e->log_sec[cls][r] = sec;
+		e->log_n[cls][r] = 0;
 	}
-	return e->log_n[r]++ < e->cfg.log_rate;
+	return e->log_n[cls][r]++ < e->cfg.log_rate;
 }
 
 static void log_vline(struct mg_engine *e, enum mg_reason r, const char *fmt, va_list ap)
@@ -46,7 +48,7 @@ static void log_line(struct mg_engine *e, enum mg_reason r, const char *fmt, ...
 
 void mg_engine_logf(struct mg_engine *e, enum mg_reason r, const char *fmt, ...)
 {
-	if (!log_take(e, r))
+	if (!log_take(e, LOG_EVENT, r))
 		return;
 	va_list ap;
 	va_start(ap, fmt);
@@ -59,7 +61,7 @@ void mg_engine_logf(struct mg_engine *e, enum mg_reason r, const char *fmt, ...)
 static void log_drop(struct mg_engine *e, enum mg_reason r, const struct mg_pkt *p, enum mg_side side,
 		     uint32_t len)
 {
-	if (!log_take(e, r))
+	if (!log_take(e, LOG_DROP, r))
 		return;
 	char t[MG_TUPLE_STR];
 	if (p)
@@ -273,7 +275,7 @@ struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t le
 		/* a new connection on the tuple of a closed one: nothing of the
 		 * old one (ALG state, call, NAT reference) may carry over */
 		mg_engine_flow_release(e, idx, MG_R_TCP_REOPENED);
-		e->st.reason[MG_R_TCP_REOPENED]++;
+		e->st.events[MG_R_TCP_REOPENED]++;
 		idx = MG_NIL;
 	}
 	if (idx == MG_NIL) {

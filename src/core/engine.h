@@ -30,13 +30,16 @@ struct mg_result {
 	uint16_t reason;  /* enum mg_reason: why dropped (or an event on accept) */
 };
 
-/* Counters.  reason[] counts every packet dropped for that reason and every
- * event of that kind. */
+/* Counters.  A dropped packet counts in dropped[] under its reason; an event
+ * (a packet that passed but is worth counting, a flow dropped early) in
+ * events[]: the two are never mixed. */
 struct mg_stats {
 	uint64_t pkts_in[2];  /* by arrival side */
 	uint64_t pkts_out[2]; /* by departure side */
 	uint64_t drops;
-	uint64_t reason[MG_R__COUNT];
+	uint64_t dropped[MG_R__COUNT]; /* packets dropped, by reason */
+	uint64_t events[MG_R__COUNT];  /* things that happened, by reason: ALG events, untranslatable
+					* messages passed by policy, early drops, reopened flows */
 	uint64_t flows_created, flows_expired;
 	uint64_t bindings_created, bindings_expired;
 	uint64_t pinholes_opened, pinholes_closed, pinhole_hits;

@@ -345,7 +345,7 @@ uint32_t mg_alg_pinhole_open(struct mg_engine *e, const struct mg_expect *spec, 
 	int dup;
 	uint32_t i = mg_expect_add(&e->ex, spec, expire, &dup);
 	if (i == MG_NIL) {
-		e->st.reason[MG_R_EXPECT_FULL]++;
+		e->st.events[MG_R_EXPECT_FULL]++;
 		mg_engine_logf(e, MG_R_EXPECT_FULL, "pinhole for port %u not opened", spec->dst_port);
 		if (spec->bind != MG_NIL)
 			mg_nat_unref(&e->nat, spec->bind);
@@ -386,7 +386,7 @@ void mg_alg_pinhole_close_owner(struct mg_engine *e, uint32_t owner)
 
 void mg_alg_count(struct mg_engine *e, enum mg_reason r)
 {
-	e->st.reason[r]++;
+	e->st.events[r]++;
 }
 
 void mg_alg_log(struct mg_engine *e, enum mg_reason r, const char *fmt, ...)

@@ -33,8 +33,10 @@ struct mg_engine {
 	void *binding_new_ctx;
 	bool alg_logged; /* mg_alg_drop_logged during the current inspect() */
 	/* log rate limiting: per reason, lines in the current second */
-	uint64_t log_sec[MG_R__COUNT];
-	uint32_t log_n[MG_R__COUNT];
+	/* log budgets per class (drop lines, event lines) and reason: a flood
+	 * of drops spends only the drop class's budget */
+	uint64_t log_sec[2][MG_R__COUNT];
+	uint32_t log_n[2][MG_R__COUNT];
 };
 
 /* policy.c: admit a packet that matched no flow; creates the flow and

@@ -60,8 +60,9 @@ int mg_ctl_fmt_pinhole(char *buf, size_t n, const struct mg_pinhole_info *pi, ui
 int mg_ctl_fmt_call(char *buf, size_t n, const struct mg_h323_call_info *ci, uint64_t now_ms);
 /* The header row of a table ("" for flows, which follow conntrack -L). */
 const char *mg_ctl_header(enum mg_ctl_cmd cmd);
-/* Row `i` of the stats table: the mg_stats fields, then "reason <name> N"
- * for every reason counted at least once.  Returns the row length, 0 when a
+/* Row `i` of the stats table: the mg_stats fields, then "drop <name> N" for
+ * every reason packets were dropped for, then "event <name> N" for every
+ * event counted.  Returns the row length, 0 when a
  * row is skipped (a zero reason), -1 past the last row. */
 int mg_ctl_fmt_stat(char *buf, size_t n, const struct mg_stats *st, unsigned i);
 

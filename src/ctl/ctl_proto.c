@@ -220,10 +220,13 @@ int mg_ctl_fmt_stat(char *buf, size_t n, const struct mg_stats *st, unsigned i)
 		return snprintf(buf, n, "%s %" PRIu64 "\n", stat_rows[i].name, v);
 	}
 	i -= (unsigned)N_STAT_ROWS;
-	if (i >= MG_R__COUNT)
+	if (i >= 2 * MG_R__COUNT)
 		return -1;
-	if (st->reason[i] == 0)
+	bool ev = i >= MG_R__COUNT;
+	unsigned r = ev ? i - MG_R__COUNT : i;
+	uint64_t v = ev ? st->events[r] : st->dropped[r];
+	if (v == 0)
 		return 0;
-	return snprintf(buf, n, "reason %s %" PRIu64 "\n", mg_reason_name((enum mg_reason)i),
-			st->reason[i]);
+	return snprintf(buf, n, "%s %s %" PRIu64 "\n", ev ? "event" : "drop", mg_reason_name((enum mg_reason)r),
+			v);
 }

@@ -62,7 +62,8 @@ lab_gw_start "$CONF" || { bad "meetgate run starts"; finish; }
 
 show() { "$LAB_MEETGATE" show "$1" --socket "$LAB_DIR/ctl.sock" 2>/dev/null; }
 stat_of() { show stats | awk -v k="$1" '$1 == k { print $2; exit }'; }
-reason_of() { show stats | awk -v k="$1" '$1 == "reason" && $2 == k { print $3; exit }'; }
+# a reason's count: packets dropped for it plus events counted under it
+reason_of() { show stats | awk -v k="$1" '($1 == "drop" || $1 == "event") && $2 == k { n += $3 } END { print n + 0 }'; }
 rss_kb() { awk '/VmHWM/ { print $2 }' "/proc/$LAB_GW_PID/status" 2>/dev/null; }
 flood() { # mode args... (on OUT2, bounded by the script and by timeout)
 	lab_exec OUT2 timeout 30 python3 "$LAB_DIR/flood.py" "$@"

@@ -412,7 +412,7 @@ def test_ras_does_not_leak():
             check(f"{t}: the Setup with a wrong TCP checksum is dropped as l4-bad-checksum",
                   drops(rep, "l4-bad-checksum") == 1, f"drops {rep.get('drops')}")
         pout, prep = replay(f"ext-{t}-pass", ext_conf(f"ext-{t}-pass", host, "alg untranslatable pass\n"), cap)
-        ev = prep.get("stats", {}).get("reasons", {}).get("ras-untranslated", 0)
+        ev = prep.get("stats", {}).get("events", {}).get("ras-untranslated", 0)
         check(f"{t}: with 'alg untranslatable pass' the RAS leaves, counted and logged",
               ev == ras_out and drops(prep, "ras-untranslated") == 0
               and leaks_of(os.path.join(pout, "outside.pcap"), host) > 0

@@ -286,7 +286,7 @@ static const struct err_case err_cases[] = {
 	{"forward tcp 1720 to 198.18.7.10:1720\ninside 198.18.1.0/24\npublic 198.19.0.1\n",
 	 "t.conf:1: forward target is not inside '198.18.7.10'"},
 	{"nat maybe\n", "t.conf:1: expected on or off 'maybe'"},
-	{"alg sip on\n", "t.conf:1: expected h323, untranslatable or media-source 'sip'"},
+	{"alg sip on\n", "t.conf:1: expected h323, untranslatable, media-source or malformed-outside 'sip'"},
 	{"alg media-source mcu\n", "t.conf:1: expected peer or any 'mcu'"},
 	{"alg untranslatable keep\n", "t.conf:1: expected drop or pass 'keep'"},
 	{"max sessions 5\n", "t.conf:1: expected flows, bindings, pinholes, calls, frags, embryonic, signalling-per-source or pending-per-source 'sessions'"},

@@ -191,9 +191,10 @@ TEST(ctl_stat_rows)
 	memset(&st, 0, sizeof(st));
 	st.pkts_in[0] = 11;
 	st.flows_active = 3;
-	st.reason[MG_R_CT_FULL] = 2;
+	st.dropped[MG_R_CT_FULL] = 2;
+	st.events[MG_R_ALG_FOREIGN_CALL] = 5;
 	unsigned i = 0, rows = 0;
-	bool saw_in = false, saw_active = false, saw_reason = false;
+	bool saw_in = false, saw_active = false, saw_reason = false, saw_event = false;
 	for (;; i++) {
 		int k = mg_ctl_fmt_stat(row, sizeof(row), &st, i);
 		if (k < 0)
@@ -203,11 +204,13 @@ TEST(ctl_stat_rows)
 		rows++;
 		saw_in |= strcmp(row, "pkts_in_inside 11\n") == 0;
 		saw_active |= strcmp(row, "flows_active 3\n") == 0;
-		saw_reason |= strcmp(row, "reason ct-full 2\n") == 0;
-		CHECK(strstr(row, "reason none") == NULL);
+		saw_reason |= strcmp(row, "drop ct-full 2\n") == 0;
+		saw_event |= strcmp(row, "event alg-foreign-call 5\n") == 0;
+		CHECK(strstr(row, " none ") == NULL);
+		CHECK(strstr(row, "event ct-full") == NULL); /* drops and events are counted apart */
 	}
-	CHECK(saw_in && saw_active && saw_reason);
-	CHECK(i > MG_R__COUNT);
+	CHECK(saw_in && saw_active && saw_reason && saw_event);
+	CHECK(i > 2 * MG_R__COUNT);
 	CHECK_EQ(mg_ctl_fmt_stat(row, sizeof(row), &st, 100000), -1);
 }
 

@@ -117,7 +117,7 @@ TEST(engine_default_policy_is_netmeeting)
 	/* a spoofed inside source is refused */
 	n = tb_tcp(b, R2, 40000, R, 1720, 0x02, 100, 0, NULL, 0);
 	CHECK_EQ(mg_engine_process(e, b, (uint32_t)n, MG_SIDE_INSIDE, 0).reason, MG_R_POLICY_SPOOF);
-	CHECK(mg_engine_stats(e)->reason[MG_R_POLICY_OUTBOUND] == 2);
+	CHECK(mg_engine_stats(e)->dropped[MG_R_POLICY_OUTBOUND] == 2);
 	mg_engine_free(e);
 }
 
@@ -397,8 +397,8 @@ TEST(engine_syn_flood_recycles_its_own_entries)
 	now += 1000;
 	const struct mg_stats *st = mg_engine_stats(e);
 	CHECK(st->flows_embryonic <= 256);
-	CHECK(st->reason[MG_R_CT_EARLY_DROP] >= 20000 - 256);
-	CHECK_EQ(st->reason[MG_R_CT_FULL], 0);
+	CHECK(st->events[MG_R_CT_EARLY_DROP] >= 20000 - 256);
+	CHECK_EQ(st->dropped[MG_R_CT_FULL], 0);
 	/* the established flow still passes both ways */
 	n = tb_tcp(b, A, 40000, R, 80, 0x18, 101, 901, "GET", 3);
 	CHECK_EQ(mg_engine_process(e, b, (uint32_t)n, MG_SIDE_INSIDE, now).verdict, MG_VERDICT_ACCEPT);

@@ -254,7 +254,7 @@ TEST(alg_undecodable_message_dropped_or_passed_by_policy)
 	r = send_a(&g, 1000, cut, n);
 	CHECK_EQ(r.verdict, MG_VERDICT_ACCEPT);
 	const struct mg_stats *st = mg_engine_stats(g.e);
-	CHECK(st->reason[MG_R_ALG_Q931_BAD] + st->reason[MG_R_ALG_H225_BAD] + st->reason[MG_R_ALG_H245_BAD] >= 1);
+	CHECK(st->events[MG_R_ALG_Q931_BAD] + st->events[MG_R_ALG_H225_BAD] + st->events[MG_R_ALG_H245_BAD] >= 1);
 	rig_down(&g);
 }
 

@@ -220,8 +220,8 @@ TEST(calls_new_call_from_the_port_of_a_closed_one)
 		const struct mg_stats *st = mg_engine_stats(g.e);
 		CHECK_EQ(st->calls_created, 20);
 		CHECK_EQ(st->calls_ended, 20);
-		CHECK_EQ(st->reason[MG_R_ALG_UNTRANSLATED], 0);
-		CHECK_EQ(st->reason[MG_R_TCP_REOPENED], 19);
+		CHECK_EQ(st->dropped[MG_R_ALG_UNTRANSLATED] + st->events[MG_R_ALG_UNTRANSLATED], 0);
+		CHECK_EQ(st->events[MG_R_TCP_REOPENED], 19);
 		rig_down(&g);
 	}
 }
@@ -238,7 +238,7 @@ TEST(calls_syn_on_an_open_connection_changes_nothing)
 	CHECK_EQ(from_in(&g, &c, TH_SYN, NULL, 0).verdict, MG_VERDICT_DROP);
 	c.sa = sa;
 	CHECK_EQ(mg_engine_stats(g.e)->calls_active, 1);
-	CHECK_EQ(mg_engine_stats(g.e)->reason[MG_R_TCP_REOPENED], 0);
+	CHECK_EQ(mg_engine_stats(g.e)->events[MG_R_TCP_REOPENED], 0);
 	rig_down(&g);
 }
 
@@ -312,7 +312,7 @@ TEST(calls_release_from_another_connection_changes_nothing)
 	const struct mg_stats *st = mg_engine_stats(g.e);
 	CHECK_EQ(st->calls_active, 1);
 	CHECK_EQ(st->pinholes_active, before);
-	CHECK_EQ(st->reason[MG_R_ALG_FOREIGN_CALL], 1);
+	CHECK_EQ(st->events[MG_R_ALG_FOREIGN_CALL], 1);
 	rig_down(&g);
 }
 
@@ -345,7 +345,7 @@ TEST(calls_table_full_is_named_and_released_slots_come_back_at_once)
 	struct mg_result r = from_in(&g, &c2, TH_PSH | TH_ACK, m, n);
 	CHECK_EQ(r.verdict, MG_VERDICT_DROP);
 	CHECK_EQ(r.reason, MG_R_ALG_CALL_TABLE_FULL);
-	CHECK_EQ(mg_engine_stats(g.e)->reason[MG_R_ALG_UNTRANSLATED], 0);
+	CHECK_EQ(mg_engine_stats(g.e)->dropped[MG_R_ALG_UNTRANSLATED], 0);
 
 	/* the first call ends; its connection lingers in TIME_WAIT, but the
 	 * slot is free for the next Setup at once */
@@ -542,6 +542,48 @@ TEST(calls_connections_per_source_are_limited_in_all)
 	struct mg_result r = from_in(&g, &c4, TH_SYN, NULL, 0);
 	CHECK_EQ(r.verdict, MG_VERDICT_DROP);
 	CHECK_EQ(r.reason, MG_R_ALG_SOURCE_LIMIT);
-	CHECK_EQ(mg_engine_stats(g.e)->reason[MG_R_ALG_SOURCE_LIMIT], 1);
+	CHECK_EQ(mg_engine_stats(g.e)->dropped[MG_R_ALG_SOURCE_LIMIT], 1);
 	rig_down(&g);
+}
+
+TEST(calls_malformed_signalling_from_outside_follows_its_own_policy)
+{
+	uint8_t m[600];
+	size_t n = setup_msg(m, sizeof(m), B, 33000, 6, 5000);
+	CHECK(n > 40);
+	size_t cut = n - 30; /* a well-framed message whose UUIE is cut short */
+	m[2] = (uint8_t)(cut >> 8);
+	m[3] = (uint8_t)cut;
+	for (int drop = 0; drop < 2; drop++) {
+		struct mg_config cfg = rig_cfg();
+		cfg.n_forward = 1;
+		cfg.forward[0] = (struct mg_forward){MG_PROTO_TCP, 0, 1720, 1720, A, 1720};
+		cfg.malformed_outside_drop = drop;
+		struct rig g;
+		CHECK_EQ(rig_up_cfg(&g, &cfg), 0);
+		uint8_t b[1000];
+		size_t len = tb_tcp(b, B, 33000, P, 1720, TH_SYN, 100, 0, NULL, 0);
+		CHECK_EQ(feed(&g, b, len, MG_SIDE_OUTSIDE).verdict, MG_VERDICT_ACCEPT);
+		len = tb_tcp(b, A, 1720, B, 33000, TH_SYN | TH_ACK, 900, 101, NULL, 0);
+		CHECK_EQ(feed(&g, b, len, MG_SIDE_INSIDE).verdict, MG_VERDICT_ACCEPT);
+		len = tb_tcp(b, B, 33000, P, 1720, TH_ACK, 101, 901, NULL, 0);
+		CHECK_EQ(feed(&g, b, len, MG_SIDE_OUTSIDE).verdict, MG_VERDICT_ACCEPT);
+		len = tb_tcp(b, B, 33000, P, 1720, TH_PSH | TH_ACK, 101, 901, m, cut);
+		struct mg_result r = feed(&g, b, len, MG_SIDE_OUTSIDE);
+		const struct mg_stats *st = mg_engine_stats(g.e);
+		uint64_t bad_dropped = st->dropped[MG_R_ALG_Q931_BAD] + st->dropped[MG_R_ALG_H225_BAD] +
+				       st->dropped[MG_R_ALG_H245_BAD];
+		uint64_t bad_passed = st->events[MG_R_ALG_Q931_BAD] + st->events[MG_R_ALG_H225_BAD] +
+				      st->events[MG_R_ALG_H245_BAD];
+		if (drop) {
+			CHECK_EQ(r.verdict, MG_VERDICT_DROP);
+			CHECK_EQ(bad_dropped, 1);
+			CHECK_EQ(bad_passed, 0);
+		} else {
+			CHECK_EQ(r.verdict, MG_VERDICT_ACCEPT);
+			CHECK_EQ(bad_dropped, 0);
+			CHECK_EQ(bad_passed, 1);
+		}
+		rig_down(&g);
+	}
 }

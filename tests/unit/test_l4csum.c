@@ -88,7 +88,7 @@ TEST(l4csum_bad_segment_on_signalling_flow_dropped_without_moving_state)
 	struct mg_result r = send_tcp(e, 1000, ka, 4, 0x0100);
 	CHECK_EQ(r.verdict, MG_VERDICT_DROP);
 	CHECK_EQ(r.reason, MG_R_L4_BAD_CHECKSUM);
-	CHECK_EQ(mg_engine_stats(e)->reason[MG_R_L4_BAD_CHECKSUM], 1);
+	CHECK_EQ(mg_engine_stats(e)->dropped[MG_R_L4_BAD_CHECKSUM], 1);
 	CHECK_EQ(pkts_seen(e), before); /* the flow did not count it */
 	/* the stream still waits for byte 1000: the next bytes are ahead of a gap */
 	CHECK_EQ(send_tcp(e, 1004, ka, 4, 0).reason, MG_R_ALG_OUT_OF_ORDER);
@@ -102,7 +102,7 @@ TEST(l4csum_bad_segment_on_signalling_flow_dropped_without_moving_state)
 	CHECK_EQ(mg_engine_process(e, b, (uint32_t)n, MG_SIDE_INSIDE, 1004).verdict, MG_VERDICT_ACCEPT);
 	CHECK_EQ(tb_src(b), P);
 	CHECK_EQ(tb_l4_residue(b, n), res);
-	CHECK_EQ(mg_engine_stats(e)->reason[MG_R_L4_BAD_CHECKSUM], 1);
+	CHECK_EQ(mg_engine_stats(e)->dropped[MG_R_L4_BAD_CHECKSUM], 1);
 	mg_engine_free(e);
 	mg_h323_free(h);
 }
@@ -142,7 +142,7 @@ TEST(l4csum_wrong_checksum_on_plain_flows_stays_wrong_by_the_same_amount)
 	CHECK_EQ(tb_src(b), P);
 	CHECK_EQ(tb_l4_residue(b, n), res);
 	CHECK(!tb_csum_ok(b, n));
-	CHECK_EQ(mg_engine_stats(e)->reason[MG_R_L4_BAD_CHECKSUM], 0);
+	CHECK_EQ(mg_engine_stats(e)->dropped[MG_R_L4_BAD_CHECKSUM], 0);
 	mg_engine_free(e);
 }
 
