@@ -371,6 +371,7 @@ struct mg_h323 *mg_h323_attach(struct mg_engine *e)
 	for (uint32_t i = 0; i <= h->gmask; i++)
 		h->gbucket[i] = MG_NIL;
 	h->last_tick_s = UINT64_MAX;
+	h->call_hint = 1; /* the first call gets id 1 */
 	mg_engine_set_alg(e, MG_ALG_H323_Q931, &q931_ops, h);
 	mg_engine_set_alg(e, MG_ALG_H245, &h245_ops, h);
 	return h;

@@ -264,7 +264,7 @@ const char *h323_body_name(uint8_t body)
 	static const char *const n[] = {"setup", "callProceeding", "connect", "alerting", "information",
 					"releaseComplete", "facility", "progress", "empty", "status",
 					"statusInquiry", "setupAck", "notify"};
-	return body < sizeof(n) / sizeof(n[0]) ? n[body] : "h245";
+	return body < sizeof(n) / sizeof(n[0]) ? n[body] : "message";
 }
 
 struct h323_str h323_addr_str(uint32_t ip)
@@ -323,6 +323,7 @@ enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg
 	uint32_t ci = cur->sf->kind == MG_ALG_H245 ? cur->sf->call : h323_call_for_message(h);
 	struct h323_call *c = ci != MG_NIL ? h323_call_get(h, ci) : NULL;
 	struct h323_str cs = h323_call_str(c);
+	const char *what = cur->sf->kind == MG_ALG_H245 ? "h245" : h323_body_name(s->body);
 	if (c) {
 		c->msgs++;
 		c->last = cur->now;
@@ -330,7 +331,7 @@ enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg
 			update_state(c, s->q931_type);
 	}
 	if (r != MG_R_NONE) {
-		mg_alg_log(e, r, "%s: %s from %s: cannot decode %s", cs.s, h323_body_name(s->body), who.s,
+		mg_alg_log(e, r, "%s: %s from %s: cannot decode %s", cs.s, what, who.s,
 			   s->err_where ? s->err_where : "message");
 		/* from the inside it could hide an address; from the outside it
 		 * hides nothing of ours, and policy says whether to pass it */
@@ -351,7 +352,7 @@ enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg
 		enum mg_reason ar = from_inside(h, c, msg, a, ip);
 		if (ar == MG_R_NONE)
 			continue;
-		mg_alg_log(e, ar, "%s: %s from %s: %s:%u not translated", cs.s, h323_body_name(s->body), who.s,
+		mg_alg_log(e, ar, "%s: %s from %s: %s:%u not translated", cs.s, what, who.s,
 			   h323_addr_str(ip).s, a->port);
 		if (drop)
 			return ar;
@@ -360,7 +361,7 @@ enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg
 	/* the sender's own address must not survive anywhere in what it sends */
 	if (cur->from_inside && mg_stream_has_addr(msg, len, cur->sender)) {
 		mg_alg_log(e, MG_R_ALG_UNTRANSLATED, "%s: %s from %s still carries the sender's address", cs.s,
-			   h323_body_name(s->body), who.s);
+			   what, who.s);
 		if (drop)
 			return MG_R_ALG_UNTRANSLATED;
 		mg_alg_count(e, MG_R_ALG_UNTRANSLATED);

@@ -106,11 +106,11 @@ void h323_limit_gone(struct mg_h323 *h, struct mg_flow *f);
 
 /* For log lines. */
 struct h323_str {
-	char s[48];
+	char s[64];
 };
 struct h323_str h323_addr_str(uint32_t ip); /* network order */
 struct h323_str h323_call_str(const struct h323_call *c); /* "call 7 {guid}" */
-const char *h323_body_name(uint8_t body);
+const char *h323_body_name(uint8_t body); /* MG_H225_NONE: "message" */
 
 /* Act on a scanned message (h->scan, parse result r): rewrite msg in place,
  * open and close pinholes.  Returns MG_R_NONE or the drop reason. */

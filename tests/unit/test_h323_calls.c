@@ -587,3 +587,50 @@ TEST(calls_malformed_signalling_from_outside_follows_its_own_policy)
 		rig_down(&g);
 	}
 }
+
+static char last_lines[4][512];
+static int n_lines;
+static void grab_log(void *ctx, uint64_t now, const char *line)
+{
+	snprintf(last_lines[n_lines % 4], sizeof(last_lines[0]), "%s", line);
+	n_lines++;
+}
+
+TEST(calls_log_lines_name_the_tuple_side_call_and_call_identifier)
+{
+	struct rig g;
+	CHECK_EQ(rig_up(&g), 0);
+	mg_engine_set_log(g.e, grab_log, NULL);
+	n_lines = 0;
+	/* a drop: side and 5-tuple */
+	uint8_t b[200];
+	size_t n = tb_udp(b, A, 6000, B, 9999, (const uint8_t *)"x", 1);
+	CHECK_EQ(feed(&g, b, n, MG_SIDE_INSIDE).reason, MG_R_POLICY_OUTBOUND);
+	CHECK_EQ(n_lines, 1);
+	CHECK(strstr(last_lines[0], "policy-outbound") != NULL);
+	CHECK(strstr(last_lines[0], "inside") != NULL);
+	CHECK(strstr(last_lines[0], "udp 198.18.1.10:6000 -> 198.19.0.20:9999") != NULL);
+	/* a call line: the call's id and its callIdentifier */
+	struct conn c1 = {.in = A, .port = 40000}, c3 = {.in = A2, .port = 41000};
+	CHECK_EQ(handshake(&g, &c1, 1000), 0);
+	CHECK_EQ(call_setup(&g, &c1, 0x5a, 5000), 0);
+	struct ids x = {{0}, 0};
+	mg_h323_foreach_call(g.h, call_cb, &x);
+	CHECK_EQ(x.n, 1);
+	CHECK_EQ(handshake(&g, &c3, 3000), 0);
+	/* an undecodable message on the call's own connection is logged with the call */
+	uint8_t junk[] = {3, 0, 0, 9, 0x08, 0x02, 0x00, 0x5a, 0x99};
+	n_lines = 0;
+	from_in(&g, &c1, TH_PSH | TH_ACK, junk, sizeof(junk));
+	CHECK(n_lines >= 1);
+	char want[64];
+	snprintf(want, sizeof(want), "call %u {5a5a5a5a-5a5a-5a5a-5a5a-5a5a5a5a5a5a}", x.id[0]);
+	bool found = false;
+	for (int i = 0; i < n_lines && i < 4; i++)
+		found |= strstr(last_lines[i], want) != NULL;
+	if (!found)
+		for (int i = 0; i < n_lines && i < 4; i++)
+			fprintf(stderr, "  line: %s\n", last_lines[i]);
+	CHECK(found);
+	rig_down(&g);
+}
