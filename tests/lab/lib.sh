@@ -2,14 +2,17 @@
 #
 #   IN1 198.18.1.10/24 --+                     +-- OUT1 198.19.0.20/24
 #                        +-- [GW] bridge  bridge +
-#   IN2 198.18.1.11/24 --+  198.18.1.1  198.19.0.1, 198.19.0.2  +-- OUT2 198.19.0.21/24
+#   IN2 198.18.1.11/24 --+  198.18.1.1  198.19.0.1, .2, .3   +-- OUT2 198.19.0.21/24
+#
+# A third inside host is made on demand:
+#     lab_host IN3 pi3 198.18.1.12/24 198.18.1.1 "$LAB_BI"
 #
 # Every namespace and link name starts with a per-run prefix (LAB_P, "mg" +
 # pid digits + random hex), so parallel runs never meet and nothing of the
 # host's own network is touched: the hosts live only in their namespaces and
 # only 198.18.0.0/15 addresses are used.  The caller sets the trap:
 #     . tests/lab/lib.sh; trap lab_down EXIT INT TERM; lab_up
-# Host names for lab_exec: GW IN1 IN2 OUT1 OUT2.  Inside the GW the bridges
+# Host names for lab_exec: GW IN1 IN2 OUT1 OUT2 (IN3 when made).  Inside the GW the bridges
 # are $LAB_BI (inside) and $LAB_BO (outside).  Every traffic helper below is
 # bounded in time (python socket timeouts, `timeout`).
 
@@ -23,7 +26,7 @@ lab_rand() { od -An -N2 -tx1 /dev/urandom | tr -d ' \n'; }
 
 lab_ns() { # HOST -> namespace name
 	case "$1" in
-	GW) echo "${LAB_P}gw" ;; IN1) echo "${LAB_P}i1" ;; IN2) echo "${LAB_P}i2" ;;
+	GW) echo "${LAB_P}gw" ;; IN1) echo "${LAB_P}i1" ;; IN2) echo "${LAB_P}i2" ;; IN3) echo "${LAB_P}i3" ;;
 	OUT1) echo "${LAB_P}o1" ;; OUT2) echo "${LAB_P}o2" ;;
 	*) lab_log "unknown host '$1'"; return 1 ;;
 	esac
@@ -72,6 +75,7 @@ lab_up() {
 	lab_exec GW ip addr add 198.18.1.1/24 dev "$LAB_BI"
 	lab_exec GW ip addr add 198.19.0.1/24 dev "$LAB_BO"
 	lab_exec GW ip addr add 198.19.0.2/24 dev "$LAB_BO"
+	lab_exec GW ip addr add 198.19.0.3/24 dev "$LAB_BO"
 	lab_host IN1 pi1 198.18.1.10/24 198.18.1.1 "$LAB_BI" || return 1
 	lab_host IN2 pi2 198.18.1.11/24 198.18.1.1 "$LAB_BI" || return 1
 	lab_host OUT1 po1 198.19.0.20/24 198.19.0.1 "$LAB_BO" || return 1
@@ -91,7 +95,7 @@ lab_down() {
 	for _p in $LAB_BG_PIDS; do kill -KILL "$_p" 2>/dev/null; done
 	for _p in $LAB_BG_PIDS; do wait "$_p" 2>/dev/null; done
 	LAB_BG_PIDS=""
-	for _h in IN1 IN2 OUT1 OUT2 GW; do
+	for _h in IN1 IN2 IN3 OUT1 OUT2 GW; do
 		ip netns del "$(lab_ns $_h)" 2>/dev/null
 	done
 	[ -n "${LAB_DIR:-}" ] && rm -rf "$LAB_DIR"

@@ -426,7 +426,8 @@ static void release(struct mg_mc_call *c)
 	mg_mc_media_stop(&c->media, now);
 	memset(&m, 0, sizeof m);
 	m.body = MG_H225_RELEASE_COMPLETE;
-	if (c->sig.fd >= 0 && mg_mc_call_send_h225(c, &m))
+	/* nothing to release on a connection not yet up (a send would wait) */
+	if (c->sig.fd >= 0 && !c->sig.connecting && mg_mc_call_send_h225(c, &m))
 		c->release_sent = true;
 	if (!c->release_sent || c->o->close_rst) {
 		mg_mc_call_finish(c);
