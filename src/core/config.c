@@ -59,6 +59,7 @@ void mg_config_defaults(struct mg_config *c)
 	c->max_pinholes = 16384;
 	c->max_calls = 4096;
 	c->max_frags = 1024;
+	c->max_frags_per_src = 64;
 	c->port_lo = 1024;
 	c->port_hi = 65535;
 	c->to = (struct mg_timeouts){

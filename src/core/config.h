@@ -73,6 +73,7 @@ struct mg_config {
 	bool allow_set;          /* an "allow outbound" line was given */
 	bool nat;                /* "nat off": filter only, no translation */
 	uint32_t max_flows, max_bindings, max_pinholes, max_calls, max_frags;
+	uint32_t max_frags_per_src; /* incomplete fragmented datagrams of one source */
 	uint16_t port_lo, port_hi; /* public ports NAT may allocate */
 	struct mg_timeouts to;
 	bool alg_h323;           /* "alg h323 on|off" */

@@ -127,6 +127,7 @@ static void put_limits(struct out *o, const struct mg_config *c)
 	put(o, "max pinholes %u\n", c->max_pinholes);
 	put(o, "max calls %u\n", c->max_calls);
 	put(o, "max frags %u\n", c->max_frags);
+	put(o, "max frags-per-source %u\n", c->max_frags_per_src);
 	put(o, "ports %u-%u\n", c->port_lo, c->port_hi);
 	for (unsigned i = 0; i < mg_config_n_timeout_names; i++) {
 		uint32_t v;

@@ -376,8 +376,11 @@ static int d_max(struct pstate *s, char **tok, int n)
 		field = &s->c.max_calls;
 	else if (strcmp(tok[1], "frags") == 0)
 		field = &s->c.max_frags;
+	else if (strcmp(tok[1], "frags-per-source") == 0)
+		field = &s->c.max_frags_per_src;
 	else
-		return fail(s, "expected flows, bindings, pinholes, calls or frags", tok[1]);
+		return fail(s, "expected flows, bindings, pinholes, calls, frags or frags-per-source",
+			    tok[1]);
 	unsigned long v;
 	if (!parse_ul(tok[2], 1, COUNT_MAX, &v))
 		return fail(s, "count must be a number from 1 to 16777216", tok[2]);

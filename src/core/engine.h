@@ -43,6 +43,7 @@ struct mg_stats {
 	uint64_t alg_rewrites; /* addresses rewritten in signalling */
 	uint64_t calls_created, calls_ended;
 	uint32_t flows_active, bindings_active, pinholes_active, calls_active;
+	uint32_t frags_active; /* incomplete fragmented datagrams tracked */
 };
 
 /* A flow as reports see it. */

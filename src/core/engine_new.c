@@ -160,6 +160,7 @@ const struct mg_stats *mg_engine_stats(const struct mg_engine *e)
 	st->bindings_created = e->nat.created;
 	st->bindings_expired = e->nat.freed;
 	st->pinholes_active = e->ex.used;
+	st->frags_active = mg_frag_active(&e->frag);
 	return st;
 }
 

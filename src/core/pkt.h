@@ -66,6 +66,12 @@ struct mg_pkt {
 	uint32_t payoff;  /* offset of the L4 payload from l3 */
 	uint32_t paylen;  /* bytes of L4 payload in this packet */
 	uint32_t frag_id; /* IPv4 id or IPv6 fragment identification */
+	/* fragments only: where this one's data lies in the datagram, where it
+	 * starts in this packet (l3 + frag_data .. l3 + len), and whether more
+	 * follow */
+	uint32_t frag_off;
+	uint32_t frag_data;
+	bool frag_more;
 	struct mg_tuple t;
 	/* TCP */
 	uint32_t seq, ack;

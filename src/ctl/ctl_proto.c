@@ -201,7 +201,7 @@ static const struct {
 	STAT("pinholes_opened", pinholes_opened), STAT("pinholes_closed", pinholes_closed),
 	STAT("pinhole_hits", pinhole_hits),    STAT("alg_rewrites", alg_rewrites),
 	STAT("calls_active", calls_active),    STAT("calls_created", calls_created),
-	STAT("calls_ended", calls_ended),
+	STAT("calls_ended", calls_ended),      STAT("frags_active", frags_active),
 };
 #define N_STAT_ROWS (sizeof(stat_rows) / sizeof(stat_rows[0]))
 
