@@ -19,7 +19,8 @@ static int same(const struct mg_config *a, const struct mg_config *b)
 	    a->n_forward != b->n_forward || a->n_allow != b->n_allow || a->allow_set != b->allow_set ||
 	    a->nat != b->nat || a->max_flows != b->max_flows || a->max_bindings != b->max_bindings ||
 	    a->max_pinholes != b->max_pinholes || a->max_calls != b->max_calls ||
-	    a->max_frags != b->max_frags || a->port_lo != b->port_lo || a->port_hi != b->port_hi ||
+	    a->max_frags != b->max_frags || a->max_frags_per_src != b->max_frags_per_src ||
+	    a->port_lo != b->port_lo || a->port_hi != b->port_hi ||
 	    memcmp(&a->to, &b->to, sizeof(a->to)) != 0 || a->alg_h323 != b->alg_h323 ||
 	    a->untranslatable != b->untranslatable || a->log_rate != b->log_rate)
 		return 0;

@@ -397,7 +397,14 @@ static const char *state_name(uint8_t s)
 
 void mg_h323_foreach_call(struct mg_h323 *h, mg_h323_call_fn fn, void *ctx)
 {
-	for (uint32_t i = 0; i < h->ncalls; i++) {
+	struct mg_walk w = {0, UINT32_MAX, UINT32_MAX};
+	mg_h323_walk_calls(h, &w, fn, ctx);
+}
+
+bool mg_h323_walk_calls(struct mg_h323 *h, struct mg_walk *w, mg_h323_call_fn fn, void *ctx)
+{
+	for (; w->pos < h->ncalls && w->slots > 0 && w->rows > 0; w->pos++, w->slots--) {
+		uint32_t i = w->pos;
 		const struct h323_call *c = &h->calls[i];
 		if (!c->used)
 			continue;
@@ -416,7 +423,9 @@ void mg_h323_foreach_call(struct mg_h323 *h, mg_h323_call_fn fn, void *ctx)
 		};
 		memcpy(ci.guid, c->guid, 16);
 		fn(ctx, &ci);
+		w->rows--;
 	}
+	return w->pos < h->ncalls;
 }
 
 static bool guid_is_zero(const uint8_t g[16])

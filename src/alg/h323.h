@@ -40,5 +40,7 @@ struct mg_h323_call_info {
 };
 typedef void (*mg_h323_call_fn)(void *ctx, const struct mg_h323_call_info *ci);
 void mg_h323_foreach_call(struct mg_h323 *h, mg_h323_call_fn fn, void *ctx);
+/* The call table in slices (struct mg_walk, core/engine.h). */
+bool mg_h323_walk_calls(struct mg_h323 *h, struct mg_walk *w, mg_h323_call_fn fn, void *ctx);
 
 #endif

@@ -122,11 +122,26 @@ static bool area_push(struct mg_hold_area *a, const struct mg_pkt *p)
 	h->len = p->len;
 	h->payoff = p->payoff;
 	h->paylen = p->paylen;
-	h->seq = p->seq;
 	h->paysum = p->paysum;
+	h->seq = p->seq;
 	memcpy(a->data + a->bytes, p->l3, p->len);
 	a->bytes += p->len;
 	return true;
+}
+
+/* Forget the first k held packets (they were sent). */
+static void area_shift(struct mg_hold_area *a, uint32_t k)
+{
+	if (k == 0)
+		return;
+	uint32_t base = k < a->n ? a->pk[k].off : a->bytes;
+	memmove(a->data, a->data + base, a->bytes - base);
+	for (uint32_t i = k; i < a->n; i++) {
+		a->pk[i - k] = a->pk[i];
+		a->pk[i - k].off -= base;
+	}
+	a->n -= k;
+	a->bytes -= base;
 }
 
 static void area_drop(struct mg_stream *s, struct mg_hold_pool *hp)
@@ -136,13 +151,17 @@ static void area_drop(struct mg_stream *s, struct mg_hold_pool *hp)
 	s->hold = MG_NIL;
 }
 
-/* Discard what is held and rewind to its first byte: the sender's
- * retransmission of those segments is then processed as new data. */
+/* Discard what is held and rewind to the first byte not sent on: the
+ * sender's retransmission of those bytes is then processed as new data.
+ * Complete messages that were held with them are parsed again then. */
 static void rewind_drop(struct mg_stream *s, struct mg_hold_pool *hp)
 {
-	const struct mg_hold_area *a = &hp->a[s->hold];
-	s->next_seq = a->n ? a->pk[0].seq : a->pend_seq;
 	area_drop(s, hp);
+	s->next_seq = s->sent_to;
+	if (seq_lt(s->sent_to, s->pend_seq)) {
+		s->pend_seq = s->sent_to;
+		s->pre_len = 0;
+	}
 }
 
 void mg_stream_release(struct mg_stream *s, struct mg_hold_pool *hp)
@@ -158,81 +177,6 @@ bool mg_stream_timeout(struct mg_stream *s, struct mg_hold_pool *hp, uint64_t no
 	return true;
 }
 
-/* New in-order data while an incomplete message is held. */
-static struct mg_alg_verdict continue_held(struct mg_stream *s, struct mg_hold_pool *hp,
-					   struct mg_engine *e, uint32_t flow, struct mg_pkt *p,
-					   int dir, mg_stream_msg_fn fn, void *ctx)
-{
-	struct mg_alg_verdict v = {MG_R_NONE, false, false};
-	struct mg_hold_area *a = &hp->a[s->hold];
-	if (!area_push(a, p)) {
-		rewind_drop(s, hp);
-		v.reason = MG_R_ALG_STREAM_OVERFLOW;
-		return v;
-	}
-	/* gather the pending bytes into one buffer */
-	uint32_t n = 0;
-	for (uint32_t i = 0; i < a->n; i++) {
-		struct mg_hold_pkt *h = &a->pk[i];
-		uint32_t skip = i == 0 ? a->pend_seq - h->seq : 0;
-		uint32_t take = h->paylen - skip;
-		if (take > sizeof(hp->scratch) - n) {
-			rewind_drop(s, hp);
-			v.reason = MG_R_ALG_STREAM_OVERFLOW;
-			return v;
-		}
-		memcpy(hp->scratch + n, a->data + h->off + h->payoff + skip, take);
-		n += take;
-	}
-	uint32_t used;
-	enum mg_reason r = frame(s, hp, hp->scratch, n, a->pend_seq, fn, ctx, &used);
-	if (r != MG_R_NONE) {
-		rewind_drop(s, hp);
-		v.reason = r;
-		return v;
-	}
-	/* write the (possibly edited) bytes back */
-	n = 0;
-	for (uint32_t i = 0; i < a->n; i++) {
-		struct mg_hold_pkt *h = &a->pk[i];
-		uint32_t skip = i == 0 ? a->pend_seq - h->seq : 0;
-		uint32_t take = h->paylen - skip;
-		memcpy(a->data + h->off + h->payoff + skip, hp->scratch + n, take);
-		n += take;
-	}
-	s->next_seq = p->seq + p->paylen;
-	uint32_t new_pend = a->pend_seq + used;
-	/* release, in order, every held packet that ends before the pending
-	 * message; the last one is the current packet: it is passed instead */
-	uint32_t k = 0;
-	while (k < a->n && !seq_lt(new_pend, a->pk[k].seq + a->pk[k].paylen)) {
-		struct mg_hold_pkt *h = &a->pk[k];
-		if (k + 1 == a->n) {
-			memcpy(p->l3 + p->payoff, a->data + h->off + h->payoff, p->paylen);
-			v.payload_changed = true;
-		} else {
-			mg_alg_release(e, flow, dir, a->data + h->off, h->len, h->paysum);
-		}
-		k++;
-	}
-	if (k == a->n) { /* everything went out */
-		area_drop(s, hp);
-		return v;
-	}
-	/* keep the rest (the current packet among them): compact the area */
-	uint32_t base = a->pk[k].off;
-	memmove(a->data, a->data + base, a->bytes - base);
-	for (uint32_t i = k; i < a->n; i++) {
-		a->pk[i - k] = a->pk[i];
-		a->pk[i - k].off -= base;
-	}
-	a->n -= k;
-	a->bytes -= base;
-	a->pend_seq = new_pend;
-	v.hold = true;
-	return v;
-}
-
 bool mg_stream_has_addr(const uint8_t *p, uint32_t len, uint32_t ip)
 {
 	for (uint32_t i = 0; i + 4 <= len; i++)
@@ -241,20 +185,190 @@ bool mg_stream_has_addr(const uint8_t *p, uint32_t len, uint32_t ip)
 	return false;
 }
 
+/* Copy between the contiguous pending bytes buf (stream position `base` at
+ * buf[0]) and a segment's payload covering [seq, seq + len): only the part
+ * at or after `from` is copied.  Returns whether a byte changed. */
+static bool piece(uint8_t *buf, uint32_t base, uint8_t *pay, uint32_t seq, uint32_t len, uint32_t from,
+		  bool to_buf)
+{
+	uint32_t skip = seq_lt(seq, from) ? from - seq : 0;
+	if (skip >= len)
+		return false;
+	uint8_t *b = buf + (seq + skip - base);
+	uint8_t *q = pay + skip;
+	uint32_t n = len - skip;
+	if (to_buf) {
+		memcpy(b, q, n);
+		return false;
+	}
+	bool changed = memcmp(q, b, n) != 0;
+	memcpy(q, b, n);
+	return changed;
+}
+
+/* Bytes of a segment that are final: no rewrite can reach them any more
+ * once every byte before `pend` belongs to a handled message. */
+static bool segment_final(uint32_t end, uint32_t pend)
+{
+	return !seq_lt(pend + MG_STREAM_SAFE_PREFIX, end);
+}
+
+/* Keep the part of the pending message that was sent on: [pend, sent_to). */
+static void keep_prefix(struct mg_stream *s, const uint8_t *at_pend)
+{
+	s->pre_len = 0;
+	if (seq_lt(s->pend_seq, s->sent_to)) {
+		s->pre_len = (uint8_t)(s->sent_to - s->pend_seq);
+		memcpy(s->pre, at_pend, s->pre_len);
+	}
+}
+
+/* Hold segment p (after the held packets, if any).  On failure the stream
+ * rewinds to what was sent on. */
+static bool hold_segment(struct mg_stream *s, struct mg_hold_pool *hp, const struct mg_pkt *p, int dir,
+			 uint32_t flow, uint64_t now)
+{
+	if (s->hold == MG_NIL) {
+		uint32_t ai = area_get(hp);
+		if (ai == MG_NIL) {
+			rewind_drop(s, hp);
+			return false;
+		}
+		struct mg_hold_area *a = &hp->a[ai];
+		memset(a, 0, offsetof(struct mg_hold_area, data));
+		a->used = true;
+		a->dir = (uint8_t)dir;
+		a->flow = flow;
+		a->since = now;
+		s->hold = ai;
+	}
+	if (!area_push(&hp->a[s->hold], p)) {
+		rewind_drop(s, hp);
+		return false;
+	}
+	return true;
+}
+
+/* New bytes from s->next_seq to the end of p, nothing held and nothing of
+ * the pending message sent yet: frame them in place. */
+static struct mg_alg_verdict new_data_direct(struct mg_stream *s, struct mg_hold_pool *hp,
+					     uint32_t flow, struct mg_pkt *p, int dir, uint64_t now,
+					     mg_stream_msg_fn fn, void *ctx, struct mg_alg_verdict v)
+{
+	uint32_t skip = s->next_seq - p->seq;
+	uint8_t *pay = p->l3 + p->payoff + skip;
+	uint32_t len = p->paylen - skip, end = p->seq + p->paylen;
+	uint32_t used;
+	enum mg_reason r = frame(s, hp, pay, len, s->next_seq, fn, ctx, &used);
+	if (r != MG_R_NONE) {
+		v.reason = r;
+		return v;
+	}
+	v.payload_changed |= used > 0;
+	s->pend_seq = s->next_seq + used;
+	s->next_seq = end;
+	if (segment_final(end, s->pend_seq)) {
+		s->sent_to = end;
+		keep_prefix(s, pay + used);
+		return v;
+	}
+	/* sent_to stays where this segment's new bytes start */
+	if (!hold_segment(s, hp, p, dir, flow, now)) {
+		v.reason = MG_R_ALG_STREAM_OVERFLOW;
+		return v;
+	}
+	v.hold = true;
+	return v;
+}
+
+/* New bytes from s->next_seq to the end of p while part of the pending
+ * message was sent on or is held: gather [pend_seq, end) into one buffer,
+ * frame it, put the (possibly edited) bytes back, then send on, in order,
+ * every held segment that is now final and p too if it is. */
+static struct mg_alg_verdict new_data_gather(struct mg_stream *s, struct mg_hold_pool *hp,
+					     struct mg_engine *e, uint32_t flow, struct mg_pkt *p,
+					     int dir, uint64_t now, mg_stream_msg_fn fn, void *ctx,
+					     struct mg_alg_verdict v)
+{
+	struct mg_hold_area *a = s->hold != MG_NIL ? &hp->a[s->hold] : NULL;
+	uint8_t *buf = hp->scratch, *pay = p->l3 + p->payoff;
+	uint32_t base = s->pend_seq, end = p->seq + p->paylen;
+	uint32_t from = base + s->pre_len; /* the first byte not in pre[] */
+	/* pend_seq <= next_seq <= end and the area holds at most MG_HOLD_BYTES */
+	if (end - base > sizeof(hp->scratch)) {
+		rewind_drop(s, hp);
+		v.reason = MG_R_ALG_STREAM_OVERFLOW;
+		return v;
+	}
+	memcpy(buf, s->pre, s->pre_len);
+	for (uint32_t i = 0; a && i < a->n; i++) {
+		struct mg_hold_pkt *h = &a->pk[i];
+		piece(buf, base, a->data + h->off + h->payoff, h->seq, h->paylen, from, true);
+	}
+	piece(buf, base, pay, p->seq, p->paylen, s->next_seq, true);
+
+	uint32_t used;
+	enum mg_reason r = frame(s, hp, buf, end - base, base, fn, ctx, &used);
+	if (r == MG_R_NONE && memcmp(buf, s->pre, s->pre_len) != 0)
+		r = MG_R_ALG_UNTRANSLATED; /* an edit of bytes already sent: cannot be */
+	if (r != MG_R_NONE) {
+		rewind_drop(s, hp);
+		v.reason = r;
+		return v;
+	}
+	for (uint32_t i = 0; a && i < a->n; i++) {
+		struct mg_hold_pkt *h = &a->pk[i];
+		piece(buf, base, a->data + h->off + h->payoff, h->seq, h->paylen, from, false);
+	}
+	v.payload_changed |= piece(buf, base, pay, p->seq, p->paylen, s->next_seq, false);
+
+	uint32_t pend = base + used;
+	uint32_t k = 0;
+	while (a && k < a->n && segment_final(a->pk[k].seq + a->pk[k].paylen, pend)) {
+		struct mg_hold_pkt *h = &a->pk[k];
+		mg_alg_release(e, flow, dir, a->data + h->off, h->len, h->paysum);
+		s->sent_to = h->seq + h->paylen;
+		k++;
+	}
+	bool pass = (a == NULL || k == a->n) && segment_final(end, pend);
+	if (pass)
+		s->sent_to = end;
+	s->next_seq = end;
+	s->pend_seq = pend;
+	keep_prefix(s, buf + used);
+	if (a) {
+		area_shift(a, k);
+		if (a->n == 0)
+			a->since = now;
+	}
+	if (pass) {
+		area_drop(s, hp);
+		return v;
+	}
+	if (!hold_segment(s, hp, p, dir, flow, now)) {
+		v.reason = MG_R_ALG_STREAM_OVERFLOW;
+		return v;
+	}
+	v.hold = true;
+	return v;
+}
+
 struct mg_alg_verdict mg_stream_input(struct mg_stream *s, struct mg_hold_pool *hp,
 				      struct mg_engine *e, uint32_t flow, struct mg_pkt *p, int dir,
 				      uint64_t now, uint32_t guard, mg_stream_msg_fn fn, void *ctx)
 {
 	struct mg_alg_verdict v = {MG_R_NONE, false, false};
 	if (p->tcp_flags & MG_TH_SYN) {
-		s->next_seq = p->seq + 1;
+		s->next_seq = s->pend_seq = s->sent_to = p->seq + 1;
+		s->pre_len = 0;
 		s->init = true;
 		return v;
 	}
 	if (p->paylen == 0)
 		return v;
 	if (!s->init) {
-		s->next_seq = p->seq;
+		s->next_seq = s->pend_seq = s->sent_to = p->seq;
+		s->pre_len = 0;
 		s->init = true;
 	}
 	uint8_t *pay = p->l3 + p->payoff;
@@ -264,7 +378,7 @@ struct mg_alg_verdict mg_stream_input(struct mg_stream *s, struct mg_hold_pool *
 		return v;
 	}
 	uint32_t skip = s->next_seq - p->seq;
-	if (skip > 0 && s->hold != MG_NIL && seq_lt(hp->a[s->hold].pend_seq, end)) {
+	if (skip > 0 && s->hold != MG_NIL && seq_lt(s->sent_to, end)) {
 		v.reason = MG_R_ALG_OUT_OF_ORDER; /* re-sends bytes we still hold */
 		return v;
 	}
@@ -276,49 +390,11 @@ struct mg_alg_verdict mg_stream_input(struct mg_stream *s, struct mg_hold_pool *
 			return v;
 		}
 	}
-	if (!seq_lt(p->seq + skip, end))
+	if (!seq_lt(s->next_seq, end))
 		return v; /* nothing new */
-	if (skip > 0) {
-		/* old bytes followed by new ones: only whole new segments are
-		 * framed, so let the sender send the new part again */
-		v.reason = MG_R_ALG_OUT_OF_ORDER;
-		return v;
-	}
-	if (s->hold != MG_NIL) {
-		struct mg_alg_verdict hv = continue_held(s, hp, e, flow, p, dir, fn, ctx);
-		return hv;
-	}
-	uint32_t used;
-	enum mg_reason r = frame(s, hp, pay, p->paylen, p->seq, fn, ctx, &used);
-	if (r != MG_R_NONE) {
-		v.reason = r;
-		return v;
-	}
-	v.payload_changed = used > 0;
-	s->next_seq = end;
-	if (used == p->paylen)
-		return v;
-	/* the segment ends inside a message: keep it */
-	uint32_t ai = area_get(hp);
-	if (ai == MG_NIL) {
-		s->next_seq = p->seq;
-		v.reason = MG_R_ALG_STREAM_OVERFLOW;
-		return v;
-	}
-	struct mg_hold_area *a = &hp->a[ai];
-	memset(a, 0, offsetof(struct mg_hold_area, data));
-	a->used = true;
-	a->dir = (uint8_t)dir;
-	a->flow = flow;
-	a->since = now;
-	a->pend_seq = p->seq + used;
-	if (!area_push(a, p)) {
-		a->used = false;
-		s->next_seq = p->seq;
-		v.reason = MG_R_ALG_STREAM_OVERFLOW;
-		return v;
-	}
-	s->hold = ai;
-	v.hold = true;
-	return v;
+	/* new bytes (behind old ones when the sender merged segments on
+	 * retransmission: the old part went out before and is final) */
+	if (s->hold == MG_NIL && s->pre_len == 0)
+		return new_data_direct(s, hp, flow, p, dir, now, fn, ctx, v);
+	return new_data_gather(s, hp, e, flow, p, dir, now, fn, ctx, v);
 }

@@ -1,16 +1,24 @@
 /* stream.h - TCP byte-stream reassembly for TPKT-framed signalling.
  *
  * Rewrites are done in place in the packets, so every byte of a message
- * must still be in the gateway when the message is complete.  When a
- * segment ends inside a message the stream keeps a copy of it (a "hold")
- * and the engine does not send it; when the message completes, the held
- * segments are rewritten and released in order, before the segment that
- * completed it.  Each direction also keeps a log of the bytes it rewrote so
- * that a retransmitted segment leaves with the same bytes as the original.
+ * that may still be rewritten must be in the gateway when the message is
+ * complete.  Only bytes at offset MG_STREAM_SAFE_PREFIX or later of a
+ * message can be rewritten, so a segment whose bytes of the incomplete
+ * message all lie in that prefix (a bare TPKT header, as NetMeeting sends
+ * it) passes at once: the stream keeps a copy of those few bytes to parse
+ * the message when it completes, and the sender gets its ACK without
+ * waiting.  Any other segment that ends inside a message is held (the
+ * stream keeps a copy, the engine does not send it); when the message
+ * completes, the held segments are rewritten and released in order, before
+ * the segment that completed it.  Each direction also keeps a log of the
+ * bytes it rewrote so that a retransmitted segment leaves with the same
+ * bytes as the original.
  *
  *   - in-order data: framed (TPKT), each complete message handed to the
  *     message callback, which may edit it in place;
- *   - retransmitted data: rewrite log applied, passed;
+ *   - retransmitted data: rewrite log applied, passed; new bytes behind
+ *     the retransmitted ones (a sender that merged segments when it
+ *     retransmitted) are then taken as in-order data;
  *   - data ahead of a gap, or re-sent while its original is held: dropped
  *     (MG_R_ALG_OUT_OF_ORDER), the sender sends it again;
  *   - a message larger than a hold area, or held longer than the hold
@@ -31,16 +39,34 @@
 #define MG_HOLD_PKTS 24       /* held packets per area */
 #define MG_HOLD_TIMEOUT_MS 8000
 
+/* Leading bytes of every TPKT message that the ALG never rewrites: the TPKT
+ * header and the first payload octet.  Rewrites only touch transport
+ * addresses (octet-aligned, address before port), and in both payloads
+ * something else comes first: Q.931 starts with its protocol discriminator
+ * and call reference, an H.245 PDU with the bits of its message-type choice,
+ * so no address can start before offset 5 (in a Q.931 message it cannot
+ * start before offset 11, which this bound does not need). */
+#define MG_STREAM_SAFE_PREFIX 5u
+
 struct mg_stream_edit {
 	uint32_t seq; /* stream sequence number of b[0] */
 	uint8_t len;
 	uint8_t b[7];
 };
 
+/* Stream positions.  Bytes before sent_to have left the gateway; bytes from
+ * sent_to to next_seq are held (a hold area exists exactly when there are
+ * any).  pend_seq is the first byte of the incomplete message; when it lies
+ * before sent_to, that message's first bytes were sent on already and pre[]
+ * keeps them (never more than MG_STREAM_SAFE_PREFIX) for parsing it. */
 struct mg_stream {
 	uint32_t next_seq; /* next in-order byte */
+	uint32_t pend_seq; /* first byte of the incomplete message */
+	uint32_t sent_to;  /* first byte not yet sent on */
 	uint32_t hold;     /* hold area, MG_NIL if none */
 	bool init;
+	uint8_t pre_len;   /* pre[] = bytes pend_seq .. sent_to, already sent */
+	uint8_t pre[MG_STREAM_SAFE_PREFIX];
 	uint8_t log_next;
 	struct mg_stream_edit log[MG_STREAM_LOG];
 };
@@ -57,7 +83,6 @@ struct mg_hold_area {
 	uint8_t dir;
 	uint32_t flow;
 	uint64_t since;
-	uint32_t pend_seq; /* first byte of the incomplete message */
 	uint32_t n, bytes;
 	struct mg_hold_pkt pk[MG_HOLD_PKTS];
 	uint8_t data[MG_HOLD_BYTES];
@@ -66,7 +91,8 @@ struct mg_hold_area {
 struct mg_hold_pool {
 	struct mg_hold_area *a;
 	uint32_t cap;
-	uint8_t scratch[MG_HOLD_BYTES + 2048]; /* a pending message made contiguous */
+	/* the pending message made contiguous: prefix, held bytes, one segment */
+	uint8_t scratch[MG_STREAM_SAFE_PREFIX + MG_HOLD_BYTES + 65536];
 	uint8_t before[65536 + 4];             /* a message as it was, for the edit log */
 };
 

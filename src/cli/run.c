@@ -205,12 +205,14 @@ static void read_signals(struct run *r)
 
 static int loop(struct run *r, char *err, size_t errlen)
 {
-	struct pollfd fds[2 + 1 + MG_CTL_MAX_CLIENTS];
+	struct pollfd fds[2 + MG_CTL_POLLFDS];
 	while (!r->stop) {
 		fds[0] = (struct pollfd){.fd = r->sfd, .events = POLLIN};
 		fds[1] = (struct pollfd){.fd = mg_nfq_fd(r->q), .events = POLLIN};
 		int n = 2 + mg_ctl_pollfds(r->ctl, fds + 2, (int)(sizeof(fds) / sizeof(fds[0])) - 2);
-		if (poll(fds, (nfds_t)n, RUN_POLL_MS) < 0 && errno != EINTR) {
+		/* answer rows still to make: come straight back after the packets */
+		int wait_ms = mg_ctl_pending(r->ctl) ? 0 : RUN_POLL_MS;
+		if (poll(fds, (nfds_t)n, wait_ms) < 0 && errno != EINTR) {
 			snprintf(err, errlen, "poll: %s", strerror(errno));
 			return -1;
 		}

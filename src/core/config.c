@@ -63,6 +63,7 @@ void mg_config_defaults(struct mg_config *c)
 	c->max_sig_per_source = 256;
 	c->max_embryonic = 16384;
 	c->max_pending_per_source = 32;
+	c->max_frags_per_src = 64;
 	c->port_lo = 1024;
 	c->port_hi = 65535;
 	c->to = (struct mg_timeouts){

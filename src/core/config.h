@@ -84,6 +84,7 @@ struct mg_config {
 	/* TCP flows whose handshake has not completed ("max embryonic"); the
 	 * engine uses at most half of max flows */
 	uint32_t max_embryonic;
+	uint32_t max_frags_per_src; /* incomplete fragmented datagrams of one source */
 	uint16_t port_lo, port_hi; /* public ports NAT may allocate */
 	struct mg_timeouts to;
 	bool alg_h323;           /* "alg h323 on|off" */

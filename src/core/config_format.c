@@ -131,6 +131,7 @@ static void put_limits(struct out *o, const struct mg_config *c)
 	put(o, "max embryonic %u\n", c->max_embryonic);
 	put(o, "max signalling-per-source %u\n", c->max_sig_per_source);
 	put(o, "max pending-per-source %u\n", c->max_pending_per_source);
+	put(o, "max frags-per-source %u\n", c->max_frags_per_src);
 	put(o, "ports %u-%u\n", c->port_lo, c->port_hi);
 	for (unsigned i = 0; i < mg_config_n_timeout_names; i++) {
 		uint32_t v;

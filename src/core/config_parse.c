@@ -380,6 +380,8 @@ static int d_max(struct pstate *s, char **tok, int n)
 		field = &s->c.max_calls;
 	else if (strcmp(tok[1], "frags") == 0)
 		field = &s->c.max_frags;
+	else if (strcmp(tok[1], "frags-per-source") == 0)
+		field = &s->c.max_frags_per_src;
 	else if (strcmp(tok[1], "signalling-per-source") == 0)
 		field = &s->c.max_sig_per_source;
 	else if (strcmp(tok[1], "pending-per-source") == 0)
@@ -388,7 +390,7 @@ static int d_max(struct pstate *s, char **tok, int n)
 		field = &s->c.max_embryonic;
 	else
 		return fail(s,
-			    "expected flows, bindings, pinholes, calls, frags, embryonic, "
+			    "expected flows, bindings, pinholes, calls, frags, frags-per-source, embryonic, "
 			    "signalling-per-source or pending-per-source",
 			    tok[1]);
 	unsigned long v;

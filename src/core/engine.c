@@ -169,15 +169,15 @@ void mg_engine_expire(struct mg_engine *e, uint64_t now)
 static struct mg_result later_fragment(struct mg_engine *e, struct mg_pkt *p, enum mg_side side)
 {
 	struct mg_result res = {MG_VERDICT_DROP, 0, MG_R_FRAG_NO_FIRST};
-	const struct mg_frag_ent *x = mg_frag_find(&e->frag, p, e->now);
-	if (!x)
+	struct mg_frag_hit x;
+	if (!mg_frag_later(&e->frag, p, e->now, &x))
 		return res;
-	struct mg_flow *f = &e->ct.flow[x->flow];
-	if (!(f->flags & MG_FLOW_USED) || f->created != x->flow_created)
+	struct mg_flow *f = &e->ct.flow[x.flow];
+	if (!(f->flags & MG_FLOW_USED) || f->created != x.flow_created)
 		return res;
-	f->pkts[x->dir]++;
-	f->bytes[x->dir] += p->len;
-	mg_natapply(p, f, x->dir);
+	f->pkts[x.dir]++;
+	f->bytes[x.dir] += p->len;
+	mg_natapply(p, f, x.dir);
 	res.verdict = MG_VERDICT_ACCEPT;
 	res.reason = MG_R_NONE;
 	res.out_side = (uint8_t)mg_engine_route(e, p, side);
@@ -333,11 +333,15 @@ struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t le
 			mg_l4_csum_payload(&p, p.paysum);
 	}
 	/* later fragments arrive with the addresses the sender wrote: note them
-	 * before translation */
-	if (p.frag == MG_FRAG_FIRST &&
-	    mg_frag_note(&e->frag, &p, idx, f->created, dir, now + (uint64_t)e->cfg.to.frag * 1000, now) < 0) {
-		r = MG_R_FRAG_TABLE_FULL;
-		goto drop;
+	 * before translation (making room is an event, not a drop) */
+	if (p.frag == MG_FRAG_FIRST) {
+		enum mg_reason ev = mg_frag_note(&e->frag, &p, idx, f->created, dir,
+						 now + (uint64_t)e->cfg.to.frag * 1000, now,
+						 e->cfg.max_frags_per_src);
+		if (ev != MG_R_NONE) {
+			e->st.events[ev]++;
+			mg_engine_logf(e, ev, "incomplete fragmented datagram evicted");
+		}
 	}
 	mg_natapply(&p, f, dir);
 	res.verdict = MG_VERDICT_ACCEPT;

@@ -47,6 +47,7 @@ struct mg_stats {
 	uint64_t calls_created, calls_ended;
 	uint32_t flows_active, bindings_active, pinholes_active, calls_active;
 	uint32_t flows_embryonic; /* TCP flows whose handshake has not completed */
+	uint32_t frags_active; /* incomplete fragmented datagrams tracked */
 };
 
 /* A flow as reports see it. */
@@ -138,5 +139,17 @@ uint32_t mg_engine_public_for(const struct mg_engine *e, uint32_t in_addr);
 void mg_engine_foreach_flow(struct mg_engine *e, mg_flow_fn fn, void *ctx);
 void mg_engine_foreach_binding(struct mg_engine *e, mg_binding_fn fn, void *ctx);
 void mg_engine_foreach_pinhole(struct mg_engine *e, mg_pinhole_fn fn, void *ctx);
+
+/* A table walked in slices, for reports that must not hold up packets: from
+ * slot *pos on, visit at most `slots` slots and report at most `rows`
+ * entries; *pos ends after the last slot visited.  Returns true while slots
+ * remain.  Entries created or removed between two slices may be missed or
+ * reported twice. */
+struct mg_walk {
+	uint32_t pos, slots, rows;
+};
+bool mg_engine_walk_flows(struct mg_engine *e, struct mg_walk *w, mg_flow_fn fn, void *ctx);
+bool mg_engine_walk_bindings(struct mg_engine *e, struct mg_walk *w, mg_binding_fn fn, void *ctx);
+bool mg_engine_walk_pinholes(struct mg_engine *e, struct mg_walk *w, mg_pinhole_fn fn, void *ctx);
 
 #endif

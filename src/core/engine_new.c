@@ -163,6 +163,7 @@ const struct mg_stats *mg_engine_stats(const struct mg_engine *e)
 	st->bindings_created = e->nat.created;
 	st->bindings_expired = e->nat.freed;
 	st->pinholes_active = e->ex.used;
+	st->frags_active = mg_frag_active(&e->frag);
 	return st;
 }
 
@@ -208,34 +209,44 @@ void mg_engine_flow_info(const struct mg_engine *e, const struct mg_flow *f, str
 	fi->call = flow_call(e, f);
 }
 
-void mg_engine_foreach_flow(struct mg_engine *e, mg_flow_fn fn, void *ctx)
+/* May a walk's slice visit one more slot (and report one more row)? */
+static bool walk_room(const struct mg_walk *w, uint32_t cap)
 {
-	for (uint32_t i = 0; i < e->ct.cap; i++) {
-		const struct mg_flow *f = &e->ct.flow[i];
+	return w->pos < cap && w->slots > 0 && w->rows > 0;
+}
+
+bool mg_engine_walk_flows(struct mg_engine *e, struct mg_walk *w, mg_flow_fn fn, void *ctx)
+{
+	for (; walk_room(w, e->ct.cap); w->pos++, w->slots--) {
+		const struct mg_flow *f = &e->ct.flow[w->pos];
 		if (!(f->flags & MG_FLOW_USED))
 			continue;
 		struct mg_flow_info fi;
 		mg_engine_flow_info(e, f, &fi);
 		fn(ctx, &fi);
+		w->rows--;
 	}
+	return w->pos < e->ct.cap;
 }
 
-void mg_engine_foreach_binding(struct mg_engine *e, mg_binding_fn fn, void *ctx)
+bool mg_engine_walk_bindings(struct mg_engine *e, struct mg_walk *w, mg_binding_fn fn, void *ctx)
 {
-	for (uint32_t i = 0; i < e->nat.cap; i++) {
-		const struct mg_binding *b = &e->nat.b[i];
+	for (; walk_room(w, e->nat.cap); w->pos++, w->slots--) {
+		const struct mg_binding *b = &e->nat.b[w->pos];
 		if (!b->used)
 			continue;
 		struct mg_binding_info bi;
 		binding_info(b, &bi);
 		fn(ctx, &bi);
+		w->rows--;
 	}
+	return w->pos < e->nat.cap;
 }
 
-void mg_engine_foreach_pinhole(struct mg_engine *e, mg_pinhole_fn fn, void *ctx)
+bool mg_engine_walk_pinholes(struct mg_engine *e, struct mg_walk *w, mg_pinhole_fn fn, void *ctx)
 {
-	for (uint32_t i = 0; i < e->ex.cap; i++) {
-		const struct mg_expect *x = &e->ex.x[i];
+	for (; walk_room(w, e->ex.cap); w->pos++, w->slots--) {
+		const struct mg_expect *x = &e->ex.x[w->pos];
 		if (!x->used)
 			continue;
 		struct mg_pinhole_info pi = {
@@ -252,7 +263,30 @@ void mg_engine_foreach_pinhole(struct mg_engine *e, mg_pinhole_fn fn, void *ctx)
 			.what = x->what ? x->what : "",
 		};
 		fn(ctx, &pi);
+		w->rows--;
 	}
+	return w->pos < e->ex.cap;
+}
+
+/* The whole table in one go (replay reports). */
+#define WALK_ALL {0, UINT32_MAX, UINT32_MAX}
+
+void mg_engine_foreach_flow(struct mg_engine *e, mg_flow_fn fn, void *ctx)
+{
+	struct mg_walk w = WALK_ALL;
+	mg_engine_walk_flows(e, &w, fn, ctx);
+}
+
+void mg_engine_foreach_binding(struct mg_engine *e, mg_binding_fn fn, void *ctx)
+{
+	struct mg_walk w = WALK_ALL;
+	mg_engine_walk_bindings(e, &w, fn, ctx);
+}
+
+void mg_engine_foreach_pinhole(struct mg_engine *e, mg_pinhole_fn fn, void *ctx)
+{
+	struct mg_walk w = WALK_ALL;
+	mg_engine_walk_pinholes(e, &w, fn, ctx);
 }
 
 bool mg_engine_binding_lookup(struct mg_engine *e, uint8_t proto, uint32_t in_addr, uint16_t in_port,

@@ -99,6 +99,9 @@ enum mg_reason mg_pkt_ip4(struct mg_pkt *p, uint32_t len)
 	p->l4off = (uint16_t)ihl;
 	if (frag_off != 0 || (ff & 0x2000u) != 0) {
 		p->frag_id = mg_rd16(h + 4);
+		p->frag_off = frag_off;
+		p->frag_data = ihl;
+		p->frag_more = (ff & 0x2000u) != 0;
 		if (frag_off != 0) {
 			/* No L4 header here.  Without reassembly state only the
 			 * protocol's smallest header is known; a data offset

@@ -69,6 +69,12 @@ struct mg_pkt {
 	uint16_t paysum;  /* mg_csum_sum16 of the TCP/UDP payload as it arrived: set by the
 			   * engine before an ALG sees the packet (see core/l4csum.h) */
 	uint32_t frag_id; /* IPv4 id or IPv6 fragment identification */
+	/* fragments only: where this one's data lies in the datagram, where it
+	 * starts in this packet (l3 + frag_data .. l3 + len), and whether more
+	 * follow */
+	uint32_t frag_off;
+	uint32_t frag_data;
+	bool frag_more;
 	struct mg_tuple t;
 	/* TCP */
 	uint32_t seq, ack;

@@ -41,7 +41,9 @@ struct mg_pkt_chain {
 	uint8_t proto;    /* the header that ends the chain (L4, ESP, 59, unknown) */
 	uint8_t frag;     /* MG_FRAG_* from a fragment header */
 	uint16_t frag_off; /* fragment offset in bytes */
+	bool frag_more;    /* the M flag */
 	uint32_t frag_id;
+	size_t frag_data;  /* cursor position just after the fragment header */
 };
 
 /* Walk the chain that starts with next-header value `nh` at the cursor

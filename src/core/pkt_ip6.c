@@ -64,6 +64,8 @@ enum mg_reason mg_pkt_ip6_chain(struct mg_cur *c, uint8_t nh, struct mg_pkt_chai
 			if (off == 0 && !more)
 				break; /* atomic fragment (RFC 6946): a whole packet */
 			ch->frag_id = mg_rd32(e + 4);
+			ch->frag_more = more;
+			ch->frag_data = mg_cur_byte_pos(c);
 			if (off != 0) {
 				/* the rest is fragment data, not headers */
 				ch->frag = MG_FRAG_LATER;
@@ -148,6 +150,11 @@ enum mg_reason mg_pkt_ip6(struct mg_pkt *p, uint32_t len)
 	p->t.proto = ch.proto;
 	p->frag = ch.frag;
 	p->frag_id = ch.frag_id;
+	if (ch.frag != MG_FRAG_NONE) {
+		p->frag_off = ch.frag_off;
+		p->frag_more = ch.frag_more;
+		p->frag_data = 40u + (uint32_t)ch.frag_data;
+	}
 	if (ch.frag == MG_FRAG_LATER) {
 		/* see the IPv4 case: the smallest header of the protocol named
 		 * by the fragment header must lie before this fragment */

@@ -27,7 +27,8 @@
 	X(PKT_UNSUPPORTED, "pkt-unsupported", "L4 protocol not handled by policy")            \
 	X(FRAG_NO_FIRST, "frag-no-first", "non-first fragment with no known first fragment")  \
 	X(FRAG_OVERLAP, "frag-overlap", "fragment rewrites the L4 header (tiny/overlapping)") \
-	X(FRAG_TABLE_FULL, "frag-table-full", "fragment tracking table full")                 \
+	X(FRAG_TABLE_FULL, "frag-table-full", "fragment table full: its oldest incomplete datagram evicted") \
+	X(FRAG_SOURCE_LIMIT, "frag-source-limit", "source at max frags-per-source: its oldest incomplete datagram evicted") \
 	X(ICMP_ERR_NO_FLOW, "icmp-err-no-flow", "ICMP error quoting a packet of no flow")     \
 	X(ICMP_ERR_BAD_INNER, "icmp-err-bad-inner", "ICMP error quote malformed")             \
 	X(L4_BAD_CHECKSUM, "l4-bad-checksum", "TCP/UDP checksum wrong on a segment an ALG parses") \

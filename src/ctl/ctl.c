@@ -2,9 +2,15 @@
  *
  * Each client moves through: READ (collecting the request line, deadline
  * MG_CTL_REQ_TIMEOUT_MS from accept) -> SEND (answer rows produced into the
- * output buffer whenever it has drained, "end" last) or ERROR (one "error"
- * line) -> closed once the buffer is written.  While sending, the deadline
- * moves MG_CTL_IDLE_TIMEOUT_MS ahead whenever the client takes bytes.
+ * output buffer by the per-turn slices of produce_slice(), sent as the
+ * client reads, "end" last) or ERROR (one "error" line) -> closed once the
+ * buffer is written.  While sending, the deadline moves
+ * MG_CTL_IDLE_TIMEOUT_MS ahead whenever the client takes bytes.
+ *
+ * A connection beyond MG_CTL_MAX_CLIENTS is turned away: "error busy" is
+ * written at once and the write side shut; the socket stays open until the
+ * client's request line (or its hang-up, or the request deadline) arrives,
+ * so a client that writes before it reads never meets a closed socket.
  */
 #include "ctl/ctl.h"
 
@@ -24,12 +30,19 @@ struct client {
 	enum cl_state state;
 	enum mg_ctl_cmd cmd;
 	uint64_t deadline;
-	uint64_t next_row;  /* rows of the answer produced so far */
+	uint32_t pos;       /* cursor: the next table slot (or stats row) */
+	uint8_t part;       /* stats: 0 the engine's rows, 1 the extra rows */
+	bool started;       /* the header is in the buffer */
 	bool done;          /* "end" is in the buffer */
 	size_t inlen;
 	char in[MG_CTL_LINE_MAX];
 	size_t outoff, outlen;
 	char out[MG_CTL_OUT_MAX];
+};
+
+struct turned_away {
+	int fd; /* -1: free */
+	uint64_t deadline;
 };
 
 struct mg_ctl {
@@ -40,8 +53,12 @@ struct mg_ctl {
 	mg_ctl_stat_fn extra;
 	void *extra_ctx;
 	uint64_t now;
+	unsigned rr; /* the client whose slice comes first next turn */
 	struct client cl[MG_CTL_MAX_CLIENTS];
+	struct turned_away away[MG_CTL_MAX_TURNED_AWAY];
 };
+
+static const char busy_line[] = "error busy\n";
 
 static void cl_close(struct client *c)
 {
@@ -61,32 +78,31 @@ static void cl_error(struct client *c, const char *why)
 
 /* ---- producing answer rows into the output buffer ---- */
 
-/* A pass over a table: rows before `skip` were sent in earlier passes;
- * rows are added while a whole row surely fits. */
+/* Free room at the end of the buffer once the unsent bytes are moved to
+ * its start. */
+static size_t out_room(const struct client *c)
+{
+	return sizeof(c->out) - (c->outlen - c->outoff);
+}
+
+/* Rows that surely fit, keeping room for "end\n". */
+static uint32_t rows_that_fit(const struct client *c)
+{
+	return (uint32_t)((sizeof(c->out) - c->outlen - 4) / MG_CTL_ROW_MAX);
+}
+
+/* May this client take rows now? */
+static bool wants_rows(const struct client *c)
+{
+	return c->state == CL_SEND && !c->done && out_room(c) >= MG_CTL_ROW_MAX + 4;
+}
+
 struct gen {
 	struct client *c;
-	uint64_t skip, idx;
-	bool full;
 	uint64_t now;
 };
 
-static char *gen_slot(struct gen *g)
-{
-	if (g->full)
-		return NULL;
-	if (g->idx < g->skip) {
-		g->idx++;
-		return NULL;
-	}
-	if (sizeof(g->c->out) - g->c->outlen < MG_CTL_ROW_MAX) {
-		g->full = true;
-		return NULL;
-	}
-	g->idx++;
-	return g->c->out + g->c->outlen;
-}
-
-static void gen_commit(struct gen *g, int k)
+static void put_row(struct gen *g, int k)
 {
 	if (k > 0 && (size_t)k < MG_CTL_ROW_MAX)
 		g->c->outlen += (size_t)k;
@@ -95,99 +111,104 @@ static void gen_commit(struct gen *g, int k)
 static void on_flow(void *ctx, const struct mg_flow_info *fi)
 {
 	struct gen *g = ctx;
-	char *p = gen_slot(g);
-	if (p)
-		gen_commit(g, mg_ctl_fmt_flow(p, MG_CTL_ROW_MAX, fi, g->now));
+	put_row(g, mg_ctl_fmt_flow(g->c->out + g->c->outlen, MG_CTL_ROW_MAX, fi, g->now));
 }
 
 static void on_binding(void *ctx, const struct mg_binding_info *bi)
 {
 	struct gen *g = ctx;
-	char *p = gen_slot(g);
-	if (p)
-		gen_commit(g, mg_ctl_fmt_binding(p, MG_CTL_ROW_MAX, bi, g->now));
+	put_row(g, mg_ctl_fmt_binding(g->c->out + g->c->outlen, MG_CTL_ROW_MAX, bi, g->now));
 }
 
 static void on_pinhole(void *ctx, const struct mg_pinhole_info *pi)
 {
 	struct gen *g = ctx;
-	char *p = gen_slot(g);
-	if (p)
-		gen_commit(g, mg_ctl_fmt_pinhole(p, MG_CTL_ROW_MAX, pi, g->now));
+	put_row(g, mg_ctl_fmt_pinhole(g->c->out + g->c->outlen, MG_CTL_ROW_MAX, pi, g->now));
 }
 
 static void on_call(void *ctx, const struct mg_h323_call_info *ci)
 {
 	struct gen *g = ctx;
-	char *p = gen_slot(g);
-	if (p)
-		gen_commit(g, mg_ctl_fmt_call(p, MG_CTL_ROW_MAX, ci, g->now));
+	put_row(g, mg_ctl_fmt_call(g->c->out + g->c->outlen, MG_CTL_ROW_MAX, ci, g->now));
 }
 
-/* Stats rows are cheap: each is rendered to see whether it exists, then
- * copied if this pass takes it. */
-static void gen_stats(struct mg_ctl *s, struct gen *g)
+/* Stats rows by index: the engine's, then the data plane's.  Returns true
+ * while rows remain. */
+static bool walk_stats(struct mg_ctl *s, struct client *c, struct mg_walk *w)
 {
 	const struct mg_stats *st = mg_engine_stats(s->e);
-	char row[MG_CTL_ROW_MAX];
-	for (int part = 0; part < 2; part++) {
-		for (unsigned i = 0;; i++) {
-			int k = part == 0 ? mg_ctl_fmt_stat(row, sizeof(row), st, i)
-			    : s->extra ? s->extra(s->extra_ctx, row, sizeof(row), i) : -1;
-			if (k < 0)
-				break;
-			if (k == 0 || (size_t)k >= sizeof(row))
-				continue;
-			char *p = gen_slot(g);
-			if (g->full)
-				return;
-			if (p) {
-				memcpy(p, row, (size_t)k);
-				gen_commit(g, k);
-			}
+	while (w->slots > 0 && w->rows > 0) {
+		char *p = c->out + c->outlen;
+		int k = c->part == 0 ? mg_ctl_fmt_stat(p, MG_CTL_ROW_MAX, st, w->pos)
+			: s->extra   ? s->extra(s->extra_ctx, p, MG_CTL_ROW_MAX, w->pos)
+				     : -1;
+		w->slots--;
+		if (k < 0) {
+			if (c->part == 1)
+				return false;
+			c->part = 1;
+			w->pos = 0;
+			continue;
+		}
+		w->pos++;
+		if (k > 0 && (size_t)k < MG_CTL_ROW_MAX) {
+			c->outlen += (size_t)k;
+			w->rows--;
 		}
 	}
+	return true;
 }
 
-/* Refill the drained output buffer with the next rows (and "end"). */
-static void produce(struct mg_ctl *s, struct client *c)
+/* One slice of a client's answer: at most *slots slots visited and *rows
+ * rows made (both are decremented by what was used). */
+static void produce_slice(struct mg_ctl *s, struct client *c, uint32_t *slots, uint32_t *rows)
 {
-	struct gen g = {c, c->next_row, 0, false, s->now};
-	c->outoff = c->outlen = 0;
-	if (c->next_row == 0) {
+	if (c->outoff > 0) {
+		memmove(c->out, c->out + c->outoff, c->outlen - c->outoff);
+		c->outlen -= c->outoff;
+		c->outoff = 0;
+	}
+	if (!c->started) {
 		const char *h = mg_ctl_header(c->cmd);
 		size_t hl = strlen(h);
-		memcpy(c->out, h, hl);
-		c->outlen = hl;
+		memcpy(c->out + c->outlen, h, hl);
+		c->outlen += hl;
+		c->started = true;
 	}
+	uint32_t fit = rows_that_fit(c);
+	uint32_t limit = *rows < fit ? *rows : fit;
+	struct mg_walk w = {c->pos, *slots, limit};
+	struct gen g = {c, s->now};
+	bool more;
 	switch (c->cmd) {
 	case MG_CTL_FLOWS:
-		mg_engine_foreach_flow(s->e, on_flow, &g);
+		more = mg_engine_walk_flows(s->e, &w, on_flow, &g);
 		break;
 	case MG_CTL_BINDINGS:
-		mg_engine_foreach_binding(s->e, on_binding, &g);
+		more = mg_engine_walk_bindings(s->e, &w, on_binding, &g);
 		break;
 	case MG_CTL_PINHOLES:
-		mg_engine_foreach_pinhole(s->e, on_pinhole, &g);
+		more = mg_engine_walk_pinholes(s->e, &w, on_pinhole, &g);
 		break;
 	case MG_CTL_CALLS:
-		if (s->h323 != NULL)
-			mg_h323_foreach_call(s->h323, on_call, &g);
+		more = s->h323 != NULL && mg_h323_walk_calls(s->h323, &w, on_call, &g);
 		break;
 	case MG_CTL_STATS:
-		gen_stats(s, &g);
+		more = walk_stats(s, c, &w);
 		break;
 	default:
+		more = false;
 		break;
 	}
-	c->next_row = g.idx;
-	if (!g.full) {
+	*rows -= limit - w.rows;
+	*slots = w.slots;
+	c->pos = w.pos;
+	if (!more) {
 		memcpy(c->out + c->outlen, "end\n", 4);
 		c->outlen += 4;
 		c->done = true;
 	}
 }
-
 /* ---- socket events ---- */
 
 static void cl_read(struct mg_ctl *s, struct client *c)
@@ -212,23 +233,20 @@ static void cl_read(struct mg_ctl *s, struct client *c)
 		cl_error(c, why);
 		return;
 	}
+	/* rows come from the slices of mg_ctl_serve, this turn already */
 	c->state = CL_SEND;
 	c->deadline = s->now + MG_CTL_IDLE_TIMEOUT_MS;
-	c->next_row = 0;
+	c->pos = 0;
+	c->part = 0;
+	c->started = false;
 	c->done = false;
-	produce(s, c);
+	c->outoff = c->outlen = 0;
 }
 
+/* Send what the buffer holds; close after the last byte of the answer. */
 static void cl_write(struct mg_ctl *s, struct client *c)
 {
-	for (;;) {
-		if (c->outoff == c->outlen) {
-			if (c->state == CL_ERROR || c->done) {
-				cl_close(c);
-				return;
-			}
-			produce(s, c);
-		}
+	while (c->outoff < c->outlen) {
 		ssize_t n = send(c->fd, c->out + c->outoff, c->outlen - c->outoff,
 				 MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
@@ -240,22 +258,69 @@ static void cl_write(struct mg_ctl *s, struct client *c)
 		c->outoff += (size_t)n;
 		c->deadline = s->now + MG_CTL_IDLE_TIMEOUT_MS;
 	}
+	c->outoff = c->outlen = 0;
+	if (c->state == CL_ERROR || c->done)
+		cl_close(c);
+}
+
+/* The line goes out at once (a fresh socket has room for it); the socket
+ * stays until the client's request or hang-up. */
+static bool turn_away(struct mg_ctl *s, int fd)
+{
+	for (unsigned i = 0; i < MG_CTL_MAX_TURNED_AWAY; i++) {
+		struct turned_away *t = &s->away[i];
+		if (t->fd >= 0)
+			continue;
+		(void)!send(fd, busy_line, sizeof(busy_line) - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+		shutdown(fd, SHUT_WR);
+		t->fd = fd;
+		t->deadline = s->now + MG_CTL_REQ_TIMEOUT_MS;
+		return true;
+	}
+	return false;
+}
+
+/* A turned-away client wrote (its request) or hung up: done with it once
+ * its line is complete or it is gone. */
+static void away_read(struct turned_away *t)
+{
+	char buf[MG_CTL_LINE_MAX];
+	ssize_t n = recv(t->fd, buf, sizeof(buf), MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		return;
+	if (n > 0 && memchr(buf, '\n', (size_t)n) == NULL)
+		return;
+	close(t->fd);
+	t->fd = -1;
+}
+
+static struct client *free_client(struct mg_ctl *s)
+{
+	for (unsigned i = 0; i < MG_CTL_MAX_CLIENTS; i++)
+		if (s->cl[i].state == CL_FREE)
+			return &s->cl[i];
+	return NULL;
+}
+
+static bool away_slot_free(const struct mg_ctl *s)
+{
+	for (unsigned i = 0; i < MG_CTL_MAX_TURNED_AWAY; i++)
+		if (s->away[i].fd < 0)
+			return true;
+	return false;
 }
 
 static void do_accept(struct mg_ctl *s)
 {
-	for (int tries = 0; tries < MG_CTL_MAX_CLIENTS + 1; tries++) {
+	for (int tries = 0; tries < MG_CTL_MAX_CLIENTS + MG_CTL_MAX_TURNED_AWAY; tries++) {
+		struct client *c = free_client(s);
+		if (c == NULL && !away_slot_free(s))
+			return; /* the rest wait in the backlog */
 		int fd = accept4(s->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0)
 			return;
-		struct client *c = NULL;
-		for (unsigned i = 0; i < MG_CTL_MAX_CLIENTS && c == NULL; i++)
-			if (s->cl[i].state == CL_FREE)
-				c = &s->cl[i];
 		if (c == NULL) {
-			static const char busy[] = "error busy\n";
-			(void)!send(fd, busy, sizeof(busy) - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
-			close(fd);
+			turn_away(s, fd);
 			continue;
 		}
 		c->fd = fd;
@@ -269,14 +334,20 @@ static void do_accept(struct mg_ctl *s)
 int mg_ctl_pollfds(struct mg_ctl *s, struct pollfd *fds, int max)
 {
 	int n = 0;
-	if (n < max)
+	if (n < max && (free_client(s) != NULL || away_slot_free(s)))
 		fds[n++] = (struct pollfd){.fd = s->fd, .events = POLLIN};
 	for (unsigned i = 0; i < MG_CTL_MAX_CLIENTS && n < max; i++) {
 		struct client *c = &s->cl[i];
 		if (c->state == CL_FREE)
 			continue;
-		fds[n++] = (struct pollfd){.fd = c->fd, .events = c->state == CL_READ ? POLLIN : POLLOUT};
+		/* a client whose buffer is empty waits for rows, not for the
+		 * socket; it is still polled to notice a hang-up */
+		short ev = c->state == CL_READ ? POLLIN : c->outoff < c->outlen ? POLLOUT : 0;
+		fds[n++] = (struct pollfd){.fd = c->fd, .events = ev};
 	}
+	for (unsigned i = 0; i < MG_CTL_MAX_TURNED_AWAY && n < max; i++)
+		if (s->away[i].fd >= 0)
+			fds[n++] = (struct pollfd){.fd = s->away[i].fd, .events = POLLIN};
 	return n;
 }
 
@@ -286,6 +357,51 @@ static struct client *client_of(struct mg_ctl *s, int fd)
 		if (s->cl[i].state != CL_FREE && s->cl[i].fd == fd)
 			return &s->cl[i];
 	return NULL;
+}
+
+static struct turned_away *away_of(struct mg_ctl *s, int fd)
+{
+	for (unsigned i = 0; i < MG_CTL_MAX_TURNED_AWAY; i++)
+		if (s->away[i].fd >= 0 && s->away[i].fd == fd)
+			return &s->away[i];
+	return NULL;
+}
+
+/* One turn's slice of rows, shared by the clients that can take rows; the
+ * first in line changes every turn. */
+static void produce_turn(struct mg_ctl *s)
+{
+	uint32_t slots = MG_CTL_TURN_SLOTS, rows = MG_CTL_TURN_ROWS;
+	for (unsigned k = 0; k < MG_CTL_MAX_CLIENTS && slots > 0 && rows > 0; k++) {
+		struct client *c = &s->cl[(s->rr + k) % MG_CTL_MAX_CLIENTS];
+		if (!wants_rows(c))
+			continue;
+		produce_slice(s, c, &slots, &rows);
+		cl_write(s, c);
+	}
+	s->rr = (s->rr + 1) % MG_CTL_MAX_CLIENTS;
+}
+
+static void expire_clients(struct mg_ctl *s, uint64_t now_ms)
+{
+	for (unsigned i = 0; i < MG_CTL_MAX_CLIENTS; i++) {
+		struct client *c = &s->cl[i];
+		if (c->state == CL_FREE || now_ms < c->deadline)
+			continue;
+		if (c->state == CL_READ) {
+			/* one best-effort line, then the client is gone */
+			cl_error(c, "timeout waiting for the request");
+			(void)!send(c->fd, c->out, c->outlen, MSG_DONTWAIT | MSG_NOSIGNAL);
+		}
+		cl_close(c);
+	}
+	for (unsigned i = 0; i < MG_CTL_MAX_TURNED_AWAY; i++) {
+		struct turned_away *t = &s->away[i];
+		if (t->fd >= 0 && now_ms >= t->deadline) {
+			close(t->fd);
+			t->fd = -1;
+		}
+	}
 }
 
 void mg_ctl_serve(struct mg_ctl *s, const struct pollfd *fds, int n, uint64_t now_ms)
@@ -298,26 +414,35 @@ void mg_ctl_serve(struct mg_ctl *s, const struct pollfd *fds, int n, uint64_t no
 			do_accept(s);
 			continue;
 		}
+		struct turned_away *t = away_of(s, fds[i].fd);
+		if (t != NULL) {
+			away_read(t);
+			continue;
+		}
 		struct client *c = client_of(s, fds[i].fd);
 		if (c == NULL)
 			continue;
 		if (c->state == CL_READ && (fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
 			cl_read(s, c);
+		else if (c->state == CL_SEND && c->outoff == c->outlen &&
+			 (fds[i].revents & (POLLHUP | POLLERR)))
+			cl_close(c); /* gone while its rows were being made */
 		if ((c->state == CL_SEND || c->state == CL_ERROR) &&
 		    (fds[i].revents & (POLLOUT | POLLHUP | POLLERR)))
 			cl_write(s, c);
+		if (c->state == CL_ERROR)
+			cl_write(s, c); /* the error line, at once */
 	}
-	for (unsigned i = 0; i < MG_CTL_MAX_CLIENTS; i++) {
-		struct client *c = &s->cl[i];
-		if (c->state == CL_FREE || now_ms < c->deadline)
-			continue;
-		if (c->state == CL_READ) {
-			/* one best-effort line, then the client is gone */
-			cl_error(c, "timeout waiting for the request");
-			(void)!send(c->fd, c->out, c->outlen, MSG_DONTWAIT | MSG_NOSIGNAL);
-		}
-		cl_close(c);
-	}
+	produce_turn(s);
+	expire_clients(s, now_ms);
+}
+
+bool mg_ctl_pending(const struct mg_ctl *s)
+{
+	for (unsigned i = 0; i < MG_CTL_MAX_CLIENTS; i++)
+		if (wants_rows(&s->cl[i]))
+			return true;
+	return false;
 }
 
 unsigned mg_ctl_nclients(const struct mg_ctl *s)
@@ -378,6 +503,8 @@ struct mg_ctl *mg_ctl_open(const char *path, char *err, size_t errlen)
 	}
 	for (unsigned i = 0; i < MG_CTL_MAX_CLIENTS; i++)
 		s->cl[i].fd = -1;
+	for (unsigned i = 0; i < MG_CTL_MAX_TURNED_AWAY; i++)
+		s->away[i].fd = -1;
 	memcpy(s->path, a.sun_path, sizeof(s->path));
 	s->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->fd < 0) {
@@ -389,7 +516,7 @@ struct mg_ctl *mg_ctl_open(const char *path, char *err, size_t errlen)
 	mode_t old = umask(0177);
 	int rc = bind(s->fd, (const struct sockaddr *)&a, sizeof(a));
 	umask(old);
-	if (rc != 0 || chmod(path, 0600) != 0 || listen(s->fd, MG_CTL_MAX_CLIENTS) != 0) {
+	if (rc != 0 || chmod(path, 0600) != 0 || listen(s->fd, 2 * (MG_CTL_MAX_CLIENTS + MG_CTL_MAX_TURNED_AWAY)) != 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		if (rc == 0)
 			unlink(path);
@@ -409,6 +536,9 @@ void mg_ctl_close(struct mg_ctl *s)
 		return;
 	for (unsigned i = 0; i < MG_CTL_MAX_CLIENTS; i++)
 		cl_close(&s->cl[i]);
+	for (unsigned i = 0; i < MG_CTL_MAX_TURNED_AWAY; i++)
+		if (s->away[i].fd >= 0)
+			close(s->away[i].fd);
 	close(s->fd);
 	unlink(s->path);
 	free(s);

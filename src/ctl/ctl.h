@@ -8,12 +8,19 @@
  * A request that is unknown, too long, holds a NUL or control byte, or does
  * not arrive within MG_CTL_REQ_TIMEOUT_MS is answered with "error ...".
  *
- * The server never blocks: sockets are non-blocking, at most
- * MG_CTL_MAX_CLIENTS are served at once (more get "error busy"), each has an
- * output buffer of MG_CTL_OUT_MAX bytes that is refilled as the client reads,
- * and a client that reads nothing for MG_CTL_IDLE_TIMEOUT_MS is dropped.  A
- * long listing is produced in pieces between packets, so it is not a
- * snapshot: entries created or removed meanwhile may be missed or repeated.
+ * The server never blocks and never holds up the packet path: sockets are
+ * non-blocking; each client has an output buffer of MG_CTL_OUT_MAX bytes
+ * that is refilled as the client reads; a long listing is produced in
+ * slices of at most MG_CTL_TURN_SLOTS table slots and MG_CTL_TURN_ROWS rows
+ * per turn of the daemon's loop (all clients together), resuming from a
+ * cursor, so packets are processed between two slices.  It is therefore not
+ * a snapshot: entries created or removed meanwhile may be missed or
+ * repeated.  At most MG_CTL_MAX_CLIENTS are served at once; up to
+ * MG_CTL_MAX_TURNED_AWAY more get "error busy" at once and are closed once
+ * their request arrived (so a client that writes its request first still
+ * reads the line), at the latest after MG_CTL_REQ_TIMEOUT_MS; beyond that,
+ * connections wait in the listen backlog.  A client that reads nothing for
+ * MG_CTL_IDLE_TIMEOUT_MS is dropped.
  */
 #ifndef MG_CTL_H
 #define MG_CTL_H
@@ -29,6 +36,11 @@
 
 #define MG_CTL_LINE_MAX 256 /* request bytes, newline included */
 #define MG_CTL_MAX_CLIENTS 8
+#define MG_CTL_MAX_TURNED_AWAY 8
+/* pollfds mg_ctl_pollfds may fill: the listening socket and every client */
+#define MG_CTL_POLLFDS (1 + MG_CTL_MAX_CLIENTS + MG_CTL_MAX_TURNED_AWAY)
+#define MG_CTL_TURN_SLOTS 4096u /* table slots visited per loop turn */
+#define MG_CTL_TURN_ROWS 128u   /* rows formatted per loop turn */
 #define MG_CTL_OUT_MAX (64u << 10)
 #define MG_CTL_ROW_MAX 512 /* longest line a formatter writes, NUL included */
 #define MG_CTL_REQ_TIMEOUT_MS 2000
@@ -83,18 +95,26 @@ void mg_ctl_close(struct mg_ctl *c);
 void mg_ctl_set_source(struct mg_ctl *c, struct mg_engine *e, struct mg_h323 *h323,
 		       mg_ctl_stat_fn extra, void *extra_ctx);
 
-/* Fill up to `max` pollfds (listening socket first, then the clients, each
- * with the events it waits for); returns how many. */
+/* Fill up to `max` pollfds (listening socket first while a client slot is
+ * free, then the clients, each with the events it waits for); returns how
+ * many.  MG_CTL_POLLFDS is always enough. */
 int mg_ctl_pollfds(struct mg_ctl *c, struct pollfd *fds, int max);
-/* Serve what poll reported on those fds, and time out slow clients. */
+/* Serve what poll reported on those fds, time out slow clients, and produce
+ * one slice of answer rows (see above). */
 void mg_ctl_serve(struct mg_ctl *c, const struct pollfd *fds, int n, uint64_t now_ms);
+/* Rows are waiting to be produced: the caller should come back at once
+ * (poll without waiting) rather than sleep. */
+bool mg_ctl_pending(const struct mg_ctl *c);
+/* Clients being served (turned-away ones not counted). */
 unsigned mg_ctl_nclients(const struct mg_ctl *c);
 
 /* ---- client (ctl_client.c) ---- */
 
 /* Send "show <what>" to the daemon at `path` and copy the answer, "end"
  * excluded, to `out`.  Returns 0; 1 if the daemon answered "error ..."
- * (copied to err); -1 on a connection problem or timeout (message in err). */
+ * (copied to err, also when the daemon closed before the request was
+ * sent); -1 on a connection problem or when timeout_ms pass without a
+ * byte of the answer (message in err). */
 int mg_ctl_request(const char *path, const char *what, FILE *out, int timeout_ms, char *err,
 		   size_t errlen);
 

@@ -72,22 +72,27 @@ int mg_ctl_request(const char *path, const char *what, FILE *out, int timeout_ms
 	}
 	uint64_t deadline = mono_ms() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 1);
 	int rc = -1;
-	if (send(fd, req, (size_t)k, MSG_NOSIGNAL) != k) {
-		snprintf(err, errlen, "%s: send: %s", path, strerror(errno));
-		goto close_fd;
-	}
+	/* a daemon that turned us away may have answered already: read on */
+	char send_err[128] = "";
+	if (send(fd, req, (size_t)k, MSG_NOSIGNAL) != k)
+		snprintf(send_err, sizeof(send_err), "send: %s", strerror(errno));
 	struct reader r = {.len = 0, .result = -1};
 	char buf[4096];
 	while (r.result < 0) {
 		if (wait_fd(fd, POLLIN, deadline) != 0) {
-			snprintf(err, errlen, "%s: no complete answer within %d ms", path, timeout_ms);
+			snprintf(err, errlen, "%s: no answer for %d ms", path, timeout_ms);
 			goto close_fd;
 		}
 		ssize_t n = recv(fd, buf, sizeof(buf), 0);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n > 0) /* a long table may take a while: the limit is on silence */
+			deadline = mono_ms() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 1);
 		if (n <= 0) {
-			snprintf(err, errlen, "%s: the daemon closed the connection mid-answer", path);
+			if (send_err[0])
+				snprintf(err, errlen, "%s: %s", path, send_err);
+			else
+				snprintf(err, errlen, "%s: the daemon closed the connection mid-answer", path);
 			goto close_fd;
 		}
 		for (ssize_t i = 0; i < n && r.result < 0; i++) {

@@ -202,6 +202,7 @@ static const struct {
 	STAT("pinhole_hits", pinhole_hits),    STAT("alg_rewrites", alg_rewrites),
 	STAT("calls_active", calls_active),    STAT("calls_created", calls_created),
 	STAT("calls_ended", calls_ended),      STAT("flows_embryonic", flows_embryonic),
+	STAT("frags_active", frags_active),
 };
 #define N_STAT_ROWS (sizeof(stat_rows) / sizeof(stat_rows[0]))
 

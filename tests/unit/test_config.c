@@ -23,7 +23,8 @@ static bool cfg_equal(const struct mg_config *a, const struct mg_config *b)
 	    a->n_forward != b->n_forward || a->n_allow != b->n_allow || a->allow_set != b->allow_set ||
 	    a->nat != b->nat || a->max_flows != b->max_flows || a->max_bindings != b->max_bindings ||
 	    a->max_pinholes != b->max_pinholes || a->max_calls != b->max_calls ||
-	    a->max_frags != b->max_frags || a->port_lo != b->port_lo || a->port_hi != b->port_hi ||
+	    a->max_frags != b->max_frags || a->max_frags_per_src != b->max_frags_per_src ||
+	    a->port_lo != b->port_lo || a->port_hi != b->port_hi ||
 	    memcmp(&a->to, &b->to, sizeof(a->to)) != 0 || a->alg_h323 != b->alg_h323 ||
 	    a->untranslatable != b->untranslatable || a->log_rate != b->log_rate ||
 	    a->media_any_source != b->media_any_source)
@@ -86,6 +87,7 @@ TEST(config_defaults)
 	CHECK_EQ(c.max_pinholes, 16384);
 	CHECK_EQ(c.max_calls, 4096);
 	CHECK_EQ(c.max_frags, 1024);
+	CHECK_EQ(c.max_frags_per_src, 64);
 	CHECK_EQ(c.port_lo, 1024);
 	CHECK_EQ(c.port_hi, 65535);
 	CHECK_EQ(c.to.tcp_syn_sent, 120);
@@ -194,7 +196,7 @@ TEST(config_settings_and_comments)
 	struct mg_config c;
 	CHECK_EQ(parse(&c, "# a comment\r\n\r\n   \t\nnat off   # filter only\r\n"
 			   "alg h323 off\nalg untranslatable pass\nmax flows 100\n"
-			   "max frags 16777216\nports 20000-20099\ntimeout udp-stream 90\n"
+			   "max frags 16777216\nmax frags-per-source 8\nports 20000-20099\ntimeout udp-stream 90\n"
 			   "timeout frag 1\nlog-rate 0\ninside 198.18.1.0/24\npublic 198.19.0.1\n"),
 		 0);
 	CHECK(!c.nat);
@@ -202,6 +204,7 @@ TEST(config_settings_and_comments)
 	CHECK_EQ(c.untranslatable, MG_UNTRANS_PASS);
 	CHECK_EQ(c.max_flows, 100);
 	CHECK_EQ(c.max_frags, 16777216);
+	CHECK_EQ(c.max_frags_per_src, 8);
 	CHECK_EQ(c.port_lo, 20000);
 	CHECK_EQ(c.port_hi, 20099);
 	CHECK_EQ(c.to.udp_stream, 90);
@@ -289,7 +292,7 @@ static const struct err_case err_cases[] = {
 	{"alg sip on\n", "t.conf:1: expected h323, untranslatable, media-source or malformed-outside 'sip'"},
 	{"alg media-source mcu\n", "t.conf:1: expected peer or any 'mcu'"},
 	{"alg untranslatable keep\n", "t.conf:1: expected drop or pass 'keep'"},
-	{"max sessions 5\n", "t.conf:1: expected flows, bindings, pinholes, calls, frags, embryonic, signalling-per-source or pending-per-source 'sessions'"},
+	{"max sessions 5\n", "t.conf:1: expected flows, bindings, pinholes, calls, frags, frags-per-source, embryonic, signalling-per-source or pending-per-source 'sessions'"},
 	{"max flows 0\n", "t.conf:1: count must be a number from 1 to 16777216 '0'"},
 	{"max flows 0x10\n", "t.conf:1: count must be a number from 1 to 16777216 '0x10'"},
 	{"max flows 16777217\n", "t.conf:1: count must be a number from 1 to 16777216 '16777217'"},
@@ -475,6 +478,7 @@ TEST(config_format_max_fits)
 		memcpy((char *)&a.to + mg_config_timeout_names[i].off, &v, 4);
 	}
 	a.max_flows = a.max_bindings = a.max_pinholes = a.max_calls = a.max_frags = 4294967295u;
+	a.max_frags_per_src = 4294967295u;
 	a.log_rate = 4294967295u;
 	int n = mg_config_format(&a, out, sizeof(out));
 	CHECK(n > 0 && n < MG_CFG_FORMAT_MAX);

@@ -250,8 +250,8 @@ static void srv_close(struct srv *s)
 /* One server turn, without waiting. */
 static void srv_turn(struct srv *s)
 {
-	struct pollfd fds[1 + MG_CTL_MAX_CLIENTS];
-	int n = mg_ctl_pollfds(s->c, fds, 1 + MG_CTL_MAX_CLIENTS);
+	struct pollfd fds[MG_CTL_POLLFDS];
+	int n = mg_ctl_pollfds(s->c, fds, MG_CTL_POLLFDS);
 	poll(fds, (nfds_t)n, 0);
 	mg_ctl_serve(s->c, fds, n, s->now);
 }
@@ -399,8 +399,8 @@ TEST(ctl_client_request)
 	CHECK(pid >= 0);
 	if (pid == 0) {
 		for (int i = 0; i < 300; i++) { /* at most 3 s */
-			struct pollfd fds[1 + MG_CTL_MAX_CLIENTS];
-			int n = mg_ctl_pollfds(s.c, fds, 1 + MG_CTL_MAX_CLIENTS);
+			struct pollfd fds[MG_CTL_POLLFDS];
+			int n = mg_ctl_pollfds(s.c, fds, MG_CTL_POLLFDS);
 			poll(fds, (nfds_t)n, 10);
 			mg_ctl_serve(s.c, fds, n, s.now);
 		}
@@ -424,4 +424,198 @@ TEST(ctl_client_request)
 	CHECK(strncmp(err, "error unknown request", 21) == 0);
 	/* nobody listening */
 	CHECK_EQ(mg_ctl_request(s.path, "stats", stdout, 200, err, sizeof(err)), -1);
+}
+
+/* ---- long tables in slices ---- */
+
+/* A server over an engine holding `nflows` UDP flows. */
+static int srv_open_flows(struct srv *s, uint32_t nflows)
+{
+	static struct mg_config cfg;
+	char err[256];
+	mg_config_defaults(&cfg);
+	cfg.max_flows = cfg.max_bindings = 8192;
+	cfg.max_pinholes = 64;
+	cfg.n_allow = 1;
+	cfg.allow_set = true;
+	cfg.allow[0] = (struct mg_allow){MG_PROTO_UDP, 1, 65535};
+	snprintf(s->path, sizeof(s->path), "/tmp/mg_test_ctl_%d.sock", (int)getpid());
+	s->e = mg_engine_new(&cfg, 1, err, sizeof(err));
+	if (s->e == NULL)
+		return -1;
+	uint8_t b[64];
+	for (uint32_t i = 0; i < nflows; i++) {
+		/* UDP 198.18.1.10:(1024 + i / 1000) -> 198.19.0.20:(2000 + i % 1000) */
+		memset(b, 0, sizeof(b));
+		b[0] = 0x45;
+		b[3] = 28;
+		b[8] = 64;
+		b[9] = 17;
+		memcpy(b + 12, (const uint8_t[]){198, 18, 1, 10}, 4);
+		memcpy(b + 16, (const uint8_t[]){198, 19, 0, 20}, 4);
+		uint32_t sum = 0;
+		for (int k = 0; k < 20; k += 2)
+			sum += (uint32_t)(b[k] << 8 | b[k + 1]);
+		while (sum >> 16)
+			sum = (sum & 0xffff) + (sum >> 16);
+		b[10] = (uint8_t)(~sum >> 8);
+		b[11] = (uint8_t)~sum;
+		uint16_t sp = (uint16_t)(1024 + i / 1000), dp = (uint16_t)(2000 + i % 1000);
+		b[20] = (uint8_t)(sp >> 8);
+		b[21] = (uint8_t)sp;
+		b[22] = (uint8_t)(dp >> 8);
+		b[23] = (uint8_t)dp;
+		b[25] = 8;
+		if (mg_engine_process(s->e, b, 28, MG_SIDE_INSIDE, 1000).verdict != MG_VERDICT_ACCEPT)
+			return -1;
+	}
+	s->c = mg_ctl_open(s->path, err, sizeof(err));
+	if (s->c == NULL)
+		return -1;
+	mg_ctl_set_source(s->c, s->e, NULL, NULL, NULL);
+	s->now = 1000;
+	return 0;
+}
+
+struct reader {
+	int fd;
+	size_t lines;
+	bool ended, closed;
+	char tail[8];
+};
+
+/* Take what the server sent; returns the lines it held. */
+static size_t reader_take(struct reader *r)
+{
+	static char buf[1 << 16];
+	size_t lines = 0;
+	for (;;) {
+		ssize_t n = recv(r->fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n == 0)
+			r->closed = true;
+		if (n <= 0)
+			break;
+		for (ssize_t i = 0; i < n; i++)
+			lines += buf[i] == '\n';
+		size_t keep = (size_t)n < sizeof(r->tail) ? (size_t)n : sizeof(r->tail);
+		memmove(r->tail, r->tail + keep, sizeof(r->tail) - keep);
+		memcpy(r->tail + sizeof(r->tail) - keep, buf + n - keep, keep);
+	}
+	r->lines += lines;
+	r->ended = memcmp(r->tail + sizeof(r->tail) - 4, "end\n", 4) == 0;
+	return lines;
+}
+
+TEST(ctl_long_table_comes_in_bounded_slices)
+{
+	struct srv s;
+	const uint32_t nflows = 5000;
+	CHECK_EQ(srv_open_flows(&s, nflows), 0);
+	struct reader r[MG_CTL_MAX_CLIENTS];
+	for (int i = 0; i < MG_CTL_MAX_CLIENTS; i++) {
+		memset(&r[i], 0, sizeof(r[i]));
+		r[i].fd = cli_connect(s.path);
+		CHECK(r[i].fd >= 0);
+		CHECK_EQ(send(r[i].fd, "show flows\n", 11, 0), 11);
+	}
+	size_t most = 0;
+	int turns = 0;
+	bool all = false;
+	for (; turns < 10000 && !all; turns++) {
+		srv_turn(&s);
+		size_t lines = 0;
+		all = true;
+		for (int i = 0; i < MG_CTL_MAX_CLIENTS; i++) {
+			lines += reader_take(&r[i]);
+			all = all && r[i].closed;
+		}
+		if (lines > most)
+			most = lines;
+	}
+	CHECK(all);
+	/* every turn made at most MG_CTL_TURN_ROWS rows (+ the "end" lines) */
+	CHECK(most <= MG_CTL_TURN_ROWS + MG_CTL_MAX_CLIENTS);
+	CHECK(turns >= (int)(MG_CTL_MAX_CLIENTS * nflows / MG_CTL_TURN_ROWS));
+	for (int i = 0; i < MG_CTL_MAX_CLIENTS; i++) {
+		CHECK_EQ(r[i].lines, nflows + 1);
+		CHECK(r[i].ended);
+		close(r[i].fd);
+	}
+	CHECK(!mg_ctl_pending(s.c));
+	CHECK_EQ(mg_ctl_nclients(s.c), 0);
+	srv_close(&s);
+}
+
+TEST(ctl_slow_reader_holds_no_turn)
+{
+	struct srv s;
+	CHECK_EQ(srv_open_flows(&s, 3000), 0);
+	int fd = cli_connect(s.path);
+	CHECK(fd >= 0);
+	int small = 4096;
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	CHECK_EQ(send(fd, "show flows\n", 11, 0), 11);
+	/* the client reads nothing: once its buffers are full nothing is made */
+	for (int i = 0; i < 200; i++)
+		srv_turn(&s);
+	CHECK(!mg_ctl_pending(s.c));
+	CHECK_EQ(mg_ctl_nclients(s.c), 1);
+	/* then it reads everything */
+	struct reader r = {.fd = fd};
+	for (int i = 0; i < 20000 && !r.closed; i++) {
+		srv_turn(&s);
+		reader_take(&r);
+	}
+	CHECK(r.closed && r.ended);
+	CHECK_EQ(r.lines, 3001);
+	close(fd);
+	srv_close(&s);
+}
+
+/* The 9th client: its line is there even when it writes its request after
+ * the server turned it away, and the socket closes after the request. */
+TEST(ctl_turned_away_client_writes_then_reads_its_line)
+{
+	struct srv s;
+	static char out[256];
+	int fds[MG_CTL_MAX_CLIENTS];
+	CHECK_EQ(srv_open(&s), 0);
+	for (int i = 0; i < MG_CTL_MAX_CLIENTS; i++) {
+		fds[i] = cli_connect(s.path);
+		CHECK(fds[i] >= 0);
+		srv_turn(&s);
+	}
+	int extra = cli_connect(s.path);
+	CHECK(extra >= 0);
+	srv_turn(&s); /* accepted and turned away before it wrote anything */
+	srv_turn(&s);
+	CHECK_EQ(send(extra, "show stats\n", 11, MSG_NOSIGNAL), 11);
+	size_t n = cli_drain(&s, extra, out, sizeof(out));
+	CHECK_EQ(n, strlen("error busy\n"));
+	CHECK(strcmp(out, "error busy\n") == 0);
+	close(extra);
+	CHECK_EQ(mg_ctl_nclients(s.c), MG_CTL_MAX_CLIENTS);
+	/* more turned away at once than the server keeps: the rest wait */
+	int more[MG_CTL_MAX_TURNED_AWAY + 2];
+	for (int i = 0; i < MG_CTL_MAX_TURNED_AWAY + 2; i++) {
+		more[i] = cli_connect(s.path);
+		CHECK(more[i] >= 0);
+	}
+	srv_turn(&s);
+	for (int i = 0; i < MG_CTL_MAX_TURNED_AWAY + 2; i++) {
+		CHECK_EQ(send(more[i], "show stats\n", 11, MSG_NOSIGNAL), 11);
+		cli_drain(&s, more[i], out, sizeof(out));
+		CHECK(strcmp(out, "error busy\n") == 0);
+		close(more[i]);
+	}
+	/* silent ones are let go after the request timeout */
+	extra = cli_connect(s.path);
+	srv_turn(&s);
+	s.now += MG_CTL_REQ_TIMEOUT_MS;
+	cli_drain(&s, extra, out, sizeof(out));
+	CHECK(strcmp(out, "error busy\n") == 0);
+	close(extra);
+	for (int i = 0; i < MG_CTL_MAX_CLIENTS; i++)
+		close(fds[i]);
+	srv_close(&s);
 }

@@ -150,6 +150,8 @@ static bool invariants(const struct mg_pkt *p, uint32_t inlen)
 		return false;
 	if (p->t.pad[0] || p->t.pad[1] || p->inner.pad[0] || p->inner.pad[1])
 		return false;
+	if (p->frag != MG_FRAG_NONE && (p->frag_data > p->len || p->frag_data < 20))
+		return false;
 	if (p->frag == MG_FRAG_LATER) {
 		if (p->l4off || p->l4len || p->t.sport || p->t.dport)
 			return false;
