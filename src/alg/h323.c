@@ -231,6 +231,9 @@ static struct mg_alg_verdict inspect(void *state, struct mg_engine *e, uint32_t 
 	struct mg_alg_verdict v = {MG_R_NONE, false, false};
 	if (p->proto != MG_PROTO_TCP || p->family != MG_AF_INET)
 		return v;
+	struct mg_flow *fl = mg_alg_flow(e, flow);
+	if ((fl->alg_flags & H323_FF_COUNTED) && fl->tcp.state >= MG_TCP_LAST_ACK)
+		h323_limit_gone(h, fl); /* both ends closed (or a RST): no longer held */
 	struct h323_sigflow *sf = sigflow_find(h, flow);
 	if (!sf && p->paylen == 0)
 		return v; /* nothing to read yet */

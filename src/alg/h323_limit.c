@@ -7,7 +7,9 @@
  * keyed hash over a fixed pool; an entry goes back to the pool with the
  * source's last connection.  A flow's share is recorded in its alg_flags
  * (H323_FF_COUNTED, H323_FF_PENDING), so each connection is counted and
- * uncounted exactly once. */
+ * uncounted exactly once: when it is released, or as soon as both ends
+ * closed it (LAST_ACK, TIME_WAIT) or it was reset, as the kernel's
+ * connlimit does. */
 #include <stdlib.h>
 
 #include "alg/h323_priv.h"

@@ -634,3 +634,23 @@ TEST(calls_log_lines_name_the_tuple_side_call_and_call_identifier)
 	CHECK(found);
 	rig_down(&g);
 }
+
+TEST(calls_closed_connections_no_longer_count_against_their_source)
+{
+	struct mg_config cfg = rig_cfg();
+	cfg.max_pending_per_source = 2;
+	struct rig g;
+	CHECK_EQ(rig_up_cfg(&g, &cfg), 0);
+	/* two connections that never carry a call, closed by both ends: they
+	 * linger in TIME_WAIT, but the source may connect again at once */
+	for (int k = 0; k < 2; k++) {
+		struct conn c = {.in = A, .port = (uint16_t)(40000 + k)};
+		CHECK_EQ(handshake(&g, &c, 100u + (uint32_t)k * 7000u), 0);
+		CHECK_EQ(close_fin(&g, &c), 0);
+	}
+	struct conn c3 = {.in = A, .port = 40010};
+	CHECK_EQ(handshake(&g, &c3, 50000), 0);
+	CHECK_EQ(call_setup(&g, &c3, 1, 5000), 0);
+	CHECK_EQ(mg_engine_stats(g.e)->dropped[MG_R_ALG_PENDING_LIMIT], 0);
+	rig_down(&g);
+}
