@@ -20,32 +20,11 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lab/lib.sh
+. tests/lab/suite.sh
 
 MEETCALL=${MEETCALL:-build/rel/meetcall}
-pass=0
-fail=0
-ok() { echo "ok - $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL - $*"; fail=$((fail + 1)); }
 fig() { printf '# %s\n' "$*"; }
-finish() {
-	lab_down
-	echo "lab-attack: $pass passed, $fail failed"
-	[ "$fail" -eq 0 ]
-	exit $?
-}
-
-if [ "$(id -u)" != 0 ]; then
-	echo "FAIL - the lab needs root (network namespaces, nftables)"
-	echo "lab-attack: 0 passed, 1 failed"
-	exit 1
-fi
-for b in "$LAB_MEETGATE" "$MEETCALL"; do
-	[ -x "$b" ] || { echo "FAIL - $b not built"; echo "lab-attack: 0 passed, 1 failed"; exit 1; }
-done
-
-trap 'lab_down' EXIT
-trap 'exit 1' INT TERM
-lab_up || { bad "lab_up"; finish; }
+lab_suite lab-attack "$LAB_MEETGATE" "$MEETCALL"
 
 CTL="$LAB_DIR/ctl.sock"
 CONF="$LAB_DIR/gw.conf"

@@ -5,34 +5,9 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lab/lib.sh
+. tests/lab/suite.sh
 
-pass=0
-fail=0
-ok() { echo "ok - $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL - $*"; fail=$((fail + 1)); }
-check() { # description, then a command whose success means ok
-	_d=$1
-	shift
-	if "$@"; then ok "$_d"; else bad "$_d"; fi
-}
-finish() {
-	lab_down
-	echo "lab-gateway: $pass passed, $fail failed"
-	[ "$fail" -eq 0 ]
-	exit $?
-}
-
-if [ "$(id -u)" != 0 ]; then
-	echo "FAIL - the lab needs root (network namespaces, nftables)"
-	fail=1
-	echo "lab-gateway: 0 passed, 1 failed"
-	exit 1
-fi
-[ -x "$LAB_MEETGATE" ] || { echo "FAIL - $LAB_MEETGATE not built"; echo "lab-gateway: 0 passed, 1 failed"; exit 1; }
-
-trap 'lab_down' EXIT
-trap 'exit 1' INT TERM
-lab_up || { bad "lab_up"; finish; }
+lab_suite lab-gateway "$LAB_MEETGATE"
 
 CTL="$LAB_DIR/ctl.sock"
 CONF="$LAB_DIR/gw.conf"

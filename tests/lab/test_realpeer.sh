@@ -30,30 +30,9 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lab/lib.sh
+. tests/lab/suite.sh
 
 MEETCALL=${MEETCALL:-build/rel/meetcall}
-pass=0
-fail=0
-ok() { echo "ok - $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL - $*"; fail=$((fail + 1)); }
-finish() {
-	stop_running
-	cap_stop
-	lab_down
-	echo "lab-realpeer: $pass passed, $fail failed"
-	[ "$fail" -eq 0 ]
-	exit $?
-}
-
-if [ "$(id -u)" != 0 ]; then
-	echo "FAIL - the lab needs root (network namespaces, nftables)"
-	echo "lab-realpeer: 0 passed, 1 failed"
-	exit 1
-fi
-for b in "$LAB_MEETGATE" "$MEETCALL"; do
-	[ -x "$b" ] || { echo "FAIL - $b not built"; echo "lab-realpeer: 0 passed, 1 failed"; exit 1; }
-done
-
 CAP_PIDS=""
 RUNNING="" # listeners not waited for yet: the only processes stopped at exit
 stop_running() {
@@ -61,9 +40,11 @@ stop_running() {
 	for _p in $RUNNING; do wait "$_p" 2>/dev/null; done
 	RUNNING=""
 }
-trap 'stop_running; cap_stop; lab_down' EXIT
-trap 'exit 1' INT TERM
-lab_up || { bad "lab_up"; finish; }
+lab_suite_cleanup() {
+	stop_running
+	cap_stop
+}
+lab_suite lab-realpeer "$LAB_MEETGATE" "$MEETCALL"
 lab_host IN3 pi3 198.18.1.12/24 198.18.1.1 "$LAB_BI" || { bad "third inside host"; finish; }
 
 CONF="$LAB_DIR/gw.conf"
