@@ -1,10 +1,12 @@
 /* pktbuild.c - test packet builder (see pktbuild.h). */
 #include "pktbuild.h"
 
+
 #include <arpa/inet.h>
 #include <string.h>
 
 #include "core/csum.h"
+#include "io/pcap.h"
 
 uint32_t tb_ip(const char *s)
 {
@@ -199,4 +201,28 @@ size_t tb_udp6(uint8_t *b, const char *src, uint16_t sport, const char *dst, uin
 	uint16_t c = mg_csum_fold(mg_csum_add(mg_csum_add(0, ph, 40), u, 12));
 	mg_wr16(u + 6, c ? c : 0xffff);
 	return total;
+}
+
+size_t tb_first_payload_to(const char *pcap, uint16_t dport, uint8_t *out, size_t cap)
+{
+	char err[256];
+	struct mg_pcap_reader *r = mg_pcap_open(pcap, err, sizeof(err));
+	if (!r)
+		return 0;
+	static uint8_t buf[65536];
+	struct mg_pcap_rec rec;
+	size_t n = 0;
+	while (mg_pcap_next(r, buf, sizeof(buf), &rec, err, sizeof(err)) == 1) {
+		if (rec.family != 4 || buf[9] != 6)
+			continue;
+		size_t ihl = (size_t)(buf[0] & 15) * 4, thl = (size_t)(buf[ihl + 12] >> 4) * 4;
+		size_t total = (size_t)(buf[2] << 8 | buf[3]);
+		if (tb_dport(buf) == dport && total > ihl + thl && total - ihl - thl <= cap) {
+			n = total - ihl - thl;
+			memcpy(out, buf + ihl + thl, n);
+			break;
+		}
+	}
+	mg_pcap_close(r);
+	return n;
 }

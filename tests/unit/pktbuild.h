@@ -25,6 +25,8 @@ void tb_set_frag(uint8_t *buf, uint16_t id, bool mf, uint16_t off8);
 size_t tb_udp6(uint8_t *buf, const char *src, uint16_t sport, const char *dst, uint16_t dport, int hbh);
 /* True if the IPv4 header checksum and the TCP/UDP/ICMP checksum are right. */
 bool tb_csum_ok(const uint8_t *buf, size_t len);
+/* The first TCP payload sent to dport in an IPv4 capture (0 if none fits). */
+size_t tb_first_payload_to(const char *pcap, uint16_t dport, uint8_t *out, size_t cap);
 /* The folded one's-complement sum over what the L4 checksum covers (with
  * the pseudo-header for TCP/UDP), the stored checksum included: 0xffff when
  * the checksum is right.  An incremental update keeps it unchanged. */

@@ -25,26 +25,8 @@ static size_t msg_len;
 /* The first TCP payload sent to port 1720 in the capture. */
 static int load_msg(void)
 {
-	if (msg_len)
-		return 0;
-	char err[256];
-	struct mg_pcap_reader *r = mg_pcap_open("tests/fixtures/plain-default-inside.pcap", err, sizeof(err));
-	if (!r)
-		return -1;
-	static uint8_t buf[65536];
-	struct mg_pcap_rec rec;
-	while (mg_pcap_next(r, buf, sizeof(buf), &rec, err, sizeof(err)) == 1) {
-		if (rec.family != 4 || buf[9] != 6)
-			continue;
-		size_t ihl = (size_t)(buf[0] & 15) * 4, thl = (size_t)(buf[ihl + 12] >> 4) * 4;
-		size_t total = (size_t)(buf[2] << 8 | buf[3]);
-		if (tb_dport(buf) == 1720 && total > ihl + thl && total - ihl - thl <= sizeof(msg)) {
-			msg_len = total - ihl - thl;
-			memcpy(msg, buf + ihl + thl, msg_len);
-			break;
-		}
-	}
-	mg_pcap_close(r);
+	if (!msg_len)
+		msg_len = tb_first_payload_to("tests/fixtures/plain-default-inside.pcap", 1720, msg, sizeof(msg));
 	return msg_len ? 0 : -1;
 }
 
