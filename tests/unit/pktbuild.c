@@ -1,7 +1,6 @@
 /* pktbuild.c - test packet builder (see pktbuild.h). */
 #include "pktbuild.h"
 
-
 #include <arpa/inet.h>
 #include <string.h>
 
