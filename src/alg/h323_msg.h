@@ -21,6 +21,7 @@
 #define MG_H323_MAX_ADDRS 64   /* addresses recorded per message */
 #define MG_H323_MAX_EVENTS 32  /* H.245 events recorded per message */
 #define MG_H323_MAX_DEPTH 8    /* nesting of open types / embedded PDUs */
+#define MG_H323_MAX_H245_MSGS 16 /* H.245 message kinds recorded per message */
 
 /* What an address is. */
 enum mg_h323_field {
@@ -145,6 +146,11 @@ struct mg_h323_scan {
 	unsigned n_addr;
 	struct mg_h245_event ev[MG_H323_MAX_EVENTS];
 	unsigned n_ev;
+	/* every MultimediaSystemControlMessage walked (not fastStart OLCs), in
+	 * order, named by mg_h245_msg_name() (for traces); n_h245_msg is
+	 * MG_H323_MAX_H245_MSGS + 1 when more were walked than recorded */
+	uint8_t h245_msg[MG_H323_MAX_H245_MSGS];
+	unsigned n_h245_msg;
 	/* first problem met (the walk stops there) */
 	enum mg_reason err;
 	const char *err_where; /* static string naming the field, for logs */

@@ -4,6 +4,7 @@
  * Expected values come from the capture MANIFEST (tshark's decode of the same
  * bytes).  Every scan input is re-placed right before a guard page.
  */
+#include <string.h>
 #include "harness.h"
 
 #include <stdbool.h>
@@ -276,6 +277,30 @@ TEST(h245_tunnelled_olc_and_ack)
 	CHECK_EQ(s.ev[0].kind, MG_H245_OLC_ACK);
 	CHECK_EQ(s.ev[0].lcn, 1001);
 	seg_close(g);
+}
+
+TEST(h245_message_names_recorded)
+{
+	struct seg g = seg_open(tun_olc_seg, sizeof tun_olc_seg);
+	struct mg_h323_scan s;
+	scan_reset(&s, g.p, g.n);
+	CHECK_EQ(mg_h245_scan_msg(&s, g.p + tun_olc_seg_items[0].off, tun_olc_seg_items[0].len, MG_C_TUNNEL),
+		 MG_R_NONE);
+	CHECK_EQ(s.n_h245_msg, 1);
+	CHECK(strcmp(mg_h245_msg_name(s.h245_msg[0]), "openLogicalChannel") == 0);
+	seg_close(g);
+
+	g = seg_open(tun_ack_seg, sizeof tun_ack_seg);
+	scan_reset(&s, g.p, g.n);
+	CHECK_EQ(mg_h245_scan_msg(&s, g.p + tun_ack_seg_items[0].off, tun_ack_seg_items[0].len, MG_C_TUNNEL),
+		 MG_R_NONE);
+	CHECK_EQ(s.n_h245_msg, 1);
+	CHECK(strcmp(mg_h245_msg_name(s.h245_msg[0]), "openLogicalChannelAck") == 0);
+	seg_close(g);
+	/* the names of the root alternatives, and the unknown */
+	CHECK(strcmp(mg_h245_msg_name(2), "terminalCapabilitySet") == 0);
+	CHECK(strcmp(mg_h245_msg_name(2u << 5 | 5u), "endSessionCommand") == 0);
+	CHECK(strcmp(mg_h245_msg_name(1u << 5 | 31u), "h245") == 0);
 }
 
 TEST(h245_separate_channel)
