@@ -115,6 +115,7 @@ void h323_call_end(struct mg_h323 *h, uint32_t idx)
 	struct h323_call *c = h323_call_get(h, idx);
 	if (!c)
 		return;
+	H323_TRACE(h, c, .kind = MG_H323_TR_PIN_CLOSE, .count = c->n_pin, .name = "call ended");
 	mg_alg_pinhole_close_owner(h->e, c->id);
 	c->n_pin = 0;
 	for (uint32_t i = 0; i < c->n_bind; i++)
@@ -378,6 +379,22 @@ struct mg_h323 *mg_h323_attach(struct mg_engine *e)
 	mg_engine_set_alg(e, MG_ALG_H323_Q931, &q931_ops, h);
 	mg_engine_set_alg(e, MG_ALG_H245, &h245_ops, h);
 	return h;
+}
+
+void mg_h323_set_trace(struct mg_h323 *h, mg_h323_trace_fn fn, void *ctx)
+{
+	h->trace = fn;
+	h->trace_ctx = ctx;
+}
+
+void h323_trace(struct mg_h323 *h, const struct h323_call *c, struct mg_h323_trace *t)
+{
+	t->call = c ? c->id : 0;
+	t->now = h->cur.now;
+	t->from_inside = h->cur.from_inside;
+	t->sender = h->cur.sender;
+	t->receiver = h->cur.receiver;
+	h->trace(h->trace_ctx, t);
 }
 
 void mg_h323_free(struct mg_h323 *h)

@@ -43,4 +43,30 @@ void mg_h323_foreach_call(struct mg_h323 *h, mg_h323_call_fn fn, void *ctx);
 /* The call table in slices (struct mg_walk, core/engine.h). */
 bool mg_h323_walk_calls(struct mg_h323 *h, struct mg_walk *w, mg_h323_call_fn fn, void *ctx);
 
+/* An optional trace of what the ALG does, message by message, for offline
+ * reports (meetgate replay's ladder diagrams).  Unset, it costs one test per
+ * event site.  Strings and the event are valid for the call only. */
+enum mg_h323_trace_kind {
+	MG_H323_TR_MSG = 1,   /* a signalling message: name (Q.931 body or H.245 message) */
+	MG_H323_TR_REWRITE,   /* an address of the last message rewritten: ip/port[0] -> [1] */
+	MG_H323_TR_PIN_OPEN,  /* a pinhole opened: what, dst ip/port[0], to ip/port[1] */
+	MG_H323_TR_PIN_CLOSE, /* pinholes closed: count, name says why */
+	MG_H323_TR_PROBLEM,   /* the last message: reason (untranslated, undecodable, ...) */
+};
+struct mg_h323_trace {
+	uint8_t kind;         /* enum mg_h323_trace_kind */
+	uint8_t from_inside;  /* sender of the message is inside */
+	uint8_t h245;         /* MSG: an H.245 message (tunnelled or on its own channel) */
+	uint16_t reason;      /* PROBLEM: enum mg_reason */
+	uint32_t call;        /* call id, 0 = none */
+	uint32_t sender, receiver; /* network order, as the message travels */
+	uint32_t ip[2];       /* network order */
+	uint16_t port[2];
+	uint32_t count;
+	const char *name;     /* MSG: message name; PIN_OPEN: what; PIN_CLOSE: why */
+	uint64_t now;
+};
+typedef void (*mg_h323_trace_fn)(void *ctx, const struct mg_h323_trace *t);
+void mg_h323_set_trace(struct mg_h323 *h, mg_h323_trace_fn fn, void *ctx);
+
 #endif

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "alg/h245.h"
 #include "alg/h323_priv.h"
 #include "core/csum.h"
 
@@ -78,6 +79,8 @@ static void open_pin(struct mg_h323 *h, struct h323_call *c, const struct mg_exp
 	for (uint32_t i = 0; i < c->n_pin; i++)
 		if (c->pins[i].idx == idx)
 			return;
+	H323_TRACE(h, c, .kind = MG_H323_TR_PIN_OPEN, .name = x.what, .ip = {x.dst_addr, x.to_addr},
+		   .port = {x.dst_port, x.to_port});
 	if (c->n_pin < H323_CALL_PINS)
 		c->pins[c->n_pin++] = (struct h323_pin){idx, lcn, chan_side};
 	else
@@ -162,6 +165,7 @@ static bool forwarded(struct mg_h323 *h, uint8_t proto, uint8_t *msg, const stru
 	memcpy(msg + a->off, &pub, 4);
 	mg_wr16(msg + a->off + 4, port);
 	mg_alg_stat_rewrites(h->e, 1);
+	H323_TRACE(h, NULL, .kind = MG_H323_TR_REWRITE, .ip = {ip, pub}, .port = {a->port, port});
 	return true;
 }
 
@@ -186,6 +190,8 @@ static enum mg_reason from_inside(struct mg_h323 *h, struct h323_call *c, uint8_
 	memcpy(msg + a->off, &bi->pub_addr, 4);
 	mg_wr16(msg + a->off + 4, bi->pub_port);
 	c->rewrites++;
+	H323_TRACE(h, c, .kind = MG_H323_TR_REWRITE, .ip = {ip, bi->pub_addr},
+		   .port = {a->port, bi->pub_port});
 	mg_alg_stat_rewrites(h->e, 1);
 
 	uint8_t pproto, alg;
@@ -232,6 +238,8 @@ static void from_outside(struct mg_h323 *h, struct h323_call *c, uint8_t *msg,
 		mg_wr16(msg + a->off + 4, cur->receiver_port);
 		if (c)
 			c->rewrites++;
+		H323_TRACE(h, c, .kind = MG_H323_TR_REWRITE, .ip = {ip, cur->receiver},
+			   .port = {a->port, cur->receiver_port});
 		mg_alg_stat_rewrites(h->e, 1);
 		return;
 	}
@@ -312,6 +320,38 @@ static void update_state(struct h323_call *c, uint8_t q931)
 	}
 }
 
+/* The name a trace gives a Q.931 message: its H.225 body, else its type. */
+static const char *q931_name(const struct mg_h323_scan *s)
+{
+	if (s->body != MG_H225_NONE)
+		return h323_body_name(s->body);
+	switch (s->q931_type) {
+	case MG_Q931_SETUP:
+		return "setup";
+	case MG_Q931_CALL_PROCEEDING:
+		return "callProceeding";
+	case MG_Q931_ALERTING:
+		return "alerting";
+	case MG_Q931_CONNECT:
+		return "connect";
+	case MG_Q931_RELEASE_COMPLETE:
+		return "releaseComplete";
+	case MG_Q931_FACILITY:
+		return "facility";
+	default:
+		return "q931";
+	}
+}
+
+static void trace_h245(struct mg_h323 *h, const struct h323_call *c, const struct mg_h323_scan *s)
+{
+	unsigned n = s->n_h245_msg < MG_H323_MAX_H245_MSGS ? s->n_h245_msg : MG_H323_MAX_H245_MSGS;
+	if (n == 0) /* a channel message that did not decode */
+		H323_TRACE(h, c, .kind = MG_H323_TR_MSG, .h245 = 1, .name = "h245");
+	for (unsigned i = 0; i < n; i++)
+		H323_TRACE(h, c, .kind = MG_H323_TR_MSG, .h245 = 1, .name = mg_h245_msg_name(s->h245_msg[i]));
+}
+
 enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg_reason r)
 {
 	struct mg_engine *e = h->e;
@@ -330,7 +370,14 @@ enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg
 		if (cur->sf->kind != MG_ALG_H245)
 			update_state(c, s->q931_type);
 	}
+	if (h->trace) {
+		if (cur->sf->kind != MG_ALG_H245)
+			H323_TRACE(h, c, .kind = MG_H323_TR_MSG, .name = q931_name(s));
+		if (cur->sf->kind == MG_ALG_H245 || s->n_h245_msg > 0)
+			trace_h245(h, c, s);
+	}
 	if (r != MG_R_NONE) {
+		H323_TRACE(h, c, .kind = MG_H323_TR_PROBLEM, .reason = (uint16_t)r);
 		mg_alg_log(e, r, "%s: %s from %s: cannot decode %s", cs.s, what, who.s,
 			   s->err_where ? s->err_where : "message");
 		/* from the inside it could hide an address; from the outside it
@@ -352,6 +399,8 @@ enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg
 		enum mg_reason ar = from_inside(h, c, msg, a, ip);
 		if (ar == MG_R_NONE)
 			continue;
+		H323_TRACE(h, c, .kind = MG_H323_TR_PROBLEM, .reason = (uint16_t)ar, .ip = {ip, ip},
+			   .port = {a->port, a->port});
 		mg_alg_log(e, ar, "%s: %s from %s: %s:%u not translated", cs.s, what, who.s,
 			   h323_addr_str(ip).s, a->port);
 		if (drop)
@@ -360,6 +409,8 @@ enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg
 	}
 	/* the sender's own address must not survive anywhere in what it sends */
 	if (cur->from_inside && mg_stream_has_addr(msg, len, cur->sender)) {
+		H323_TRACE(h, c, .kind = MG_H323_TR_PROBLEM, .reason = MG_R_ALG_UNTRANSLATED,
+			   .ip = {cur->sender, cur->sender});
 		mg_alg_log(e, MG_R_ALG_UNTRANSLATED, "%s: %s from %s still carries the sender's address", cs.s,
 			   what, who.s);
 		if (drop)
@@ -370,8 +421,13 @@ enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg
 		uint8_t side = cur->from_inside ? MG_SIDE_INSIDE : MG_SIDE_OUTSIDE;
 		for (unsigned i = 0; i < s->n_ev; i++) {
 			if (s->ev[i].kind == MG_H245_CLC) {
+				uint32_t before = c->n_pin;
 				h323_call_close_channel(h, c, s->ev[i].lcn, side);
+				H323_TRACE(h, c, .kind = MG_H323_TR_PIN_CLOSE, .count = before - c->n_pin,
+					   .name = "closeLogicalChannel");
 			} else if (s->ev[i].kind == MG_H245_END_SESSION) {
+				H323_TRACE(h, c, .kind = MG_H323_TR_PIN_CLOSE, .count = c->n_pin,
+					   .name = "endSessionCommand");
 				mg_alg_pinhole_close_owner(e, c->id); /* media is over */
 				c->n_pin = 0;
 			}

@@ -86,6 +86,8 @@ struct mg_h323 {
 	struct mg_h323_scan scan;
 	struct h323_cur cur;
 	uint64_t last_tick_s;
+	mg_h323_trace_fn trace; /* optional, see mg_h323_set_trace */
+	void *trace_ctx;
 };
 
 struct h323_call *h323_call_get(struct mg_h323 *h, uint32_t idx);
@@ -103,6 +105,17 @@ enum mg_reason h323_limit_admit(struct mg_h323 *h, struct mg_flow *f);
 void h323_limit_called(struct mg_h323 *h, struct mg_flow *f);
 /* The flow ends: uncounted. */
 void h323_limit_gone(struct mg_h323 *h, struct mg_flow *f);
+
+/* Report one trace event (no-op unless a trace is set); fills call, now,
+ * from_inside, sender and receiver from the message being handled. */
+void h323_trace(struct mg_h323 *h, const struct h323_call *c, struct mg_h323_trace *t);
+#define H323_TRACE(h, c, ...)                                        \
+	do {                                                          \
+		if ((h)->trace) {                                     \
+			struct mg_h323_trace t_ = {__VA_ARGS__};      \
+			h323_trace((h), (c), &t_);                    \
+		}                                                     \
+	} while (0)
 
 /* For log lines. */
 struct h323_str {
