@@ -15,6 +15,7 @@
 
 #include "alg/guards.h"
 #include "cli/cli.h"
+#include "cli/ladder.h"
 #include "cli/replay.h"
 #include "core/config.h"
 #include "core/engine.h"
@@ -23,6 +24,7 @@
 #define RP_DEFAULT_SEED 1u
 #define RP_MAX_MACS 64
 #define RP_PATH 4096
+#define RP_ALL_DROPPED 3 /* exit status: the gateway dropped every packet fed */
 
 struct rp_macs {
 	uint8_t mac[RP_MAX_MACS][6];
@@ -56,6 +58,7 @@ struct rp_ctx {
 	struct mg_pcap_writer *w[2];
 	FILE *log;
 	bool closed; /* outputs final: callbacks from here on are ignored */
+	struct mg_ladder *ladder; /* calls.html; NULL if it could not be allocated */
 	char err[RP_PATH + 512];
 };
 
@@ -326,6 +329,8 @@ static void on_flow_end(void *vctx, const struct mg_flow_info *fi)
 		rp->ended = p;
 		rp->cap_ended = cap;
 	}
+	if (ctx->ladder)
+		mg_ladder_flow(ctx->ladder, fi);
 	struct mg_replay_flow *f = &rp->ended[rp->n_ended++];
 	f->fi = *fi;
 	copy_str(f->state, sizeof(f->state), fi->state);
@@ -350,7 +355,11 @@ static void feed(struct rp_ctx *ctx, struct rp_src *s, uint64_t *now)
 	if (s->side == MG_SIDE_OUTSIDE && rec->family == 4)
 		retarget(rp, ctx->cfg, rec->l3, rec->len);
 	rp->pkts_in[side]++;
+	if (ctx->ladder)
+		mg_ladder_packet_begin(ctx->ladder);
 	struct mg_result res = mg_engine_process(rp->e, rec->l3, rec->len, s->side, *now);
+	if (ctx->ladder)
+		mg_ladder_packet_end(ctx->ladder, rec->l3, rec->len, s->side, *now, &res);
 	switch (res.verdict) {
 	case MG_VERDICT_ACCEPT: {
 		unsigned o = res.out_side == MG_SIDE_INSIDE ? 0u : 1u;
@@ -473,9 +482,15 @@ static int close_outputs(struct rp_ctx *ctx, char *err, size_t errlen)
 	return rc;
 }
 
-/* Write one report file; `json` selects report.json over summary.txt. */
-static int write_report(struct mg_replay *rp, const char *dir, const char *name, bool json,
-			char *err, size_t errlen)
+static void ladder_active_flow(void *vctx, const struct mg_flow_info *fi)
+{
+	mg_ladder_flow(vctx, fi);
+}
+
+/* Write one report file; `json` selects report.json over summary.txt (and
+ * its lines per call); `ladder` writes calls.html instead. */
+static int write_report(struct mg_replay *rp, struct mg_ladder *ladder, const char *dir,
+			const char *name, bool json, char *err, size_t errlen)
 {
 	char p[RP_PATH];
 	FILE *f;
@@ -485,10 +500,15 @@ static int write_report(struct mg_replay *rp, const char *dir, const char *name,
 		snprintf(err, errlen, "%s/%s: cannot create: %s", dir, name, strerror(errno));
 		return -1;
 	}
-	if (json)
+	if (ladder && strcmp(name, "calls.html") == 0) {
+		rc = mg_ladder_write_html(ladder, f);
+	} else if (json) {
 		rc = mg_replay_report_json(rp, f);
-	else
+	} else {
 		mg_replay_summary(rp, f);
+		if (ladder)
+			mg_ladder_summary(ladder, f);
+	}
 	if (ferror(f))
 		rc = -1;
 	if (fclose(f) != 0)
@@ -536,6 +556,13 @@ int mg_cli_replay(int argc, char **argv)
 		goto close_src;
 	}
 	mg_guards_attach(rp.e);
+	ctx.ladder = mg_ladder_new();
+	if (ctx.ladder == NULL) {
+		snprintf(ctx.err, sizeof(ctx.err), "out of memory for the call diagrams");
+		goto close_src;
+	}
+	if (rp.h323)
+		mg_h323_set_trace(rp.h323, mg_ladder_trace, ctx.ladder);
 	if (open_sources(&rp, &o, cfg, src, &nsrc, ctx.err, sizeof(ctx.err)) != 0)
 		goto close_src;
 	if (open_outputs(&ctx, o.out, ctx.err, sizeof(ctx.err)) != 0)
@@ -554,12 +581,20 @@ int mg_cli_replay(int argc, char **argv)
 		goto close_out;
 	close_sources(&rp, src, nsrc);
 	nsrc = 0;
-	if (write_report(&rp, o.out, "report.json", true, ctx.err, sizeof(ctx.err)) != 0 ||
-	    write_report(&rp, o.out, "summary.txt", false, ctx.err, sizeof(ctx.err)) != 0)
+	mg_engine_foreach_flow(rp.e, ladder_active_flow, ctx.ladder);
+	if (write_report(&rp, NULL, o.out, "report.json", true, ctx.err, sizeof(ctx.err)) != 0 ||
+	    write_report(&rp, ctx.ladder, o.out, "summary.txt", false, ctx.err, sizeof(ctx.err)) != 0 ||
+	    write_report(&rp, ctx.ladder, o.out, "calls.html", false, ctx.err, sizeof(ctx.err)) != 0)
 		goto close_out;
-	if (!o.quiet)
+	if (!o.quiet) {
 		mg_replay_summary(&rp, stdout);
+		mg_ladder_summary(ctx.ladder, stdout);
+	}
 	rc = 0;
+	if (rp.dropped > 0 && rp.accepted == 0 && rp.emitted == 0) {
+		fprintf(stderr, "meetgate replay: every packet was dropped\n");
+		rc = RP_ALL_DROPPED;
+	}
 
 close_out:
 	ctx.closed = true;
@@ -568,12 +603,13 @@ close_src:
 	close_sources(&rp, src, nsrc);
 	mg_engine_free(rp.e);
 	mg_h323_free(rp.h323);
+	mg_ladder_free(ctx.ladder);
 free_cfg:
 	free(cfg);
 fail:
 	free(rp.ended);
 	free(rp.made);
-	if (rc != 0)
+	if (rc != 0 && rc != RP_ALL_DROPPED)
 		fprintf(stderr, "meetgate replay: %s\n", ctx.err);
 	return rc;
 }
