@@ -19,7 +19,7 @@ HDRS      := $(wildcard src/*/*.h tests/unit/*.h tools/meetcall/*.h)
 REL_OBJ  := $(LIB_SRC:%.c=build/rel/%.o)
 ASAN_OBJ := $(LIB_SRC:%.c=build/asan/%.o)
 
-.PHONY: all deps check unit bench bench-live fuzz fuzz-long demo clean
+.PHONY: all deps check unit bench bench-live fuzz fuzz-long demo clean man install uninstall
 
 all: build/rel/meetgate
 
@@ -72,7 +72,7 @@ unit: build/asan/unit_tests
 	./build/asan/unit_tests
 
 # `make check`: sanitizer build, unit tests, replay tests, short fuzz runs.
-check: deps build/asan/unit_tests build/asan/meetgate build/rel/meetgate build/rel/meetcall build/rel/udpblast
+check: deps build/asan/unit_tests build/asan/meetgate build/rel/meetgate build/rel/meetcall build/rel/udpblast man
 	@sh tests/run_all.sh
 
 bench: build/rel/meetgate-bench build/rel/meetgate
@@ -91,6 +91,44 @@ demo: deps build/rel/meetgate build/rel/meetcall
 
 clean:
 	rm -rf build
+
+# Manual pages: scdoc sources in man/, roff in build/man/.
+MAN_SRC := $(sort $(wildcard man/*.scd))
+MAN_OUT := $(MAN_SRC:man/%.scd=build/man/%)
+man: $(MAN_OUT)
+build/man/%: man/%.scd
+	@mkdir -p build/man
+	scdoc <$< >$@.tmp && mv $@.tmp $@
+
+# `make install [PREFIX=/usr/local] [DESTDIR=]`: binaries, manual pages,
+# bash completion and the systemd unit, made from contrib/meetgate.service.in
+# so that it starts the binary where this install put it.  The unit goes
+# below $(PREFIX)/lib/systemd/system (systemd reads /usr/local/lib/... too).
+PREFIX  ?= /usr/local
+SBINDIR := $(PREFIX)/sbin
+BINDIR  := $(PREFIX)/bin
+MANDIR  := $(PREFIX)/share/man
+BASHCOMPDIR := $(PREFIX)/share/bash-completion/completions
+UNITDIR := $(PREFIX)/lib/systemd/system
+INSTALL ?= install
+install: build/rel/meetgate build/rel/meetcall man
+	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(UNITDIR)
+	$(INSTALL) -m 0755 build/rel/meetgate $(DESTDIR)$(SBINDIR)/meetgate
+	$(INSTALL) -m 0755 build/rel/meetcall $(DESTDIR)$(BINDIR)/meetcall
+	$(INSTALL) -m 0644 build/man/meetgate.8 $(DESTDIR)$(MANDIR)/man8/meetgate.8
+	$(INSTALL) -m 0644 build/man/meetgate.conf.5 $(DESTDIR)$(MANDIR)/man5/meetgate.conf.5
+	$(INSTALL) -m 0644 build/man/meetcall.1 $(DESTDIR)$(MANDIR)/man1/meetcall.1
+	$(INSTALL) -m 0644 contrib/bash-completion/meetgate $(DESTDIR)$(BASHCOMPDIR)/meetgate
+	$(INSTALL) -m 0644 contrib/bash-completion/meetgate $(DESTDIR)$(BASHCOMPDIR)/meetcall
+	sed 's|@SBINDIR@|$(SBINDIR)|g' contrib/meetgate.service.in >$(DESTDIR)$(UNITDIR)/meetgate.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/meetgate.service
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/meetgate $(DESTDIR)$(BINDIR)/meetcall \
+		$(DESTDIR)$(MANDIR)/man8/meetgate.8 $(DESTDIR)$(MANDIR)/man5/meetgate.conf.5 \
+		$(DESTDIR)$(MANDIR)/man1/meetcall.1 $(DESTDIR)$(BASHCOMPDIR)/meetgate \
+		$(DESTDIR)$(BASHCOMPDIR)/meetcall $(DESTDIR)$(UNITDIR)/meetgate.service
 
 # Long fuzzing session: every harness for FUZZ_LONG seconds (default 600),
 # corpora grow in build/fuzz-corpus/, findings land in build/fuzz-findings/.

@@ -28,7 +28,7 @@ tally "$out/unit"
 # the live gateway runs with the sanitizers on in the lab tests too
 LAB_MEETGATE=build/asan/meetgate
 export LAB_MEETGATE
-for t in tests/replay/*.sh tests/lab/test_*.sh; do
+for t in tests/replay/*.sh tests/install/test_*.sh tests/lab/test_*.sh; do
 	[ -f "$t" ] || continue
 	name=$(basename "$t" .sh)
 	sh "$t" >"$out/$name" 2>&1

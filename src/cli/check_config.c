@@ -51,7 +51,14 @@ int mg_cli_check_config(int argc, char **argv)
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			printf("usage: meetgate check-config --config FILE|default\n");
+			printf("usage: meetgate check-config --config FILE|default\n\n"
+			       "Parse a configuration over the built-in defaults and print the effective\n"
+			       "configuration in file syntax (read back, it gives the same configuration).\n\n"
+			       "  --config FILE   the file to check (meetgate.conf(5)), or `default` for the\n"
+			       "                  built-in lab configuration (required)\n"
+			       "  -h, --help      this text\n\n"
+			       "Exit status: 0 the file is good, 1 it is not (FILE:LINE: message 'token'\n"
+			       "on stderr), 2 usage error.\n");
 			return 0;
 		}
 		int m = mg_cli_opt("check-config", argc, argv, &i, "--config", &file);

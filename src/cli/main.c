@@ -3,10 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-
-#ifndef MG_VERSION
-#define MG_VERSION "0.1.0"
-#endif
+#include "util/version.h"
 
 static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
@@ -31,7 +28,10 @@ static void show_usage(FILE *f)
 	fprintf(f, "usage: meetgate <command> [arguments]\n\ncommands:\n");
 	for (size_t i = 0; i < N_COMMANDS; i++)
 		fprintf(f, "  %-14s %s\n", commands[i].name, commands[i].help);
-	fprintf(f, "\n`meetgate <command> --help` describes the arguments of a command.\n");
+	fprintf(f, "\n`meetgate <command> --help` describes the arguments of a command;\n"
+		   "`meetgate --help` and `meetgate --version` are `help` and `version`.\n"
+		   "Exit status: 0 success, 1 failure (the message names the file or input),\n"
+		   "2 usage error.  Manual: meetgate(8), meetgate.conf(5).\n");
 }
 
 static int cmd_help(int argc, char **argv)

@@ -232,6 +232,19 @@ static int loop(struct run *r, char *err, size_t errlen)
 static int usage(FILE *f, int rc)
 {
 	fprintf(f, "usage: meetgate run --config FILE [--print-rules] [--foreground]\n");
+	if (f != stdout)
+		return rc;
+	fprintf(f, "\nRun the live gateway: NFQUEUE, the nftables table `inet meetgate`, the sysctls\n"
+		   "of a router and the control socket; stays in the foreground, logs to stderr.\n\n"
+		   "  --config FILE   configuration file (meetgate.conf(5)), or `default` for the\n"
+		   "                  built-in lab configuration (required)\n"
+		   "  --print-rules   print the nftables ruleset it would load and exit, touching nothing\n"
+		   "  --foreground    accepted for service managers; the gateway always stays in the\n"
+		   "                  foreground\n"
+		   "  -h, --help      this text\n\n"
+		   "Signals: SIGTERM, SIGINT stop cleanly (table deleted, sysctls restored);\n"
+		   "SIGHUP reloads the configuration file (a bad one is refused and logged).\n"
+		   "Exit status: 0 clean stop, 1 start-up or run-time failure, 2 usage error.\n");
 	return rc;
 }
 

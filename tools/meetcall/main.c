@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "meetcall/mc.h"
+#include "util/version.h"
 
 /* full: with the notes on the options that are not obvious (--help) */
 static void usage(FILE *f, bool full)
@@ -21,7 +22,23 @@ static void usage(FILE *f, bool full)
 		   "                      [--report FILE.json] [--quiet]\n");
 	if (!full)
 		return;
-	fprintf(f, "  --sport PORT          call from this local port every time (SO_REUSEADDR; calls one at a time)\n"
+	fprintf(f, "       meetcall --help | --version\n\n"
+		   "  --bind IP             listen: address to listen on; call: source address (IPv4)\n"
+		   "  --port N              listen: TCP port for call signalling (default 1720)\n"
+		   "  --alias NAME          call: destinationAddress (dialedDigits if all 0-9#*, else h323-ID)\n"
+		   "  --from NAME           call: sourceAddress h323-ID and Q.931 Display (default meetcall)\n"
+		   "  --no-faststart        do not propose (call) / accept (listen) fastStart\n"
+		   "  --no-tunnel           separate H.245 TCP channel instead of tunnelling in H.225.0\n"
+		   "  --split-tpkt          send each 4-octet TPKT header in a segment of its own\n"
+		   "  --duration SEC        seconds of media per call (and per call back) (default 3)\n"
+		   "  --calls N             call: calls to place (default 1); listen: calls to answer, 0 = forever\n"
+		   "  --rate CPS            call: new calls per second (load mode)\n"
+		   "  --concurrent C        call: calls in progress at once, 1..64 (default 1, 64 with --rate)\n"
+		   "  --timeout SEC         call: bound on each call (default duration + 10);\n"
+		   "                        listen: bound on the whole run (default none)\n"
+		   "  --report FILE.json    write a JSON report\n"
+		   "  --quiet               print only failed calls and the totals\n"
+		   "  --sport PORT          call from this local port every time (SO_REUSEADDR; calls one at a time)\n"
 		   "  --gap SEC             pause between the end of a call and the next one (default 0)\n"
 		   "  --close fin|rst       after ReleaseComplete: close normally (the receiver of ReleaseComplete\n"
 		   "                        closes first) or with a reset (SO_LINGER 0) (default fin)\n"
@@ -29,7 +46,9 @@ static void usage(FILE *f, bool full)
 		   "  --advertise-port PORT sourceCallSignalAddress port in the Setup (e.g. 1720, where we listen)\n"
 		   "  --call-back           listen: once an answered call is connected, call the Setup's\n"
 		   "                        sourceCallSignalAddress back (one call back per answered call,\n"
-		   "                        --duration SEC of media)\n");
+		   "                        --duration SEC of media)\n"
+		   "  --version             print the version\n"
+		   "\nExit status: 0 every call succeeded, 1 a call failed, 2 usage error (doc/meetcall.md).\n");
 }
 
 static int bad(const char *what, const char *arg)
@@ -109,6 +128,10 @@ int main(int argc, char **argv)
 		return bad("missing command (listen or call)", "");
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 		usage(stdout, true);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("meetcall %s\n", MG_VERSION);
 		return 0;
 	}
 	int i = 2;
