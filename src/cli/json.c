@@ -1,14 +1,8 @@
-/* json.c - streaming JSON writer (see json.h). */
+/* json.c - UTF-8 clean strings and printing for the reports (json.h). */
 #include "cli/json.h"
 
-#include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
-
-void mg_json_init(struct mg_json *j, FILE *f)
-{
-	memset(j, 0, sizeof(*j));
-	j->f = f;
-}
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 if the bytes there
  * are not one (stray continuation, overlong form, surrogate, > U+10FFFF). */
@@ -40,155 +34,40 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
-void mg_json_write_string(FILE *f, const char *str)
+json_object *mg_json_text(const char *str)
 {
-	const unsigned char *s = (const unsigned char *)str;
-
-	fputc('"', f);
+	static const char fffd[] = "\xef\xbf\xbd";
+	const unsigned char *s = (const unsigned char *)(str ? str : "");
+	size_t len = strlen((const char *)s);
+	/* each bad byte grows to 3: room for the worst case */
+	char *buf = malloc(3 * len + 1);
+	if (buf == NULL)
+		return NULL;
+	size_t o = 0;
 	while (*s) {
-		unsigned char c = *s;
-		size_t n;
-		switch (c) {
-		case '"':
-			fputs("\\\"", f);
-			break;
-		case '\\':
-			fputs("\\\\", f);
-			break;
-		case '\b':
-			fputs("\\b", f);
-			break;
-		case '\f':
-			fputs("\\f", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\r':
-			fputs("\\r", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		default:
-			if (c < 0x20 || c == 0x7f) {
-				fprintf(f, "\\u%04x", c);
-				break;
-			}
-			n = utf8_len(s);
-			if (n == 0) {
-				fputs("\\ufffd", f);
-				break;
-			}
-			fwrite(s, 1, n, f);
-			s += n;
+		size_t n = utf8_len(s);
+		if (n == 0) {
+			memcpy(buf + o, fffd, 3);
+			o += 3;
+			s++;
 			continue;
 		}
-		s++;
+		memcpy(buf + o, s, n);
+		o += n;
+		s += n;
 	}
-	fputc('"', f);
+	json_object *j = json_object_new_string_len(buf, (int)o);
+	free(buf);
+	return j;
 }
 
-static void indent(struct mg_json *j)
+int mg_json_print(FILE *f, json_object *doc)
 {
-	fputc('\n', j->f);
-	for (unsigned i = 0; i < j->depth; i++)
-		fputs("  ", j->f);
-}
-
-/* Separator and member name before any value. */
-static void lead(struct mg_json *j, const char *key)
-{
-	if (j->need_comma)
-		fputc(',', j->f);
-	if (j->depth > 0) {
-		if (j->inline_[j->depth]) {
-			if (j->need_comma)
-				fputc(' ', j->f);
-		} else {
-			indent(j);
-		}
-	}
-	if (key != NULL) {
-		mg_json_write_string(j->f, key);
-		fputs(": ", j->f);
-	}
-	j->need_comma = true;
-}
-
-static void open_(struct mg_json *j, const char *key, char ch, bool in_line)
-{
-	lead(j, key);
-	fputc(ch, j->f);
-	if (j->depth >= MG_JSON_MAX_DEPTH) {
-		j->bad = true;
-		return;
-	}
-	j->depth++;
-	j->inline_[j->depth] = in_line;
-	j->need_comma = false;
-}
-
-static void close_(struct mg_json *j, char ch)
-{
-	if (j->depth == 0) {
-		j->bad = true;
-		return;
-	}
-	bool empty = !j->need_comma;
-	bool in_line = j->inline_[j->depth];
-	j->depth--;
-	if (!empty && !in_line)
-		indent(j);
-	fputc(ch, j->f);
-	j->need_comma = true;
-}
-
-void mg_json_obj(struct mg_json *j, const char *key)
-{
-	open_(j, key, '{', false);
-}
-
-void mg_json_arr(struct mg_json *j, const char *key)
-{
-	open_(j, key, '[', false);
-}
-
-void mg_json_arr_inline(struct mg_json *j, const char *key)
-{
-	open_(j, key, '[', true);
-}
-
-void mg_json_end_obj(struct mg_json *j)
-{
-	close_(j, '}');
-}
-
-void mg_json_end_arr(struct mg_json *j)
-{
-	close_(j, ']');
-}
-
-void mg_json_str(struct mg_json *j, const char *key, const char *s)
-{
-	lead(j, key);
-	mg_json_write_string(j->f, s ? s : "");
-}
-
-void mg_json_u64(struct mg_json *j, const char *key, uint64_t v)
-{
-	lead(j, key);
-	fprintf(j->f, "%" PRIu64, v);
-}
-
-void mg_json_bool(struct mg_json *j, const char *key, bool v)
-{
-	lead(j, key);
-	fputs(v ? "true" : "false", j->f);
-}
-
-int mg_json_done(struct mg_json *j)
-{
-	fputc('\n', j->f);
-	return (j->bad || j->depth != 0) ? -1 : 0;
+	const char *s = json_object_to_json_string_ext(
+		doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (s == NULL)
+		return -1;
+	if (fputs(s, f) == EOF || fputc('\n', f) == EOF)
+		return -1;
+	return 0;
 }

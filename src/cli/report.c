@@ -2,6 +2,7 @@
  * specified in doc/replay.md; keep the two in step.  Nothing here reads a
  * clock: the same run gives the same bytes. */
 #include <arpa/inet.h>
+#include <stdbool.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -55,56 +56,97 @@ static void addr_port_str(uint8_t family, const union mg_addr *a, uint16_t port,
 	}
 }
 
-static void json_tuple(struct mg_json *j, const char *key, const struct mg_tuple *t)
+static void put_str(json_object *o, const char *key, const char *s)
 {
-	char s[ADDR_STR];
-
-	mg_json_obj(j, key);
-	addr_port_str(t->family, &t->src, t->sport, s, sizeof(s));
-	mg_json_str(j, "src", s);
-	addr_port_str(t->family, &t->dst, t->dport, s, sizeof(s));
-	mg_json_str(j, "dst", s);
-	mg_json_end_obj(j);
+	json_object_object_add(o, key, json_object_new_string(s ? s : ""));
 }
 
-static void json_pair(struct mg_json *j, const char *key, const uint64_t v[2])
+/* text from outside the program (file names, paths): made valid UTF-8 */
+static void put_text(json_object *o, const char *key, const char *s)
 {
-	mg_json_arr_inline(j, key);
-	mg_json_u64(j, NULL, v[0]);
-	mg_json_u64(j, NULL, v[1]);
-	mg_json_end_arr(j);
+	json_object_object_add(o, key, mg_json_text(s));
+}
+
+static void put_u64(json_object *o, const char *key, uint64_t v)
+{
+	json_object_object_add(o, key, json_object_new_uint64(v));
+}
+
+static void put_bool(json_object *o, const char *key, bool v)
+{
+	json_object_object_add(o, key, json_object_new_boolean(v));
+}
+
+/* A new object or array added under `key`; the parent owns it. */
+static json_object *add_obj(json_object *o, const char *key)
+{
+	json_object *c = json_object_new_object();
+	json_object_object_add(o, key, c);
+	return c;
+}
+
+static json_object *add_arr(json_object *o, const char *key)
+{
+	json_object *c = json_object_new_array();
+	json_object_object_add(o, key, c);
+	return c;
+}
+
+/* A new object appended to the array `a`. */
+static json_object *append_obj(json_object *a)
+{
+	json_object *c = json_object_new_object();
+	json_object_array_add(a, c);
+	return c;
+}
+
+static void json_tuple(json_object *o, const char *key, const struct mg_tuple *t)
+{
+	char s[ADDR_STR];
+	json_object *j = add_obj(o, key);
+
+	addr_port_str(t->family, &t->src, t->sport, s, sizeof(s));
+	put_str(j, "src", s);
+	addr_port_str(t->family, &t->dst, t->dport, s, sizeof(s));
+	put_str(j, "dst", s);
+}
+
+static void json_pair(json_object *o, const char *key, const uint64_t v[2])
+{
+	json_object *a = add_arr(o, key);
+	json_object_array_add(a, json_object_new_uint64(v[0]));
+	json_object_array_add(a, json_object_new_uint64(v[1]));
 }
 
 /* `ended` adds the end reason; fi->state/alg may be NULL (copied apart). */
-static void json_flow(struct mg_json *j, const struct mg_flow_info *fi, const char *state,
+static void json_flow(json_object *arr, const struct mg_flow_info *fi, const char *state,
 		      const char *alg, bool ended)
 {
 	char pb[8];
+	json_object *j = append_obj(arr);
 
-	mg_json_obj(j, NULL);
-	mg_json_str(j, "proto", proto_name(fi->orig.proto, pb, sizeof(pb)));
+	put_str(j, "proto", proto_name(fi->orig.proto, pb, sizeof(pb)));
 	json_tuple(j, "orig", &fi->orig);
 	json_tuple(j, "reply", &fi->reply);
-	mg_json_str(j, "orig_side", mg_replay_side_name(fi->orig_side));
-	mg_json_str(j, "state", state);
-	mg_json_arr_inline(j, "states_seen");
+	put_str(j, "orig_side", mg_replay_side_name(fi->orig_side));
+	put_str(j, "state", state);
+	json_object *seen = add_arr(j, "states_seen");
 	for (unsigned i = 0; i < MG_TCP__COUNT; i++)
 		if (fi->states_seen & (1u << i))
-			mg_json_str(j, NULL, mg_tcp_state_name((uint8_t)i));
-	mg_json_end_arr(j);
+			json_object_array_add(seen,
+					      json_object_new_string(mg_tcp_state_name((uint8_t)i)));
 	json_pair(j, "packets", fi->pkts);
 	json_pair(j, "bytes", fi->bytes);
-	mg_json_str(j, "alg", alg);
-	mg_json_u64(j, "call", fi->call);
-	mg_json_u64(j, "created_ms", fi->created_ms);
-	mg_json_u64(j, "last_ms", fi->last_ms);
+	put_str(j, "alg", alg);
+	put_u64(j, "call", fi->call);
+	put_u64(j, "created_ms", fi->created_ms);
+	put_u64(j, "last_ms", fi->last_ms);
 	if (ended)
-		mg_json_str(j, "end", fi->end_reason == 0
-					      ? "timeout"
-					      : mg_reason_name((enum mg_reason)fi->end_reason));
+		put_str(j, "end", fi->end_reason == 0
+					  ? "timeout"
+					  : mg_reason_name((enum mg_reason)fi->end_reason));
 	else
-		mg_json_u64(j, "expire_ms", fi->expire_ms);
-	mg_json_end_obj(j);
+		put_u64(j, "expire_ms", fi->expire_ms);
 }
 
 static void flow_cb(void *ctx, const struct mg_flow_info *fi)
@@ -114,181 +156,163 @@ static void flow_cb(void *ctx, const struct mg_flow_info *fi)
 
 static void binding_cb(void *ctx, const struct mg_binding_info *bi)
 {
-	struct mg_json *j = ctx;
 	char s[ADDR_STR], pb[8];
+	json_object *j = append_obj(ctx);
 
-	mg_json_obj(j, NULL);
-	mg_json_str(j, "proto", proto_name(bi->proto, pb, sizeof(pb)));
+	put_str(j, "proto", proto_name(bi->proto, pb, sizeof(pb)));
 	v4_port_str(bi->in_addr, bi->in_port, s, sizeof(s));
-	mg_json_str(j, "inside", s);
+	put_str(j, "inside", s);
 	v4_port_str(bi->pub_addr, bi->pub_port, s, sizeof(s));
-	mg_json_str(j, "public", s);
-	mg_json_bool(j, "advertised", bi->advertised);
-	mg_json_u64(j, "refs", bi->refs);
-	mg_json_u64(j, "created_ms", bi->created_ms);
-	mg_json_end_obj(j);
+	put_str(j, "public", s);
+	put_bool(j, "advertised", bi->advertised);
+	put_u64(j, "refs", bi->refs);
+	put_u64(j, "created_ms", bi->created_ms);
 }
 
 static void pinhole_cb(void *ctx, const struct mg_pinhole_info *pi)
 {
-	struct mg_json *j = ctx;
 	char s[ADDR_STR], pb[8];
+	json_object *j = append_obj(ctx);
 
-	mg_json_obj(j, NULL);
-	mg_json_str(j, "what", pi->what ? pi->what : "");
-	mg_json_str(j, "proto", proto_name(pi->proto, pb, sizeof(pb)));
-	mg_json_str(j, "side", mg_replay_side_name(pi->side));
+	put_str(j, "what", pi->what);
+	put_str(j, "proto", proto_name(pi->proto, pb, sizeof(pb)));
+	put_str(j, "side", mg_replay_side_name(pi->side));
 	if (pi->remote == 0)
 		snprintf(s, sizeof(s), "any");
 	else
 		v4_str(pi->remote, s, sizeof(s));
-	mg_json_str(j, "remote", s);
+	put_str(j, "remote", s);
 	v4_port_str(pi->dst_addr, pi->dst_port, s, sizeof(s));
-	mg_json_str(j, "dst", s);
+	put_str(j, "dst", s);
 	v4_port_str(pi->to_addr, pi->to_port, s, sizeof(s));
-	mg_json_str(j, "to", s);
-	mg_json_u64(j, "call", pi->owner);
-	mg_json_u64(j, "hits", pi->hits);
-	mg_json_u64(j, "expire_ms", pi->expire_ms);
-	mg_json_end_obj(j);
+	put_str(j, "to", s);
+	put_u64(j, "call", pi->owner);
+	put_u64(j, "hits", pi->hits);
+	put_u64(j, "expire_ms", pi->expire_ms);
 }
 
-static void json_input(struct mg_json *j, const struct mg_replay_input *in)
+static void json_input(json_object *arr, const struct mg_replay_input *in)
 {
-	mg_json_obj(j, NULL);
-	mg_json_str(j, "role", in->role);
-	mg_json_str(j, "file", in->path);
-	mg_json_str(j, "link_type", mg_pcap_dlt_name(in->dlt));
-	mg_json_u64(j, "records", in->c.records);
-	mg_json_u64(j, "ipv4", in->c.ipv4);
-	mg_json_u64(j, "ipv6", in->c.ipv6);
-	mg_json_u64(j, "skipped_non_ip", in->c.non_ip);
-	mg_json_u64(j, "truncated", in->c.truncated);
-	mg_json_u64(j, "malformed", in->c.malformed);
-	mg_json_u64(j, "taken_inside", in->taken[MG_SIDE_INSIDE]);
-	mg_json_u64(j, "taken_outside", in->taken[MG_SIDE_OUTSIDE]);
-	mg_json_u64(j, "not_taken", in->not_taken);
-	mg_json_end_obj(j);
+	json_object *j = append_obj(arr);
+
+	put_str(j, "role", in->role);
+	put_text(j, "file", in->path);
+	put_str(j, "link_type", mg_pcap_dlt_name(in->dlt));
+	put_u64(j, "records", in->c.records);
+	put_u64(j, "ipv4", in->c.ipv4);
+	put_u64(j, "ipv6", in->c.ipv6);
+	put_u64(j, "skipped_non_ip", in->c.non_ip);
+	put_u64(j, "truncated", in->c.truncated);
+	put_u64(j, "malformed", in->c.malformed);
+	put_u64(j, "taken_inside", in->taken[MG_SIDE_INSIDE]);
+	put_u64(j, "taken_outside", in->taken[MG_SIDE_OUTSIDE]);
+	put_u64(j, "not_taken", in->not_taken);
 }
 
-static void json_reasons(struct mg_json *j, const char *key, const uint64_t *v)
+static void json_reasons(json_object *o, const char *key, const uint64_t *v)
 {
-	mg_json_obj(j, key);
+	json_object *j = add_obj(o, key);
 	for (unsigned r = 0; r < MG_R__COUNT; r++)
 		if (v[r] != 0)
-			mg_json_u64(j, mg_reason_name((enum mg_reason)r), v[r]);
-	mg_json_end_obj(j);
+			put_u64(j, mg_reason_name((enum mg_reason)r), v[r]);
 }
 
-static void json_stats(struct mg_json *j, const struct mg_stats *s)
+static void json_stats(json_object *o, const struct mg_stats *s)
 {
-	mg_json_obj(j, "stats");
+	json_object *j = add_obj(o, "stats");
+
 	json_pair(j, "pkts_in", s->pkts_in);
 	json_pair(j, "pkts_out", s->pkts_out);
-	mg_json_u64(j, "drops", s->drops);
-	mg_json_u64(j, "flows_created", s->flows_created);
-	mg_json_u64(j, "flows_expired", s->flows_expired);
-	mg_json_u64(j, "flows_active", s->flows_active);
-	mg_json_u64(j, "bindings_created", s->bindings_created);
-	mg_json_u64(j, "bindings_expired", s->bindings_expired);
-	mg_json_u64(j, "bindings_active", s->bindings_active);
-	mg_json_u64(j, "pinholes_opened", s->pinholes_opened);
-	mg_json_u64(j, "pinholes_closed", s->pinholes_closed);
-	mg_json_u64(j, "pinholes_active", s->pinholes_active);
-	mg_json_u64(j, "pinhole_hits", s->pinhole_hits);
-	mg_json_u64(j, "alg_rewrites", s->alg_rewrites);
-	mg_json_u64(j, "calls_created", s->calls_created);
-	mg_json_u64(j, "calls_ended", s->calls_ended);
-	mg_json_u64(j, "calls_active", s->calls_active);
-	mg_json_u64(j, "flows_embryonic", s->flows_embryonic);
+	put_u64(j, "drops", s->drops);
+	put_u64(j, "flows_created", s->flows_created);
+	put_u64(j, "flows_expired", s->flows_expired);
+	put_u64(j, "flows_active", s->flows_active);
+	put_u64(j, "bindings_created", s->bindings_created);
+	put_u64(j, "bindings_expired", s->bindings_expired);
+	put_u64(j, "bindings_active", s->bindings_active);
+	put_u64(j, "pinholes_opened", s->pinholes_opened);
+	put_u64(j, "pinholes_closed", s->pinholes_closed);
+	put_u64(j, "pinholes_active", s->pinholes_active);
+	put_u64(j, "pinhole_hits", s->pinhole_hits);
+	put_u64(j, "alg_rewrites", s->alg_rewrites);
+	put_u64(j, "calls_created", s->calls_created);
+	put_u64(j, "calls_ended", s->calls_ended);
+	put_u64(j, "calls_active", s->calls_active);
+	put_u64(j, "flows_embryonic", s->flows_embryonic);
 	json_reasons(j, "dropped", s->dropped);
 	json_reasons(j, "events", s->events);
-	mg_json_end_obj(j);
 }
 
 static void call_cb(void *ctx, const struct mg_h323_call_info *ci)
 {
-	struct mg_json *j = ctx;
 	char s[64];
-	mg_json_obj(j, NULL);
-	mg_json_u64(j, "id", ci->id);
+	json_object *j = append_obj(ctx);
+
+	put_u64(j, "id", ci->id);
 	for (int i = 0; i < 16; i++)
 		snprintf(s + 2 * i, sizeof(s) - (size_t)(2 * i), "%02x", ci->guid[i]);
-	mg_json_str(j, "call_identifier", s);
+	put_str(j, "call_identifier", s);
 	inet_ntop(AF_INET, &ci->inside_addr, s, sizeof(s));
-	mg_json_str(j, "inside", s);
+	put_str(j, "inside", s);
 	inet_ntop(AF_INET, &ci->peer_addr, s, sizeof(s));
-	mg_json_str(j, "peer", s);
-	mg_json_str(j, "direction", ci->inbound ? "inbound" : "outbound");
-	mg_json_str(j, "state", ci->state);
-	mg_json_u64(j, "messages", ci->messages);
-	mg_json_u64(j, "rewrites", ci->rewrites);
-	mg_json_u64(j, "pinholes", ci->pinholes);
-	mg_json_u64(j, "bindings", ci->bindings);
-	mg_json_u64(j, "created_ms", ci->created_ms);
-	mg_json_u64(j, "last_ms", ci->last_ms);
-	mg_json_end_obj(j);
+	put_str(j, "peer", s);
+	put_str(j, "direction", ci->inbound ? "inbound" : "outbound");
+	put_str(j, "state", ci->state);
+	put_u64(j, "messages", ci->messages);
+	put_u64(j, "rewrites", ci->rewrites);
+	put_u64(j, "pinholes", ci->pinholes);
+	put_u64(j, "bindings", ci->bindings);
+	put_u64(j, "created_ms", ci->created_ms);
+	put_u64(j, "last_ms", ci->last_ms);
 }
 
 int mg_replay_report_json(struct mg_replay *rp, FILE *f)
 {
-	struct mg_json j;
+	json_object *j = json_object_new_object();
+	if (j == NULL)
+		return -1;
 
-	mg_json_init(&j, f);
-	mg_json_obj(&j, NULL);
-	mg_json_u64(&j, "format", 1);
-	mg_json_str(&j, "config", rp->config_name);
-	mg_json_u64(&j, "seed", rp->seed);
-	mg_json_bool(&j, "follow_peer", rp->follow_peer);
-	mg_json_u64(&j, "first_ms", rp->first_ms);
-	mg_json_u64(&j, "last_ms", rp->last_ms);
-	mg_json_arr(&j, "inputs");
+	put_u64(j, "format", 1);
+	put_text(j, "config", rp->config_name);
+	put_u64(j, "seed", rp->seed);
+	put_bool(j, "follow_peer", rp->follow_peer);
+	put_u64(j, "first_ms", rp->first_ms);
+	put_u64(j, "last_ms", rp->last_ms);
+	json_object *a = add_arr(j, "inputs");
 	for (unsigned i = 0; i < rp->n_in; i++)
-		json_input(&j, &rp->in[i]);
-	mg_json_end_arr(&j);
-	mg_json_u64(&j, "retargeted", rp->retargeted);
+		json_input(a, &rp->in[i]);
+	put_u64(j, "retargeted", rp->retargeted);
 
-	mg_json_obj(&j, "packets");
+	json_object *pk = add_obj(j, "packets");
 	for (unsigned s = 0; s < 2; s++) {
-		mg_json_obj(&j, mg_replay_side_name(s));
-		mg_json_u64(&j, "in", rp->pkts_in[s]);
-		mg_json_u64(&j, "out", rp->pkts_out[s]);
-		mg_json_end_obj(&j);
+		json_object *side = add_obj(pk, mg_replay_side_name(s));
+		put_u64(side, "in", rp->pkts_in[s]);
+		put_u64(side, "out", rp->pkts_out[s]);
 	}
-	mg_json_end_obj(&j);
-	mg_json_obj(&j, "verdicts");
-	mg_json_u64(&j, "accepted", rp->accepted);
-	mg_json_u64(&j, "dropped", rp->dropped);
-	mg_json_u64(&j, "held", rp->held);
-	mg_json_u64(&j, "emitted_later", rp->emitted);
-	mg_json_end_obj(&j);
-	json_reasons(&j, "drops", rp->drops);
+	json_object *v = add_obj(j, "verdicts");
+	put_u64(v, "accepted", rp->accepted);
+	put_u64(v, "dropped", rp->dropped);
+	put_u64(v, "held", rp->held);
+	put_u64(v, "emitted_later", rp->emitted);
+	json_reasons(j, "drops", rp->drops);
 
-	mg_json_arr(&j, "flows_ended");
+	a = add_arr(j, "flows_ended");
 	for (size_t i = 0; i < rp->n_ended; i++)
-		json_flow(&j, &rp->ended[i].fi, rp->ended[i].state, rp->ended[i].alg, true);
-	mg_json_end_arr(&j);
-	mg_json_u64(&j, "flows_ended_unrecorded", rp->ended_lost);
-	mg_json_arr(&j, "flows_active");
-	mg_engine_foreach_flow(rp->e, flow_cb, &j);
-	mg_json_end_arr(&j);
-	mg_json_arr(&j, "bindings");
-	mg_engine_foreach_binding(rp->e, binding_cb, &j);
-	mg_json_end_arr(&j);
-	mg_json_arr(&j, "bindings_created");
+		json_flow(a, &rp->ended[i].fi, rp->ended[i].state, rp->ended[i].alg, true);
+	put_u64(j, "flows_ended_unrecorded", rp->ended_lost);
+	mg_engine_foreach_flow(rp->e, flow_cb, add_arr(j, "flows_active"));
+	mg_engine_foreach_binding(rp->e, binding_cb, add_arr(j, "bindings"));
+	a = add_arr(j, "bindings_created");
 	for (size_t i = 0; i < rp->n_made; i++)
-		binding_cb(&j, &rp->made[i]);
-	mg_json_end_arr(&j);
-	mg_json_arr(&j, "pinholes");
-	mg_engine_foreach_pinhole(rp->e, pinhole_cb, &j);
-	mg_json_end_arr(&j);
-	mg_json_arr(&j, "calls");
+		binding_cb(a, &rp->made[i]);
+	mg_engine_foreach_pinhole(rp->e, pinhole_cb, add_arr(j, "pinholes"));
+	a = add_arr(j, "calls");
 	if (rp->h323)
-		mg_h323_foreach_call(rp->h323, call_cb, &j);
-	mg_json_end_arr(&j);
-	json_stats(&j, mg_engine_stats(rp->e));
-	mg_json_end_obj(&j);
-	return mg_json_done(&j);
+		mg_h323_foreach_call(rp->h323, call_cb, a);
+	json_stats(j, mg_engine_stats(rp->e));
+	int rc = mg_json_print(f, j);
+	json_object_put(j);
+	return rc;
 }
 
 /* ---- summary.txt ---- */

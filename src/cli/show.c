@@ -1,5 +1,7 @@
 /* show.c - `meetgate show calls|flows|pinholes|stats|bindings`: ask the
- * running gateway through its control socket (protocol: src/ctl/ctl.h). */
+ * running gateway through its control socket (protocol: src/ctl/ctl.h).
+ * Options become words of the request; the daemon filters the rows and,
+ * with --json, renders them as JSON. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,23 +13,44 @@
 
 static int usage(FILE *f, int rc)
 {
-	fprintf(f, "usage: meetgate show calls|flows|pinholes|stats|bindings "
-		   "[--socket PATH | --config FILE]\n");
+	fprintf(f, "usage: meetgate show calls|flows|pinholes|stats|bindings [--json]\n"
+		   "         [--proto tcp|udp|icmp|icmpv6] [--port N] [--addr A] [--call N]\n"
+		   "         [--socket PATH | --config FILE]\n");
 	return rc;
 }
+
+/* Filter options and the request word each becomes. */
+static const struct {
+	const char *opt, *word;
+} filters[] = {
+	{"--proto", "proto"},
+	{"--port", "port"},
+	{"--addr", "addr"},
+	{"--call", "call"},
+};
+#define N_FILTERS (sizeof(filters) / sizeof(filters[0]))
 
 int mg_cli_show(int argc, char **argv)
 {
 	const char *what = NULL, *sock = NULL, *config = NULL;
+	const char *val[N_FILTERS] = {NULL};
+	bool json = false;
 	char err[512];
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
 			return usage(stdout, 0);
-		int m;
-		if ((m = mg_cli_opt("show", argc, argv, &i, "--socket", &sock)) ||
-		    (m = mg_cli_opt("show", argc, argv, &i, "--config", &config))) {
+		if (strcmp(a, "--json") == 0) {
+			json = true;
+			continue;
+		}
+		int m = 0;
+		for (size_t k = 0; k < N_FILTERS && m == 0; k++)
+			m = mg_cli_opt("show", argc, argv, &i, filters[k].opt, &val[k]);
+		if (m == 0 && (m = mg_cli_opt("show", argc, argv, &i, "--socket", &sock)) == 0)
+			m = mg_cli_opt("show", argc, argv, &i, "--config", &config);
+		if (m != 0) {
 			if (m < 0)
 				return 2;
 			continue;
@@ -40,14 +63,35 @@ int mg_cli_show(int argc, char **argv)
 	}
 	if (what == NULL)
 		return usage(stderr, 2);
-	/* check locally too, so a typo is reported without a daemon */
-	enum mg_ctl_cmd cmd;
-	const char *why;
+	/* the request without "show ", checked here too, so that a typo is
+	 * reported without a daemon */
 	char req[MG_CTL_LINE_MAX];
-	snprintf(req, sizeof(req), "show %s", what);
-	if (mg_ctl_parse_request(req, strlen(req), &cmd, &why) != 0) {
-		fprintf(stderr, "meetgate show: '%s': expected calls, flows, pinholes, stats or "
-				"bindings\n", what);
+	size_t len = (size_t)snprintf(req, sizeof(req), "%s%s", what, json ? " json" : "");
+	for (size_t k = 0; k < N_FILTERS && len < sizeof(req); k++) {
+		if (val[k] == NULL)
+			continue;
+		if (val[k][0] == '\0' || strchr(val[k], ' ') != NULL) {
+			fprintf(stderr, "meetgate show: %s '%s': expected one word\n", filters[k].opt,
+				val[k]);
+			return 2;
+		}
+		len += (size_t)snprintf(req + len, sizeof(req) - len, " %s=%s", filters[k].word,
+					val[k]);
+	}
+	char line[MG_CTL_LINE_MAX + 8];
+	int ll = snprintf(line, sizeof(line), "show %s", req);
+	struct mg_ctl_req r;
+	const char *why;
+	if (len >= sizeof(req) || ll < 0 || (size_t)ll >= sizeof(line)) {
+		fprintf(stderr, "meetgate show: the options make too long a request\n");
+		return 2;
+	}
+	if (mg_ctl_parse_request(line, (size_t)ll, &r, &why) != 0) {
+		if (strncmp(why, "unknown request", 15) == 0)
+			fprintf(stderr, "meetgate show: '%s': expected calls, flows, pinholes, stats "
+					"or bindings\n", what);
+		else
+			fprintf(stderr, "meetgate show %s: %s\n", what, why);
 		return 2;
 	}
 	struct mg_config *c = NULL;
@@ -62,7 +106,7 @@ int mg_cli_show(int argc, char **argv)
 	}
 	if (sock == NULL)
 		sock = MG_CFG_CONTROL_DEFAULT;
-	int rc = mg_ctl_request(sock, what, stdout, SHOW_TIMEOUT_MS, err, sizeof(err));
+	int rc = mg_ctl_request(sock, req, json, stdout, SHOW_TIMEOUT_MS, err, sizeof(err));
 	if (rc != 0)
 		fprintf(stderr, "meetgate show: %s\n", err);
 	free(c);

@@ -28,7 +28,7 @@ enum cl_state { CL_FREE = 0, CL_READ, CL_SEND, CL_ERROR };
 struct client {
 	int fd;
 	enum cl_state state;
-	enum mg_ctl_cmd cmd;
+	struct mg_ctl_req req;
 	uint64_t deadline;
 	uint32_t pos;       /* cursor: the next table slot (or stats row) */
 	uint8_t part;       /* stats: 0 the engine's rows, 1 the extra rows */
@@ -102,6 +102,12 @@ struct gen {
 	uint64_t now;
 };
 
+/* Where the next row goes; rows always fit (rows_that_fit). */
+static char *row_at(const struct gen *g)
+{
+	return g->c->out + g->c->outlen;
+}
+
 static void put_row(struct gen *g, int k)
 {
 	if (k > 0 && (size_t)k < MG_CTL_ROW_MAX)
@@ -111,25 +117,37 @@ static void put_row(struct gen *g, int k)
 static void on_flow(void *ctx, const struct mg_flow_info *fi)
 {
 	struct gen *g = ctx;
-	put_row(g, mg_ctl_fmt_flow(g->c->out + g->c->outlen, MG_CTL_ROW_MAX, fi, g->now));
+	const struct mg_ctl_req *q = &g->c->req;
+	if (mg_ctl_match_flow(&q->f, fi))
+		put_row(g, (q->json ? mg_ctl_json_flow : mg_ctl_fmt_flow)(row_at(g), MG_CTL_ROW_MAX,
+									fi, g->now));
 }
 
 static void on_binding(void *ctx, const struct mg_binding_info *bi)
 {
 	struct gen *g = ctx;
-	put_row(g, mg_ctl_fmt_binding(g->c->out + g->c->outlen, MG_CTL_ROW_MAX, bi, g->now));
+	const struct mg_ctl_req *q = &g->c->req;
+	if (mg_ctl_match_binding(&q->f, bi))
+		put_row(g, (q->json ? mg_ctl_json_binding : mg_ctl_fmt_binding)(
+				   row_at(g), MG_CTL_ROW_MAX, bi, g->now));
 }
 
 static void on_pinhole(void *ctx, const struct mg_pinhole_info *pi)
 {
 	struct gen *g = ctx;
-	put_row(g, mg_ctl_fmt_pinhole(g->c->out + g->c->outlen, MG_CTL_ROW_MAX, pi, g->now));
+	const struct mg_ctl_req *q = &g->c->req;
+	if (mg_ctl_match_pinhole(&q->f, pi))
+		put_row(g, (q->json ? mg_ctl_json_pinhole : mg_ctl_fmt_pinhole)(
+				   row_at(g), MG_CTL_ROW_MAX, pi, g->now));
 }
 
 static void on_call(void *ctx, const struct mg_h323_call_info *ci)
 {
 	struct gen *g = ctx;
-	put_row(g, mg_ctl_fmt_call(g->c->out + g->c->outlen, MG_CTL_ROW_MAX, ci, g->now));
+	const struct mg_ctl_req *q = &g->c->req;
+	if (mg_ctl_match_call(&q->f, ci))
+		put_row(g, (q->json ? mg_ctl_json_call : mg_ctl_fmt_call)(row_at(g), MG_CTL_ROW_MAX,
+									ci, g->now));
 }
 
 /* Stats rows by index: the engine's, then the data plane's.  Returns true
@@ -138,7 +156,9 @@ static bool walk_stats(struct mg_ctl *s, struct client *c, struct mg_walk *w)
 {
 	const struct mg_stats *st = mg_engine_stats(s->e);
 	while (w->slots > 0 && w->rows > 0) {
-		char *p = c->out + c->outlen;
+		/* json: the text row is made apart, then turned into its object */
+		char text[MG_CTL_ROW_MAX];
+		char *p = c->req.json ? text : c->out + c->outlen;
 		int k = c->part == 0 ? mg_ctl_fmt_stat(p, MG_CTL_ROW_MAX, st, w->pos)
 			: s->extra   ? s->extra(s->extra_ctx, p, MG_CTL_ROW_MAX, w->pos)
 				     : -1;
@@ -151,6 +171,8 @@ static bool walk_stats(struct mg_ctl *s, struct client *c, struct mg_walk *w)
 			continue;
 		}
 		w->pos++;
+		if (k > 0 && (size_t)k < MG_CTL_ROW_MAX && c->req.json)
+			k = mg_ctl_json_stat(c->out + c->outlen, MG_CTL_ROW_MAX, text);
 		if (k > 0 && (size_t)k < MG_CTL_ROW_MAX) {
 			c->outlen += (size_t)k;
 			w->rows--;
@@ -169,7 +191,7 @@ static void produce_slice(struct mg_ctl *s, struct client *c, uint32_t *slots, u
 		c->outoff = 0;
 	}
 	if (!c->started) {
-		const char *h = mg_ctl_header(c->cmd);
+		const char *h = c->req.json ? "" : mg_ctl_header(c->req.cmd);
 		size_t hl = strlen(h);
 		memcpy(c->out + c->outlen, h, hl);
 		c->outlen += hl;
@@ -180,7 +202,7 @@ static void produce_slice(struct mg_ctl *s, struct client *c, uint32_t *slots, u
 	struct mg_walk w = {c->pos, *slots, limit};
 	struct gen g = {c, s->now};
 	bool more;
-	switch (c->cmd) {
+	switch (c->req.cmd) {
 	case MG_CTL_FLOWS:
 		more = mg_engine_walk_flows(s->e, &w, on_flow, &g);
 		break;
@@ -229,7 +251,7 @@ static void cl_read(struct mg_ctl *s, struct client *c)
 		return;
 	}
 	const char *why = NULL;
-	if (mg_ctl_parse_request(c->in, (size_t)(nl - c->in), &c->cmd, &why) != 0) {
+	if (mg_ctl_parse_request(c->in, (size_t)(nl - c->in), &c->req, &why) != 0) {
 		cl_error(c, why);
 		return;
 	}

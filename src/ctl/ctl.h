@@ -1,10 +1,22 @@
 /* ctl.h - the control socket: a running gateway answers `meetgate show`.
  *
  * Protocol (one request per connection, text, lines end in '\n'):
- *   client: "show calls" | "show flows" | "show pinholes" | "show stats" |
- *           "show bindings"                     (at most MG_CTL_LINE_MAX bytes)
+ *   client: "show TABLE [json] [proto=P] [port=N] [addr=A] [call=N]"
+ *           TABLE: calls | flows | pinholes | stats | bindings; words apart
+ *           by one space, each option at most once, in any order
+ *                                               (at most MG_CTL_LINE_MAX bytes)
  *   daemon: lines of a table, then the line "end"; or one line
  *           "error <what>"; then it closes the connection.
+ *   json:   no header; each row is one JSON object on one line (for stats:
+ *           {"name": N}, {"dropped": {"reason": N}} or {"events": {...}});
+ *           the client makes one document of them (mg_ctl_request).
+ *   filters (conntrack-like, all given must hold; the daemon applies them):
+ *           proto= tcp|udp|icmp|icmpv6 (flows, pinholes, bindings);
+ *           port= either port of the row (flows, pinholes, bindings);
+ *           addr= any address of the row, IPv4 or IPv6 (all tables);
+ *           call= the owning call (flows, pinholes) or the call's id
+ *           (calls).  A filter a table cannot apply is an error, and stats
+ *           takes none.
  * A request that is unknown, too long, holds a NUL or control byte, or does
  * not arrive within MG_CTL_REQ_TIMEOUT_MS is answered with "error ...".
  *
@@ -42,7 +54,7 @@
 #define MG_CTL_TURN_SLOTS 4096u /* table slots visited per loop turn */
 #define MG_CTL_TURN_ROWS 128u   /* rows formatted per loop turn */
 #define MG_CTL_OUT_MAX (64u << 10)
-#define MG_CTL_ROW_MAX 512 /* longest line a formatter writes, NUL included */
+#define MG_CTL_ROW_MAX 1024 /* longest line a formatter writes, NUL included */
 #define MG_CTL_REQ_TIMEOUT_MS 2000
 #define MG_CTL_IDLE_TIMEOUT_MS 10000
 
@@ -57,11 +69,34 @@ enum mg_ctl_cmd {
 
 /* ---- protocol (ctl_proto.c) ---- */
 
+/* Which rows a request wants; a field that is not `has_*` (proto 0) does
+ * not filter. */
+struct mg_ctl_filter {
+	uint8_t proto;
+	bool has_port, has_addr, has_call;
+	uint16_t port;
+	uint8_t family; /* of addr: MG_AF_INET or MG_AF_INET6 */
+	union mg_addr addr;
+	uint32_t call;
+};
+
+struct mg_ctl_req {
+	enum mg_ctl_cmd cmd;
+	bool json;
+	struct mg_ctl_filter f;
+};
+
 /* Parse a request line of `len` bytes, newline excluded (a trailing CR is
- * tolerated).  Returns 0 and the command, or -1 and a short reason in *why
+ * tolerated).  Returns 0 and the request, or -1 and a short reason in *why
  * (static text, for the "error" answer). */
-int mg_ctl_parse_request(const char *line, size_t len, enum mg_ctl_cmd *cmd, const char **why);
+int mg_ctl_parse_request(const char *line, size_t len, struct mg_ctl_req *req, const char **why);
 const char *mg_ctl_cmd_name(enum mg_ctl_cmd cmd);
+
+/* Does the row pass the filter? */
+bool mg_ctl_match_flow(const struct mg_ctl_filter *f, const struct mg_flow_info *fi);
+bool mg_ctl_match_binding(const struct mg_ctl_filter *f, const struct mg_binding_info *bi);
+bool mg_ctl_match_pinhole(const struct mg_ctl_filter *f, const struct mg_pinhole_info *pi);
+bool mg_ctl_match_call(const struct mg_ctl_filter *f, const struct mg_h323_call_info *ci);
 
 /* One row each, newline included, snprintf-like (the return value is the
  * full length; rows always fit MG_CTL_ROW_MAX).  now_ms turns expiry times
@@ -77,6 +112,19 @@ const char *mg_ctl_header(enum mg_ctl_cmd cmd);
  * event counted.  Returns the row length, 0 when a
  * row is skipped (a zero reason), -1 past the last row. */
 int mg_ctl_fmt_stat(char *buf, size_t n, const struct mg_stats *st, unsigned i);
+
+/* ---- JSON rows (ctl_json.c, json-c) ---- */
+
+/* The same rows as one JSON object each on one line, newline included;
+ * the same return convention as the text rows, -1 if json-c failed.  Keys:
+ * doc/live.md. */
+int mg_ctl_json_flow(char *buf, size_t n, const struct mg_flow_info *fi, uint64_t now_ms);
+int mg_ctl_json_binding(char *buf, size_t n, const struct mg_binding_info *bi, uint64_t now_ms);
+int mg_ctl_json_pinhole(char *buf, size_t n, const struct mg_pinhole_info *pi, uint64_t now_ms);
+int mg_ctl_json_call(char *buf, size_t n, const struct mg_h323_call_info *ci, uint64_t now_ms);
+/* A text stats row ("name N" or "drop|event name N", newline optional) as
+ * its JSON row; 0 for an empty row, -1 for one that is neither. */
+int mg_ctl_json_stat(char *buf, size_t n, const char *row);
 
 /* ---- server (ctl.c) ---- */
 
@@ -114,8 +162,12 @@ unsigned mg_ctl_nclients(const struct mg_ctl *c);
  * excluded, to `out`.  Returns 0; 1 if the daemon answered "error ..."
  * (copied to err, also when the daemon closed before the request was
  * sent); -1 on a connection problem or when timeout_ms pass without a
- * byte of the answer (message in err). */
-int mg_ctl_request(const char *path, const char *what, FILE *out, int timeout_ms, char *err,
-		   size_t errlen);
+ * byte of the answer (message in err, saying what to do when no daemon
+ * listens).  With `json` (the request asks for json rows), the rows are
+ * checked and gathered into one document written once the answer is
+ * complete: an array of the row objects, or for `stats` one object of
+ * their members; nothing is written on failure. */
+int mg_ctl_request(const char *path, const char *what, bool json, FILE *out, int timeout_ms,
+		   char *err, size_t errlen);
 
 #endif

@@ -2,6 +2,7 @@
 #include "ctl/ctl.h"
 
 #include <errno.h>
+#include <json-c/json.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -32,12 +33,47 @@ static int wait_fd(int fd, short ev, uint64_t deadline)
 	}
 }
 
-/* Lines are passed on as they complete; the last one decides the result. */
+/* Lines are passed on as they complete (json: gathered into doc); the
+ * last one decides the result. */
 struct reader {
 	char line[MG_CTL_ROW_MAX * 2];
 	size_t len;
-	int result; /* 0 after "end", 1 after "error", -1 until then */
+	int result;       /* 0 after "end", 1 after "error", -1 until then */
+	json_object *doc; /* json: the array (or stats object) so far */
+	bool bad_row;     /* json: a row that is not one JSON object */
 };
+
+/* A stats row's members join the document; objects under the same key
+ * ("dropped", "events") are merged. */
+static void merge_stat(json_object *doc, json_object *row)
+{
+	json_object_object_foreach(row, key, val)
+	{
+		json_object *have;
+		if (json_object_is_type(val, json_type_object) &&
+		    json_object_object_get_ex(doc, key, &have) &&
+		    json_object_is_type(have, json_type_object)) {
+			json_object_object_foreach(val, k2, v2)
+				json_object_object_add(have, k2, json_object_get(v2));
+		} else {
+			json_object_object_add(doc, key, json_object_get(val));
+		}
+	}
+}
+
+static void take_json_row(struct reader *r)
+{
+	json_object *row = json_tokener_parse(r->line);
+	if (row == NULL || !json_object_is_type(row, json_type_object)) {
+		r->bad_row = true;
+	} else if (json_object_is_type(r->doc, json_type_array)) {
+		json_object_array_add(r->doc, row);
+		return;
+	} else {
+		merge_stat(r->doc, row);
+	}
+	json_object_put(row);
+}
 
 static void take_line(struct reader *r, FILE *out, char *err, size_t errlen)
 {
@@ -47,13 +83,30 @@ static void take_line(struct reader *r, FILE *out, char *err, size_t errlen)
 	else if (strncmp(r->line, "error", 5) == 0 && (r->line[5] == ' ' || r->line[5] == '\0')) {
 		snprintf(err, errlen, "%s", r->line);
 		r->result = 1;
-	} else
+	} else if (r->doc != NULL)
+		take_json_row(r);
+	else
 		fprintf(out, "%s\n", r->line);
 	r->len = 0;
 }
 
-int mg_ctl_request(const char *path, const char *what, FILE *out, int timeout_ms, char *err,
-		   size_t errlen)
+/* What to do about a socket that cannot be reached. */
+static void connect_error(const char *path, int e, char *err, size_t errlen)
+{
+	if (e == ENOENT || e == ECONNREFUSED)
+		snprintf(err, errlen,
+			 "no daemon on %s: is meetgate running? (start it with meetgate run --config "
+			 "FILE)",
+			 path);
+	else if (e == EACCES || e == EPERM)
+		snprintf(err, errlen, "%s: %s (the control socket is mode 0600: run as its owner, "
+				      "usually root)", path, strerror(e));
+	else
+		snprintf(err, errlen, "%s: %s", path, strerror(e));
+}
+
+int mg_ctl_request(const char *path, const char *what, bool json, FILE *out, int timeout_ms,
+		   char *err, size_t errlen)
 {
 	struct sockaddr_un a = {.sun_family = AF_UNIX};
 	char req[MG_CTL_LINE_MAX];
@@ -64,10 +117,13 @@ int mg_ctl_request(const char *path, const char *what, FILE *out, int timeout_ms
 	}
 	memcpy(a.sun_path, path, strlen(path) + 1);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (const struct sockaddr *)&a, sizeof(a)) != 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	if (fd < 0) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return -1;
+	}
+	if (connect(fd, (const struct sockaddr *)&a, sizeof(a)) != 0) {
+		connect_error(path, errno, err, errlen);
+		close(fd);
 		return -1;
 	}
 	uint64_t deadline = mono_ms() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 1);
@@ -77,6 +133,14 @@ int mg_ctl_request(const char *path, const char *what, FILE *out, int timeout_ms
 	if (send(fd, req, (size_t)k, MSG_NOSIGNAL) != k)
 		snprintf(send_err, sizeof(send_err), "send: %s", strerror(errno));
 	struct reader r = {.len = 0, .result = -1};
+	if (json) {
+		r.doc = strncmp(what, "stats", 5) == 0 ? json_object_new_object()
+						       : json_object_new_array();
+		if (r.doc == NULL) {
+			snprintf(err, errlen, "out of memory");
+			goto close_fd;
+		}
+	}
 	char buf[4096];
 	while (r.result < 0) {
 		if (wait_fd(fd, POLLIN, deadline) != 0) {
@@ -108,7 +172,21 @@ int mg_ctl_request(const char *path, const char *what, FILE *out, int timeout_ms
 		}
 	}
 	rc = r.result;
+	if (rc == 0 && r.bad_row) {
+		snprintf(err, errlen, "%s: the daemon sent a row that is not a JSON object", path);
+		rc = -1;
+	}
+	if (rc == 0 && r.doc != NULL) {
+		const char *s = json_object_to_json_string_ext(
+			r.doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+				       JSON_C_TO_STRING_NOSLASHESCAPE);
+		if (s == NULL || fprintf(out, "%s\n", s) < 0) {
+			snprintf(err, errlen, "cannot write the answer");
+			rc = -1;
+		}
+	}
 close_fd:
+	json_object_put(r.doc);
 	close(fd);
 	return rc;
 }

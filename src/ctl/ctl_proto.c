@@ -20,7 +20,139 @@ const char *mg_ctl_cmd_name(enum mg_ctl_cmd cmd)
 	return (unsigned)cmd < MG_CTL__COUNT ? cmd_names[cmd] : "?";
 }
 
-int mg_ctl_parse_request(const char *line, size_t len, enum mg_ctl_cmd *cmd, const char **why)
+/* Does the word [w, w+wl) spell `name`? */
+static bool word_is(const char *w, size_t wl, const char *name)
+{
+	return strlen(name) == wl && memcmp(w, name, wl) == 0;
+}
+
+/* A decimal number of at most 10 digits, no sign, no leading zero, <= max. */
+static bool parse_num(const char *v, size_t vl, uint32_t max, uint32_t *out)
+{
+	if (vl == 0 || vl > 10 || (v[0] == '0' && vl > 1))
+		return false;
+	uint64_t n = 0;
+	for (size_t i = 0; i < vl; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return false;
+		n = n * 10 + (uint64_t)(v[i] - '0');
+	}
+	if (n > max)
+		return false;
+	*out = (uint32_t)n;
+	return true;
+}
+
+static bool parse_proto(const char *v, size_t vl, uint8_t *out)
+{
+	if (word_is(v, vl, "tcp"))
+		*out = MG_PROTO_TCP;
+	else if (word_is(v, vl, "udp"))
+		*out = MG_PROTO_UDP;
+	else if (word_is(v, vl, "icmp"))
+		*out = MG_PROTO_ICMP;
+	else if (word_is(v, vl, "icmpv6"))
+		*out = MG_PROTO_ICMP6;
+	else
+		return false;
+	return true;
+}
+
+static bool parse_addr(const char *v, size_t vl, struct mg_ctl_filter *f)
+{
+	char a[INET6_ADDRSTRLEN];
+	if (vl == 0 || vl >= sizeof(a))
+		return false;
+	memcpy(a, v, vl);
+	a[vl] = '\0';
+	memset(&f->addr, 0, sizeof(f->addr));
+	if (inet_pton(AF_INET, a, f->addr.b) == 1)
+		f->family = MG_AF_INET;
+	else if (inet_pton(AF_INET6, a, f->addr.b) == 1)
+		f->family = MG_AF_INET6;
+	else
+		return false;
+	return true;
+}
+
+/* One "json" or "key=value" word after the table name. */
+static int parse_option(const char *w, size_t wl, struct mg_ctl_req *req, const char **why)
+{
+	struct mg_ctl_filter *f = &req->f;
+	const char *eq = memchr(w, '=', wl);
+	if (eq == NULL) {
+		if (!word_is(w, wl, "json") || req->json) {
+			*why = "unknown option; expected json, proto=, port=, addr= or call=";
+			return -1;
+		}
+		req->json = true;
+		return 0;
+	}
+	size_t kl = (size_t)(eq - w), vl = wl - kl - 1;
+	const char *v = eq + 1;
+	uint32_t n;
+	if (word_is(w, kl, "proto") && f->proto == 0) {
+		if (!parse_proto(v, vl, &f->proto)) {
+			*why = "bad proto filter; expected tcp, udp, icmp or icmpv6";
+			return -1;
+		}
+	} else if (word_is(w, kl, "port") && !f->has_port) {
+		if (!parse_num(v, vl, 65535, &n)) {
+			*why = "bad port filter; expected a number 0-65535";
+			return -1;
+		}
+		f->port = (uint16_t)n;
+		f->has_port = true;
+	} else if (word_is(w, kl, "addr") && !f->has_addr) {
+		if (!parse_addr(v, vl, f)) {
+			*why = "bad addr filter; expected an IPv4 or IPv6 address";
+			return -1;
+		}
+		f->has_addr = true;
+	} else if (word_is(w, kl, "call") && !f->has_call) {
+		if (!parse_num(v, vl, UINT32_MAX, &n)) {
+			*why = "bad call filter; expected a call id";
+			return -1;
+		}
+		f->call = n;
+		f->has_call = true;
+	} else {
+		*why = "unknown or repeated option; expected json, proto=, port=, addr= or call= once each";
+		return -1;
+	}
+	return 0;
+}
+
+/* Filters the table has fields for. */
+static int check_filters(const struct mg_ctl_req *req, const char **why)
+{
+	const struct mg_ctl_filter *f = &req->f;
+	switch (req->cmd) {
+	case MG_CTL_STATS:
+		if (f->proto || f->has_port || f->has_addr || f->has_call) {
+			*why = "stats takes no filter";
+			return -1;
+		}
+		break;
+	case MG_CTL_CALLS:
+		if (f->proto || f->has_port) {
+			*why = "calls have no proto or port to filter on; the addr and call filters apply";
+			return -1;
+		}
+		break;
+	case MG_CTL_BINDINGS:
+		if (f->has_call) {
+			*why = "bindings have no call to filter on; the proto, port and addr filters apply";
+			return -1;
+		}
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+int mg_ctl_parse_request(const char *line, size_t len, struct mg_ctl_req *req, const char **why)
 {
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
@@ -39,18 +171,93 @@ int mg_ctl_parse_request(const char *line, size_t len, enum mg_ctl_cmd *cmd, con
 			return -1;
 		}
 	}
+	memset(req, 0, sizeof(*req));
 	static const char verb[] = "show ";
+	const char *end = line + len;
 	if (len > sizeof(verb) - 1 && memcmp(line, verb, sizeof(verb) - 1) == 0) {
 		const char *arg = line + sizeof(verb) - 1;
-		size_t alen = len - (sizeof(verb) - 1);
-		for (unsigned c = 0; c < MG_CTL__COUNT; c++)
-			if (strlen(cmd_names[c]) == alen && memcmp(arg, cmd_names[c], alen) == 0) {
-				*cmd = (enum mg_ctl_cmd)c;
-				return 0;
+		const char *sp = memchr(arg, ' ', (size_t)(end - arg));
+		size_t alen = (size_t)((sp ? sp : end) - arg);
+		for (unsigned c = 0; c < MG_CTL__COUNT; c++) {
+			if (!word_is(arg, alen, cmd_names[c]))
+				continue;
+			req->cmd = (enum mg_ctl_cmd)c;
+			/* options: single spaces, no empty word, none trailing */
+			while (sp != NULL) {
+				const char *w = sp + 1;
+				sp = memchr(w, ' ', (size_t)(end - w));
+				size_t wl = (size_t)((sp ? sp : end) - w);
+				if (wl == 0) {
+					*why = "options are one space apart, none empty";
+					return -1;
+				}
+				if (parse_option(w, wl, req, why) != 0)
+					return -1;
 			}
+			return check_filters(req, why);
+		}
 	}
-	*why = "unknown request; expected show calls|flows|pinholes|stats|bindings";
+	*why = "unknown request; expected show calls|flows|pinholes|stats|bindings [json] [filters]";
 	return -1;
+}
+
+/* ---- filters ---- */
+
+static bool addr_is(const struct mg_ctl_filter *f, uint8_t family, const union mg_addr *a)
+{
+	return f->family == family && memcmp(&f->addr, a, sizeof(*a)) == 0;
+}
+
+/* An IPv4 address of the tables that hold them bare (network order). */
+static bool v4_is(const struct mg_ctl_filter *f, uint32_t be)
+{
+	return f->family == MG_AF_INET && f->addr.w[0] == be;
+}
+
+bool mg_ctl_match_flow(const struct mg_ctl_filter *f, const struct mg_flow_info *fi)
+{
+	const struct mg_tuple *o = &fi->orig, *r = &fi->reply;
+	if (f->proto && o->proto != f->proto)
+		return false;
+	if (f->has_port && o->sport != f->port && o->dport != f->port && r->sport != f->port &&
+	    r->dport != f->port)
+		return false;
+	if (f->has_addr && !addr_is(f, o->family, &o->src) && !addr_is(f, o->family, &o->dst) &&
+	    !addr_is(f, r->family, &r->src) && !addr_is(f, r->family, &r->dst))
+		return false;
+	return !f->has_call || fi->call == f->call;
+}
+
+bool mg_ctl_match_binding(const struct mg_ctl_filter *f, const struct mg_binding_info *bi)
+{
+	if (f->proto && bi->proto != f->proto)
+		return false;
+	if (f->has_port && bi->in_port != f->port && bi->pub_port != f->port)
+		return false;
+	if (f->has_addr && !v4_is(f, bi->in_addr) && !v4_is(f, bi->pub_addr))
+		return false;
+	return !f->has_call;
+}
+
+bool mg_ctl_match_pinhole(const struct mg_ctl_filter *f, const struct mg_pinhole_info *pi)
+{
+	if (f->proto && pi->proto != f->proto)
+		return false;
+	if (f->has_port && pi->dst_port != f->port && pi->to_port != f->port)
+		return false;
+	if (f->has_addr && !v4_is(f, pi->remote) && !v4_is(f, pi->dst_addr) &&
+	    !v4_is(f, pi->to_addr))
+		return false;
+	return !f->has_call || pi->owner == f->call;
+}
+
+bool mg_ctl_match_call(const struct mg_ctl_filter *f, const struct mg_h323_call_info *ci)
+{
+	if (f->proto || f->has_port)
+		return false;
+	if (f->has_addr && !v4_is(f, ci->inside_addr) && !v4_is(f, ci->peer_addr))
+		return false;
+	return !f->has_call || ci->id == f->call;
 }
 
 static const char *proto_name(uint8_t p)

@@ -69,6 +69,41 @@ out=$(show stats 2>&1)
 check "meetgate show stats answers" sh -c "echo '$out' | grep -q '^pkts_in_inside [1-9]' && echo '$out' | grep -q '^nfq_received [1-9]'"
 out=$(show flows 2>&1)
 check "meetgate show flows lists IN1's flow" sh -c "echo '$out' | grep -q 'src=198.18.1.10 dst=198.19.0.20'"
+# the same tables as JSON, and conntrack-like filters that narrow them
+shown() { lab_exec GW "$LAB_MEETGATE" show "$@" --socket "$CTL"; }
+# jrows EXPR ARGS...: rows of `show ARGS --json`, or "bad" unless every row satisfies EXPR (over `r`)
+jrows() {
+	_j_e=$1
+	shift
+	shown "$@" --json 2>/dev/null | python3 -c "import json,sys
+rows = json.load(sys.stdin)
+assert isinstance(rows, list)
+print(len(rows) if all($_j_e for r in rows) else 'bad')" 2>/dev/null || echo bad
+}
+ports() { echo "{r['orig'].get('sport'), r['orig'].get('dport'), r['reply'].get('sport'), r['reply'].get('dport')}"; }
+addrs="{r['orig']['src'], r['orig']['dst'], r['reply']['src'], r['reply']['dst']}"
+ntext=$(shown flows 2>/dev/null | grep -c .)
+njson=$(jrows True flows)
+check "show flows --json parses, with as many rows as the text table ($njson, $ntext)" \
+	sh -c "[ '$njson' = '$ntext' ] && [ '$ntext' -ge 3 ]"
+n=$(jrows "r['proto'] == 'tcp'" flows --proto tcp)
+check "show flows --proto tcp: only TCP rows, fewer than all ($n of $ntext)" \
+	sh -c "[ '$n' != bad ] && [ '$n' -ge 1 ] && [ '$n' -lt '$ntext' ]"
+n=$(jrows "5000 in $(ports)" flows --port 5000)
+check "show flows --port 5000: only rows with port 5000 ($n of $ntext)" \
+	sh -c "[ '$n' != bad ] && [ '$n' -ge 1 ] && [ '$n' -lt '$ntext' ]"
+nt=$(shown flows --port 5000 2>/dev/null | grep -c .)
+check "the text table takes the same filter ($nt rows)" [ "$nt" = "$n" ]
+n=$(jrows "'198.19.0.20' in $addrs and r['proto'] == 'tcp'" flows --addr 198.19.0.20 --proto tcp)
+check "show flows --addr 198.19.0.20 --proto tcp: rows with both ($n)" \
+	sh -c "[ '$n' != bad ] && [ '$n' -ge 1 ] && [ '$n' -lt '$ntext' ]"
+check "show flows --proto udp --port 8080 finds nothing" [ "$(jrows True flows --proto udp --port 8080)" = 0 ]
+out=$(shown stats --json 2>/dev/null | python3 -c "import json,sys; s=json.load(sys.stdin); print(s['pkts_in_inside'] > 0 and s['nfq_received'] > 0)" 2>&1)
+check "show stats --json is one object with the engine's and the queue's counters ($out)" [ "$out" = True ]
+check "show calls --port is refused, saying what applies" \
+	sh -c "ip netns exec $(lab_ns GW) '$LAB_MEETGATE' show calls --port 1720 --socket '$CTL' 2>&1 | grep -q 'addr and call'"
+out=$(ip netns exec "$(lab_ns GW)" "$LAB_MEETGATE" show flows --socket "$LAB_DIR/none.sock" 2>&1)
+check "show without a daemon says what to do ($out)" sh -c "echo '$out' | grep -q 'is meetgate running'"
 out=$(lab_py GW rawline "$CTL" "show nonsense")
 check "an unknown request gets an error ($out)" sh -c "echo '$out' | grep -q '^error '"
 out=$(lab_py GW rawline "$CTL" "$(head -c 600 /dev/zero | tr '\0' 'a')")

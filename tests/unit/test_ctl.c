@@ -18,16 +18,27 @@
 #include "core/pkt.h"
 #include "ctl/ctl.h"
 
-static int parse(const char *s, enum mg_ctl_cmd *cmd)
+#include <json-c/json.h>
+
+static int parse_req(const char *s, struct mg_ctl_req *req)
 {
 	const char *why = NULL;
 	/* from a guarded copy: a read past the line faults */
 	size_t n = strlen(s);
 	uint8_t *g = t_guarded(s, n);
-	int rc = mg_ctl_parse_request((const char *)g, n, cmd, &why);
+	int rc = mg_ctl_parse_request((const char *)g, n, req, &why);
 	t_guarded_free(g, n);
 	if (rc != 0 && (why == NULL || why[0] == '\0'))
 		return -2; /* every refusal must say why */
+	return rc;
+}
+
+static int parse(const char *s, enum mg_ctl_cmd *cmd)
+{
+	struct mg_ctl_req req;
+	int rc = parse_req(s, &req);
+	if (rc == 0)
+		*cmd = req.cmd;
 	return rc;
 }
 
@@ -59,13 +70,14 @@ TEST(ctl_parse_refuses_everything_else)
 		CHECK_EQ(parse(bad[i], &c), -1);
 	/* an embedded NUL is a control byte, not the end of the line */
 	const char *why = NULL;
-	CHECK_EQ(mg_ctl_parse_request("show stats\0x", 12, &c, &why), -1);
-	CHECK_EQ(mg_ctl_parse_request("show s\0ats", 10, &c, &why), -1);
+	struct mg_ctl_req r;
+	CHECK_EQ(mg_ctl_parse_request("show stats\0x", 12, &r, &why), -1);
+	CHECK_EQ(mg_ctl_parse_request("show s\0ats", 10, &r, &why), -1);
 	/* too long, even when it starts right */
 	char longline[MG_CTL_LINE_MAX + 10];
 	memset(longline, 'a', sizeof(longline));
 	memcpy(longline, "show stats", 10);
-	CHECK_EQ(mg_ctl_parse_request(longline, sizeof(longline), &c, &why), -1);
+	CHECK_EQ(mg_ctl_parse_request(longline, sizeof(longline), &r, &why), -1);
 	CHECK(strstr(why, "long") != NULL);
 }
 
@@ -409,9 +421,9 @@ TEST(ctl_client_request)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	int rc = mg_ctl_request(s.path, "stats", f, 2000, err, sizeof(err));
+	int rc = mg_ctl_request(s.path, "stats", false, f, 2000, err, sizeof(err));
 	fclose(f);
-	int rc2 = mg_ctl_request(s.path, "nonsense", stdout, 2000, err, sizeof(err));
+	int rc2 = mg_ctl_request(s.path, "nonsense", false, stdout, 2000, err, sizeof(err));
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	srv_close(&s);
@@ -423,7 +435,7 @@ TEST(ctl_client_request)
 	CHECK_EQ(rc2, 1);
 	CHECK(strncmp(err, "error unknown request", 21) == 0);
 	/* nobody listening */
-	CHECK_EQ(mg_ctl_request(s.path, "stats", stdout, 200, err, sizeof(err)), -1);
+	CHECK_EQ(mg_ctl_request(s.path, "stats", false, stdout, 200, err, sizeof(err)), -1);
 }
 
 /* ---- long tables in slices ---- */
@@ -618,4 +630,298 @@ TEST(ctl_turned_away_client_writes_then_reads_its_line)
 	for (int i = 0; i < MG_CTL_MAX_CLIENTS; i++)
 		close(fds[i]);
 	srv_close(&s);
+}
+
+/* ---- request options, filters and JSON rows ---- */
+
+TEST(ctl_parse_takes_json_and_filters_in_any_order)
+{
+	struct mg_ctl_req r;
+	CHECK_EQ(parse_req("show flows json proto=tcp port=1720 addr=198.18.1.10 call=3", &r), 0);
+	CHECK_EQ(r.cmd, MG_CTL_FLOWS);
+	CHECK(r.json);
+	CHECK_EQ(r.f.proto, MG_PROTO_TCP);
+	CHECK(r.f.has_port && r.f.port == 1720);
+	CHECK(r.f.has_addr && r.f.family == MG_AF_INET && r.f.addr.w[0] == ip(198, 18, 1, 10));
+	CHECK(r.f.has_call && r.f.call == 3);
+	CHECK_EQ(parse_req("show pinholes call=7 json\r", &r), 0);
+	CHECK(r.json && r.f.has_call && r.f.call == 7 && !r.f.has_port && r.f.proto == 0);
+	CHECK_EQ(parse_req("show bindings addr=2001:db8::1 port=0", &r), 0);
+	CHECK(r.f.family == MG_AF_INET6 && r.f.addr.b[0] == 0x20 && r.f.addr.b[15] == 1);
+	CHECK(r.f.has_port && r.f.port == 0 && !r.json);
+	CHECK_EQ(parse_req("show stats json", &r), 0);
+	CHECK(r.json && r.cmd == MG_CTL_STATS);
+	CHECK_EQ(parse_req("show calls addr=198.19.0.21 call=4", &r), 0);
+	CHECK_EQ(parse_req("show flows proto=icmpv6", &r), 0);
+	CHECK_EQ(r.f.proto, MG_PROTO_ICMP6);
+}
+
+TEST(ctl_parse_refuses_bad_options)
+{
+	struct mg_ctl_req r;
+	const char *bad[] = {
+		"show flows json json",   "show flows JSON",         "show flows proto=sctp",
+		"show flows proto=",      "show flows port=65536",   "show flows port=",
+		"show flows port=01",     "show flows port=-1",      "show flows port=1x",
+		"show flows addr=198.18.1", "show flows addr=",      "show flows call=x",
+		"show flows call=4294967296", "show flows proto=tcp proto=udp",
+		"show flows port=1 port=2", "show flows foo=1",      "show flows  json",
+		"show flows json ",       "show flows =1",           "show stats port=1",
+		"show stats json call=1", "show calls proto=tcp",    "show calls port=1720",
+		"show bindings call=1",   "show flows json=1",       "show flows addr=198.18.1.10x",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int rc = parse_req(bad[i], &r);
+		if (rc != -1)
+			fprintf(stderr, "  accepted: '%s'\n", bad[i]);
+		CHECK_EQ(rc, -1);
+	}
+	const char *why = NULL;
+	CHECK_EQ(mg_ctl_parse_request("show calls port=1", 17, &r, &why), -1);
+	CHECK(strstr(why, "addr and call") != NULL); /* says what would work */
+}
+
+static struct mg_flow_info sample_flow(void)
+{
+	struct mg_flow_info fi;
+	memset(&fi, 0, sizeof(fi));
+	fi.orig = tup(MG_PROTO_TCP, ip(198, 18, 1, 10), ip(198, 19, 0, 20), 40000, 1720);
+	fi.reply = tup(MG_PROTO_TCP, ip(198, 19, 0, 20), ip(198, 19, 0, 1), 1720, 30000);
+	fi.state = "established";
+	fi.pkts[0] = 5;
+	fi.bytes[0] = 300;
+	fi.expire_ms = 10500;
+	fi.alg = "h323-q931";
+	fi.call = 3;
+	return fi;
+}
+
+static bool flow_passes(const char *req, const struct mg_flow_info *fi)
+{
+	struct mg_ctl_req r;
+	const char *why;
+	if (mg_ctl_parse_request(req, strlen(req), &r, &why) != 0)
+		return false;
+	return mg_ctl_match_flow(&r.f, fi);
+}
+
+TEST(ctl_filters_match_rows)
+{
+	struct mg_flow_info fi = sample_flow();
+	CHECK(flow_passes("show flows", &fi));
+	CHECK(flow_passes("show flows proto=tcp", &fi));
+	CHECK(!flow_passes("show flows proto=udp", &fi));
+	CHECK(flow_passes("show flows port=40000", &fi));
+	CHECK(flow_passes("show flows port=1720", &fi));
+	CHECK(flow_passes("show flows port=30000", &fi)); /* the reply side's port too */
+	CHECK(!flow_passes("show flows port=1721", &fi));
+	CHECK(flow_passes("show flows addr=198.19.0.1", &fi)); /* the public address */
+	CHECK(flow_passes("show flows addr=198.18.1.10", &fi));
+	CHECK(!flow_passes("show flows addr=198.18.1.11", &fi));
+	CHECK(!flow_passes("show flows addr=::ffff:198.18.1.10", &fi));
+	CHECK(flow_passes("show flows call=3 proto=tcp port=1720", &fi));
+	CHECK(!flow_passes("show flows call=3 proto=tcp port=1721", &fi));
+	CHECK(!flow_passes("show flows call=4", &fi));
+
+	struct mg_ctl_filter f;
+	memset(&f, 0, sizeof(f));
+	struct mg_binding_info bi = {MG_PROTO_UDP, ip(198, 18, 1, 10), ip(198, 19, 0, 1), 5004, 6004,
+				     1, false, 0};
+	f.has_port = true;
+	f.port = 6004;
+	CHECK(mg_ctl_match_binding(&f, &bi));
+	f.proto = MG_PROTO_TCP;
+	CHECK(!mg_ctl_match_binding(&f, &bi));
+	memset(&f, 0, sizeof(f));
+	struct mg_pinhole_info pi = {MG_PROTO_UDP, MG_SIDE_OUTSIDE, 0, ip(198, 19, 0, 1), 5004,
+				     ip(198, 18, 1, 10), 5004, 9, 12, 31000, "rtp"};
+	f.has_addr = true;
+	f.family = MG_AF_INET;
+	f.addr.w[0] = ip(198, 18, 1, 10);
+	CHECK(mg_ctl_match_pinhole(&f, &pi));
+	f.has_call = true;
+	f.call = 8;
+	CHECK(!mg_ctl_match_pinhole(&f, &pi));
+	struct mg_h323_call_info ci;
+	memset(&ci, 0, sizeof(ci));
+	ci.id = 8;
+	ci.inside_addr = ip(198, 18, 1, 10);
+	CHECK(mg_ctl_match_call(&f, &ci));
+	ci.id = 9;
+	CHECK(!mg_ctl_match_call(&f, &ci));
+}
+
+/* The row parsed back: one object, one line. */
+static json_object *row_json(const char *row, int n)
+{
+	if (n <= 0 || (size_t)n != strlen(row) || row[n - 1] != '\n' || memchr(row, '\n', (size_t)n - 1))
+		return NULL;
+	json_object *o = json_tokener_parse(row);
+	if (o != NULL && !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+static const char *jget_str(json_object *o, const char *path1, const char *path2)
+{
+	json_object *v = NULL;
+	if (!json_object_object_get_ex(o, path1, &v))
+		return "";
+	if (path2 != NULL && !json_object_object_get_ex(v, path2, &v))
+		return "";
+	return json_object_get_string(v);
+}
+
+TEST(ctl_json_rows)
+{
+	char row[MG_CTL_ROW_MAX];
+	struct mg_flow_info fi = sample_flow();
+	json_object *o = row_json(row, mg_ctl_json_flow(row, sizeof(row), &fi, 1000));
+	CHECK(o != NULL);
+	CHECK(strcmp(jget_str(o, "proto", NULL), "tcp") == 0);
+	CHECK(strcmp(jget_str(o, "orig", "src"), "198.18.1.10") == 0);
+	CHECK(strcmp(jget_str(o, "orig", "dport"), "1720") == 0);
+	CHECK(strcmp(jget_str(o, "reply", "dst"), "198.19.0.1") == 0);
+	CHECK(strcmp(jget_str(o, "reply", "dport"), "30000") == 0);
+	CHECK(strcmp(jget_str(o, "orig", "packets"), "5") == 0);
+	CHECK(strcmp(jget_str(o, "state", NULL), "established") == 0);
+	CHECK(strcmp(jget_str(o, "replied", NULL), "false") == 0);
+	CHECK(strcmp(jget_str(o, "from", NULL), "inside") == 0);
+	CHECK(strcmp(jget_str(o, "expires_s", NULL), "10") == 0);
+	CHECK(strcmp(jget_str(o, "call", NULL), "3") == 0);
+	json_object_put(o);
+
+	/* the widest flow row fits, strings escaped */
+	memset(&fi, 0xff, sizeof(fi));
+	fi.orig.family = fi.reply.family = MG_AF_INET6;
+	fi.orig.proto = fi.reply.proto = MG_PROTO_TCP;
+	fi.state = "established-with-a-\"quoted\"-state";
+	fi.alg = "a-very-long-alg-name-for-the-row";
+	o = row_json(row, mg_ctl_json_flow(row, sizeof(row), &fi, 0));
+	CHECK(o != NULL);
+	CHECK(strcmp(jget_str(o, "state", NULL), fi.state) == 0);
+	CHECK(strcmp(jget_str(o, "orig", "bytes"), "18446744073709551615") == 0);
+	json_object_put(o);
+
+	struct mg_binding_info bi = {MG_PROTO_UDP, ip(198, 18, 1, 10), ip(198, 19, 0, 1), 5004, 6004,
+				     2, true, 1000};
+	o = row_json(row, mg_ctl_json_binding(row, sizeof(row), &bi, 61000));
+	CHECK(o != NULL);
+	CHECK(strcmp(jget_str(o, "public_addr", NULL), "198.19.0.1") == 0);
+	CHECK(strcmp(jget_str(o, "public_port", NULL), "6004") == 0);
+	CHECK(strcmp(jget_str(o, "state", NULL), "advertised") == 0);
+	CHECK(strcmp(jget_str(o, "age_s", NULL), "60") == 0);
+	json_object_put(o);
+
+	struct mg_pinhole_info pi = {MG_PROTO_UDP, MG_SIDE_OUTSIDE, 0, ip(198, 19, 0, 1), 5004,
+				     ip(198, 18, 1, 10), 5004, 9, 12, UINT64_MAX, "rtp"};
+	o = row_json(row, mg_ctl_json_pinhole(row, sizeof(row), &pi, 1000));
+	CHECK(o != NULL);
+	CHECK(strcmp(jget_str(o, "remote", NULL), "any") == 0);
+	CHECK(strcmp(jget_str(o, "to_addr", NULL), "198.18.1.10") == 0);
+	json_object *exp = NULL;
+	CHECK(json_object_object_get_ex(o, "expires_s", &exp) && exp == NULL); /* null: the call's */
+	json_object_put(o);
+
+	struct mg_h323_call_info ci;
+	memset(&ci, 0, sizeof(ci));
+	ci.id = 4;
+	ci.inside_addr = ip(198, 18, 1, 11);
+	ci.peer_addr = ip(198, 19, 0, 21);
+	ci.state = "connected";
+	o = row_json(row, mg_ctl_json_call(row, sizeof(row), &ci, 0));
+	CHECK(o != NULL);
+	CHECK(strcmp(jget_str(o, "peer", NULL), "198.19.0.21") == 0);
+	CHECK(strcmp(jget_str(o, "direction", NULL), "outbound") == 0);
+	json_object_put(o);
+
+	/* stats rows */
+	o = row_json(row, mg_ctl_json_stat(row, sizeof(row), "flows_active 3\n"));
+	CHECK(o != NULL && strcmp(jget_str(o, "flows_active", NULL), "3") == 0);
+	json_object_put(o);
+	o = row_json(row, mg_ctl_json_stat(row, sizeof(row), "drop ct-full 2\n"));
+	CHECK(o != NULL && strcmp(jget_str(o, "dropped", "ct-full"), "2") == 0);
+	json_object_put(o);
+	o = row_json(row, mg_ctl_json_stat(row, sizeof(row), "event alg-foreign-call 5\n"));
+	CHECK(o != NULL && strcmp(jget_str(o, "events", "alg-foreign-call"), "5") == 0);
+	json_object_put(o);
+	CHECK_EQ(mg_ctl_json_stat(row, sizeof(row), "\n"), 0);
+	CHECK_EQ(mg_ctl_json_stat(row, sizeof(row), "name notanumber\n"), -1);
+	CHECK_EQ(mg_ctl_json_stat(row, sizeof(row), "other x 1\n"), -1);
+}
+
+/* `request` against a server over 30 flows in a child; the answer in *out. */
+static int json_request(const char *request, bool json, char **out)
+{
+	struct srv s;
+	char err[256];
+	size_t len = 0;
+	*out = NULL;
+	if (srv_open_flows(&s, 30) != 0)
+		return -9;
+	pid_t pid = fork();
+	if (pid == 0) {
+		for (int i = 0; i < 300; i++) {
+			struct pollfd fds[MG_CTL_POLLFDS];
+			int n = mg_ctl_pollfds(s.c, fds, MG_CTL_POLLFDS);
+			poll(fds, (nfds_t)n, 10);
+			mg_ctl_serve(s.c, fds, n, s.now);
+		}
+		_exit(0);
+	}
+	FILE *f = open_memstream(out, &len);
+	int rc = mg_ctl_request(s.path, request, json, f, 2000, err, sizeof(err));
+	fclose(f);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	srv_close(&s);
+	return rc;
+}
+
+TEST(ctl_client_gathers_json_and_the_daemon_filters)
+{
+	char *buf;
+	CHECK_EQ(json_request("flows json", true, &buf), 0);
+	json_object *doc = buf ? json_tokener_parse(buf) : NULL;
+	CHECK(doc != NULL && json_object_is_type(doc, json_type_array));
+	CHECK_EQ(json_object_array_length(doc), 30);
+	json_object_put(doc);
+	free(buf);
+
+	/* UDP 198.18.1.10:1024 -> 198.19.0.20:2000..2029: one row per port */
+	CHECK_EQ(json_request("flows json port=2005 proto=udp", true, &buf), 0);
+	doc = buf ? json_tokener_parse(buf) : NULL;
+	CHECK(doc != NULL && json_object_array_length(doc) == 1);
+	CHECK(strcmp(jget_str(json_object_array_get_idx(doc, 0), "orig", "dport"), "2005") == 0);
+	json_object_put(doc);
+	free(buf);
+
+	CHECK_EQ(json_request("flows json proto=tcp", true, &buf), 0);
+	CHECK(buf != NULL && strcmp(buf, "[\n]\n") == 0);
+	free(buf);
+
+	/* text rows are filtered the same way */
+	CHECK_EQ(json_request("flows addr=198.19.0.20 port=2007", false, &buf), 0);
+	CHECK(buf != NULL && strchr(buf, '\n') == buf + strlen(buf) - 1 &&
+	      strstr(buf, "dport=2007") != NULL);
+	free(buf);
+
+	CHECK_EQ(json_request("stats json", true, &buf), 0);
+	doc = buf ? json_tokener_parse(buf) : NULL;
+	CHECK(doc != NULL && json_object_is_type(doc, json_type_object));
+	CHECK(strcmp(jget_str(doc, "flows_active", NULL), "30") == 0);
+	json_object_put(doc);
+	free(buf);
+}
+
+TEST(ctl_client_says_what_to_do_without_a_daemon)
+{
+	char err[256];
+	CHECK_EQ(mg_ctl_request("/tmp/mg_test_no_such.sock", "flows", false, stdout, 200, err,
+				sizeof(err)),
+		 -1);
+	CHECK(strstr(err, "no daemon on /tmp/mg_test_no_such.sock") != NULL);
+	CHECK(strstr(err, "meetgate run --config") != NULL);
 }

@@ -1,4 +1,6 @@
 /* report.c - per-call lines, totals and the JSON report. */
+#include <json-c/json.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -119,26 +121,27 @@ void mg_mc_totals_print(const struct mg_mc_totals *t, const struct mg_mc_opts *o
 	       (unsigned long long)t->setup_max, (unsigned long long)t->rtp_tx, (unsigned long long)t->rtp_rx);
 }
 
-/* JSON string with the few escapes an error text can need. */
-static void jstr(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
-}
-
+/* The JSON report is built in memory and written when the run ends; the
+ * file is opened at the start so that a bad path fails before any call. */
 struct json_out {
 	FILE *f;
-	unsigned n;
+	json_object *doc, *calls;
 };
+
+static void put_str(json_object *o, const char *key, const char *s)
+{
+	json_object_object_add(o, key, json_object_new_string(s ? s : ""));
+}
+
+static void put_uint(json_object *o, const char *key, unsigned v)
+{
+	json_object_object_add(o, key, json_object_new_uint64(v));
+}
+
+static void put_bool(json_object *o, const char *key, bool v)
+{
+	json_object_object_add(o, key, json_object_new_boolean(v));
+}
 
 void *mg_mc_json_open(const char *path, const struct mg_mc_opts *o)
 {
@@ -146,14 +149,24 @@ void *mg_mc_json_open(const char *path, const struct mg_mc_opts *o)
 	if (path == NULL)
 		return NULL;
 	j.f = fopen(path, "w");
-	j.n = 0;
 	if (j.f == NULL) {
 		fprintf(stderr, "meetcall: cannot write report '%s'\n", path);
 		return NULL;
 	}
-	fprintf(j.f, "{\"mode\": \"%s\", \"faststart\": %s, \"tunnel\": %s, \"split_tpkt\": %s, \"calls\": [",
-		o->listen ? "listen" : "call", o->faststart ? "true" : "false", o->tunnel ? "true" : "false",
-		o->split ? "true" : "false");
+	j.doc = json_object_new_object();
+	j.calls = json_object_new_array();
+	if (j.doc == NULL || j.calls == NULL) {
+		fprintf(stderr, "meetcall: report '%s': out of memory\n", path);
+		json_object_put(j.doc);
+		json_object_put(j.calls);
+		fclose(j.f);
+		return NULL;
+	}
+	put_str(j.doc, "mode", o->listen ? "listen" : "call");
+	put_bool(j.doc, "faststart", o->faststart);
+	put_bool(j.doc, "tunnel", o->tunnel);
+	put_bool(j.doc, "split_tpkt", o->split);
+	json_object_object_add(j.doc, "calls", j.calls);
 	return &j;
 }
 
@@ -161,42 +174,49 @@ void mg_mc_json_call(void *p, const struct mg_mc_call *c)
 {
 	struct json_out *j = p;
 	const struct mg_mc_media *m = &c->media;
-	char peer[32] = "";
+	char a[32];
 	if (j == NULL)
 		return;
-	char setup[24] = "null";
-	if (setup_ms(c) >= 0)
-		snprintf(setup, sizeof setup, "%ld", setup_ms(c));
+	json_object *o = json_object_new_object();
+	if (o == NULL)
+		return;
+	put_uint(o, "call", c->num);
+	put_bool(o, "ok", mg_mc_call_ok(c));
+	long s = setup_ms(c);
+	json_object_object_add(o, "setup_ms", s >= 0 ? json_object_new_int64(s) : NULL);
+	put_uint(o, "rtp_sent", m->rtp_tx);
+	put_uint(o, "rtp_received", m->rtp_rx);
+	put_uint(o, "rtp_expected", mg_mc_media_expected(m));
+	put_uint(o, "rtp_from_elsewhere", m->rtp_rx_other);
+	put_uint(o, "rtcp_sent", m->rtcp_tx);
+	put_uint(o, "rtcp_received", m->rtcp_rx);
+	put_bool(o, "media_from_negotiated", m->rtp_rx > 0 && m->rtp_rx_other == 0);
+	a[0] = '\0';
 	if (m->have_rtp)
-		mg_mc_addr_str(&m->peer_rtp, peer, sizeof peer);
-	fprintf(j->f, "%s\n  {\"call\": %u, \"ok\": %s, \"setup_ms\": %s, \"rtp_sent\": %u, \"rtp_received\": %u, "
-		"\"rtp_expected\": %u, \"rtp_from_elsewhere\": %u, \"rtcp_sent\": %u, \"rtcp_received\": %u, "
-		"\"media_from_negotiated\": %s, \"peer_media\": ",
-		j->n ? "," : "", c->num, mg_mc_call_ok(c) ? "true" : "false", setup, m->rtp_tx, m->rtp_rx,
-		mg_mc_media_expected(m), m->rtp_rx_other, m->rtcp_tx, m->rtcp_rx,
-		m->rtp_rx > 0 && m->rtp_rx_other == 0 ? "true" : "false");
-	jstr(j->f, peer);
-	fprintf(j->f, ", \"faststart\": %s, \"h245\": \"%s\", \"error\": ", c->fs_used ? "true" : "false",
-		h245_mode(c));
-	jstr(j->f, c->failed ? c->err : "");
-	fprintf(j->f, ", \"call_back\": %s, \"target\": ", c->call_back ? "true" : "false");
-	char a[32] = "";
+		mg_mc_addr_str(&m->peer_rtp, a, sizeof a);
+	put_str(o, "peer_media", a);
+	put_bool(o, "faststart", c->fs_used);
+	put_str(o, "h245", h245_mode(c));
+	put_str(o, "error", c->failed ? c->err : "");
+	put_bool(o, "call_back", c->call_back);
+	a[0] = '\0';
 	if (c->role == MG_MC_CALLER)
 		mg_mc_addr_str(&c->target, a, sizeof a);
-	jstr(j->f, a);
-	fprintf(j->f, ", \"setup_source\": ");
+	put_str(o, "target", a);
 	a[0] = '\0';
 	if (c->have_setup_src)
 		mg_mc_addr_str(&c->setup_src, a, sizeof a);
-	jstr(j->f, a);
-	fprintf(j->f, ", \"peer_addresses\": [");
-	for (unsigned i = 0; i < c->n_peer_addr; i++) {
+	put_str(o, "setup_source", a);
+	json_object *pa = json_object_new_array();
+	for (unsigned i = 0; pa != NULL && i < c->n_peer_addr; i++) {
+		json_object *e = json_object_new_object();
 		mg_mc_addr_str(&c->peer_addr[i].a, a, sizeof a);
-		fprintf(j->f, "%s{\"field\": \"%s\", \"addr\": \"%s\"}", i ? ", " : "",
-			mg_mc_field_name(c->peer_addr[i].field), a);
+		put_str(e, "field", mg_mc_field_name(c->peer_addr[i].field));
+		put_str(e, "addr", a);
+		json_object_array_add(pa, e);
 	}
-	fputs("]}", j->f);
-	j->n++;
+	json_object_object_add(o, "peer_addresses", pa);
+	json_object_array_add(j->calls, o);
 }
 
 void mg_mc_json_close(void *p, const struct mg_mc_totals *t)
@@ -204,6 +224,16 @@ void mg_mc_json_close(void *p, const struct mg_mc_totals *t)
 	struct json_out *j = p;
 	if (j == NULL)
 		return;
-	fprintf(j->f, "\n], \"total\": %u, \"ok\": %u, \"failed\": %u}\n", t->calls, t->ok, t->failed);
-	fclose(j->f);
+	put_uint(j->doc, "total", t->calls);
+	put_uint(j->doc, "ok", t->ok);
+	put_uint(j->doc, "failed", t->failed);
+	const char *s = json_object_to_json_string_ext(
+		j->doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (s == NULL || fputs(s, j->f) == EOF || fputc('\n', j->f) == EOF)
+		fprintf(stderr, "meetcall: the report could not be written\n");
+	if (fclose(j->f) != 0)
+		fprintf(stderr, "meetcall: the report could not be written\n");
+	json_object_put(j->doc);
+	j->doc = j->calls = NULL;
+	j->f = NULL;
 }
