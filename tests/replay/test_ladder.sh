@@ -63,8 +63,8 @@ done
 # every packet dropped: exit status 3 (doc/replay.md); a config with no
 # inside prefix matching and no allow rule drops the outside-only stream
 cat >"$TMP/deny.conf" <<EOF
-inside 10.99.0.0/16
-public 10.98.0.1
+inside 198.18.99.0/24
+public 198.19.98.1
 EOF
 "$MG" replay --config "$TMP/deny.conf" --inside "$FIX/plain-default-outside.pcap" --quiet \
 	--out "$TMP/deny" >"$TMP/deny.log" 2>&1
