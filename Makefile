@@ -9,6 +9,19 @@ ASAN_CFLAGS := $(CFLAGS_COMMON) -Itools -O1 -g -fno-omit-frame-pointer -fsanitiz
 LDLIBS   := -lpcap -ljson-c
 NFQ_LIBS := -lnetfilter_queue -lmnl
 
+# Build output: "  CC   file" per step by default, the full commands with
+# `make V=1`, nothing at all with `make -s` (as Kbuild does).
+V ?= 0
+ifeq ($(V),1)
+say :=
+else
+ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+say := @
+else
+say = @printf '  %-5s %s\n' $(1) $(2);
+endif
+endif
+
 LIB_SRC   := $(sort $(wildcard src/util/*.c src/core/*.c src/asn1/*.c src/alg/*.c src/io/*.c src/ctl/*.c))
 CLI_SRC   := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
@@ -25,44 +38,44 @@ all: build/rel/meetgate
 
 build/rel/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(REL_CFLAGS) -c $< -o $@
+	$(call say,CC,$<)$(CC) $(REL_CFLAGS) -c $< -o $@
 
 build/asan/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ASAN_CFLAGS) -c $< -o $@
+	$(call say,CC,$<)$(CC) $(ASAN_CFLAGS) -c $< -o $@
 
 build/rel/libmeetgate.a: $(REL_OBJ)
-	@rm -f $@; ar rcs $@ $^
+	$(call say,AR,$@)rm -f $@; ar rcs $@ $^
 
 build/asan/libmeetgate.a: $(ASAN_OBJ)
-	@rm -f $@; ar rcs $@ $^
+	$(call say,AR,$@)rm -f $@; ar rcs $@ $^
 
 build/rel/meetgate: $(CLI_SRC:%.c=build/rel/%.o) build/rel/libmeetgate.a
-	$(CC) $(REL_CFLAGS) -o $@ $^ $(LDLIBS) $(NFQ_LIBS)
+	$(call say,LD,$@)$(CC) $(REL_CFLAGS) -o $@ $^ $(LDLIBS) $(NFQ_LIBS)
 
 build/asan/meetgate: $(CLI_SRC:%.c=build/asan/%.o) build/asan/libmeetgate.a
-	$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LDLIBS) $(NFQ_LIBS)
+	$(call say,LD,$@)$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LDLIBS) $(NFQ_LIBS)
 
 # meetcall: the H.323 endpoint and call generator (tools/meetcall/)
 MEETCALL_SRC := $(sort $(wildcard tools/meetcall/*.c))
 MEETCALL_LIB := $(filter-out tools/meetcall/main.c,$(MEETCALL_SRC))
 build/rel/meetcall: $(MEETCALL_SRC:%.c=build/rel/%.o) build/rel/libmeetgate.a
-	$(CC) $(REL_CFLAGS) -Itools -o $@ $^ $(LDLIBS) -lm
+	$(call say,LD,$@)$(CC) $(REL_CFLAGS) -Itools -o $@ $^ $(LDLIBS) -lm
 
 build/asan/meetcall: $(MEETCALL_SRC:%.c=build/asan/%.o) build/asan/libmeetgate.a
-	$(CC) $(ASAN_CFLAGS) -Itools -o $@ $^ $(LDLIBS) -lm
+	$(call say,LD,$@)$(CC) $(ASAN_CFLAGS) -Itools -o $@ $^ $(LDLIBS) -lm
 
 # unit tests also cover meetcall's message code (everything but its main)
 # and how the subcommands load a configuration (src/cli/args.c)
 build/asan/unit_tests: $(UNIT_SRC:%.c=build/asan/%.o) $(MEETCALL_LIB:%.c=build/asan/%.o) build/asan/src/cli/args.o build/asan/libmeetgate.a
-	$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LDLIBS) -lm
+	$(call say,LD,$@)$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LDLIBS) -lm
 
 build/rel/meetgate-bench: $(BENCH_SRC:%.c=build/rel/%.o) build/rel/libmeetgate.a
-	$(CC) $(REL_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(call say,LD,$@)$(CC) $(REL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 build/rel/udpblast: tools/udpblast.c
 	@mkdir -p build/rel
-	$(CC) -O2 -g -Wall -Wextra -o $@ $<
+	$(call say,CC,$@)$(CC) -O2 -g -Wall -Wextra -o $@ $<
 
 # Debian packages the build and the tests need (installed by `make deps`).
 deps:
@@ -83,10 +96,14 @@ FUZZ_CFLAGS := $(CFLAGS_COMMON) -O1 -g -fsanitize=fuzzer,address,undefined
 FUZZ_BINS := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
 build/fuzz/%: fuzz/%.c $(LIB_SRC) $(HDRS)
 	@mkdir -p build/fuzz
-	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(LDLIBS) $(NFQ_LIBS)
+	$(call say,CC,$@)clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(LDLIBS) $(NFQ_LIBS)
 fuzz: $(FUZZ_BINS)
 
-demo: deps build/rel/meetgate build/rel/meetcall
+# the build is silent here (compiler warnings and errors still show), so the
+# demo's story starts at the top of the screen
+demo: deps
+	@echo "Building meetgate and meetcall (make V=1 build/rel/meetgate shows the commands)."
+	@$(MAKE) -s --no-print-directory build/rel/meetgate build/rel/meetcall
 	@sh tools/demo.sh
 
 clean:
@@ -98,7 +115,7 @@ MAN_OUT := $(MAN_SRC:man/%.scd=build/man/%)
 man: $(MAN_OUT)
 build/man/%: man/%.scd
 	@mkdir -p build/man
-	scdoc <$< >$@.tmp && mv $@.tmp $@
+	$(call say,MAN,$@)scdoc <$< >$@.tmp && mv $@.tmp $@
 
 # `make install [PREFIX=/usr/local] [DESTDIR=]`: binaries, manual pages,
 # bash completion and the systemd unit, made from contrib/meetgate.service.in
