@@ -122,7 +122,9 @@ void h323_call_end(struct mg_h323 *h, uint32_t idx)
 		mg_alg_unbind(h->e, c->binds[i]);
 	c->n_bind = 0;
 	mg_alg_stat_calls(h->e, 0, 1);
-	for (uint32_t i = 0; i < h->nsf && c->nflows > 0; i++) {
+	/* every flow that names the slot lets go of it, so that a later call
+	 * in the same slot is never taken for this one */
+	for (uint32_t i = 0; i < h->nsf; i++) {
 		if (h->sf[i].used && h->sf[i].call == idx) {
 			h->sf[i].call = MG_NIL;
 			c->nflows--;
