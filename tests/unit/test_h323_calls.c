@@ -589,9 +589,11 @@ TEST(calls_malformed_signalling_from_outside_follows_its_own_policy)
 }
 
 static char last_lines[4][512];
+static int last_levels[4];
 static int n_lines;
-static void grab_log(void *ctx, uint64_t now, const char *line)
+static void grab_log(void *ctx, uint64_t now, int level, const char *line)
 {
+	last_levels[n_lines % 4] = level;
 	snprintf(last_lines[n_lines % 4], sizeof(last_lines[0]), "%s", line);
 	n_lines++;
 }
@@ -610,6 +612,7 @@ TEST(calls_log_lines_name_the_tuple_side_call_and_call_identifier)
 	CHECK(strstr(last_lines[0], "policy-outbound") != NULL);
 	CHECK(strstr(last_lines[0], "inside") != NULL);
 	CHECK(strstr(last_lines[0], "udp 198.18.1.10:6000 -> 198.19.0.20:9999") != NULL);
+	CHECK_EQ(last_levels[0], MG_LOG_INFO); /* drops are routine */
 	/* a call line: the call's id and its callIdentifier */
 	struct conn c1 = {.in = A, .port = 40000}, c3 = {.in = A2, .port = 41000};
 	CHECK_EQ(handshake(&g, &c1, 1000), 0);
@@ -627,7 +630,10 @@ TEST(calls_log_lines_name_the_tuple_side_call_and_call_identifier)
 	snprintf(want, sizeof(want), "call %u {5a5a5a5a-5a5a-5a5a-5a5a-5a5a5a5a5a5a}", x.id[0]);
 	bool found = false;
 	for (int i = 0; i < n_lines && i < 4; i++)
-		found |= strstr(last_lines[i], want) != NULL;
+		if (strstr(last_lines[i], want) != NULL) {
+			found = true;
+			CHECK_EQ(last_levels[i], MG_LOG_WARNING); /* an ALG event */
+		}
 	if (!found)
 		for (int i = 0; i < n_lines && i < 4; i++)
 			fprintf(stderr, "  line: %s\n", last_lines[i]);
