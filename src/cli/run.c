@@ -66,16 +66,33 @@ static void on_engine_log(void *ctx, uint64_t now_ms, int level, const char *lin
 	mg_runlog(level, "%s", line);
 }
 
-/* Media packets of one call: its flows that are not signalling. */
+/* Media packets of one call: the flows a pinhole of the call admitted,
+ * and the UDP flows between the call's two endpoints that began with it
+ * (media the inside sends first makes its flow by policy, before any
+ * pinhole sees it).  Approximate: two calls at once between the same two
+ * hosts count each other's media. */
 struct call_media_walk {
-	uint32_t call;
+	uint32_t call, inside, peer;
+	uint64_t since;
 	struct mg_call_media m;
 };
+
+static bool call_endpoints(const struct call_media_walk *w, const struct mg_flow_info *fi)
+{
+	if (fi->orig.proto != MG_PROTO_UDP || fi->orig.family != MG_AF_INET || fi->created_ms < w->since ||
+	    fi->call != 0)
+		return false;
+	uint32_t in = fi->orig_side == MG_SIDE_INSIDE ? mg_addr_v4(&fi->orig.src)
+						      : mg_addr_v4(&fi->reply.src);
+	uint32_t out = fi->orig_side == MG_SIDE_INSIDE ? mg_addr_v4(&fi->reply.src)
+						       : mg_addr_v4(&fi->orig.src);
+	return in == w->inside && out == w->peer;
+}
 
 static void add_call_media(void *ctx, const struct mg_flow_info *fi)
 {
 	struct call_media_walk *w = ctx;
-	if (fi->call != w->call || fi->alg[0] != '\0')
+	if (fi->alg[0] != '\0' || (fi->call != w->call && !call_endpoints(w, fi)))
 		return;
 	int out_dir = fi->orig_side == MG_SIDE_INSIDE ? 0 : 1; /* the direction leaving inside */
 	w->m.out += fi->pkts[out_dir];
@@ -97,7 +114,8 @@ static void on_h323_trace(void *ctx, const struct mg_h323_trace *t)
 	} else if (t->kind == MG_H323_TR_CALL_END) {
 		if (!mg_runlog_wants(MG_LOG_NOTICE))
 			return;
-		struct call_media_walk w = {.call = t->call};
+		struct call_media_walk w = {.call = t->call, .inside = t->sender, .peer = t->receiver,
+					    .since = t->created};
 		mg_engine_foreach_flow(r->e, add_call_media, &w);
 		mg_log_call_end(line, sizeof(line), t, &w.m);
 		mg_runlog(MG_LOG_NOTICE, "%s", line);
