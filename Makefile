@@ -67,7 +67,7 @@ build/asan/meetcall: $(MEETCALL_SRC:%.c=build/asan/%.o) build/asan/libmeetgate.a
 
 # unit tests also cover meetcall's message code (everything but its main)
 # and how the subcommands load a configuration (src/cli/args.c)
-build/asan/unit_tests: $(UNIT_SRC:%.c=build/asan/%.o) $(MEETCALL_LIB:%.c=build/asan/%.o) build/asan/src/cli/args.o build/asan/libmeetgate.a
+build/asan/unit_tests: $(UNIT_SRC:%.c=build/asan/%.o) $(MEETCALL_LIB:%.c=build/asan/%.o) build/asan/src/cli/args.o build/asan/src/cli/logline.o build/asan/libmeetgate.a
 	$(call say,LD,$@)$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LDLIBS) -lm
 
 build/rel/meetgate-bench: $(BENCH_SRC:%.c=build/rel/%.o) build/rel/libmeetgate.a

@@ -110,11 +110,42 @@ static void call_free(struct mg_h323 *h, uint32_t idx)
 
 /* Close everything the call holds, detach its signalling flows and give
  * the slot back. */
-void h323_call_end(struct mg_h323 *h, uint32_t idx)
+/* The call's start and end, for a trace that logs calls: filled here and
+ * not from h->cur, which a call ended by a timer does not describe. */
+static void trace_call(struct mg_h323 *h, const struct h323_call *c, uint8_t kind, const char *why)
+{
+	struct mg_h323_trace t = {
+		.kind = kind,
+		.call = c->id,
+		.from_inside = !c->inbound,
+		.name = why,
+		.now = h->now,
+		.guid = c->has_guid ? c->guid : NULL,
+		.created = c->created,
+		.cause = c->cause,
+	};
+	if (kind == MG_H323_TR_CALL_START) {
+		const struct h323_cur *cur = &h->cur;
+		t.sender = cur->sender;
+		t.receiver = cur->receiver;
+		t.ip[0] = cur->peer_seen;
+		t.port[0] = cur->peer_seen_port;
+		t.ip[1] = cur->receiver;
+		t.port[1] = cur->receiver_port;
+	} else {
+		t.sender = c->inside;
+		t.receiver = c->peer;
+	}
+	h->trace(h->trace_ctx, &t);
+}
+
+void h323_call_end(struct mg_h323 *h, uint32_t idx, const char *why)
 {
 	struct h323_call *c = h323_call_get(h, idx);
 	if (!c)
 		return;
+	if (h->trace)
+		trace_call(h, c, MG_H323_TR_CALL_END, why);
 	H323_TRACE(h, c, .kind = MG_H323_TR_PIN_CLOSE, .count = c->n_pin, .name = "call ended");
 	mg_alg_pinhole_close_owner(h->e, c->id);
 	c->n_pin = 0;
@@ -256,6 +287,7 @@ static struct mg_alg_verdict inspect(void *state, struct mg_engine *e, uint32_t 
 	h->cur.dir = dir;
 	h->cur.sf = sf;
 	h->cur.now = now;
+	h->now = now;
 	h->cur.sender = mg_addr_v4(&f->k[dir].src);
 	h->cur.sender_port = f->k[dir].sport;
 	h->cur.peer_seen = mg_addr_v4(&f->k[dir].dst);
@@ -300,7 +332,9 @@ static void flow_end(void *state, struct mg_engine *e, uint32_t flow)
 		c->nflows--;
 		sf->call = MG_NIL;
 		if (c->nflows == 0) /* its last signalling flow is gone */
-			h323_call_end(h, (uint32_t)(c - h->calls));
+			h323_call_end(h, (uint32_t)(c - h->calls),
+				      f->tcp.state >= MG_TCP_FIN_WAIT ? "signalling closed"
+								       : "signalling timed out");
 	}
 	sf->used = false;
 }
@@ -308,6 +342,8 @@ static void flow_end(void *state, struct mg_engine *e, uint32_t flow)
 static void tick(void *state, struct mg_engine *e, uint64_t now)
 {
 	struct mg_h323 *h = state;
+	if (now > h->now)
+		h->now = now;
 	if (now / 1000 == h->last_tick_s)
 		return;
 	h->last_tick_s = now / 1000;
@@ -500,6 +536,8 @@ uint32_t h323_call_for_message(struct mg_h323 *h)
 	c->inside = cur->from_inside ? cur->sender : cur->receiver;
 	c->peer = cur->from_inside ? cur->peer_seen : cur->sender;
 	h323_sigflow_attach(h, cur->sf, k);
+	if (h->trace)
+		trace_call(h, c, MG_H323_TR_CALL_START, NULL);
 	return k;
 }
 

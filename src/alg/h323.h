@@ -52,6 +52,17 @@ enum mg_h323_trace_kind {
 	MG_H323_TR_PIN_OPEN,  /* a pinhole opened: what, dst ip/port[0], to ip/port[1] */
 	MG_H323_TR_PIN_CLOSE, /* pinholes closed: count, name says why */
 	MG_H323_TR_PROBLEM,   /* the last message: reason (untranslated, undecodable, ...) */
+	/* A call began (its Setup): from_inside = outbound; sender the caller,
+	 * receiver the callee as reached (an inbound call's forward target);
+	 * ip/port[0] what the caller dialled, ip/port[1] the callee as reached;
+	 * guid its callIdentifier (NULL without one).  Sent before the Setup's
+	 * MSG event. */
+	MG_H323_TR_CALL_START,
+	/* A call ended: from_inside = outbound; sender the inside endpoint,
+	 * receiver the peer; name why ("releaseComplete from inside",
+	 * "signalling closed", "signalling timed out"); cause the Q.931 cause
+	 * value of its ReleaseComplete (0: none); created when it began; guid. */
+	MG_H323_TR_CALL_END,
 };
 struct mg_h323_trace {
 	uint8_t kind;         /* enum mg_h323_trace_kind */
@@ -63,8 +74,11 @@ struct mg_h323_trace {
 	uint32_t ip[2];       /* network order */
 	uint16_t port[2];
 	uint32_t count;
-	const char *name;     /* MSG: message name; PIN_OPEN: what; PIN_CLOSE: why */
+	const char *name;     /* MSG: message name; PIN_OPEN: what; PIN_CLOSE, CALL_END: why */
 	uint64_t now;
+	const uint8_t *guid;  /* CALL_START, CALL_END: callIdentifier, NULL if none */
+	uint64_t created;     /* CALL_END: when the call began */
+	uint8_t cause;        /* CALL_END: Q.931 cause value, 0 = none seen */
 };
 typedef void (*mg_h323_trace_fn)(void *ctx, const struct mg_h323_trace *t);
 void mg_h323_set_trace(struct mg_h323 *h, mg_h323_trace_fn fn, void *ctx);

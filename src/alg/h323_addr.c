@@ -433,7 +433,10 @@ enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg
 			}
 		}
 	}
-	if (c && cur->sf->kind != MG_ALG_H245 && s->q931_type == MG_Q931_RELEASE_COMPLETE)
-		h323_call_end(h, ci);
+	if (c && cur->sf->kind != MG_ALG_H245 && s->q931_type == MG_Q931_RELEASE_COMPLETE) {
+		c->cause = s->q931_cause;
+		h323_call_end(h, ci, cur->from_inside ? "releaseComplete from inside"
+						      : "releaseComplete from outside");
+	}
 	return MG_R_NONE;
 }

@@ -138,6 +138,7 @@ struct mg_h323_scan {
 	bool has_call_id;
 	uint8_t call_id[16];     /* callIdentifier.guid */
 	bool h245_tunneling;
+	uint8_t q931_cause;      /* Cause IE value (Q.931 4.5.12), 0 = none */
 	uint8_t facility_reason; /* FacilityReason index (0 routeCallToGatekeeper, 1 callForwarded, ...), 0xff none */
 	unsigned n_faststart;    /* fastStart elements seen */
 	unsigned n_tunnel;       /* h245Control elements seen */

@@ -38,6 +38,7 @@ struct h323_call {
 	uint32_t n_pin;
 	uint32_t msgs, rewrites;
 	uint64_t created, last;
+	uint8_t cause; /* Q.931 cause of its ReleaseComplete, 0 = none */
 };
 
 struct h323_sigflow {
@@ -86,12 +87,14 @@ struct mg_h323 {
 	struct mg_h323_scan scan;
 	struct h323_cur cur;
 	uint64_t last_tick_s;
+	uint64_t now; /* latest time seen (inspect, tick): for calls ended by a timer */
 	mg_h323_trace_fn trace; /* optional, see mg_h323_set_trace */
 	void *trace_ctx;
 };
 
 struct h323_call *h323_call_get(struct mg_h323 *h, uint32_t idx);
-void h323_call_end(struct mg_h323 *h, uint32_t idx);
+/* why: for the CALL_END trace ("releaseComplete from inside", ...). */
+void h323_call_end(struct mg_h323 *h, uint32_t idx, const char *why);
 void h323_call_close_channel(struct mg_h323 *h, struct h323_call *c, uint16_t lcn, uint8_t side);
 void h323_sigflow_attach(struct mg_h323 *h, struct h323_sigflow *sf, uint32_t call);
 uint32_t h323_call_for_message(struct mg_h323 *h);

@@ -112,6 +112,14 @@ enum mg_reason mg_q931_scan(struct mg_h323_scan *s, const uint8_t *msg, size_t l
 			continue;
 		}
 		uint8_t n = mg_cur_u8(&c);
+		if (cs == 0 && id == MG_Q931_IE_CAUSE && n >= 2 && mg_cur_bytes_left(&c) >= n) {
+			/* octet 3 (and 3a unless octet 3 ends the group), then
+			 * the cause value: kept for logs only */
+			const uint8_t *v = mg_cur_ptr(&c);
+			unsigned k = (v[0] & 0x80) ? 1 : 2;
+			if (k < n)
+				s->q931_cause = v[k] & 0x7f;
+		}
 		mg_cur_skip(&c, n);
 		if (c.err)
 			return q931_bad(s, "q931.information-element (past end of message)");

@@ -23,6 +23,7 @@
 #include "alg/h323_msg.h"
 
 #define MG_Q931_PROTO 0x08
+#define MG_Q931_IE_CAUSE 0x08
 #define MG_Q931_IE_USER_USER 0x7E
 #define MG_Q931_UU_PROTO_X208 0x05
 

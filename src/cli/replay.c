@@ -279,7 +279,7 @@ static void on_emit(void *vctx, const uint8_t *l3, uint32_t len, enum mg_side si
 	mg_pcap_write(ctx->w[s], l3, len, now);
 }
 
-static void on_log(void *vctx, uint64_t now, const char *line)
+static void on_log(void *vctx, uint64_t now, int level, const char *line)
 {
 	struct rp_ctx *ctx = vctx;
 

@@ -24,6 +24,8 @@
 #include "alg/guards.h"
 #include "alg/h323.h"
 #include "cli/cli.h"
+#include "cli/logline.h"
+#include "cli/runlog.h"
 #include "core/engine.h"
 #include "ctl/ctl.h"
 #include "io/nfq.h"
@@ -44,6 +46,8 @@ struct run {
 	struct mg_nfq *q;
 	struct mg_ctl *ctl;
 	int sfd;
+	int log_level_arg; /* --log-level, -1 = the config's log-level */
+	bool log_syslog_arg; /* --syslog */
 	bool rules_loaded;
 	bool stop;
 };
@@ -55,31 +59,74 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/* One log line on stderr: local wall-clock time, then the text. */
-__attribute__((format(printf, 1, 2))) static void logf_(const char *fmt, ...)
+#define logf_ mg_runlog
+
+static void on_engine_log(void *ctx, uint64_t now_ms, int level, const char *line)
 {
-	struct timespec ts;
-	struct tm tm;
-	char stamp[32];
-	clock_gettime(CLOCK_REALTIME, &ts);
-	localtime_r(&ts.tv_sec, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
-	va_list ap;
-	va_start(ap, fmt);
-	fprintf(stderr, "%s.%03ld meetgate: ", stamp, ts.tv_nsec / 1000000L);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
+	mg_runlog(level, "%s", line);
 }
 
-static void on_engine_log(void *ctx, uint64_t now_ms, const char *line)
+/* Media packets of one call: the flows a pinhole of the call admitted,
+ * and the UDP flows between the call's two endpoints that began with it
+ * (media the inside sends first makes its flow by policy, before any
+ * pinhole sees it).  Approximate: two calls at once between the same two
+ * hosts count each other's media. */
+struct call_media_walk {
+	uint32_t call, inside, peer;
+	uint64_t since;
+	struct mg_call_media m;
+};
+
+static bool call_endpoints(const struct call_media_walk *w, const struct mg_flow_info *fi)
 {
-	logf_("%s", line);
+	if (fi->orig.proto != MG_PROTO_UDP || fi->orig.family != MG_AF_INET || fi->created_ms < w->since ||
+	    fi->call != 0)
+		return false;
+	uint32_t in = fi->orig_side == MG_SIDE_INSIDE ? mg_addr_v4(&fi->orig.src)
+						      : mg_addr_v4(&fi->reply.src);
+	uint32_t out = fi->orig_side == MG_SIDE_INSIDE ? mg_addr_v4(&fi->reply.src)
+						       : mg_addr_v4(&fi->orig.src);
+	return in == w->inside && out == w->peer;
+}
+
+static void add_call_media(void *ctx, const struct mg_flow_info *fi)
+{
+	struct call_media_walk *w = ctx;
+	if (fi->alg[0] != '\0' || (fi->call != w->call && !call_endpoints(w, fi)))
+		return;
+	int out_dir = fi->orig_side == MG_SIDE_INSIDE ? 0 : 1; /* the direction leaving inside */
+	w->m.out += fi->pkts[out_dir];
+	w->m.in += fi->pkts[1 - out_dir];
+	w->m.flows++;
+}
+
+/* A line at the start and the end of every call (notice), and one per
+ * message, rewrite and pinhole (debug). */
+static void on_h323_trace(void *ctx, const struct mg_h323_trace *t)
+{
+	struct run *r = ctx;
+	char line[512];
+	if (t->kind == MG_H323_TR_CALL_START) {
+		if (!mg_runlog_wants(MG_LOG_NOTICE))
+			return;
+		mg_log_call_start(line, sizeof(line), t);
+		mg_runlog(MG_LOG_NOTICE, "%s", line);
+	} else if (t->kind == MG_H323_TR_CALL_END) {
+		if (!mg_runlog_wants(MG_LOG_NOTICE))
+			return;
+		struct call_media_walk w = {.call = t->call, .inside = t->sender, .peer = t->receiver,
+					    .since = t->created};
+		mg_engine_foreach_flow(r->e, add_call_media, &w);
+		mg_log_call_end(line, sizeof(line), t, &w.m);
+		mg_runlog(MG_LOG_NOTICE, "%s", line);
+	} else if (mg_runlog_wants(MG_LOG_DEBUG) && mg_log_trace_detail(line, sizeof(line), t) > 0) {
+		mg_runlog(MG_LOG_DEBUG, "%s", line);
+	}
 }
 
 static void on_sysctl_log(void *ctx, const char *line)
 {
-	logf_("%s", line);
+	logf_(MG_LOG_NOTICE, "%s", line);
 }
 
 /* `show stats` rows of the data plane. */
@@ -134,7 +181,7 @@ static int install_rules(struct run *r, char *err, size_t errlen)
 		snprintf(err + strlen(err), errlen - strlen(err), "; before that: %.300s", first);
 		return -1;
 	}
-	logf_("nft has no queue statement here (%s); using the xtables NFQUEUE target", first);
+	logf_(MG_LOG_WARNING, "nft has no queue statement here (%s); using the xtables NFQUEUE target", first);
 	return 0;
 }
 
@@ -144,7 +191,7 @@ static void remove_rules(struct run *r)
 	if (!r->rules_loaded)
 		return;
 	if (mg_rules_apply(mg_rules_remove_text(), err, sizeof(err)) != 0)
-		logf_("removing table inet %s failed: %s", MG_RULES_TABLE, err);
+		logf_(MG_LOG_ERROR, "removing table inet %s failed: %s", MG_RULES_TABLE, err);
 	r->rules_loaded = false;
 }
 
@@ -165,27 +212,29 @@ static void reload(struct run *r)
 	char err[RUN_ERR];
 	struct mg_config *nc = calloc(1, sizeof(*nc));
 	if (nc == NULL) {
-		logf_("reload: out of memory; the running configuration stays");
+		logf_(MG_LOG_ERROR, "reload: out of memory; the running configuration stays");
 		return;
 	}
 	if (mg_cli_load_config(r->config_path, nc, err, sizeof(err)) != 0) {
-		logf_("reload refused, the running configuration stays: %s", err);
+		logf_(MG_LOG_ERROR, "reload refused, the running configuration stays: %s", err);
 		goto done;
 	}
 	if (!live_equal(&nc->live, &r->file_live))
-		logf_("reload: interface, queue, fail, control and sysctl settings change only on "
+		logf_(MG_LOG_WARNING, "reload: interface, queue, fail, control and sysctl settings change only on "
 		      "restart");
 	nc->live = r->cfg->live;
 	if (nc->alg_h323 != r->cfg->alg_h323) {
-		logf_("reload: 'alg h323' changes only on restart");
+		logf_(MG_LOG_WARNING, "reload: 'alg h323' changes only on restart");
 		nc->alg_h323 = r->cfg->alg_h323;
 	}
 	if (mg_engine_reconfigure(r->e, nc, err, sizeof(err)) != 0) {
-		logf_("reload refused (needs a restart), the running configuration stays: %s", err);
+		logf_(MG_LOG_ERROR, "reload refused (needs a restart), the running configuration stays: %s", err);
 		goto done;
 	}
 	*r->cfg = *nc;
-	logf_("reloaded %s", r->config_path);
+	if (r->log_level_arg < 0)
+		mg_runlog_set_level(r->cfg->log_level);
+	logf_(MG_LOG_NOTICE, "reloaded %s", r->config_path);
 done:
 	free(nc);
 }
@@ -197,7 +246,7 @@ static void read_signals(struct run *r)
 		if (si.ssi_signo == SIGHUP)
 			reload(r);
 		else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
-			logf_("signal %u: shutting down", si.ssi_signo);
+			logf_(MG_LOG_NOTICE, "signal %u: shutting down", si.ssi_signo);
 			r->stop = true;
 		}
 	}
@@ -231,7 +280,8 @@ static int loop(struct run *r, char *err, size_t errlen)
 
 static int usage(FILE *f, int rc)
 {
-	fprintf(f, "usage: meetgate run --config FILE [--print-rules] [--foreground]\n");
+	fprintf(f, "usage: meetgate run --config FILE [--print-rules] [--foreground]\n"
+		   "                    [--log-level LEVEL] [--syslog]\n");
 	if (f != stdout)
 		return rc;
 	fprintf(f, "\nRun the live gateway: NFQUEUE, the nftables table `inet meetgate`, the sysctls\n"
@@ -241,6 +291,10 @@ static int usage(FILE *f, int rc)
 		   "  --print-rules   print the nftables ruleset it would load and exit, touching nothing\n"
 		   "  --foreground    accepted for service managers; the gateway always stays in the\n"
 		   "                  foreground\n"
+		   "  --log-level L   error, warning, notice, info or debug: overrides the file's\n"
+		   "                  log-level (default notice)\n"
+		   "  --syslog        log to syslog(3) (facility daemon), not stderr; the default\n"
+		   "                  when stderr is not a terminal and JOURNAL_STREAM is set\n"
 		   "  -h, --help      this text\n\n"
 		   "Signals: SIGTERM, SIGINT stop cleanly (table deleted, sysctls restored);\n"
 		   "SIGHUP reloads the configuration file (a bad one is refused and logged).\n"
@@ -260,7 +314,24 @@ static int parse_args(int argc, char **argv, struct run *r, bool *print_rules)
 		}
 		if (strcmp(a, "--foreground") == 0)
 			continue; /* the only mode: a service manager supervises */
-		int m = mg_cli_opt("run", argc, argv, &i, "--config", &r->config_path);
+		if (strcmp(a, "--syslog") == 0) {
+			r->log_syslog_arg = true;
+			continue;
+		}
+		const char *lv = NULL;
+		int m = mg_cli_opt("run", argc, argv, &i, "--log-level", &lv);
+		if (m < 0)
+			return 2;
+		if (m > 0) {
+			r->log_level_arg = mg_log_level_parse(lv);
+			if (r->log_level_arg < 0) {
+				fprintf(stderr, "meetgate run: --log-level must be error, warning, notice, "
+						"info or debug '%s'\n", lv);
+				return 2;
+			}
+			continue;
+		}
+		m = mg_cli_opt("run", argc, argv, &i, "--config", &r->config_path);
 		if (m < 0)
 			return 2;
 		if (m == 0) {
@@ -304,54 +375,59 @@ static int run_gateway(struct run *r)
 	signal(SIGPIPE, SIG_IGN);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0 ||
 	    (r->sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
-		logf_("signalfd: %s", strerror(errno));
+		logf_(MG_LOG_ERROR, "signalfd: %s", strerror(errno));
 		return 1;
 	}
 	if (getrandom(&seed, sizeof(seed), 0) != (ssize_t)sizeof(seed))
 		seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	r->e = mg_engine_new(r->cfg, seed, err, sizeof(err));
 	if (r->e == NULL) {
-		logf_("engine: %s", err);
+		logf_(MG_LOG_ERROR, "engine: %s", err);
 		goto close_sfd;
 	}
 	mg_engine_set_log(r->e, on_engine_log, NULL);
 	if (r->cfg->alg_h323 && (r->h323 = mg_h323_attach(r->e)) == NULL) {
-		logf_("cannot attach the H.323 ALG");
+		logf_(MG_LOG_ERROR, "cannot attach the H.323 ALG");
 		goto free_engine;
 	}
+	if (r->h323)
+		mg_h323_set_trace(r->h323, on_h323_trace, r);
 	mg_guards_attach(r->e);
 	struct mg_nfq_opts qo = {r->cfg->live.queue, r->cfg->live.if_inside, r->cfg->live.if_outside,
 				 r->cfg->live.fail_open, MG_RULES_MARK};
 	r->q = mg_nfq_open(&qo, err, sizeof(err));
 	if (r->q == NULL) {
-		logf_("%s", err);
+		logf_(MG_LOG_ERROR, "%s", err);
 		goto free_alg;
 	}
 	mg_nfq_attach(r->q, r->e);
 	if (mg_sysctl_init(&r->sys, MG_SYSCTL_BASE, r->cfg->live.if_inside, r->cfg->live.if_outside,
 			   on_sysctl_log, NULL, err, sizeof(err)) != 0 ||
 	    mg_sysctl_setup(&r->sys, r->cfg->live.sysctl_keep, err, sizeof(err)) != 0) {
-		logf_("%s", err);
+		logf_(MG_LOG_ERROR, "%s", err);
 		goto close_queue; /* a failed setup put back what it had changed */
 	}
 	if (install_rules(r, err, sizeof(err)) != 0) {
-		logf_("%s", err);
+		logf_(MG_LOG_ERROR, "%s", err);
 		goto remove_table;
 	}
 	r->rules_loaded = true;
 	r->ctl = mg_ctl_open(r->cfg->live.control, err, sizeof(err));
 	if (r->ctl == NULL) {
-		logf_("control socket: %s", err);
+		logf_(MG_LOG_ERROR, "control socket: %s", err);
 		goto remove_table;
 	}
 	mg_ctl_set_source(r->ctl, r->e, r->h323, nfq_stat_row, r->q);
-	logf_("running: queue %u, inside %s, outside %s, fail %s, control %s",
+	logf_(MG_LOG_NOTICE, "running: queue %u, inside %s, outside %s, fail %s, control %s",
 	      r->cfg->live.queue, r->cfg->live.if_inside, r->cfg->live.if_outside,
 	      r->cfg->live.fail_open ? "open" : "closed", r->cfg->live.control);
 	if (loop(r, err, sizeof(err)) == 0)
 		rc = 0;
 	else
-		logf_("%s", err);
+		logf_(MG_LOG_ERROR, "%s", err);
+	char totals[1024];
+	mg_log_totals(totals, sizeof(totals), mg_engine_stats(r->e));
+	logf_(MG_LOG_NOTICE, "%s", totals);
 	mg_ctl_close(r->ctl);
 remove_table:
 	remove_rules(r);
@@ -365,7 +441,7 @@ free_engine:
 close_sfd:
 	close(r->sfd);
 	if (rc == 0)
-		logf_("stopped");
+		logf_(MG_LOG_NOTICE, "stopped");
 	return rc;
 }
 
@@ -384,15 +460,15 @@ static int derive_interfaces(struct run *r)
 		return -1;
 	}
 	if (why_in[0])
-		logf_("inside interface %s (%s)", l->if_inside, why_in);
+		logf_(MG_LOG_NOTICE, "inside interface %s (%s)", l->if_inside, why_in);
 	if (why_out[0])
-		logf_("outside interface %s (%s)", l->if_outside, why_out);
+		logf_(MG_LOG_NOTICE, "outside interface %s (%s)", l->if_outside, why_out);
 	return 0;
 }
 
 int mg_cli_run(int argc, char **argv)
 {
-	struct run r = {.sfd = -1};
+	struct run r = {.sfd = -1, .log_level_arg = -1};
 	bool print_rules = false;
 	char err[RUN_ERR];
 
@@ -410,6 +486,10 @@ int mg_cli_run(int argc, char **argv)
 		goto free_cfg;
 	}
 	r.file_live = r.cfg->live;
+	if (!print_rules)
+		mg_runlog_open(r.log_level_arg >= 0 ? r.log_level_arg : r.cfg->log_level,
+			       mg_log_use_syslog(r.log_syslog_arg, isatty(STDERR_FILENO),
+						 getenv("JOURNAL_STREAM")));
 	if (derive_interfaces(&r) != 0)
 		goto free_cfg;
 	if (strcmp(r.cfg->live.if_inside, r.cfg->live.if_outside) == 0) {
@@ -419,6 +499,7 @@ int mg_cli_run(int argc, char **argv)
 	}
 	rc = print_rules ? print_ruleset(r.cfg) : run_gateway(&r);
 free_cfg:
+	mg_runlog_close();
 	free(r.cfg);
 	return rc;
 }

@@ -85,6 +85,7 @@ void mg_config_defaults(struct mg_config *c)
 	c->alg_h323 = true;
 	c->untranslatable = MG_UNTRANS_DROP;
 	c->log_rate = 10;
+	c->log_level = MG_LOG_NOTICE;
 	memcpy(c->live.control, MG_CFG_CONTROL_DEFAULT, sizeof(MG_CFG_CONTROL_DEFAULT));
 }
 
@@ -118,4 +119,21 @@ bool mg_config_forward_to(const struct mg_config *c, uint8_t proto, uint32_t to_
 		return true;
 	}
 	return false;
+}
+
+static const char *const level_names[] = {"error", "warning", "notice", "info", "debug"};
+
+const char *mg_log_level_name(int level)
+{
+	if (level < MG_LOG_ERROR || level > MG_LOG_DEBUG)
+		return "?";
+	return level_names[level - MG_LOG_ERROR];
+}
+
+int mg_log_level_parse(const char *name)
+{
+	for (int i = 0; i < (int)(sizeof(level_names) / sizeof(level_names[0])); i++)
+		if (strcmp(name, level_names[i]) == 0)
+			return MG_LOG_ERROR + i;
+	return -1;
 }

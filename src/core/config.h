@@ -92,8 +92,23 @@ struct mg_config {
 	bool media_any_source;   /* "alg media-source peer|any" */
 	bool malformed_outside_drop; /* "alg malformed-outside drop|pass": undecodable signalling from outside */
 	uint32_t log_rate;       /* log lines per second per reason */
+	uint8_t log_level;       /* "log-level": enum mg_log_level, lines above it are not written */
 	struct mg_config_live live;
 };
+
+/* Severity of a log line, numbered as syslog(3) numbers them (LOG_ERR ..
+ * LOG_DEBUG) so that a syslog destination maps them one to one. */
+enum mg_log_level {
+	MG_LOG_ERROR = 3,
+	MG_LOG_WARNING = 4,
+	MG_LOG_NOTICE = 5,
+	MG_LOG_INFO = 6,
+	MG_LOG_DEBUG = 7,
+};
+/* "error", "warning", ...; "?" for a number that is not a level. */
+const char *mg_log_level_name(int level);
+/* The level a name stands for, or -1. */
+int mg_log_level_parse(const char *name);
 
 /* Fill `c` with the built-in default (see doc/config.md). */
 void mg_config_defaults(struct mg_config *c);

@@ -139,6 +139,7 @@ static void put_limits(struct out *o, const struct mg_config *c)
 		put(o, "timeout %s %u\n", mg_config_timeout_names[i].name, v);
 	}
 	put(o, "log-rate %u\n", c->log_rate);
+	put(o, "log-level %s\n", mg_log_level_name(c->log_level));
 }
 
 /* Interface lines only when given: there is no default interface. */

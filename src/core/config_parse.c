@@ -431,6 +431,15 @@ static int d_log_rate(struct pstate *s, char **tok, int n)
 	return 0;
 }
 
+static int d_log_level(struct pstate *s, char **tok, int n)
+{
+	int l = mg_log_level_parse(tok[1]);
+	if (l < 0)
+		return fail(s, "level must be error, warning, notice, info or debug", tok[1]);
+	s->c.log_level = (uint8_t)l;
+	return 0;
+}
+
 /* ---- the live gateway (doc/live.md) ---- */
 
 /* Interface names as the kernel takes them: 1 to 15 bytes, printable, no
@@ -513,6 +522,7 @@ static const struct directive directives[] = {
 	{"allow", d_allow, 2, 3},     {"nat", d_nat, 1, 1},         {"alg", d_alg, 2, 2},
 	{"max", d_max, 2, 2},         {"ports", d_ports, 1, 1},     {"timeout", d_timeout, 2, 2},
 	{"log-rate", d_log_rate, 1, 1},
+	{"log-level", d_log_level, 1, 1},
 	{"interface", d_interface, 2, 2}, {"queue", d_queue, 1, 1}, {"fail", d_fail, 1, 1},
 	{"control", d_control, 1, 1}, {"sysctl", d_sysctl, 1, 1},
 };

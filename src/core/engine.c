@@ -14,6 +14,13 @@ static void stat_drop(struct mg_engine *e, enum mg_reason r)
 
 enum { LOG_DROP = 0, LOG_EVENT = 1 };
 
+/* A drop is routine (info: floods of them are rate-limited anyway); an
+ * event is something an admin may have to act on (warning). */
+static int log_level_of(int cls)
+{
+	return cls == LOG_DROP ? MG_LOG_INFO : MG_LOG_WARNING;
+}
+
 /* Log budget: log-rate lines a second per class and reason. */
 static bool log_take(struct mg_engine *e, int cls, enum mg_reason r)
 {
@@ -27,22 +34,22 @@ static bool log_take(struct mg_engine *e, int cls, enum mg_reason r)
 	return e->log_n[cls][r]++ < e->cfg.log_rate;
 }
 
-static void log_vline(struct mg_engine *e, enum mg_reason r, const char *fmt, va_list ap)
+static void log_vline(struct mg_engine *e, int cls, enum mg_reason r, const char *fmt, va_list ap)
 {
 	char line[512];
 	int n = snprintf(line, sizeof(line), "%s: ", mg_reason_name(r));
 	if (n > 0 && (size_t)n < sizeof(line))
 		vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
-	e->log(e->log_ctx, e->now, line);
+	e->log(e->log_ctx, e->now, log_level_of(cls), line);
 }
 
-static void log_line(struct mg_engine *e, enum mg_reason r, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void log_line(struct mg_engine *e, enum mg_reason r, const char *fmt, ...)
+static void log_line(struct mg_engine *e, int cls, enum mg_reason r, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void log_line(struct mg_engine *e, int cls, enum mg_reason r, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	log_vline(e, r, fmt, ap);
+	log_vline(e, cls, r, fmt, ap);
 	va_end(ap);
 }
 
@@ -52,7 +59,7 @@ void mg_engine_logf(struct mg_engine *e, enum mg_reason r, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	log_vline(e, r, fmt, ap);
+	log_vline(e, LOG_EVENT, r, fmt, ap);
 	va_end(ap);
 }
 
@@ -68,7 +75,7 @@ static void log_drop(struct mg_engine *e, enum mg_reason r, const struct mg_pkt 
 		mg_tuple_str(&p->t, t, sizeof(t));
 	else
 		snprintf(t, sizeof(t), "unparsable packet");
-	log_line(e, r, "%s: %s, %u bytes, dropped", side == MG_SIDE_INSIDE ? "inside" : "outside", t, len);
+	log_line(e, LOG_DROP, r, "%s: %s, %u bytes, dropped", side == MG_SIDE_INSIDE ? "inside" : "outside", t, len);
 }
 
 uint32_t mg_engine_embryonic_max(const struct mg_engine *e)

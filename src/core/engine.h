@@ -89,7 +89,9 @@ struct mg_pinhole_info {
 
 typedef void (*mg_emit_fn)(void *ctx, const uint8_t *l3, uint32_t len, enum mg_side out_side,
 			   uint64_t now_ms);
-typedef void (*mg_log_fn)(void *ctx, uint64_t now_ms, const char *line);
+/* level: enum mg_log_level (core/config.h): drop lines are MG_LOG_INFO, ALG
+ * and other events MG_LOG_WARNING.  The engine filters nothing by level. */
+typedef void (*mg_log_fn)(void *ctx, uint64_t now_ms, int level, const char *line);
 typedef void (*mg_flow_fn)(void *ctx, const struct mg_flow_info *fi);
 typedef void (*mg_binding_fn)(void *ctx, const struct mg_binding_info *bi);
 typedef void (*mg_pinhole_fn)(void *ctx, const struct mg_pinhole_info *pi);

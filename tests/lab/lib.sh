@@ -109,7 +109,7 @@ lab_gw_start() {
 	# not through lab_exec: a function run with & is a subshell, and $!
 	# must be meetgate itself (ip netns exec execs it)
 	touch "$LAB_DIR/gw.log"
-	ip netns exec "$(lab_ns GW)" "$LAB_MEETGATE" run --config "$1" >>"$LAB_DIR/gw.log" 2>&1 &
+	ip netns exec "$(lab_ns GW)" "$LAB_MEETGATE" run --config "$1" ${LAB_GW_ARGS:-} >>"$LAB_DIR/gw.log" 2>&1 &
 	LAB_GW_PID=$!
 	_n=0
 	while [ $_n -lt 100 ]; do

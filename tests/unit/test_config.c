@@ -27,6 +27,7 @@ static bool cfg_equal(const struct mg_config *a, const struct mg_config *b)
 	    a->port_lo != b->port_lo || a->port_hi != b->port_hi ||
 	    memcmp(&a->to, &b->to, sizeof(a->to)) != 0 || a->alg_h323 != b->alg_h323 ||
 	    a->untranslatable != b->untranslatable || a->log_rate != b->log_rate ||
+	    a->log_level != b->log_level ||
 	    a->media_any_source != b->media_any_source)
 		return false;
 	for (unsigned i = 0; i < a->n_inside; i++)
@@ -104,6 +105,7 @@ TEST(config_defaults)
 	CHECK_EQ(c.to.pinhole, 300);
 	CHECK_EQ(c.to.frag, 30);
 	CHECK_EQ(c.log_rate, 10);
+	CHECK_EQ(c.log_level, MG_LOG_NOTICE);
 	CHECK_EQ(mg_config_n_timeout_names, 14);
 }
 
@@ -197,7 +199,7 @@ TEST(config_settings_and_comments)
 	CHECK_EQ(parse(&c, "# a comment\r\n\r\n   \t\nnat off   # filter only\r\n"
 			   "alg h323 off\nalg untranslatable pass\nmax flows 100\n"
 			   "max frags 16777216\nmax frags-per-source 8\nports 20000-20099\ntimeout udp-stream 90\n"
-			   "timeout frag 1\nlog-rate 0\ninside 198.18.1.0/24\npublic 198.19.0.1\n"),
+			   "timeout frag 1\nlog-rate 0\nlog-level debug\ninside 198.18.1.0/24\npublic 198.19.0.1\n"),
 		 0);
 	CHECK(!c.nat);
 	CHECK(!c.alg_h323);
@@ -210,6 +212,7 @@ TEST(config_settings_and_comments)
 	CHECK_EQ(c.to.udp_stream, 90);
 	CHECK_EQ(c.to.frag, 1);
 	CHECK_EQ(c.log_rate, 0);
+	CHECK_EQ(c.log_level, MG_LOG_DEBUG);
 	/* a file with only the addresses: the default for everything else */
 	CHECK_EQ(parse(&c, "inside 198.18.1.0/24\npublic 198.19.0.1\n"), 0);
 	struct mg_config d;
@@ -302,6 +305,7 @@ static const struct err_case err_cases[] = {
 	{"timeout udp 0\n", "t.conf:1: seconds must be a number from 1 to 31536000 '0'"},
 	{"log-rate -1\n", "t.conf:1: rate must be a number from 0 to 1000000 '-1'"},
 	{"log-rate +5\n", "t.conf:1: rate must be a number from 0 to 1000000 '+5'"},
+	{"log-level loud\n", "t.conf:1: level must be error, warning, notice, info or debug 'loud'"},
 	{"inside 198.18.1.0/24\npublic 198.18.1.77\n", "t.conf: public address lies inside '198.18.1.77'"},
 	{"nat off\n", "t.conf: no 'inside' line: name the inside network, for example "
 		      "'inside 198.18.1.0/24'"},
@@ -519,4 +523,17 @@ TEST(config_parse_file)
 	CHECK(strncmp(err, path, strlen(path)) == 0);
 	/* a NULL or empty error buffer is allowed */
 	CHECK_EQ(mg_config_parse_string(&c, "bogus\n", "x", NULL, 0), -1);
+}
+
+TEST(config_log_level_names_round_trip)
+{
+	static const char *const names[] = {"error", "warning", "notice", "info", "debug"};
+	for (int i = 0; i < 5; i++) {
+		CHECK_EQ(mg_log_level_parse(names[i]), MG_LOG_ERROR + i);
+		CHECK(strcmp(mg_log_level_name(MG_LOG_ERROR + i), names[i]) == 0);
+	}
+	CHECK_EQ(mg_log_level_parse("warn"), -1);
+	CHECK_EQ(mg_log_level_parse("Notice"), -1);
+	CHECK(strcmp(mg_log_level_name(2), "?") == 0);
+	CHECK(strcmp(mg_log_level_name(8), "?") == 0);
 }

@@ -18,7 +18,7 @@
 static char last_log[512];
 static int log_lines;
 
-static void on_log(void *ctx, uint64_t now, const char *line)
+static void on_log(void *ctx, uint64_t now, int level, const char *line)
 {
 	snprintf(last_log, sizeof(last_log), "%s", line);
 	log_lines++;

@@ -589,9 +589,11 @@ TEST(calls_malformed_signalling_from_outside_follows_its_own_policy)
 }
 
 static char last_lines[4][512];
+static int last_levels[4];
 static int n_lines;
-static void grab_log(void *ctx, uint64_t now, const char *line)
+static void grab_log(void *ctx, uint64_t now, int level, const char *line)
 {
+	last_levels[n_lines % 4] = level;
 	snprintf(last_lines[n_lines % 4], sizeof(last_lines[0]), "%s", line);
 	n_lines++;
 }
@@ -610,6 +612,7 @@ TEST(calls_log_lines_name_the_tuple_side_call_and_call_identifier)
 	CHECK(strstr(last_lines[0], "policy-outbound") != NULL);
 	CHECK(strstr(last_lines[0], "inside") != NULL);
 	CHECK(strstr(last_lines[0], "udp 198.18.1.10:6000 -> 198.19.0.20:9999") != NULL);
+	CHECK_EQ(last_levels[0], MG_LOG_INFO); /* drops are routine */
 	/* a call line: the call's id and its callIdentifier */
 	struct conn c1 = {.in = A, .port = 40000}, c3 = {.in = A2, .port = 41000};
 	CHECK_EQ(handshake(&g, &c1, 1000), 0);
@@ -627,7 +630,10 @@ TEST(calls_log_lines_name_the_tuple_side_call_and_call_identifier)
 	snprintf(want, sizeof(want), "call %u {5a5a5a5a-5a5a-5a5a-5a5a-5a5a5a5a5a5a}", x.id[0]);
 	bool found = false;
 	for (int i = 0; i < n_lines && i < 4; i++)
-		found |= strstr(last_lines[i], want) != NULL;
+		if (strstr(last_lines[i], want) != NULL) {
+			found = true;
+			CHECK_EQ(last_levels[i], MG_LOG_WARNING); /* an ALG event */
+		}
 	if (!found)
 		for (int i = 0; i < n_lines && i < 4; i++)
 			fprintf(stderr, "  line: %s\n", last_lines[i]);
@@ -652,5 +658,48 @@ TEST(calls_closed_connections_no_longer_count_against_their_source)
 	CHECK_EQ(handshake(&g, &c3, 50000), 0);
 	CHECK_EQ(call_setup(&g, &c3, 1, 5000), 0);
 	CHECK_EQ(mg_engine_stats(g.e)->dropped[MG_R_ALG_PENDING_LIMIT], 0);
+	rig_down(&g);
+}
+
+static struct mg_h323_trace call_ev[4];
+static char call_why[4][48];
+static int n_call_ev;
+static void call_trace(void *ctx, const struct mg_h323_trace *t)
+{
+	if (t->kind != MG_H323_TR_CALL_START && t->kind != MG_H323_TR_CALL_END)
+		return;
+	if (n_call_ev < 4) {
+		call_ev[n_call_ev] = *t;
+		snprintf(call_why[n_call_ev], sizeof(call_why[0]), "%s", t->name ? t->name : "");
+	}
+	n_call_ev++;
+}
+
+TEST(calls_trace_reports_start_and_end_of_a_call)
+{
+	struct rig g;
+	CHECK_EQ(rig_up(&g), 0);
+	mg_h323_set_trace(g.h, call_trace, NULL);
+	n_call_ev = 0;
+	struct conn c1 = {.in = A, .port = 40000};
+	CHECK_EQ(handshake(&g, &c1, 1000), 0);
+	CHECK_EQ(call_setup(&g, &c1, 0x5a, 5000), 0);
+	CHECK_EQ(n_call_ev, 1);
+	CHECK_EQ(call_ev[0].kind, MG_H323_TR_CALL_START);
+	CHECK(call_ev[0].from_inside); /* outbound */
+	CHECK_EQ(call_ev[0].sender, A);
+	CHECK_EQ(call_ev[0].ip[0], B);
+	CHECK_EQ(call_ev[0].port[0], 1720);
+	CHECK(call_ev[0].guid != NULL);
+	CHECK(call_ev[0].call != 0);
+	g.now += 2500;
+	CHECK_EQ(call_release(&g, &c1, 0x5a).verdict, MG_VERDICT_ACCEPT);
+	CHECK_EQ(n_call_ev, 2);
+	CHECK_EQ(call_ev[1].kind, MG_H323_TR_CALL_END);
+	CHECK_EQ(call_ev[1].call, call_ev[0].call);
+	CHECK(strcmp(call_why[1], "releaseComplete from inside") == 0);
+	CHECK(call_ev[1].now - call_ev[1].created >= 2500);
+	CHECK_EQ(call_ev[1].sender, A);
+	CHECK_EQ(call_ev[1].receiver, B);
 	rig_down(&g);
 }

@@ -204,3 +204,23 @@ TEST(q931_prefixes_never_overread)
 		CHECK(r != MG_R_NONE || !s.has_uuie);
 	}
 }
+
+TEST(q931_cause_value_is_kept_for_logs)
+{
+	/* Cause IE: octet 3 ending its group, then the value (16, normal clearing) */
+	static const uint8_t m1[] = {0x08, 0x02, 0x80, 0x09, MG_Q931_RELEASE_COMPLETE,
+				     0x08, 0x02, 0x80, 0x90};
+	/* octet 3 with octet 3a, then the value (17, user busy) */
+	static const uint8_t m2[] = {0x08, 0x02, 0x80, 0x09, MG_Q931_RELEASE_COMPLETE,
+				     0x08, 0x03, 0x00, 0x80, 0x91};
+	/* too short to hold a value: none */
+	static const uint8_t m3[] = {0x08, 0x02, 0x80, 0x09, MG_Q931_RELEASE_COMPLETE, 0x08, 0x01, 0x80};
+	struct mg_h323_scan s;
+
+	CHECK_EQ(scan(&s, m1, sizeof m1), MG_R_NONE);
+	CHECK_EQ(s.q931_cause, 16);
+	CHECK_EQ(scan(&s, m2, sizeof m2), MG_R_NONE);
+	CHECK_EQ(s.q931_cause, 17);
+	CHECK_EQ(scan(&s, m3, sizeof m3), MG_R_NONE);
+	CHECK_EQ(s.q931_cause, 0);
+}
