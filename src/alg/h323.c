@@ -122,6 +122,8 @@ void h323_call_end(struct mg_h323 *h, uint32_t idx)
 		mg_alg_unbind(h->e, c->binds[i]);
 	c->n_bind = 0;
 	mg_alg_stat_calls(h->e, 0, 1);
+	H323_TRACE(h, c, .kind = MG_H323_TR_CALL_END, .ip = {c->inside, c->peer}, .count = c->inbound,
+		   .name = "ended");
 	for (uint32_t i = 0; i < h->nsf && c->nflows > 0; i++) {
 		if (h->sf[i].used && h->sf[i].call == idx) {
 			h->sf[i].call = MG_NIL;
@@ -390,6 +392,8 @@ void mg_h323_set_trace(struct mg_h323 *h, mg_h323_trace_fn fn, void *ctx)
 void h323_trace(struct mg_h323 *h, const struct h323_call *c, struct mg_h323_trace *t)
 {
 	t->call = c ? c->id : 0;
+	t->guid = c && c->has_guid ? c->guid : NULL;
+	t->started = c ? c->created : 0;
 	t->now = h->cur.now;
 	t->from_inside = h->cur.from_inside;
 	t->sender = h->cur.sender;
@@ -498,6 +502,7 @@ uint32_t h323_call_for_message(struct mg_h323 *h)
 	c->inside = cur->from_inside ? cur->sender : cur->receiver;
 	c->peer = cur->from_inside ? cur->peer_seen : cur->sender;
 	h323_sigflow_attach(h, cur->sf, k);
+	H323_TRACE(h, c, .kind = MG_H323_TR_CALL_START, .ip = {c->inside, c->peer}, .count = c->inbound);
 	return k;
 }
 

@@ -52,6 +52,11 @@ enum mg_h323_trace_kind {
 	MG_H323_TR_PIN_OPEN,  /* a pinhole opened: what, dst ip/port[0], to ip/port[1] */
 	MG_H323_TR_PIN_CLOSE, /* pinholes closed: count, name says why */
 	MG_H323_TR_PROBLEM,   /* the last message: reason (untranslated, undecodable, ...) */
+	/* the life of a call (live event streams and metrics; the ladder skips
+	 * them): ip[0] inside, ip[1] peer, count 1 when inbound, guid, started */
+	MG_H323_TR_CALL_START, /* a Setup made the call */
+	MG_H323_TR_CALL_CONNECT, /* the first Connect */
+	MG_H323_TR_CALL_END,   /* the call is over (name: why); `now` may be the last message's time */
 };
 struct mg_h323_trace {
 	uint8_t kind;         /* enum mg_h323_trace_kind */
@@ -65,6 +70,8 @@ struct mg_h323_trace {
 	uint32_t count;
 	const char *name;     /* MSG: message name; PIN_OPEN: what; PIN_CLOSE: why */
 	uint64_t now;
+	const uint8_t *guid;  /* the call's callIdentifier (16 bytes), NULL if none */
+	uint64_t started;     /* when the call's Setup came (ms), 0 = no call */
 };
 typedef void (*mg_h323_trace_fn)(void *ctx, const struct mg_h323_trace *t);
 void mg_h323_set_trace(struct mg_h323 *h, mg_h323_trace_fn fn, void *ctx);
