@@ -24,6 +24,7 @@
 #include "alg/guards.h"
 #include "alg/h323.h"
 #include "cli/cli.h"
+#include "cli/live_events.h"
 #include "core/engine.h"
 #include "ctl/ctl.h"
 #include "io/nfq.h"
@@ -43,6 +44,7 @@ struct run {
 	struct mg_h323 *h323;
 	struct mg_nfq *q;
 	struct mg_ctl *ctl;
+	struct mg_live_events lv;
 	int sfd;
 	bool rules_loaded;
 	bool stop;
@@ -345,6 +347,8 @@ static int run_gateway(struct run *r)
 		goto remove_table;
 	}
 	mg_ctl_set_source(r->ctl, r->e, r->h323, nfq_stat_row, r->q);
+	r->lv.ctl = r->ctl;
+	mg_live_events_attach(&r->lv, r->e, r->h323);
 	logf_("running: queue %u, inside %s, outside %s, fail %s, control %s",
 	      r->cfg->live.queue, r->cfg->live.if_inside, r->cfg->live.if_outside,
 	      r->cfg->live.fail_open ? "open" : "closed", r->cfg->live.control);
@@ -352,6 +356,7 @@ static int run_gateway(struct run *r)
 		rc = 0;
 	else
 		logf_("%s", err);
+	mg_live_events_detach(r->e, r->h323);
 	mg_ctl_close(r->ctl);
 remove_table:
 	remove_rules(r);

@@ -1,0 +1,20 @@
+/* live_events.h - what `meetgate run` tells its event subscribers (and
+ * metrics): engine and H.323 ALG hooks turned into the generic records of
+ * the control socket, so that ctl/ needs no ALG header. */
+#ifndef MG_LIVE_EVENTS_H
+#define MG_LIVE_EVENTS_H
+
+#include "alg/h323.h"
+#include "core/engine.h"
+#include "ctl/ctl.h"
+
+struct mg_live_events {
+	struct mg_ctl *ctl; /* event subscribers; may be NULL */
+};
+
+/* Set the engine's and the ALG's (h may be NULL) hooks to feed `lv`; lv
+ * must outlive them: detach before freeing what it points to. */
+void mg_live_events_attach(struct mg_live_events *lv, struct mg_engine *e, struct mg_h323 *h);
+void mg_live_events_detach(struct mg_engine *e, struct mg_h323 *h);
+
+#endif

@@ -1,0 +1,100 @@
+#!/bin/sh
+# test_events.sh - `meetgate events` (text and --json) against a running
+# gateway in the network-namespace lab (tests/lab/lib.sh): two subscribers
+# start before an outbound H.323 call (meetcall IN1 -> OUT1); once the call
+# is over and its flows have timed out (short timeouts below), both streams
+# must hold the call's start and end, flow NEW and DESTROY lines for its
+# signalling connection, pinholes and bindings, and every JSON line must
+# parse.  Run as root from the top of the tree; bounded in time.
+# Prints "ok - ..." / "FAIL - ..." and "lab-events: N passed, N failed".
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lab/lib.sh
+. tests/lab/suite.sh
+
+MEETCALL=${MEETCALL:-build/rel/meetcall}
+lab_suite lab-events "$LAB_MEETGATE" "$MEETCALL"
+
+CONF="$LAB_DIR/gw.conf"
+cat >"$CONF" <<EOC
+interface inside $LAB_BI
+interface outside $LAB_BO
+queue 4
+control $LAB_DIR/ctl.sock
+inside 198.18.1.0/24
+public 198.19.0.1
+timeout tcp-fin-wait 2
+timeout tcp-close-wait 2
+timeout tcp-last-ack 1
+timeout tcp-time-wait 1
+timeout tcp-close 1
+timeout udp 2
+timeout udp-stream 2
+EOC
+
+SUBS=""
+lab_suite_cleanup() {
+	for p in $SUBS; do kill "$p" 2>/dev/null; done
+	SUBS=""
+}
+
+lab_gw_start "$CONF" || { bad "meetgate run starts"; cat "$LAB_DIR/gw.log"; finish; }
+
+timeout 60 "$LAB_MEETGATE" events --socket "$LAB_DIR/ctl.sock" >"$LAB_DIR/ev.txt" 2>"$LAB_DIR/ev.err" &
+SUBS="$SUBS $!"
+timeout 60 "$LAB_MEETGATE" events --json --config "$CONF" >"$LAB_DIR/ev.json" 2>"$LAB_DIR/ev.jerr" &
+SUBS="$SUBS $!"
+sleep 0.5 # both subscribed
+
+lab_bg OUT1 "$MEETCALL" listen --bind 198.19.0.20 --port 1720 --calls 1 --timeout 25 --quiet
+LISTEN_PID=$!
+sleep 0.3
+if lab_exec IN1 timeout 40 "$MEETCALL" call 198.19.0.20 --duration 2 --timeout 20 \
+	>"$LAB_DIR/c.log" 2>&1 && wait "$LISTEN_PID"; then
+	ok "call through the gateway: $(tail -n 1 "$LAB_DIR/c.log")"
+else
+	bad "call through the gateway: $(cat "$LAB_DIR/c.log")"
+fi
+sleep 5 # the call's flows time out (the timer turns every 100 ms)
+
+has() { # file, extended regex: some line matches
+	grep -Eq "$2" "$1"
+}
+T="$LAB_DIR/ev.txt"
+check "text: call start" has "$T" '^\[NEW\] call [0-9]+ \{[0-9a-f-]{36}\} outbound 198\.18\.1\.10 -> 198\.19\.0\.20$'
+check "text: call end with duration" has "$T" '^\[END\] call [0-9]+ \{[0-9a-f-]{36}\} outbound 198\.18\.1\.10 -> 198\.19\.0\.20 duration [0-9]+\.[0-9] s$'
+check "text: signalling flow NEW" has "$T" '^\[NEW\] flow tcp 198\.18\.1\.10:[0-9]+ -> 198\.19\.0\.20:1720 reply 198\.19\.0\.20:1720 -> 198\.19\.0\.1:[0-9]+ \[from-inside\]'
+check "text: signalling flow DESTROY" has "$T" '^\[DESTROY\] flow tcp 198\.18\.1\.10:[0-9]+ -> 198\.19\.0\.20:1720 .* alg=h323-q931 call=[0-9]+ packets=[0-9]+/[0-9]+'
+check "text: a media flow" has "$T" '^\[NEW\] flow udp '
+check "text: pinhole open and close" sh -c "grep -q '^\[OPEN\] pinhole udp' '$T' && grep -q '^\[CLOSE\] pinhole udp' '$T'"
+check "text: binding new and free" sh -c "grep -q '^\[NEW\] binding udp 198.18.1.10:' '$T' && grep -q '^\[FREE\] binding ' '$T'"
+check "text: nothing lost" sh -c "! grep -q LOST '$T'"
+check "text: call start before its end" sh -c "[ \"\$(grep -n '] call ' '$T' | head -n 1 | grep -c NEW)\" = 1 ]"
+
+J="$LAB_DIR/ev.json"
+if r=$(python3 - "$J" <<'PY'
+import json, sys
+n, seen = 0, set()
+for line in open(sys.argv[1]):
+    o = json.loads(line)
+    assert isinstance(o, dict) and "event" in o, line
+    n += 1
+    seen.add((o.get("type"), o["event"]))
+    if o.get("type") == "call" and o["event"] == "end":
+        assert o["duration_s"] > 1.5 and o["dir"] == "outbound" and o["inside"] == "198.18.1.10", line
+    if o.get("type") == "flow":
+        assert o["orig"]["src"].startswith("198.1"), line
+need = {("call", "new"), ("call", "end"), ("flow", "new"), ("flow", "destroy"),
+        ("pinhole", "open"), ("pinhole", "close"), ("binding", "new"), ("binding", "free")}
+missing = need - seen
+print(f"{n} lines" + (f", missing {sorted(missing)}" if missing else ""))
+sys.exit(1 if missing or n == 0 else 0)
+PY
+); then ok "json: every line parses, all kinds seen ($r)"; else bad "json: $r"; fi
+
+check "subscribers still running" sh -c "kill -0 ${SUBS# } && kill -0 ${SUBS##* }"
+lab_suite_cleanup
+check "gateway log clean" sh -c "! grep -Eq 'AddressSanitizer|runtime error' '$LAB_DIR/gw.log'"
+[ -n "${MG_EVENTS_SHOW:-}" ] && cat "$T"
+lab_gw_stop
+finish
