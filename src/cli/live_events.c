@@ -70,10 +70,13 @@ static void on_pinhole_close(void *ctx, const struct mg_pinhole_info *pi)
 	post_pinhole(ctx, MG_CTL_EV_PINHOLE_CLOSE, pi);
 }
 
-/* The ALG's trace: only the life of calls is an event. */
+/* The ALG's trace: only the life of calls is an event; its Connect is the
+ * setup latency metric. */
 static void on_trace(void *ctx, const struct mg_h323_trace *t)
 {
 	struct mg_live_events *lv = ctx;
+	if (t->kind == MG_H323_TR_CALL_CONNECT && t->started != 0 && t->now >= t->started)
+		mg_metrics_observe_setup(lv->met, t->now - t->started);
 	if (t->kind != MG_H323_TR_CALL_START && t->kind != MG_H323_TR_CALL_END)
 		return;
 	if (!mg_ctl_subscribed(lv->ctl))
@@ -119,4 +122,26 @@ void mg_live_events_detach(struct mg_engine *e, struct mg_h323 *h)
 	mg_engine_set_binding_new(e, NULL, NULL);
 	if (h != NULL)
 		mg_h323_set_trace(h, NULL, NULL);
+}
+
+int mg_live_metrics_open(struct mg_live_events *lv, const struct mg_config_live *l, char *err,
+			 size_t errlen)
+{
+	lv->met = NULL;
+	if (l->metrics_port == 0)
+		return 0;
+	lv->met = mg_metrics_open(l->metrics_addr, l->metrics_port, err, errlen);
+	return lv->met ? 0 : -1;
+}
+
+void mg_live_metrics_update(struct mg_live_events *lv, struct mg_engine *e, uint64_t now_ms)
+{
+	if (lv->met != NULL)
+		mg_metrics_update(lv->met, mg_engine_stats(e), now_ms);
+}
+
+void mg_live_metrics_close(struct mg_live_events *lv)
+{
+	mg_metrics_close(lv->met);
+	lv->met = NULL;
 }

@@ -225,6 +225,7 @@ static int loop(struct run *r, char *err, size_t errlen)
 		uint64_t now = mono_ms();
 		mg_engine_expire(r->e, now);
 		mg_ctl_serve(r->ctl, fds + 2, n - 2, now);
+		mg_live_metrics_update(&r->lv, r->e, now);
 		if (fds[0].revents & POLLIN)
 			read_signals(r);
 	}
@@ -349,6 +350,10 @@ static int run_gateway(struct run *r)
 	mg_ctl_set_source(r->ctl, r->e, r->h323, nfq_stat_row, r->q);
 	r->lv.ctl = r->ctl;
 	mg_live_events_attach(&r->lv, r->e, r->h323);
+	if (mg_live_metrics_open(&r->lv, &r->cfg->live, err, sizeof(err)) != 0) {
+		logf_("metrics: %s", err);
+		goto close_ctl;
+	}
 	logf_("running: queue %u, inside %s, outside %s, fail %s, control %s",
 	      r->cfg->live.queue, r->cfg->live.if_inside, r->cfg->live.if_outside,
 	      r->cfg->live.fail_open ? "open" : "closed", r->cfg->live.control);
@@ -356,7 +361,9 @@ static int run_gateway(struct run *r)
 		rc = 0;
 	else
 		logf_("%s", err);
+close_ctl:
 	mg_live_events_detach(r->e, r->h323);
+	mg_live_metrics_close(&r->lv);
 	mg_ctl_close(r->ctl);
 remove_table:
 	remove_rules(r);
