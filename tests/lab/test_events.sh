@@ -5,7 +5,10 @@
 # is over and its flows have timed out (short timeouts below), both streams
 # must hold the call's start and end, flow NEW and DESTROY lines for its
 # signalling connection, pinholes and bindings, and every JSON line must
-# parse.  Run as root from the top of the tree; bounded in time.
+# parse.  The same call is then read from the Prometheus endpoint
+# (`metrics`, scraped inside the gateway's namespace) and checked with the
+# strict parser tests/lab/promparse.py (and promtool when installed):
+# calls_total >= 1 and one setup-latency observation.  Run as root from the top of the tree; bounded in time.
 # Prints "ok - ..." / "FAIL - ..." and "lab-events: N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -30,6 +33,7 @@ timeout tcp-time-wait 1
 timeout tcp-close 1
 timeout udp 2
 timeout udp-stream 2
+metrics 198.18.1.1:9464
 EOC
 
 SUBS=""
@@ -92,9 +96,67 @@ sys.exit(1 if missing or n == 0 else 0)
 PY
 ); then ok "json: every line parses, all kinds seen ($r)"; else bad "json: $r"; fi
 
+# --- metrics
+scrape() { # PATH: the body on stdout, "HTTP <code>" on failure
+	lab_exec GW timeout 10 python3 -c '
+import sys, urllib.request, urllib.error
+try:
+    r = urllib.request.urlopen("http://198.18.1.1:9464" + sys.argv[1], timeout=5)
+    assert r.headers["Content-Type"].startswith("text/plain; version=0.0.4"), r.headers["Content-Type"]
+    sys.stdout.write(r.read().decode())
+except urllib.error.HTTPError as e:
+    print("HTTP", e.code)
+' "$1"
+}
+sleep 1.2 # the snapshot is at most a second old
+scrape /metrics >"$LAB_DIR/metrics.txt"
+if r=$(python3 - "$LAB_DIR/metrics.txt" <<'PY'
+import sys
+sys.path.insert(0, "tests/lab")
+import promparse
+s = promparse.parse(open(sys.argv[1]).read())
+v = lambda n, **l: promparse.value(s, "meetgate_" + n, **l)
+assert v("calls_total") >= 1, v("calls_total")
+assert v("call_setup_seconds_count") == 1, v("call_setup_seconds_count")
+assert v("call_setup_seconds_bucket", le="+Inf") == 1
+assert 0 <= v("call_setup_seconds_sum") < 10, v("call_setup_seconds_sum")
+assert v("calls_active") == 0 and v("pinholes_active") == 0, (v("calls_active"), v("pinholes_active"))
+assert v("packets_in_total", side="inside") > 100 and v("packets_out_total", side="outside") > 100
+assert v("drops_total", reason="inbound-no-pinhole") is not None
+print(f"{len(s)} samples, calls_total {v('calls_total'):.0f}, setup {v('call_setup_seconds_sum'):.3f} s")
+PY
+); then ok "metrics: strict parse, the call counted and timed ($r)"; else bad "metrics: $r"; fi
+if command -v promtool >/dev/null 2>&1; then
+	check "metrics: promtool check metrics" sh -c "promtool check metrics <'$LAB_DIR/metrics.txt'"
+fi
+if [ "$(scrape /nope)" = "HTTP 404" ]; then ok "metrics: other paths are 404"; else bad "metrics: /nope is not 404"; fi
+check "metrics: the parser refuses broken text" python3 - <<'PY'
+import sys
+sys.path.insert(0, "tests/lab")
+import promparse
+good = '# TYPE a_total counter\na_total{x="1"} 3\n'
+promparse.parse(good)
+bad = [
+    'a_total 1\n',                                            # no TYPE
+    '# TYPE a counter\na 1',                                  # no final newline
+    '# TYPE a counter\na{x="1} 1\n',                          # unterminated value
+    '# TYPE a counter\na{1x="1"} 1\n',                        # label name
+    '# TYPE a counter\na one\n',                              # value
+    '# TYPE a counter\na 1\na 2\n',                           # repeated
+    '# TYPE h histogram\nh_bucket{le="1"} 2\nh_bucket{le="+Inf"} 1\nh_sum 1\nh_count 1\n',
+    '# TYPE h histogram\nh_bucket{le="1"} 1\nh_sum 1\nh_count 1\n',
+    '# TYPE h histogram\nh_bucket{le="+Inf"} 2\nh_sum 1\nh_count 1\n',
+]
+for b in bad:
+    try:
+        promparse.parse(b)
+    except ValueError:
+        continue
+    sys.exit(f"accepted: {b!r}")
+PY
 check "subscribers still running" sh -c "kill -0 ${SUBS# } && kill -0 ${SUBS##* }"
 lab_suite_cleanup
-check "gateway log clean" sh -c "! grep -Eq 'AddressSanitizer|runtime error' '$LAB_DIR/gw.log'"
 [ -n "${MG_EVENTS_SHOW:-}" ] && cat "$T"
 lab_gw_stop
+check "gateway log clean after the stop" sh -c "! grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error' '$LAB_DIR/gw.log'"
 finish
