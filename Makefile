@@ -6,7 +6,7 @@ CFLAGS_COMMON := -std=c11 -D_GNU_SOURCE -Isrc -Wall -Wextra -Wshadow -Wsign-comp
 REL_CFLAGS  := $(CFLAGS_COMMON) -Itools -O2 -g -DNDEBUG
 ASAN_CFLAGS := $(CFLAGS_COMMON) -Itools -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
                -fno-sanitize-recover=undefined
-LDLIBS   := -lpcap -ljson-c
+LDLIBS   := -lpcap -ljson-c -lmicrohttpd -lpthread
 NFQ_LIBS := -lnetfilter_queue -lmnl
 
 # Build output: "  CC   file" per step by default, the full commands with

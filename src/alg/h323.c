@@ -428,6 +428,8 @@ void mg_h323_set_trace(struct mg_h323 *h, mg_h323_trace_fn fn, void *ctx)
 void h323_trace(struct mg_h323 *h, const struct h323_call *c, struct mg_h323_trace *t)
 {
 	t->call = c ? c->id : 0;
+	t->guid = c && c->has_guid ? c->guid : NULL;
+	t->created = c ? c->created : 0;
 	t->now = h->cur.now;
 	t->from_inside = h->cur.from_inside;
 	t->sender = h->cur.sender;

@@ -63,6 +63,8 @@ enum mg_h323_trace_kind {
 	 * "signalling closed", "signalling timed out"); cause the Q.931 cause
 	 * value of its ReleaseComplete (0: none); created when it began; guid. */
 	MG_H323_TR_CALL_END,
+	/* The call's first Connect (the setup latency metric). */
+	MG_H323_TR_CALL_CONNECT,
 };
 struct mg_h323_trace {
 	uint8_t kind;         /* enum mg_h323_trace_kind */
@@ -77,7 +79,7 @@ struct mg_h323_trace {
 	const char *name;     /* MSG: message name; PIN_OPEN: what; PIN_CLOSE, CALL_END: why */
 	uint64_t now;
 	const uint8_t *guid;  /* CALL_START, CALL_END: callIdentifier, NULL if none */
-	uint64_t created;     /* CALL_END: when the call began */
+	uint64_t created;     /* when the event's call began (0: no call) */
 	uint8_t cause;        /* CALL_END: Q.931 cause value, 0 = none seen */
 };
 typedef void (*mg_h323_trace_fn)(void *ctx, const struct mg_h323_trace *t);

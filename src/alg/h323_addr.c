@@ -367,8 +367,12 @@ enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg
 	if (c) {
 		c->msgs++;
 		c->last = cur->now;
+		bool was_connected = c->state == H323_CONNECTED;
 		if (cur->sf->kind != MG_ALG_H245)
 			update_state(c, s->q931_type);
+		if (!was_connected && c->state == H323_CONNECTED)
+			H323_TRACE(h, c, .kind = MG_H323_TR_CALL_CONNECT, .ip = {c->inside, c->peer},
+				   .count = c->inbound);
 	}
 	if (h->trace) {
 		if (cur->sf->kind != MG_ALG_H245)

@@ -16,6 +16,7 @@ int mg_cli_replay(int argc, char **argv);
 int mg_cli_check_config(int argc, char **argv);
 int mg_cli_run(int argc, char **argv);
 int mg_cli_show(int argc, char **argv);
+int mg_cli_events(int argc, char **argv);
 
 /* Parse a decimal number in [lo, hi] given to option `opt` of command
  * `cmd`.  Returns 0, or -1 after printing an error that quotes `s`. */

@@ -99,8 +99,8 @@ static struct ld_call *call_get(struct mg_ladder *l, uint32_t id, bool add)
 void mg_ladder_trace(void *ctx, const struct mg_h323_trace *t)
 {
 	struct mg_ladder *l = ctx;
-	if (t->kind == MG_H323_TR_CALL_START || t->kind == MG_H323_TR_CALL_END)
-		return; /* the ladder draws messages; a call's span comes from them */
+	if (t->kind >= MG_H323_TR_CALL_START)
+		return; /* a call's life: for live streams, the arrows already show it */
 	if (!l->have_t0) {
 		l->t0 = t->now;
 		l->have_t0 = true;

@@ -17,6 +17,7 @@ static const struct {
 	{"check-config", mg_cli_check_config, "Parse a configuration and print it as meetgate sees it"},
 	{"run", mg_cli_run, "Run the live gateway on Linux (NFQUEUE and nftables)"},
 	{"show", mg_cli_show, "Ask a running gateway for its calls, flows, pinholes, bindings or stats"},
+	{"events", mg_cli_events, "Stream a running gateway's calls, flows, pinholes and bindings live"},
 	{"version", cmd_version, "Print the version"},
 	{"help", cmd_help, "Show this list"},
 };

@@ -26,6 +26,7 @@
 #include "cli/cli.h"
 #include "cli/logline.h"
 #include "cli/runlog.h"
+#include "cli/live_events.h"
 #include "core/engine.h"
 #include "ctl/ctl.h"
 #include "io/nfq.h"
@@ -45,6 +46,7 @@ struct run {
 	struct mg_h323 *h323;
 	struct mg_nfq *q;
 	struct mg_ctl *ctl;
+	struct mg_live_events lv;
 	int sfd;
 	int log_level_arg; /* --log-level, -1 = the config's log-level */
 	bool log_syslog_arg; /* --syslog */
@@ -106,6 +108,7 @@ static void on_h323_trace(void *ctx, const struct mg_h323_trace *t)
 {
 	struct run *r = ctx;
 	char line[512];
+	mg_live_events_on_trace(&r->lv, t); /* event subscribers and metrics */
 	if (t->kind == MG_H323_TR_CALL_START) {
 		if (!mg_runlog_wants(MG_LOG_NOTICE))
 			return;
@@ -272,6 +275,7 @@ static int loop(struct run *r, char *err, size_t errlen)
 		uint64_t now = mono_ms();
 		mg_engine_expire(r->e, now);
 		mg_ctl_serve(r->ctl, fds + 2, n - 2, now);
+		mg_live_metrics_update(&r->lv, r->e, now);
 		if (fds[0].revents & POLLIN)
 			read_signals(r);
 	}
@@ -418,6 +422,12 @@ static int run_gateway(struct run *r)
 		goto remove_table;
 	}
 	mg_ctl_set_source(r->ctl, r->e, r->h323, nfq_stat_row, r->q);
+	r->lv.ctl = r->ctl;
+	mg_live_events_attach(&r->lv, r->e, r->h323);
+	if (mg_live_metrics_open(&r->lv, &r->cfg->live, err, sizeof(err)) != 0) {
+		logf_(MG_LOG_ERROR, "metrics: %s", err);
+		goto close_ctl;
+	}
 	logf_(MG_LOG_NOTICE, "running: queue %u, inside %s, outside %s, fail %s, control %s",
 	      r->cfg->live.queue, r->cfg->live.if_inside, r->cfg->live.if_outside,
 	      r->cfg->live.fail_open ? "open" : "closed", r->cfg->live.control);
@@ -428,6 +438,9 @@ static int run_gateway(struct run *r)
 	char totals[1024];
 	mg_log_totals(totals, sizeof(totals), mg_engine_stats(r->e));
 	logf_(MG_LOG_NOTICE, "%s", totals);
+close_ctl:
+	mg_live_events_detach(r->e, r->h323);
+	mg_live_metrics_close(&r->lv);
 	mg_ctl_close(r->ctl);
 remove_table:
 	remove_rules(r);

@@ -54,6 +54,8 @@ struct mg_config_live {
 	bool fail_open;                     /* "fail open|closed" [closed] */
 	char control[MG_CFG_PATH_MAX];      /* "control <path>" */
 	bool sysctl_keep;                   /* "sysctl manage|keep" [manage]: only check them */
+	uint32_t metrics_addr;              /* "metrics <ipv4>:<port>" (network order) [off] */
+	uint16_t metrics_port;              /* 0 = no metrics endpoint */
 };
 
 struct mg_timeouts { /* seconds */

@@ -154,6 +154,10 @@ static void put_live(struct out *o, const struct mg_config *c)
 	put(o, "fail %s\n", l->fail_open ? "open" : "closed");
 	put(o, "control %.107s\n", l->control);
 	put(o, "sysctl %s\n", l->sysctl_keep ? "keep" : "manage");
+	if (l->metrics_port) { /* only when on: the default prints nothing new */
+		const uint8_t *a = (const uint8_t *)&l->metrics_addr;
+		put(o, "metrics %u.%u.%u.%u:%u\n", a[0], a[1], a[2], a[3], l->metrics_port);
+	}
 }
 
 int mg_config_format(const struct mg_config *c, char *out, size_t outlen)

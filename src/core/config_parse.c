@@ -511,6 +511,23 @@ static int d_sysctl(struct pstate *s, char **tok, int n)
 	return 0;
 }
 
+/* The Prometheus endpoint: "<ipv4>:<port>" or "off". */
+static int d_metrics(struct pstate *s, char **tok, int n)
+{
+	if (strcmp(tok[1], "off") == 0) {
+		s->c.live.metrics_addr = 0;
+		s->c.live.metrics_port = 0;
+		return 0;
+	}
+	const char *colon = strchr(tok[1], ':');
+	if (colon == NULL)
+		return fail(s, "expected <ipv4>:<port> or off", tok[1]);
+	if (split_addr(s, tok[1], colon, &s->c.live.metrics_addr) ||
+	    parse_port(s, colon + 1, &s->c.live.metrics_port))
+		return -1;
+	return 0;
+}
+
 struct directive {
 	const char *name;
 	int (*fn)(struct pstate *s, char **tok, int n);
@@ -524,7 +541,7 @@ static const struct directive directives[] = {
 	{"log-rate", d_log_rate, 1, 1},
 	{"log-level", d_log_level, 1, 1},
 	{"interface", d_interface, 2, 2}, {"queue", d_queue, 1, 1}, {"fail", d_fail, 1, 1},
-	{"control", d_control, 1, 1}, {"sysctl", d_sysctl, 1, 1},
+	{"control", d_control, 1, 1}, {"sysctl", d_sysctl, 1, 1}, {"metrics", d_metrics, 1, 1},
 };
 
 /* One line, NUL-terminated and writable, comment included. */

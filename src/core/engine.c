@@ -155,6 +155,7 @@ static void flow_fire(void *ctx, uint32_t idx)
 static void pinhole_fire(void *ctx, uint32_t idx)
 {
 	struct mg_engine *e = ctx;
+	mg_engine_pinhole_closing(e, idx);
 	uint32_t b = mg_expect_del(&e->ex, idx);
 	if (b != MG_NIL)
 		mg_nat_unref(&e->nat, b);

@@ -125,6 +125,18 @@ void mg_engine_set_flow_end(struct mg_engine *e, mg_flow_fn fn, void *ctx);
  * when an ALG asks for it: reports should read the final state). */
 void mg_engine_set_binding_new(struct mg_engine *e, mg_binding_fn fn, void *ctx);
 
+/* Optional hooks for a live event stream (meetgate events): a flow
+ * created (after its first packet was admitted), a NAT binding freed,
+ * a pinhole opened (not for a duplicate of an open one) or closed (by its
+ * owner or its timer).  Any may be NULL; all share ctx.  Unset, each costs
+ * one test where it would fire. */
+struct mg_engine_events {
+	mg_flow_fn flow_new;
+	mg_binding_fn binding_free;
+	mg_pinhole_fn pinhole_open, pinhole_close;
+};
+void mg_engine_set_events(struct mg_engine *e, const struct mg_engine_events *ev, void *ctx);
+
 const struct mg_stats *mg_engine_stats(const struct mg_engine *e);
 const struct mg_config *mg_engine_config(const struct mg_engine *e);
 

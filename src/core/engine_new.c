@@ -154,6 +154,28 @@ void mg_engine_set_binding_new(struct mg_engine *e, mg_binding_fn fn, void *ctx)
 	e->nat.on_new_ctx = e;
 }
 
+static void on_binding_free(void *ctx, const struct mg_binding *b)
+{
+	struct mg_engine *e = ctx;
+	struct mg_binding_info bi;
+	binding_info(b, &bi);
+	e->binding_free(e->ev_ctx, &bi);
+}
+
+void mg_engine_set_events(struct mg_engine *e, const struct mg_engine_events *ev, void *ctx)
+{
+	static const struct mg_engine_events none;
+	if (ev == NULL)
+		ev = &none;
+	e->flow_new = ev->flow_new;
+	e->binding_free = ev->binding_free;
+	e->pin_open = ev->pinhole_open;
+	e->pin_close = ev->pinhole_close;
+	e->ev_ctx = ctx;
+	e->nat.on_free = ev->binding_free ? on_binding_free : NULL;
+	e->nat.on_free_ctx = e;
+}
+
 const struct mg_stats *mg_engine_stats(const struct mg_engine *e)
 {
 	struct mg_stats *st = (struct mg_stats *)&e->st;
@@ -243,25 +265,41 @@ bool mg_engine_walk_bindings(struct mg_engine *e, struct mg_walk *w, mg_binding_
 	return w->pos < e->nat.cap;
 }
 
+void mg_engine_pinhole_info(const struct mg_engine *e, uint32_t idx, struct mg_pinhole_info *pi)
+{
+	const struct mg_expect *x = &e->ex.x[idx];
+	*pi = (struct mg_pinhole_info){
+		.proto = x->proto,
+		.side = x->side,
+		.remote = x->remote,
+		.dst_addr = x->dst_addr,
+		.dst_port = x->dst_port,
+		.to_addr = x->to_addr,
+		.to_port = x->to_port,
+		.owner = x->owner,
+		.hits = x->hits,
+		.expire_ms = x->tn.expire,
+		.what = x->what ? x->what : "",
+	};
+}
+
+void mg_engine_pinhole_closing(struct mg_engine *e, uint32_t idx)
+{
+	if (e->pin_close && idx < e->ex.cap && e->ex.x[idx].used) {
+		struct mg_pinhole_info pi;
+		mg_engine_pinhole_info(e, idx, &pi);
+		e->pin_close(e->ev_ctx, &pi);
+	}
+}
+
 bool mg_engine_walk_pinholes(struct mg_engine *e, struct mg_walk *w, mg_pinhole_fn fn, void *ctx)
 {
 	for (; walk_room(w, e->ex.cap); w->pos++, w->slots--) {
 		const struct mg_expect *x = &e->ex.x[w->pos];
 		if (!x->used)
 			continue;
-		struct mg_pinhole_info pi = {
-			.proto = x->proto,
-			.side = x->side,
-			.remote = x->remote,
-			.dst_addr = x->dst_addr,
-			.dst_port = x->dst_port,
-			.to_addr = x->to_addr,
-			.to_port = x->to_port,
-			.owner = x->owner,
-			.hits = x->hits,
-			.expire_ms = x->tn.expire,
-			.what = x->what ? x->what : "",
-		};
+		struct mg_pinhole_info pi;
+		mg_engine_pinhole_info(e, w->pos, &pi);
 		fn(ctx, &pi);
 		w->rows--;
 	}
@@ -390,12 +428,18 @@ uint32_t mg_alg_pinhole_open(struct mg_engine *e, const struct mg_expect *spec, 
 			mg_nat_unref(&e->nat, spec->bind); /* the pinhole already holds one */
 	} else {
 		e->st.pinholes_opened++;
+		if (e->pin_open) {
+			struct mg_pinhole_info pi;
+			mg_engine_pinhole_info(e, i, &pi);
+			e->pin_open(e->ev_ctx, &pi);
+		}
 	}
 	return i;
 }
 
 static void pinhole_close(struct mg_engine *e, uint32_t idx)
 {
+	mg_engine_pinhole_closing(e, idx);
 	uint32_t b = mg_expect_del(&e->ex, idx);
 	if (b != MG_NIL)
 		mg_nat_unref(&e->nat, b);

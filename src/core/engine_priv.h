@@ -31,6 +31,11 @@ struct mg_engine {
 	void *flow_end_ctx;
 	mg_binding_fn binding_new;
 	void *binding_new_ctx;
+	/* optional event hooks (mg_engine_set_events): one test each when unset */
+	mg_flow_fn flow_new;
+	mg_binding_fn binding_free;
+	mg_pinhole_fn pin_open, pin_close;
+	void *ev_ctx;
 	bool alg_logged; /* mg_alg_drop_logged during the current inspect() */
 	/* log rate limiting: per reason, lines in the current second */
 	/* log budgets per class (drop lines, event lines) and reason: a flood
@@ -58,6 +63,10 @@ void mg_engine_logf(struct mg_engine *e, enum mg_reason r, const char *fmt, ...)
 void mg_engine_flow_info(const struct mg_engine *e, const struct mg_flow *f,
 			 struct mg_flow_info *fi);
 uint64_t mg_flow_timeout_ms(const struct mg_engine *e, const struct mg_flow *f);
+/* engine_new.c: a pinhole as reports see it; tell the close hook about
+ * pinhole idx before it is deleted. */
+void mg_engine_pinhole_info(const struct mg_engine *e, uint32_t idx, struct mg_pinhole_info *pi);
+void mg_engine_pinhole_closing(struct mg_engine *e, uint32_t idx);
 /* The embryonic budget in force: max embryonic, at most half the table. */
 uint32_t mg_engine_embryonic_max(const struct mg_engine *e);
 

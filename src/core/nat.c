@@ -260,6 +260,8 @@ void mg_nat_unref(struct mg_nat *n, uint32_t idx)
 		b->refs--;
 	if (b->refs > 0)
 		return;
+	if (n->on_free)
+		n->on_free(n->on_free_ctx, b);
 	struct mg_portmap *m = map_for(n, b->proto, b->pub_addr);
 	if (m)
 		mg_portmap_free(m, b->pub_port);

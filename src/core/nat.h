@@ -52,6 +52,8 @@ struct mg_nat {
 	uint64_t *rng;
 	void (*on_new)(void *ctx, const struct mg_binding *b); /* optional */
 	void *on_new_ctx;
+	void (*on_free)(void *ctx, const struct mg_binding *b); /* optional, before the slot goes */
+	void *on_free_ctx;
 };
 
 int mg_nat_init(struct mg_nat *n, const struct mg_config *cfg, const struct mg_sipkey *key,

@@ -148,6 +148,11 @@ static uint32_t create(struct mg_engine *e, struct mg_pkt *p, enum mg_side side,
 	if (bind != MG_NIL)
 		f->flags |= MG_FLOW_SNAT;
 	e->st.flows_created++;
+	if (e->flow_new) {
+		struct mg_flow_info fi;
+		mg_engine_flow_info(e, f, &fi);
+		e->flow_new(e->ev_ctx, &fi);
+	}
 	return idx;
 }
 

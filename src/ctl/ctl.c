@@ -11,6 +11,10 @@
  * written at once and the write side shut; the socket stays open until the
  * client's request line (or its hang-up, or the request deadline) arrives,
  * so a client that writes before it reads never meets a closed socket.
+ *
+ * A subscriber ("events") moves READ -> EVENTS and stays there: each turn
+ * its ring of queued events is formatted into the output buffer as far as
+ * there is room, and sent.
  */
 #include "ctl/ctl.h"
 
@@ -23,7 +27,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-enum cl_state { CL_FREE = 0, CL_READ, CL_SEND, CL_ERROR };
+enum cl_state { CL_FREE = 0, CL_READ, CL_SEND, CL_ERROR, CL_EVENTS };
 
 struct client {
 	int fd;
@@ -38,6 +42,11 @@ struct client {
 	char in[MG_CTL_LINE_MAX];
 	size_t outoff, outlen;
 	char out[MG_CTL_OUT_MAX];
+	/* EVENTS: ring[head % RING .. tail % RING) queued; lost counted since
+	 * the ring filled (nothing is queued until its line is out) */
+	uint32_t ev_head, ev_tail;
+	uint64_t ev_lost;
+	struct mg_ctl_event ring[MG_CTL_EV_RING];
 };
 
 struct turned_away {
@@ -54,14 +63,17 @@ struct mg_ctl {
 	void *extra_ctx;
 	uint64_t now;
 	unsigned rr; /* the client whose slice comes first next turn */
+	unsigned nsubs; /* clients in CL_EVENTS */
 	struct client cl[MG_CTL_MAX_CLIENTS];
 	struct turned_away away[MG_CTL_MAX_TURNED_AWAY];
 };
 
 static const char busy_line[] = "error busy\n";
 
-static void cl_close(struct client *c)
+static void cl_close(struct mg_ctl *s, struct client *c)
 {
+	if (c->state == CL_EVENTS)
+		s->nsubs--;
 	if (c->state != CL_FREE)
 		close(c->fd);
 	c->state = CL_FREE;
@@ -239,7 +251,7 @@ static void cl_read(struct mg_ctl *s, struct client *c)
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
 		return;
 	if (n <= 0) {
-		cl_close(c); /* the client left before asking anything */
+		cl_close(s, c); /* the client left before asking anything */
 		return;
 	}
 	size_t start = c->inlen;
@@ -257,6 +269,12 @@ static void cl_read(struct mg_ctl *s, struct client *c)
 	}
 	/* rows come from the slices of mg_ctl_serve, this turn already */
 	c->state = CL_SEND;
+	if (c->req.events) {
+		c->state = CL_EVENTS;
+		c->ev_head = c->ev_tail = 0;
+		c->ev_lost = 0;
+		s->nsubs++;
+	}
 	c->deadline = s->now + MG_CTL_IDLE_TIMEOUT_MS;
 	c->pos = 0;
 	c->part = 0;
@@ -274,15 +292,15 @@ static void cl_write(struct mg_ctl *s, struct client *c)
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
 			return;
 		if (n <= 0) {
-			cl_close(c);
+			cl_close(s, c);
 			return;
 		}
 		c->outoff += (size_t)n;
 		c->deadline = s->now + MG_CTL_IDLE_TIMEOUT_MS;
 	}
 	c->outoff = c->outlen = 0;
-	if (c->state == CL_ERROR || c->done)
-		cl_close(c);
+	if (c->state == CL_ERROR || (c->state == CL_SEND && c->done))
+		cl_close(s, c);
 }
 
 /* The line goes out at once (a fresh socket has room for it); the socket
@@ -404,6 +422,68 @@ static void produce_turn(struct mg_ctl *s)
 	s->rr = (s->rr + 1) % MG_CTL_MAX_CLIENTS;
 }
 
+/* Format a subscriber's queued events into its buffer while they fit. */
+static void flush_events(struct client *c)
+{
+	if (c->outoff > 0) {
+		memmove(c->out, c->out + c->outoff, c->outlen - c->outoff);
+		c->outlen -= c->outoff;
+		c->outoff = 0;
+	}
+	while (sizeof(c->out) - c->outlen >= MG_CTL_ROW_MAX) {
+		int k;
+		if (c->ev_head != c->ev_tail) {
+			const struct mg_ctl_event *ev = &c->ring[c->ev_head % MG_CTL_EV_RING];
+			k = (c->req.json ? mg_ctl_json_event : mg_ctl_fmt_event)(c->out + c->outlen,
+										 MG_CTL_ROW_MAX, ev);
+			c->ev_head++;
+		} else if (c->ev_lost > 0) {
+			k = mg_ctl_fmt_lost(c->out + c->outlen, MG_CTL_ROW_MAX, c->ev_lost, c->req.json);
+			c->ev_lost = 0;
+		} else {
+			break;
+		}
+		if (k > 0 && (size_t)k < MG_CTL_ROW_MAX)
+			c->outlen += (size_t)k;
+	}
+}
+
+static void serve_subscribers(struct mg_ctl *s)
+{
+	for (unsigned i = 0; i < MG_CTL_MAX_CLIENTS && s->nsubs > 0; i++) {
+		struct client *c = &s->cl[i];
+		if (c->state != CL_EVENTS)
+			continue;
+		flush_events(c);
+		if (c->outoff < c->outlen)
+			cl_write(s, c);
+		else
+			c->deadline = s->now + MG_CTL_IDLE_TIMEOUT_MS; /* idle, not slow */
+	}
+}
+
+void mg_ctl_post(struct mg_ctl *s, const struct mg_ctl_event *ev)
+{
+	if (s == NULL || s->nsubs == 0)
+		return;
+	for (unsigned i = 0; i < MG_CTL_MAX_CLIENTS; i++) {
+		struct client *c = &s->cl[i];
+		if (c->state != CL_EVENTS)
+			continue;
+		if (c->ev_lost > 0 || c->ev_tail - c->ev_head >= MG_CTL_EV_RING) {
+			c->ev_lost++;
+			continue;
+		}
+		c->ring[c->ev_tail % MG_CTL_EV_RING] = *ev;
+		c->ev_tail++;
+	}
+}
+
+bool mg_ctl_subscribed(const struct mg_ctl *s)
+{
+	return s != NULL && s->nsubs > 0;
+}
+
 static void expire_clients(struct mg_ctl *s, uint64_t now_ms)
 {
 	for (unsigned i = 0; i < MG_CTL_MAX_CLIENTS; i++) {
@@ -415,7 +495,7 @@ static void expire_clients(struct mg_ctl *s, uint64_t now_ms)
 			cl_error(c, "timeout waiting for the request");
 			(void)!send(c->fd, c->out, c->outlen, MSG_DONTWAIT | MSG_NOSIGNAL);
 		}
-		cl_close(c);
+		cl_close(s, c);
 	}
 	for (unsigned i = 0; i < MG_CTL_MAX_TURNED_AWAY; i++) {
 		struct turned_away *t = &s->away[i];
@@ -446,24 +526,31 @@ void mg_ctl_serve(struct mg_ctl *s, const struct pollfd *fds, int n, uint64_t no
 			continue;
 		if (c->state == CL_READ && (fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
 			cl_read(s, c);
-		else if (c->state == CL_SEND && c->outoff == c->outlen &&
+		else if ((c->state == CL_SEND || c->state == CL_EVENTS) && c->outoff == c->outlen &&
 			 (fds[i].revents & (POLLHUP | POLLERR)))
-			cl_close(c); /* gone while its rows were being made */
-		if ((c->state == CL_SEND || c->state == CL_ERROR) &&
+			cl_close(s, c); /* gone while its rows were being made */
+		if ((c->state == CL_SEND || c->state == CL_ERROR || c->state == CL_EVENTS) &&
 		    (fds[i].revents & (POLLOUT | POLLHUP | POLLERR)))
 			cl_write(s, c);
 		if (c->state == CL_ERROR)
 			cl_write(s, c); /* the error line, at once */
 	}
 	produce_turn(s);
+	serve_subscribers(s);
 	expire_clients(s, now_ms);
 }
 
 bool mg_ctl_pending(const struct mg_ctl *s)
 {
-	for (unsigned i = 0; i < MG_CTL_MAX_CLIENTS; i++)
-		if (wants_rows(&s->cl[i]))
+	for (unsigned i = 0; i < MG_CTL_MAX_CLIENTS; i++) {
+		const struct client *c = &s->cl[i];
+		if (wants_rows(c))
 			return true;
+		/* queued events that fit in the buffer go out without waiting */
+		if (c->state == CL_EVENTS && (c->ev_head != c->ev_tail || c->ev_lost > 0) &&
+		    sizeof(c->out) - (c->outlen - c->outoff) >= MG_CTL_ROW_MAX)
+			return true;
+	}
 	return false;
 }
 
@@ -557,7 +644,7 @@ void mg_ctl_close(struct mg_ctl *s)
 	if (s == NULL)
 		return;
 	for (unsigned i = 0; i < MG_CTL_MAX_CLIENTS; i++)
-		cl_close(&s->cl[i]);
+		cl_close(s, &s->cl[i]);
 	for (unsigned i = 0; i < MG_CTL_MAX_TURNED_AWAY; i++)
 		if (s->away[i].fd >= 0)
 			close(s->away[i].fd);

@@ -17,6 +17,11 @@
  *           call= the owning call (flows, pinholes) or the call's id
  *           (calls).  A filter a table cannot apply is an error, and stats
  *           takes none.
+ *   client: "events [json]"  (a subscription, see below)
+ *   daemon: one line per event as it happens ("[NEW] flow ...", "[END]
+ *           call ...", json: one object per line), "[LOST] N events"
+ *           (json: {"event":"lost","count":N}) where a slow reader missed
+ *           some; the connection stays open until either side closes it.
  * A request that is unknown, too long, holds a NUL or control byte, or does
  * not arrive within MG_CTL_REQ_TIMEOUT_MS is answered with "error ...".
  *
@@ -32,6 +37,16 @@
  * their request arrived (so a client that writes its request first still
  * reads the line), at the latest after MG_CTL_REQ_TIMEOUT_MS; beyond that,
  * connections wait in the listen backlog.  A client that reads nothing for
+ * MG_CTL_IDLE_TIMEOUT_MS is dropped.
+ *
+ * Events (mg_ctl_post, called from engine and ALG hooks on the packet
+ * path) are copied into a ring of MG_CTL_EV_RING records per subscriber,
+ * allocated with the server: nothing is allocated or formatted when they
+ * happen.  mg_ctl_serve formats them into the subscriber's output buffer
+ * between packet bursts.  When a ring is full, events are counted as lost
+ * (and every later one too, until the "[LOST] N" line is in the buffer, so
+ * that the line stands where the gap is).  A subscriber waiting for events
+ * is never timed out; one that leaves unread bytes for
  * MG_CTL_IDLE_TIMEOUT_MS is dropped.
  */
 #ifndef MG_CTL_H
@@ -57,6 +72,7 @@
 #define MG_CTL_ROW_MAX 1024 /* longest line a formatter writes, NUL included */
 #define MG_CTL_REQ_TIMEOUT_MS 2000
 #define MG_CTL_IDLE_TIMEOUT_MS 10000
+#define MG_CTL_EV_RING 512u /* events queued per subscriber */
 
 enum mg_ctl_cmd {
 	MG_CTL_CALLS = 0,
@@ -81,7 +97,8 @@ struct mg_ctl_filter {
 };
 
 struct mg_ctl_req {
-	enum mg_ctl_cmd cmd;
+	enum mg_ctl_cmd cmd; /* unused when events */
+	bool events;         /* "events [json]": a subscription */
 	bool json;
 	struct mg_ctl_filter f;
 };
@@ -126,6 +143,47 @@ int mg_ctl_json_call(char *buf, size_t n, const struct mg_h323_call_info *ci, ui
  * its JSON row; 0 for an empty row, -1 for one that is neither. */
 int mg_ctl_json_stat(char *buf, size_t n, const char *row);
 
+/* ---- live events (formats: ctl_event.c; queues: ctl.c) ---- */
+
+enum mg_ctl_ev_kind {
+	MG_CTL_EV_FLOW_NEW = 1,
+	MG_CTL_EV_FLOW_END,
+	MG_CTL_EV_BINDING_NEW,
+	MG_CTL_EV_BINDING_FREE,
+	MG_CTL_EV_PINHOLE_OPEN,
+	MG_CTL_EV_PINHOLE_CLOSE,
+	MG_CTL_EV_CALL_START,
+	MG_CTL_EV_CALL_END,
+};
+
+/* A call as an event tells it, filled by whoever watches the ALG (the
+ * control socket knows no ALG's types). */
+struct mg_ctl_ev_call {
+	uint32_t id;
+	bool has_guid, inbound;
+	uint8_t guid[16];
+	uint32_t inside, peer;  /* network order */
+	uint64_t duration_ms;   /* END: since the Setup */
+};
+
+/* One event; strings in the infos must be static (they are: state, alg
+ * and pinhole names come from tables). */
+struct mg_ctl_event {
+	uint8_t kind; /* enum mg_ctl_ev_kind */
+	union {
+		struct mg_flow_info flow;
+		struct mg_binding_info binding;
+		struct mg_pinhole_info pinhole;
+		struct mg_ctl_ev_call call;
+	} u;
+};
+
+/* One event line, newline included (same convention as the rows). */
+int mg_ctl_fmt_event(char *buf, size_t n, const struct mg_ctl_event *ev);
+int mg_ctl_json_event(char *buf, size_t n, const struct mg_ctl_event *ev);
+/* The "[LOST] N events" line (json: {"event":"lost","count":N}). */
+int mg_ctl_fmt_lost(char *buf, size_t n, uint64_t count, bool json);
+
 /* ---- server (ctl.c) ---- */
 
 struct mg_ctl;
@@ -153,6 +211,10 @@ void mg_ctl_serve(struct mg_ctl *c, const struct pollfd *fds, int n, uint64_t no
 /* Rows are waiting to be produced: the caller should come back at once
  * (poll without waiting) rather than sleep. */
 bool mg_ctl_pending(const struct mg_ctl *c);
+/* Queue an event for every subscriber (copied; cheap with none). */
+void mg_ctl_post(struct mg_ctl *c, const struct mg_ctl_event *ev);
+/* Is anyone subscribed to events? */
+bool mg_ctl_subscribed(const struct mg_ctl *c);
 /* Clients being served (turned-away ones not counted). */
 unsigned mg_ctl_nclients(const struct mg_ctl *c);
 
@@ -169,5 +231,11 @@ unsigned mg_ctl_nclients(const struct mg_ctl *c);
  * their members; nothing is written on failure. */
 int mg_ctl_request(const char *path, const char *what, bool json, FILE *out, int timeout_ms,
 		   char *err, size_t errlen);
+
+/* `meetgate events`: subscribe ("events [json]") and copy every line to
+ * `out` (flushed per read) until the daemon closes the stream.  Returns 1
+ * with the reason in err when the daemon answers "error ..." or closes;
+ * -1 on a connection problem. */
+int mg_ctl_events(const char *path, bool json, FILE *out, char *err, size_t errlen);
 
 #endif

@@ -105,6 +105,83 @@ static void connect_error(const char *path, int e, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", path, strerror(e));
 }
 
+/* Connect to the daemon's socket; -1 with a message in err. */
+static int ctl_connect(const char *path, char *err, size_t errlen)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	if (strlen(path) >= sizeof(a.sun_path)) {
+		snprintf(err, errlen, "socket path too long");
+		return -1;
+	}
+	memcpy(a.sun_path, path, strlen(path) + 1);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return -1;
+	}
+	if (connect(fd, (const struct sockaddr *)&a, sizeof(a)) != 0) {
+		connect_error(path, errno, err, errlen);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int mg_ctl_events(const char *path, bool json, FILE *out, char *err, size_t errlen)
+{
+	const char *req = json ? "events json\n" : "events\n";
+	int fd = ctl_connect(path, err, errlen);
+	if (fd < 0)
+		return -1;
+	int rc = -1;
+	if (send(fd, req, strlen(req), MSG_NOSIGNAL) != (ssize_t)strlen(req)) {
+		snprintf(err, errlen, "%s: send: %s", path, strerror(errno));
+		goto close_fd;
+	}
+	char line[MG_CTL_ROW_MAX * 2];
+	size_t len = 0;
+	char buf[4096];
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			goto close_fd;
+		}
+		if (n == 0) {
+			snprintf(err, errlen, "%s: the daemon closed the event stream", path);
+			rc = 1;
+			goto close_fd;
+		}
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] != '\n') {
+				if (len + 1 >= sizeof(line)) {
+					snprintf(err, errlen, "%s: event line too long", path);
+					goto close_fd;
+				}
+				line[len++] = buf[i];
+				continue;
+			}
+			line[len] = '\0';
+			len = 0;
+			if (strncmp(line, "error", 5) == 0 && (line[5] == ' ' || line[5] == '\0')) {
+				snprintf(err, errlen, "%s", line);
+				rc = 1;
+				goto close_fd;
+			}
+			fprintf(out, "%s\n", line);
+		}
+		if (fflush(out) != 0) {
+			snprintf(err, errlen, "cannot write the events: %s", strerror(errno));
+			goto close_fd;
+		}
+	}
+close_fd:
+	close(fd);
+	return rc;
+}
+
 int mg_ctl_request(const char *path, const char *what, bool json, FILE *out, int timeout_ms,
 		   char *err, size_t errlen)
 {

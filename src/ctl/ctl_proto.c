@@ -172,6 +172,11 @@ int mg_ctl_parse_request(const char *line, size_t len, struct mg_ctl_req *req, c
 		}
 	}
 	memset(req, 0, sizeof(*req));
+	if (word_is(line, len, "events") || word_is(line, len, "events json")) {
+		req->events = true;
+		req->json = len > 6;
+		return 0;
+	}
 	static const char verb[] = "show ";
 	const char *end = line + len;
 	if (len > sizeof(verb) - 1 && memcmp(line, verb, sizeof(verb) - 1) == 0) {
@@ -197,7 +202,8 @@ int mg_ctl_parse_request(const char *line, size_t len, struct mg_ctl_req *req, c
 			return check_filters(req, why);
 		}
 	}
-	*why = "unknown request; expected show calls|flows|pinholes|stats|bindings [json] [filters]";
+	*why = "unknown request; expected show calls|flows|pinholes|stats|bindings [json] [filters] "
+	       "or events [json]";
 	return -1;
 }
 

@@ -537,3 +537,25 @@ TEST(config_log_level_names_round_trip)
 	CHECK(strcmp(mg_log_level_name(2), "?") == 0);
 	CHECK(strcmp(mg_log_level_name(8), "?") == 0);
 }
+
+TEST(config_metrics_endpoint)
+{
+	struct mg_config c;
+	char out[8192];
+	CHECK_EQ(parse(&c, "inside 198.18.1.0/24\npublic 198.19.0.1\n"), 0);
+	CHECK_EQ(c.live.metrics_port, 0);
+	CHECK(mg_config_format(&c, out, sizeof(out)) > 0 && strstr(out, "metrics") == NULL);
+	CHECK_EQ(parse(&c, "inside 198.18.1.0/24\npublic 198.19.0.1\nmetrics 198.18.1.1:9464\n"), 0);
+	CHECK_EQ(c.live.metrics_addr, ip(198, 18, 1, 1));
+	CHECK_EQ(c.live.metrics_port, 9464);
+	CHECK(mg_config_format(&c, out, sizeof(out)) > 0 &&
+	      strstr(out, "\nmetrics 198.18.1.1:9464\n") != NULL);
+	CHECK_EQ(parse(&c, "inside 198.18.1.0/24\npublic 198.19.0.1\nmetrics 198.18.1.1:9464\n"
+			   "metrics off\n"),
+		 0);
+	CHECK_EQ(c.live.metrics_port, 0);
+	CHECK_EQ(parse(&c, "inside 198.18.1.0/24\npublic 198.19.0.1\nmetrics 9464\n"), -1);
+	CHECK(strstr(err, "'9464'") != NULL);
+	CHECK_EQ(parse(&c, "inside 198.18.1.0/24\npublic 198.19.0.1\nmetrics 198.18.1.1:0\n"), -1);
+	CHECK_EQ(parse(&c, "inside 198.18.1.0/24\npublic 198.19.0.1\nmetrics 0.0.0.0:9464\n"), -1);
+}

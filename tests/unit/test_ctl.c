@@ -2,6 +2,7 @@
  * server against hostile clients (src/ctl/). */
 #include "harness.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -924,4 +925,111 @@ TEST(ctl_client_says_what_to_do_without_a_daemon)
 		 -1);
 	CHECK(strstr(err, "no daemon on /tmp/mg_test_no_such.sock") != NULL);
 	CHECK(strstr(err, "meetgate run --config") != NULL);
+}
+
+TEST(ctl_parse_events_subscription)
+{
+	struct mg_ctl_req req;
+	CHECK_EQ(parse_req("events", &req), 0);
+	CHECK(req.events && !req.json);
+	CHECK_EQ(parse_req("events json", &req), 0);
+	CHECK(req.events && req.json);
+	CHECK_EQ(parse_req("events json json", &req), -1);
+	CHECK_EQ(parse_req("events proto=tcp", &req), -1);
+	CHECK_EQ(parse_req("show events", &req), -1);
+	CHECK_EQ(parse_req("show flows", &req), 0);
+	CHECK(!req.events);
+}
+
+static void ev_flow(struct mg_ctl_event *ev, uint8_t kind, uint16_t sport)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = kind;
+	struct mg_flow_info *fi = &ev->u.flow;
+	fi->orig = (struct mg_tuple){.family = MG_AF_INET, .proto = MG_PROTO_TCP, .sport = sport,
+				     .dport = 1720};
+	fi->orig.src.w[0] = htonl(0xc6120a0a); /* 198.18.10.10 */
+	fi->orig.dst.w[0] = htonl(0xc6130014); /* 198.19.0.20 */
+	fi->reply = fi->orig;
+	fi->orig_side = MG_SIDE_INSIDE;
+	fi->state = "syn-sent";
+	fi->alg = "";
+}
+
+TEST(ctl_event_lines)
+{
+	char b[MG_CTL_ROW_MAX];
+	struct mg_ctl_event ev;
+	ev_flow(&ev, MG_CTL_EV_FLOW_NEW, 40000);
+	CHECK(mg_ctl_fmt_event(b, sizeof(b), &ev) > 0);
+	CHECK(strncmp(b, "[NEW] flow tcp 198.18.10.10:40000 -> 198.19.0.20:1720 ", 54) == 0);
+	ev.kind = MG_CTL_EV_FLOW_END;
+	CHECK(mg_ctl_fmt_event(b, sizeof(b), &ev) > 0);
+	CHECK(strncmp(b, "[DESTROY] flow tcp ", 19) == 0 && strstr(b, " end=timeout\n") != NULL);
+	CHECK(mg_ctl_json_event(b, sizeof(b), &ev) > 0);
+	json_object *o = json_tokener_parse(b);
+	CHECK(o != NULL && strcmp(jget_str(o, "event", NULL), "destroy") == 0 &&
+	      strcmp(jget_str(o, "type", NULL), "flow") == 0);
+	json_object_put(o);
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = MG_CTL_EV_CALL_END;
+	ev.u.call = (struct mg_ctl_ev_call){.id = 3, .has_guid = true, .duration_ms = 4200};
+	ev.u.call.guid[0] = 0xab;
+	ev.u.call.inside = htonl(0xc6120a0a);
+	ev.u.call.peer = htonl(0xc6130014);
+	CHECK(mg_ctl_fmt_event(b, sizeof(b), &ev) > 0);
+	CHECK(strcmp(b, "[END] call 3 {ab000000-0000-0000-0000-000000000000} outbound 198.18.10.10 "
+			"-> 198.19.0.20 duration 4.2 s\n") == 0);
+	CHECK(mg_ctl_fmt_lost(b, sizeof(b), 7, false) > 0 && strcmp(b, "[LOST] 7 events\n") == 0);
+	CHECK(mg_ctl_fmt_lost(b, sizeof(b), 7, true) > 0 &&
+	      strcmp(b, "{\"event\":\"lost\",\"count\":7}\n") == 0);
+}
+
+TEST(ctl_events_stream_and_report_losses)
+{
+	struct srv s;
+	static char out[MG_CTL_OUT_MAX * 2];
+	struct mg_ctl_event ev;
+	CHECK_EQ(srv_open(&s), 0);
+	ev_flow(&ev, MG_CTL_EV_FLOW_NEW, 1);
+	mg_ctl_post(s.c, &ev); /* nobody listens: nothing queued */
+	CHECK(!mg_ctl_subscribed(s.c));
+	int fd = cli_connect(s.path);
+	CHECK(fd >= 0);
+	CHECK_EQ(send(fd, "events\n", 7, 0), 7);
+	for (int turns = 0; turns < 10 && !mg_ctl_subscribed(s.c); turns++)
+		srv_turn(&s); /* accepted in one turn, read in the next */
+	CHECK(mg_ctl_subscribed(s.c));
+	/* twice the ring, before the server gets a turn: the second half is lost */
+	for (unsigned i = 0; i < 2 * MG_CTL_EV_RING; i++) {
+		ev_flow(&ev, MG_CTL_EV_FLOW_NEW, (uint16_t)(1000 + i));
+		mg_ctl_post(s.c, &ev);
+	}
+	size_t got = 0;
+	for (int turns = 0; turns < 200; turns++) {
+		srv_turn(&s);
+		ssize_t r = recv(fd, out + got, sizeof(out) - 1 - got, MSG_DONTWAIT);
+		if (r > 0)
+			got += (size_t)r;
+	}
+	out[got] = '\0';
+	unsigned lines = 0;
+	for (char *p = out; (p = strchr(p, '\n')) != NULL; p++)
+		lines++;
+	CHECK_EQ(lines, MG_CTL_EV_RING + 1);
+	char lost[64];
+	snprintf(lost, sizeof(lost), "[LOST] %u events\n", MG_CTL_EV_RING);
+	CHECK(got > strlen(lost) && strcmp(out + got - strlen(lost), lost) == 0);
+	CHECK(strstr(out, ":1000 -> ") != NULL && strstr(out, ":1511 -> ") != NULL &&
+	      strstr(out, ":1512 -> ") == NULL);
+	/* the subscriber stays while idle, and leaves when it hangs up */
+	s.now += 3 * MG_CTL_IDLE_TIMEOUT_MS;
+	srv_turn(&s);
+	CHECK_EQ(mg_ctl_nclients(s.c), 1);
+	close(fd);
+	srv_turn(&s);
+	CHECK_EQ(mg_ctl_nclients(s.c), 0);
+	CHECK(!mg_ctl_subscribed(s.c));
+	srv_close(&s);
 }
