@@ -98,6 +98,8 @@ enum mg_reason mg_pkt_parse(struct mg_pkt *p, uint8_t *l3, uint32_t len);
  * lines; MG_TUPLE_STR bytes are always enough. */
 #define MG_TUPLE_STR 112
 void mg_tuple_str(const struct mg_tuple *t, char *out, size_t n);
+/* "tcp", "udp", "icmp", "icmpv6", "unknown". */
+const char *mg_proto_name(uint8_t proto);
 
 /* Helpers on addresses */
 static inline uint32_t mg_addr_v4(const union mg_addr *a)

@@ -1,10 +1,10 @@
-/* tuple_str.c - a flow key as log lines show it. */
+/* tuple_str.c - a flow key (and its protocol) as log lines and tables show it. */
 #include <arpa/inet.h>
 #include <stdio.h>
 
 #include "core/pkt.h"
 
-static const char *proto_name(uint8_t proto)
+const char *mg_proto_name(uint8_t proto)
 {
 	switch (proto) {
 	case MG_PROTO_TCP:
@@ -14,9 +14,9 @@ static const char *proto_name(uint8_t proto)
 	case MG_PROTO_ICMP:
 		return "icmp";
 	case MG_PROTO_ICMP6:
-		return "icmp6";
+		return "icmpv6";
 	default:
-		return "ip";
+		return "unknown";
 	}
 }
 
@@ -33,6 +33,6 @@ void mg_tuple_str(const struct mg_tuple *t, char *out, size_t n)
 	addr(s, sizeof(s), t, &t->src);
 	addr(d, sizeof(d), t, &t->dst);
 	const char *l = t->family == MG_AF_INET6 ? "[" : "", *r = t->family == MG_AF_INET6 ? "]" : "";
-	snprintf(out, n, "%s %s%s%s:%u -> %s%s%s:%u", proto_name(t->proto), l, s, r, t->sport, l, d, r,
+	snprintf(out, n, "%s %s%s%s:%u -> %s%s%s:%u", mg_proto_name(t->proto), l, s, r, t->sport, l, d, r,
 		 t->dport);
 }

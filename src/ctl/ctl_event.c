@@ -10,22 +10,6 @@
 #include "core/pkt.h"
 #include "core/reason.h"
 
-static const char *proto_name(uint8_t p)
-{
-	switch (p) {
-	case MG_PROTO_TCP:
-		return "tcp";
-	case MG_PROTO_UDP:
-		return "udp";
-	case MG_PROTO_ICMP:
-		return "icmp";
-	case MG_PROTO_ICMP6:
-		return "icmpv6";
-	default:
-		return "unknown";
-	}
-}
-
 struct ip_s {
 	char s[INET6_ADDRSTRLEN];
 };
@@ -112,7 +96,7 @@ static int fmt_flow(char *buf, size_t n, const struct mg_ctl_event *ev)
 	if (fi->alg != NULL && fi->alg[0] != '\0')
 		snprintf(alg, sizeof(alg), " alg=%.16s call=%u", fi->alg, (unsigned)fi->call);
 	return snprintf(buf, n, "[%s] flow %s %s reply %s [%s]%s%s\n", tag(ev->kind),
-			proto_name(fi->orig.proto), o, r,
+			mg_proto_name(fi->orig.proto), o, r,
 			fi->orig_side == MG_SIDE_INSIDE ? "from-inside" : "from-outside", alg, tail);
 }
 
@@ -126,7 +110,7 @@ int mg_ctl_fmt_event(char *buf, size_t n, const struct mg_ctl_event *ev)
 	case MG_CTL_EV_BINDING_FREE: {
 		const struct mg_binding_info *b = &ev->u.binding;
 		return snprintf(buf, n, "[%s] binding %s %s:%u = %s:%u%s\n", tag(ev->kind),
-				proto_name(b->proto), v4(b->in_addr).s, (unsigned)b->in_port,
+				mg_proto_name(b->proto), v4(b->in_addr).s, (unsigned)b->in_port,
 				v4(b->pub_addr).s, (unsigned)b->pub_port,
 				b->advertised ? " advertised" : "");
 	}
@@ -134,7 +118,7 @@ int mg_ctl_fmt_event(char *buf, size_t n, const struct mg_ctl_event *ev)
 	case MG_CTL_EV_PINHOLE_CLOSE: {
 		const struct mg_pinhole_info *p = &ev->u.pinhole;
 		return snprintf(buf, n, "[%s] pinhole %s %s %s -> %s:%u to %s:%u call=%u hits=%" PRIu64 "\n",
-				tag(ev->kind), proto_name(p->proto),
+				tag(ev->kind), mg_proto_name(p->proto),
 				p->what && p->what[0] ? p->what : "-", v4(p->remote).s,
 				v4(p->dst_addr).s, (unsigned)p->dst_port, v4(p->to_addr).s,
 				(unsigned)p->to_port, (unsigned)p->owner, p->hits);
@@ -222,7 +206,7 @@ static void json_body(json_object *o, const struct mg_ctl_event *ev)
 	case MG_CTL_EV_FLOW_END: {
 		const struct mg_flow_info *fi = &ev->u.flow;
 		put_str(o, "type", "flow");
-		put_str(o, "proto", proto_name(fi->orig.proto));
+		put_str(o, "proto", mg_proto_name(fi->orig.proto));
 		json_object_object_add(o, "orig", jtuple(&fi->orig, fi->pkts[0], fi->bytes[0]));
 		json_object_object_add(o, "reply", jtuple(&fi->reply, fi->pkts[1], fi->bytes[1]));
 		put_str(o, "from", fi->orig_side == MG_SIDE_INSIDE ? "inside" : "outside");
@@ -238,7 +222,7 @@ static void json_body(json_object *o, const struct mg_ctl_event *ev)
 	case MG_CTL_EV_BINDING_FREE: {
 		const struct mg_binding_info *b = &ev->u.binding;
 		put_str(o, "type", "binding");
-		put_str(o, "proto", proto_name(b->proto));
+		put_str(o, "proto", mg_proto_name(b->proto));
 		put_str(o, "inside", v4(b->in_addr).s);
 		put_u64(o, "inside_port", b->in_port);
 		put_str(o, "public", v4(b->pub_addr).s);
@@ -250,7 +234,7 @@ static void json_body(json_object *o, const struct mg_ctl_event *ev)
 	case MG_CTL_EV_PINHOLE_CLOSE: {
 		const struct mg_pinhole_info *p = &ev->u.pinhole;
 		put_str(o, "type", "pinhole");
-		put_str(o, "proto", proto_name(p->proto));
+		put_str(o, "proto", mg_proto_name(p->proto));
 		put_str(o, "what", p->what);
 		put_str(o, "side", p->side == MG_SIDE_INSIDE ? "inside" : "outside");
 		put_str(o, "remote", v4(p->remote).s);

@@ -9,22 +9,6 @@
 
 #include "core/pkt.h"
 
-static const char *proto_name(uint8_t p)
-{
-	switch (p) {
-	case MG_PROTO_TCP:
-		return "tcp";
-	case MG_PROTO_UDP:
-		return "udp";
-	case MG_PROTO_ICMP:
-		return "icmp";
-	case MG_PROTO_ICMP6:
-		return "icmpv6";
-	default:
-		return "unknown";
-	}
-}
-
 static void put_str(json_object *o, const char *key, const char *s)
 {
 	json_object_object_add(o, key, json_object_new_string(s ? s : ""));
@@ -100,7 +84,7 @@ int mg_ctl_json_flow(char *buf, size_t n, const struct mg_flow_info *fi, uint64_
 	json_object *o = json_object_new_object();
 	if (o == NULL)
 		return -1;
-	put_str(o, "proto", proto_name(fi->orig.proto));
+	put_str(o, "proto", mg_proto_name(fi->orig.proto));
 	json_object_object_add(o, "orig", tuple(&fi->orig, fi->pkts[0], fi->bytes[0]));
 	json_object_object_add(o, "reply", tuple(&fi->reply, fi->pkts[1], fi->bytes[1]));
 	put_str(o, "state", fi->state);
@@ -117,7 +101,7 @@ int mg_ctl_json_binding(char *buf, size_t n, const struct mg_binding_info *bi, u
 	json_object *o = json_object_new_object();
 	if (o == NULL)
 		return -1;
-	put_str(o, "proto", proto_name(bi->proto));
+	put_str(o, "proto", mg_proto_name(bi->proto));
 	put_v4(o, "inside_addr", bi->in_addr);
 	put_u64(o, "inside_port", bi->in_port);
 	put_v4(o, "public_addr", bi->pub_addr);
@@ -133,7 +117,7 @@ int mg_ctl_json_pinhole(char *buf, size_t n, const struct mg_pinhole_info *pi, u
 	json_object *o = json_object_new_object();
 	if (o == NULL)
 		return -1;
-	put_str(o, "proto", proto_name(pi->proto));
+	put_str(o, "proto", mg_proto_name(pi->proto));
 	put_str(o, "what", pi->what);
 	put_str(o, "side", pi->side == MG_SIDE_INSIDE ? "inside" : "outside");
 	if (pi->remote == 0)

@@ -266,22 +266,6 @@ bool mg_ctl_match_call(const struct mg_ctl_filter *f, const struct mg_h323_call_
 	return !f->has_call || ci->id == f->call;
 }
 
-static const char *proto_name(uint8_t p)
-{
-	switch (p) {
-	case MG_PROTO_TCP:
-		return "tcp";
-	case MG_PROTO_UDP:
-		return "udp";
-	case MG_PROTO_ICMP:
-		return "icmp";
-	case MG_PROTO_ICMP6:
-		return "icmpv6";
-	default:
-		return "unknown";
-	}
-}
-
 static void addr_str(uint8_t family, const union mg_addr *a, char *out, size_t n)
 {
 	if (inet_ntop(family == MG_AF_INET6 ? AF_INET6 : AF_INET, a->b, out, (socklen_t)n) == NULL)
@@ -339,7 +323,7 @@ int mg_ctl_fmt_flow(char *buf, size_t n, const struct mg_flow_info *fi, uint64_t
 	char extra[64] = "";
 	if (fi->alg != NULL && fi->alg[0] != '\0')
 		snprintf(extra, sizeof(extra), " alg=%.16s call=%u", fi->alg, (unsigned)fi->call);
-	return snprintf(buf, n, "%-6s %u %llu %s%s %s%s [%s]%s\n", proto_name(fi->orig.proto),
+	return snprintf(buf, n, "%-6s %u %llu %s%s %s%s [%s]%s\n", mg_proto_name(fi->orig.proto),
 			(unsigned)fi->orig.proto, secs_left(fi->expire_ms, now_ms), state, o,
 			fi->pkts[1] == 0 ? "[UNREPLIED] " : "", r,
 			fi->orig_side == MG_SIDE_INSIDE ? "from-inside" : "from-outside", extra);
@@ -350,7 +334,7 @@ int mg_ctl_fmt_binding(char *buf, size_t n, const struct mg_binding_info *bi, ui
 	char in[16], pub[16];
 	v4_str(bi->in_addr, in, sizeof(in));
 	v4_str(bi->pub_addr, pub, sizeof(pub));
-	return snprintf(buf, n, "%-6s %15s:%-5u %15s:%-5u %5u %-10s %llu\n", proto_name(bi->proto),
+	return snprintf(buf, n, "%-6s %15s:%-5u %15s:%-5u %5u %-10s %llu\n", mg_proto_name(bi->proto),
 			in, (unsigned)bi->in_port, pub, (unsigned)bi->pub_port, (unsigned)bi->refs,
 			bi->advertised ? "advertised" : "used", age_s(bi->created_ms, now_ms));
 }
@@ -367,7 +351,7 @@ int mg_ctl_fmt_pinhole(char *buf, size_t n, const struct mg_pinhole_info *pi, ui
 	else
 		snprintf(left, sizeof(left), "%llu", secs_left(pi->expire_ms, now_ms));
 	return snprintf(buf, n, "%-6s %-8.8s %-7s %15s %15s:%-5u %15s:%-5u %6u %8" PRIu64 " %s\n",
-			proto_name(pi->proto), pi->what ? pi->what : "-",
+			mg_proto_name(pi->proto), pi->what ? pi->what : "-",
 			pi->side == MG_SIDE_INSIDE ? "inside" : "outside", rem, dst,
 			(unsigned)pi->dst_port, to, (unsigned)pi->to_port, (unsigned)pi->owner,
 			pi->hits, left);
