@@ -61,3 +61,22 @@ int mg_cli_load_config(const char *name, struct mg_config *c, char *err, size_t 
 		return 0;
 	return mg_config_parse_file(c, name, err, errlen);
 }
+
+const char *mg_cli_control_path(const char *cmd, const char *sock, const char *config,
+				char buf[MG_CFG_PATH_MAX])
+{
+	if (sock != NULL)
+		return sock;
+	if (config == NULL)
+		return MG_CFG_CONTROL_DEFAULT;
+	struct mg_config *c = calloc(1, sizeof(*c));
+	char err[512];
+	if (c == NULL || mg_cli_load_config(config, c, err, sizeof(err)) != 0) {
+		fprintf(stderr, "meetgate %s: %s\n", cmd, c ? err : "out of memory");
+		free(c);
+		return NULL;
+	}
+	memcpy(buf, c->live.control, MG_CFG_PATH_MAX);
+	free(c);
+	return buf;
+}

@@ -34,4 +34,11 @@ int mg_cli_opt(const char *cmd, int argc, char **argv, int *i, const char *name,
  * Returns -1 with the parser's message in err. */
 int mg_cli_load_config(const char *name, struct mg_config *c, char *err, size_t errlen);
 
+/* The control socket a client subcommand talks to: --socket PATH if given,
+ * else the `control` of --config FILE, else the default.  The path lives
+ * in *buf (caller's) when it came from a file.  NULL after printing
+ * "meetgate CMD: <why>". */
+const char *mg_cli_control_path(const char *cmd, const char *sock, const char *config,
+				char buf[MG_CFG_PATH_MAX]);
+
 #endif

@@ -43,21 +43,12 @@ int mg_cli_events(int argc, char **argv)
 			return usage(stderr, 2);
 		}
 	}
-	struct mg_config *c = NULL;
-	if (sock == NULL && config != NULL) {
-		c = calloc(1, sizeof(*c));
-		if (c == NULL || mg_cli_load_config(config, c, err, sizeof(err)) != 0) {
-			fprintf(stderr, "meetgate events: %s\n", c ? err : "out of memory");
-			free(c);
-			return 1;
-		}
-		sock = c->live.control;
-	}
-	if (sock == NULL)
-		sock = MG_CFG_CONTROL_DEFAULT;
-	int rc = mg_ctl_events(sock, json, stdout, err, sizeof(err));
+	char buf[MG_CFG_PATH_MAX];
+	const char *path = mg_cli_control_path("events", sock, config, buf);
+	if (path == NULL)
+		return 1;
+	int rc = mg_ctl_events(path, json, stdout, err, sizeof(err));
 	if (rc != 0)
 		fprintf(stderr, "meetgate events: %s\n", err);
-	free(c);
 	return rc == 0 ? 0 : 1;
 }

@@ -94,21 +94,12 @@ int mg_cli_show(int argc, char **argv)
 			fprintf(stderr, "meetgate show %s: %s\n", what, why);
 		return 2;
 	}
-	struct mg_config *c = NULL;
-	if (sock == NULL && config != NULL) {
-		c = calloc(1, sizeof(*c));
-		if (c == NULL || mg_cli_load_config(config, c, err, sizeof(err)) != 0) {
-			fprintf(stderr, "meetgate show: %s\n", c ? err : "out of memory");
-			free(c);
-			return 1;
-		}
-		sock = c->live.control;
-	}
-	if (sock == NULL)
-		sock = MG_CFG_CONTROL_DEFAULT;
-	int rc = mg_ctl_request(sock, req, json, stdout, SHOW_TIMEOUT_MS, err, sizeof(err));
+	char buf[MG_CFG_PATH_MAX];
+	const char *path = mg_cli_control_path("show", sock, config, buf);
+	if (path == NULL)
+		return 1;
+	int rc = mg_ctl_request(path, req, json, stdout, SHOW_TIMEOUT_MS, err, sizeof(err));
 	if (rc != 0)
 		fprintf(stderr, "meetgate show: %s\n", err);
-	free(c);
 	return rc == 0 ? 0 : 1;
 }

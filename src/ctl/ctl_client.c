@@ -185,24 +185,15 @@ close_fd:
 int mg_ctl_request(const char *path, const char *what, bool json, FILE *out, int timeout_ms,
 		   char *err, size_t errlen)
 {
-	struct sockaddr_un a = {.sun_family = AF_UNIX};
 	char req[MG_CTL_LINE_MAX];
 	int k = snprintf(req, sizeof(req), "show %s\n", what);
-	if (k < 0 || (size_t)k >= sizeof(req) || strlen(path) >= sizeof(a.sun_path)) {
-		snprintf(err, errlen, "request or socket path too long");
+	if (k < 0 || (size_t)k >= sizeof(req)) {
+		snprintf(err, errlen, "request too long");
 		return -1;
 	}
-	memcpy(a.sun_path, path, strlen(path) + 1);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		snprintf(err, errlen, "socket: %s", strerror(errno));
+	int fd = ctl_connect(path, err, errlen);
+	if (fd < 0)
 		return -1;
-	}
-	if (connect(fd, (const struct sockaddr *)&a, sizeof(a)) != 0) {
-		connect_error(path, errno, err, errlen);
-		close(fd);
-		return -1;
-	}
 	uint64_t deadline = mono_ms() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 1);
 	int rc = -1;
 	/* a daemon that turned us away may have answered already: read on */
