@@ -1,5 +1,6 @@
 /* engine_priv.h - the engine's state, shared by the core files that make up
- * the engine (engine.c, policy.c, natapply.c, icmperr.c, frag.c). */
+ * the engine (engine.c, engine_new.c, engine_report.c, alg_api.c, policy.c,
+ * natapply.c, icmperr.c, frag.c). */
 #ifndef MG_ENGINE_PRIV_H
 #define MG_ENGINE_PRIV_H
 
@@ -63,7 +64,7 @@ void mg_engine_logf(struct mg_engine *e, enum mg_reason r, const char *fmt, ...)
 void mg_engine_flow_info(const struct mg_engine *e, const struct mg_flow *f,
 			 struct mg_flow_info *fi);
 uint64_t mg_flow_timeout_ms(const struct mg_engine *e, const struct mg_flow *f);
-/* engine_new.c: a pinhole as reports see it; tell the close hook about
+/* engine_report.c: a pinhole as reports see it; tell the close hook about
  * pinhole idx before it is deleted. */
 void mg_engine_pinhole_info(const struct mg_engine *e, uint32_t idx, struct mg_pinhole_info *pi);
 void mg_engine_pinhole_closing(struct mg_engine *e, uint32_t idx);

@@ -1,0 +1,175 @@
+/* alg_api.c - what the engine offers application-layer gateways (see
+ * alg_api.h). */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "core/engine_priv.h"
+#include "core/l4csum.h"
+
+void mg_engine_set_alg(struct mg_engine *e, enum mg_alg_id id, const struct mg_alg_ops *ops, void *state)
+{
+	if ((unsigned)id < MG_ALG__COUNT) {
+		e->alg[id] = ops;
+		e->alg_state[id] = state;
+	}
+}
+
+const struct mg_sipkey *mg_alg_hash_key(const struct mg_engine *e)
+{
+	return &e->key;
+}
+
+struct mg_flow *mg_alg_flow(struct mg_engine *e, uint32_t flow)
+{
+	return &e->ct.flow[flow];
+}
+
+void mg_alg_flow_set_ctx(struct mg_engine *e, uint32_t flow, uint32_t ctx)
+{
+	e->ct.flow[flow].alg_ctx = ctx;
+}
+
+uint32_t mg_alg_bind(struct mg_engine *e, uint8_t proto, uint32_t in_addr, uint16_t in_port, bool pair,
+		     enum mg_reason *why)
+{
+	uint32_t b = mg_nat_bind(&e->nat, proto, in_addr, in_port, pair, e->now, why);
+	if (b != MG_NIL) {
+		e->nat.b[b].flags |= MG_BIND_ADVERTISED;
+		if (pair) {
+			uint32_t o = mg_nat_find_in(&e->nat, proto, in_addr, (uint16_t)(in_port + 1));
+			if (o != MG_NIL)
+				e->nat.b[o].flags |= MG_BIND_ADVERTISED;
+		}
+	}
+	return b;
+}
+
+const struct mg_binding *mg_alg_binding(struct mg_engine *e, uint32_t bind)
+{
+	return &e->nat.b[bind];
+}
+
+uint32_t mg_alg_find_binding(struct mg_engine *e, uint8_t proto, uint32_t in_addr, uint16_t in_port)
+{
+	return mg_nat_find_in(&e->nat, proto, in_addr, in_port);
+}
+
+void mg_alg_unbind(struct mg_engine *e, uint32_t bind)
+{
+	if (bind != MG_NIL)
+		mg_nat_unref(&e->nat, bind);
+}
+
+void mg_alg_ref(struct mg_engine *e, uint32_t bind)
+{
+	mg_nat_ref(&e->nat, bind);
+}
+
+uint32_t mg_alg_public_for(struct mg_engine *e, uint32_t in_addr)
+{
+	return mg_nat_public_for(&e->nat, in_addr);
+}
+
+uint32_t mg_alg_pinhole_open(struct mg_engine *e, const struct mg_expect *spec, uint64_t expire)
+{
+	int dup;
+	uint32_t i = mg_expect_add(&e->ex, spec, expire, &dup);
+	if (i == MG_NIL) {
+		e->st.events[MG_R_EXPECT_FULL]++;
+		mg_engine_logf(e, MG_R_EXPECT_FULL, "pinhole for port %u not opened", spec->dst_port);
+		if (spec->bind != MG_NIL)
+			mg_nat_unref(&e->nat, spec->bind);
+		return MG_NIL;
+	}
+	if (dup) {
+		if (spec->bind != MG_NIL)
+			mg_nat_unref(&e->nat, spec->bind); /* the pinhole already holds one */
+	} else {
+		e->st.pinholes_opened++;
+		if (e->pin_open) {
+			struct mg_pinhole_info pi;
+			mg_engine_pinhole_info(e, i, &pi);
+			e->pin_open(e->ev_ctx, &pi);
+		}
+	}
+	return i;
+}
+
+static void pinhole_close(struct mg_engine *e, uint32_t idx)
+{
+	mg_engine_pinhole_closing(e, idx);
+	uint32_t b = mg_expect_del(&e->ex, idx);
+	if (b != MG_NIL)
+		mg_nat_unref(&e->nat, b);
+	e->st.pinholes_closed++;
+}
+
+void mg_alg_pinhole_close(struct mg_engine *e, uint32_t idx, uint32_t owner)
+{
+	if (idx < e->ex.cap && e->ex.x[idx].used && e->ex.x[idx].owner == owner)
+		pinhole_close(e, idx);
+}
+
+static void close_one(void *ctx, uint32_t idx)
+{
+	pinhole_close(ctx, idx);
+}
+
+void mg_alg_pinhole_close_owner(struct mg_engine *e, uint32_t owner)
+{
+	mg_expect_foreach_owner(&e->ex, owner, close_one, e);
+}
+
+void mg_alg_count(struct mg_engine *e, enum mg_reason r)
+{
+	e->st.events[r]++;
+}
+
+void mg_alg_log(struct mg_engine *e, enum mg_reason r, const char *fmt, ...)
+{
+	char buf[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	mg_engine_logf(e, r, "%s", buf);
+}
+
+void mg_alg_drop_logged(struct mg_engine *e)
+{
+	e->alg_logged = true;
+}
+
+void mg_alg_stat_rewrites(struct mg_engine *e, unsigned n)
+{
+	e->st.alg_rewrites += n;
+}
+
+void mg_alg_stat_calls(struct mg_engine *e, int created, int ended)
+{
+	e->st.calls_created += (uint64_t)created;
+	e->st.calls_ended += (uint64_t)ended;
+	e->st.calls_active = (uint32_t)(e->st.calls_created - e->st.calls_ended);
+}
+
+void mg_alg_release(struct mg_engine *e, uint32_t flow, int dir, uint8_t *l3, uint32_t len,
+		    uint16_t paysum)
+{
+	struct mg_pkt p;
+	if (mg_pkt_parse(&p, l3, len) != MG_R_NONE)
+		return;
+	struct mg_flow *f = &e->ct.flow[flow];
+	if (!(f->flags & MG_FLOW_USED))
+		return;
+	mg_l4_csum_payload(&p, paysum);
+	mg_natapply(&p, f, dir);
+	enum mg_side out = mg_engine_route(e, &p, (enum mg_side)f->orig_side);
+	e->st.pkts_out[out]++;
+	if (e->emit)
+		e->emit(e->emit_ctx, l3, len, out, e->now);
+}
+
+enum mg_side mg_alg_route(struct mg_engine *e, uint32_t dst)
+{
+	return mg_config_is_inside(&e->cfg, dst) ? MG_SIDE_INSIDE : MG_SIDE_OUTSIDE;
+}
