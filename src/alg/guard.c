@@ -23,16 +23,9 @@ struct mg_alg_verdict mg_guard_leak(struct mg_engine *e, enum mg_reason r, const
 				    const char *what)
 {
 	struct mg_alg_verdict v = {MG_R_NONE, false, false};
-	bool drop = mg_engine_config(e)->untranslatable == MG_UNTRANS_DROP;
 	char t[MG_TUPLE_STR];
 	mg_tuple_str(&p->t, t, sizeof(t));
-	mg_alg_log(e, r, "%s, %u payload bytes: %s, not translated: %s", t, p->paylen, what,
-		   drop ? "dropped" : "passed (alg untranslatable pass)");
-	if (drop) {
-		mg_alg_drop_logged(e);
-		v.reason = r;
-	} else {
-		mg_alg_count(e, r);
-	}
+	v.reason = mg_alg_untranslatable(e, r, MG_ALG_UT_VERDICT_LINE, "%s, %u payload bytes: %s, not translated",
+					 t, p->paylen, what);
 	return v;
 }

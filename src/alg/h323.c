@@ -274,12 +274,7 @@ static struct mg_alg_verdict inspect(void *state, struct mg_engine *e, uint32_t 
 	if (!sf)
 		sf = sigflow_new(h, flow, kind);
 	if (!sf) {
-		mg_alg_log(e, MG_R_ALG_CALL_TABLE_FULL, "no signalling context for a new flow");
-		if (mg_engine_config(e)->untranslatable == MG_UNTRANS_DROP) {
-			v.reason = MG_R_ALG_CALL_TABLE_FULL;
-			return v;
-		}
-		mg_alg_count(e, MG_R_ALG_CALL_TABLE_FULL);
+		v.reason = mg_alg_untranslatable(e, MG_R_ALG_CALL_TABLE_FULL, 0, "no signalling context for a new flow");
 		return v;
 	}
 	const struct mg_flow *f = mg_alg_flow(e, flow);
@@ -357,9 +352,11 @@ static void tick(void *state, struct mg_engine *e, uint64_t now)
 			continue;
 		}
 		struct mg_stream *st = &h->sf[f->alg_ctx].st[a->dir];
-		if (st->hold == i && mg_stream_timeout(st, &h->hold, now))
-			mg_alg_log(e, MG_R_ALG_STREAM_OVERFLOW, "incomplete signalling message held too long: discarded");
-		else if (st->hold != i)
+		if (st->hold == i && mg_stream_timeout(st, &h->hold, now)) {
+			mg_alg_event(e, MG_R_ALG_STREAM_OVERFLOW, "incomplete signalling message held too long: discarded");
+			continue;
+		}
+		if (st->hold != i)
 			a->used = false;
 		mg_alg_count(e, MG_R_ALG_STREAM_OVERFLOW);
 	}
@@ -513,10 +510,9 @@ uint32_t h323_call_for_message(struct mg_h323 *h)
 	if (s->body != MG_H225_SETUP) {
 		if (guid && call_by_guid(h, s->call_id, MG_NIL) != MG_NIL) {
 			/* another connection's call: this one may not touch it */
-			mg_alg_log(h->e, MG_R_ALG_FOREIGN_CALL,
-				   "%s from %s names the callIdentifier of a call on another connection: ignored",
-				   h323_body_name(s->body), h323_addr_str(cur->sender).s);
-			mg_alg_count(h->e, MG_R_ALG_FOREIGN_CALL);
+			mg_alg_event(h->e, MG_R_ALG_FOREIGN_CALL,
+				     "%s from %s names the callIdentifier of a call on another connection: ignored",
+				     h323_body_name(s->body), h323_addr_str(cur->sender).s);
 			return MG_NIL;
 		}
 		/* no callIdentifier (H.225.0 v1), or one we never saw: the

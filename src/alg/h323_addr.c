@@ -357,7 +357,6 @@ enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg
 	struct mg_engine *e = h->e;
 	struct h323_cur *cur = &h->cur;
 	struct mg_h323_scan *s = &h->scan;
-	bool drop = mg_engine_config(e)->untranslatable == MG_UNTRANS_DROP;
 	struct h323_str who = h323_addr_str(cur->sender);
 
 	uint32_t ci = cur->sf->kind == MG_ALG_H245 ? cur->sf->call : h323_call_for_message(h);
@@ -382,13 +381,12 @@ enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg
 	}
 	if (r != MG_R_NONE) {
 		H323_TRACE(h, c, .kind = MG_H323_TR_PROBLEM, .reason = (uint16_t)r);
-		mg_alg_log(e, r, "%s: %s from %s: cannot decode %s", cs.s, what, who.s,
-			   s->err_where ? s->err_where : "message");
 		/* from the inside it could hide an address; from the outside it
 		 * hides nothing of ours, and policy says whether to pass it */
-		if (cur->from_inside ? drop : mg_engine_config(e)->malformed_outside_drop)
+		if (mg_alg_untranslatable(e, r, cur->from_inside ? 0 : MG_ALG_UT_MALFORMED_OUTSIDE,
+					  "%s: %s from %s: cannot decode %s", cs.s, what, who.s,
+					  s->err_where ? s->err_where : "message") != MG_R_NONE)
 			return r;
-		mg_alg_count(e, r);
 	}
 	for (unsigned i = 0; i < s->n_addr; i++) {
 		const struct mg_h323_addr *a = &s->addr[i];
@@ -405,21 +403,17 @@ enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg
 			continue;
 		H323_TRACE(h, c, .kind = MG_H323_TR_PROBLEM, .reason = (uint16_t)ar, .ip = {ip, ip},
 			   .port = {a->port, a->port});
-		mg_alg_log(e, ar, "%s: %s from %s: %s:%u not translated", cs.s, what, who.s,
-			   h323_addr_str(ip).s, a->port);
-		if (drop)
+		if (mg_alg_untranslatable(e, ar, 0, "%s: %s from %s: %s:%u not translated", cs.s, what, who.s,
+					  h323_addr_str(ip).s, a->port) != MG_R_NONE)
 			return ar;
-		mg_alg_count(e, ar);
 	}
 	/* the sender's own address must not survive anywhere in what it sends */
 	if (cur->from_inside && mg_stream_has_addr(msg, len, cur->sender)) {
 		H323_TRACE(h, c, .kind = MG_H323_TR_PROBLEM, .reason = MG_R_ALG_UNTRANSLATED,
 			   .ip = {cur->sender, cur->sender});
-		mg_alg_log(e, MG_R_ALG_UNTRANSLATED, "%s: %s from %s still carries the sender's address", cs.s,
-			   what, who.s);
-		if (drop)
+		if (mg_alg_untranslatable(e, MG_R_ALG_UNTRANSLATED, 0, "%s: %s from %s still carries the sender's address",
+					  cs.s, what, who.s) != MG_R_NONE)
 			return MG_R_ALG_UNTRANSLATED;
-		mg_alg_count(e, MG_R_ALG_UNTRANSLATED);
 	}
 	if (c) {
 		uint8_t side = cur->from_inside ? MG_SIDE_INSIDE : MG_SIDE_OUTSIDE;

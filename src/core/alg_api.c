@@ -75,8 +75,7 @@ uint32_t mg_alg_pinhole_open(struct mg_engine *e, const struct mg_expect *spec, 
 	int dup;
 	uint32_t i = mg_expect_add(&e->ex, spec, expire, &dup);
 	if (i == MG_NIL) {
-		e->st.events[MG_R_EXPECT_FULL]++;
-		mg_engine_logf(e, MG_R_EXPECT_FULL, "pinhole for port %u not opened", spec->dst_port);
+		mg_engine_event(e, MG_R_EXPECT_FULL, "pinhole for port %u not opened", spec->dst_port);
 		if (spec->bind != MG_NIL)
 			mg_nat_unref(&e->nat, spec->bind);
 		return MG_NIL;
@@ -120,14 +119,28 @@ void mg_alg_pinhole_close_owner(struct mg_engine *e, uint32_t owner)
 	mg_expect_foreach_owner(&e->ex, owner, close_one, e);
 }
 
+/* ALG lines are formatted into a buffer of their own first: a line is at
+ * most 400 bytes of the ALG's text after the reason's name. */
+#define ALG_LINE 400
+
 void mg_alg_count(struct mg_engine *e, enum mg_reason r)
 {
-	e->st.events[r]++;
+	mg_engine_count(e, r);
+}
+
+void mg_alg_event(struct mg_engine *e, enum mg_reason r, const char *fmt, ...)
+{
+	char buf[ALG_LINE];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	mg_engine_event(e, r, "%s", buf);
 }
 
 void mg_alg_log(struct mg_engine *e, enum mg_reason r, const char *fmt, ...)
 {
-	char buf[400];
+	char buf[ALG_LINE];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
@@ -135,9 +148,28 @@ void mg_alg_log(struct mg_engine *e, enum mg_reason r, const char *fmt, ...)
 	mg_engine_logf(e, r, "%s", buf);
 }
 
-void mg_alg_drop_logged(struct mg_engine *e)
+enum mg_reason mg_alg_untranslatable(struct mg_engine *e, enum mg_reason r, unsigned how, const char *fmt, ...)
 {
-	e->alg_logged = true;
+	bool outside = how & MG_ALG_UT_MALFORMED_OUTSIDE;
+	bool drop = outside ? e->cfg.malformed_outside_drop : e->cfg.untranslatable == MG_UNTRANS_DROP;
+	char buf[ALG_LINE];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (how & MG_ALG_UT_VERDICT_LINE) {
+		mg_engine_logf(e, r, "%s: %s", buf,
+			       drop ? "dropped"
+			       : outside ? "passed (alg malformed-outside pass)"
+					 : "passed (alg untranslatable pass)");
+		e->alg_logged = drop;
+	} else {
+		mg_engine_logf(e, r, "%s", buf);
+	}
+	if (drop)
+		return r; /* counted by the engine with the drop */
+	mg_engine_count(e, r);
+	return MG_R_NONE;
 }
 
 void mg_alg_stat_rewrites(struct mg_engine *e, unsigned n)

@@ -33,8 +33,8 @@ enum mg_alg_id {
 };
 
 /* Result of inspect(): MG_R_NONE passes the packet; any other reason drops
- * it (counted and logged by the engine, unless the ALG called
- * mg_alg_drop_logged).  payload_changed tells the engine to carry the payload
+ * it (counted and logged by the engine, unless mg_alg_untranslatable
+ * logged it with MG_ALG_UT_VERDICT_LINE).  payload_changed tells the engine to carry the payload
  * edits into the L4 checksum (incrementally, from p->paysum); hold that the
  * ALG kept a copy of the packet (it will come out later through
  * mg_alg_release) and the original must not be sent now. */
@@ -94,13 +94,33 @@ uint32_t mg_alg_pinhole_open(struct mg_engine *e, const struct mg_expect *spec, 
 void mg_alg_pinhole_close(struct mg_engine *e, uint32_t idx, uint32_t owner);
 void mg_alg_pinhole_close_owner(struct mg_engine *e, uint32_t owner);
 
-/* Counting and rate-limited logging of ALG events. */
+/* Counting and logging of ALG events, under the per-reason log budget
+ * (all counted at the engine's one choke point, engine_count.c).
+ * mg_alg_count: an event with no line of its own; mg_alg_event: an event
+ * and its line; mg_alg_log: only the line (the count comes with the drop or
+ * event that follows). */
 void mg_alg_count(struct mg_engine *e, enum mg_reason r);
+void mg_alg_event(struct mg_engine *e, enum mg_reason r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 void mg_alg_log(struct mg_engine *e, enum mg_reason r, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* The drop inspect() is about to return was logged with its details: the
- * engine counts it but does not log it again. */
-void mg_alg_drop_logged(struct mg_engine *e);
+
+/* How mg_alg_untranslatable decides and tells (flags). */
+enum {
+	/* undecodable signalling from outside: "alg malformed-outside"
+	 * decides, not "alg untranslatable" */
+	MG_ALG_UT_MALFORMED_OUTSIDE = 1,
+	/* the line ends with the verdict (": dropped", ": passed (...)") and
+	 * is the drop's only line: the engine logs none of its own */
+	MG_ALG_UT_VERDICT_LINE = 2,
+};
+/* Fail visible: a message the ALG cannot translate (or decode) is logged
+ * under r with the details in fmt, then policy decides.  Drop: returns r,
+ * for inspect() to return (the engine counts the drop and, unless
+ * MG_ALG_UT_VERDICT_LINE, logs its drop line too).  Pass: counts r as an
+ * event and returns MG_R_NONE. */
+enum mg_reason mg_alg_untranslatable(struct mg_engine *e, enum mg_reason r, unsigned how,
+				     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void mg_alg_stat_rewrites(struct mg_engine *e, unsigned n);
 void mg_alg_stat_calls(struct mg_engine *e, int created, int ended);
 

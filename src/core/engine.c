@@ -1,82 +1,8 @@
 /* engine.c - the packet path (see DESIGN.md "The packet path"). */
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "core/engine_priv.h"
 #include "core/l4csum.h"
-
-static void stat_drop(struct mg_engine *e, enum mg_reason r)
-{
-	e->st.drops++;
-	e->st.dropped[r]++;
-}
-
-enum { LOG_DROP = 0, LOG_EVENT = 1 };
-
-/* A drop is routine (info: floods of them are rate-limited anyway); an
- * event is something an admin may have to act on (warning). */
-static int log_level_of(int cls)
-{
-	return cls == LOG_DROP ? MG_LOG_INFO : MG_LOG_WARNING;
-}
-
-/* Log budget: log-rate lines a second per class and reason. */
-static bool log_take(struct mg_engine *e, int cls, enum mg_reason r)
-{
-	if (!e->log)
-		return false;
-	uint64_t sec = e->now / 1000;
-	if (e->log_sec[cls][r] != sec) {
-		e->log_sec[cls][r] = sec;
-		e->log_n[cls][r] = 0;
-	}
-	return e->log_n[cls][r]++ < e->cfg.log_rate;
-}
-
-static void log_vline(struct mg_engine *e, int cls, enum mg_reason r, const char *fmt, va_list ap)
-{
-	char line[512];
-	int n = snprintf(line, sizeof(line), "%s: ", mg_reason_name(r));
-	if (n > 0 && (size_t)n < sizeof(line))
-		vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
-	e->log(e->log_ctx, e->now, log_level_of(cls), line);
-}
-
-static void log_line(struct mg_engine *e, int cls, enum mg_reason r, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void log_line(struct mg_engine *e, int cls, enum mg_reason r, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	log_vline(e, cls, r, fmt, ap);
-	va_end(ap);
-}
-
-void mg_engine_logf(struct mg_engine *e, enum mg_reason r, const char *fmt, ...)
-{
-	if (!log_take(e, LOG_EVENT, r))
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	log_vline(e, LOG_EVENT, r, fmt, ap);
-	va_end(ap);
-}
-
-/* A drop line names the side and the 5-tuple (formatted only when the
- * reason's budget lets the line out: floods cost no formatting). */
-static void log_drop(struct mg_engine *e, enum mg_reason r, const struct mg_pkt *p, enum mg_side side,
-		     uint32_t len)
-{
-	if (!log_take(e, LOG_DROP, r))
-		return;
-	char t[MG_TUPLE_STR];
-	if (p)
-		mg_tuple_str(&p->t, t, sizeof(t));
-	else
-		snprintf(t, sizeof(t), "unparsable packet");
-	log_line(e, LOG_DROP, r, "%s: %s, %u bytes, dropped", side == MG_SIDE_INSIDE ? "inside" : "outside", t, len);
-}
 
 uint32_t mg_engine_embryonic_max(const struct mg_engine *e)
 {
@@ -245,19 +171,16 @@ struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t le
 	enum mg_reason r;
 	int dir = 0;
 	bool is_new = false;
-	bool logged = false; /* the ALG logged the drop itself */
+	const struct mg_pkt *parsed = NULL; /* for the drop line */
 
 	e->st.pkts_in[side & 1]++;
 	if (now > e->now)
 		mg_engine_expire(e, now);
 
 	r = mg_pkt_parse(&p, l3, len);
-	if (r != MG_R_NONE) {
-		stat_drop(e, r);
-		log_drop(e, r, NULL, side, len);
-		res.reason = (uint16_t)r;
-		return res;
-	}
+	if (r != MG_R_NONE)
+		goto drop;
+	parsed = &p;
 	if (p.frag == MG_FRAG_LATER) {
 		res = later_fragment(e, &p, side);
 		r = (enum mg_reason)res.reason;
@@ -283,7 +206,7 @@ struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t le
 		/* a new connection on the tuple of a closed one: nothing of the
 		 * old one (ALG state, call, NAT reference) may carry over */
 		mg_engine_flow_release(e, idx, MG_R_TCP_REOPENED);
-		e->st.events[MG_R_TCP_REOPENED]++;
+		mg_engine_count(e, MG_R_TCP_REOPENED);
 		idx = MG_NIL;
 	}
 	if (idx == MG_NIL) {
@@ -329,7 +252,6 @@ struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t le
 		mg_wheel_update(&e->ct.wheel, idx, now + mg_flow_timeout_ms(e, f));
 		if (av.reason != MG_R_NONE) {
 			r = av.reason;
-			logged = e->alg_logged;
 			goto drop;
 		}
 		if (av.hold) {
@@ -346,10 +268,8 @@ struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t le
 		enum mg_reason ev = mg_frag_note(&e->frag, &p, idx, f->created, dir,
 						 now + (uint64_t)e->cfg.to.frag * 1000, now,
 						 e->cfg.max_frags_per_src);
-		if (ev != MG_R_NONE) {
-			e->st.events[ev]++;
-			mg_engine_logf(e, ev, "incomplete fragmented datagram evicted");
-		}
+		if (ev != MG_R_NONE)
+			mg_engine_event(e, ev, "incomplete fragmented datagram evicted");
 	}
 	mg_natapply(&p, f, dir);
 	res.verdict = MG_VERDICT_ACCEPT;
@@ -359,9 +279,7 @@ out:
 	res.reason = MG_R_NONE;
 	return res;
 drop:
-	stat_drop(e, r);
-	if (!logged)
-		log_drop(e, r, &p, side, len);
+	mg_engine_drop(e, r, parsed, side, len);
 	res.verdict = MG_VERDICT_DROP;
 	res.reason = (uint16_t)r;
 	return res;

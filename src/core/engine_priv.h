@@ -37,7 +37,7 @@ struct mg_engine {
 	mg_binding_fn binding_free;
 	mg_pinhole_fn pin_open, pin_close;
 	void *ev_ctx;
-	bool alg_logged; /* mg_alg_drop_logged during the current inspect() */
+	bool alg_logged; /* the ALG logged the drop it returns (MG_ALG_UT_VERDICT_LINE) */
 	/* log rate limiting: per reason, lines in the current second */
 	/* log budgets per class (drop lines, event lines) and reason: a flood
 	 * of drops spends only the drop class's budget */
@@ -59,16 +59,28 @@ enum mg_reason mg_icmp_error(struct mg_engine *e, struct mg_pkt *p, enum mg_side
 /* engine.c */
 void mg_engine_flow_release(struct mg_engine *e, uint32_t idx, uint16_t why);
 enum mg_side mg_engine_route(const struct mg_engine *e, const struct mg_pkt *p, enum mg_side in);
-void mg_engine_logf(struct mg_engine *e, enum mg_reason r, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-void mg_engine_flow_info(const struct mg_engine *e, const struct mg_flow *f,
-			 struct mg_flow_info *fi);
 uint64_t mg_flow_timeout_ms(const struct mg_engine *e, const struct mg_flow *f);
-/* engine_report.c: a pinhole as reports see it; tell the close hook about
- * pinhole idx before it is deleted. */
-void mg_engine_pinhole_info(const struct mg_engine *e, uint32_t idx, struct mg_pinhole_info *pi);
-void mg_engine_pinhole_closing(struct mg_engine *e, uint32_t idx);
 /* The embryonic budget in force: max embryonic, at most half the table. */
 uint32_t mg_engine_embryonic_max(const struct mg_engine *e);
+/* engine_count.c: the one choke point that counts and logs reasons (pf's
+ * REASON_SET).  mg_engine_drop counts a drop and logs its line (side,
+ * 5-tuple or "unparsable packet" when p is NULL, length) unless the ALG
+ * logged it; only mg_engine_process's exit calls it.  mg_engine_count counts
+ * an event, mg_engine_event counts one and logs it, mg_engine_logf only
+ * logs (the count comes with the drop or event that follows).  Lines are
+ * rate-limited per class (drops, events) and reason: log-rate a second. */
+void mg_engine_drop(struct mg_engine *e, enum mg_reason r, const struct mg_pkt *p, enum mg_side side,
+		    uint32_t len);
+void mg_engine_count(struct mg_engine *e, enum mg_reason r);
+void mg_engine_event(struct mg_engine *e, enum mg_reason r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void mg_engine_logf(struct mg_engine *e, enum mg_reason r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* engine_report.c: a flow and a pinhole as reports see them; tell the
+ * close hook about pinhole idx before it is deleted. */
+void mg_engine_flow_info(const struct mg_engine *e, const struct mg_flow *f,
+			 struct mg_flow_info *fi);
+void mg_engine_pinhole_info(const struct mg_engine *e, uint32_t idx, struct mg_pinhole_info *pi);
+void mg_engine_pinhole_closing(struct mg_engine *e, uint32_t idx);
 
 #endif

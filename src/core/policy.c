@@ -111,7 +111,7 @@ static void make_room(struct mg_engine *e, const struct mg_pkt *p)
 	struct mg_ct *ct = &e->ct;
 	bool handshake = p->proto == MG_PROTO_TCP && ct->emb_n >= mg_engine_embryonic_max(e);
 	if ((handshake || ct->used >= ct->cap) && ct->emb_head != MG_NIL) {
-		e->st.events[MG_R_CT_EARLY_DROP]++;
+		mg_engine_count(e, MG_R_CT_EARLY_DROP);
 		mg_engine_flow_release(e, ct->emb_head, MG_R_CT_EARLY_DROP);
 	}
 }
