@@ -159,7 +159,7 @@ static bool forwarded(struct mg_h323 *h, uint8_t proto, uint8_t *msg, const stru
 	if (!mg_config_forward_to(mg_engine_config(h->e), proto, ip, a->port, &pub, &port))
 		return false;
 	if (pub == 0)
-		pub = mg_alg_public_for(h->e, ip);
+		pub = mg_engine_public_for(h->e, ip);
 	if (pub == 0)
 		return false;
 	memcpy(msg + a->off, &pub, 4);

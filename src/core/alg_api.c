@@ -65,11 +65,6 @@ void mg_alg_ref(struct mg_engine *e, uint32_t bind)
 	mg_nat_ref(&e->nat, bind);
 }
 
-uint32_t mg_alg_public_for(struct mg_engine *e, uint32_t in_addr)
-{
-	return mg_nat_public_for(&e->nat, in_addr);
-}
-
 uint32_t mg_alg_pinhole_open(struct mg_engine *e, const struct mg_expect *spec, uint64_t expire)
 {
 	int dup;
@@ -199,9 +194,4 @@ void mg_alg_release(struct mg_engine *e, uint32_t flow, int dir, uint8_t *l3, ui
 	e->st.pkts_out[out]++;
 	if (e->emit)
 		e->emit(e->emit_ctx, l3, len, out, e->now);
-}
-
-enum mg_side mg_alg_route(struct mg_engine *e, uint32_t dst)
-{
-	return mg_config_is_inside(&e->cfg, dst) ? MG_SIDE_INSIDE : MG_SIDE_OUTSIDE;
 }

@@ -83,7 +83,6 @@ uint32_t mg_alg_find_binding(struct mg_engine *e, uint8_t proto, uint32_t in_add
 void mg_alg_unbind(struct mg_engine *e, uint32_t bind);
 /* One more reference (e.g. for a pinhole that will hold the binding). */
 void mg_alg_ref(struct mg_engine *e, uint32_t bind);
-uint32_t mg_alg_public_for(struct mg_engine *e, uint32_t in_addr);
 
 /* Pinholes.  spec->bind, if set, is a binding reference the pinhole takes
  * over (released when the pinhole closes).  Returns the index or MG_NIL
@@ -131,7 +130,5 @@ void mg_alg_stat_calls(struct mg_engine *e, int created, int ended);
  * the payload edits since then reach the L4 checksum incrementally. */
 void mg_alg_release(struct mg_engine *e, uint32_t flow, int dir, uint8_t *l3, uint32_t len,
 		    uint16_t paysum);
-/* Which side a packet to `dst` (network order IPv4) leaves by. */
-enum mg_side mg_alg_route(struct mg_engine *e, uint32_t dst);
 
 #endif

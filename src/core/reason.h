@@ -1,7 +1,8 @@
 /* reason.h - every verdict reason meetgate can give, from one list.
  *
  * MG_REASONS generates the enum (MG_R_<NAME>), the printable names and the
- * counters (struct mg_stats.reason[]).  A reason is either a drop (the packet
+ * counters (struct mg_stats dropped[] and events[], counted only in
+ * core/engine_count.c).  A reason is either a drop (the packet
  * is not forwarded) or an event (counted and logged, packet still passes,
  * e.g. an ALG field passed untranslated because policy says "pass").
  * Add new reasons inside the section of the module that produces them.
@@ -9,7 +10,7 @@
 #ifndef MG_REASON_H
 #define MG_REASON_H
 
-/* X(NAME, "printable-name", "what happened") */
+/* X(NAME, "printable-name", "what happened": the reference for the name) */
 #define MG_REASONS(X)                                                                          \
 	X(NONE, "none", "no drop")                                                             \
 	/* packet parsing (core/pkt) */                                                        \
@@ -76,6 +77,5 @@ enum mg_reason {
 };
 
 const char *mg_reason_name(enum mg_reason r);
-const char *mg_reason_desc(enum mg_reason r);
 
 #endif

@@ -169,10 +169,3 @@ int mg_rules_apply(const char *text, char *err, size_t errlen)
 	char *const args[] = {"nft", "-f", "-", NULL};
 	return run_nft(args, text, err, errlen);
 }
-
-bool mg_rules_present(void)
-{
-	char err[NFT_MSG_MAX + 64];
-	char *const args[] = {"nft", "list", "table", "inet", MG_RULES_TABLE, NULL};
-	return run_nft(args, NULL, err, sizeof(err)) == 0;
-}

@@ -59,7 +59,4 @@ int mg_rules_apply(const char *text, char *err, size_t errlen);
  * Returns 0, or -1 with a message. */
 int mg_rules_xt_queue(uint16_t queue, bool fail_open, char *err, size_t errlen);
 
-/* Is the table loaded?  (runs `nft list table inet meetgate`) */
-bool mg_rules_present(void);
-
 #endif
