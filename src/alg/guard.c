@@ -25,7 +25,7 @@ struct mg_alg_verdict mg_guard_leak(struct mg_engine *e, enum mg_reason r, const
 	struct mg_alg_verdict v = {MG_R_NONE, false, false};
 	char t[MG_TUPLE_STR];
 	mg_tuple_str(&p->t, t, sizeof(t));
-	v.reason = mg_alg_untranslatable(e, r, MG_ALG_UT_VERDICT_LINE, "%s, %u payload bytes: %s, not translated",
-					 t, p->paylen, what);
+	v.reason = mg_alg_untranslatable(e, r, MG_ALG_UT_VERDICT_LINE,
+					 "%s, %u payload bytes: %s, not translated", t, p->paylen, what);
 	return v;
 }

@@ -274,7 +274,8 @@ static struct mg_alg_verdict inspect(void *state, struct mg_engine *e, uint32_t 
 	if (!sf)
 		sf = sigflow_new(h, flow, kind);
 	if (!sf) {
-		v.reason = mg_alg_untranslatable(e, MG_R_ALG_CALL_TABLE_FULL, 0, "no signalling context for a new flow");
+		v.reason = mg_alg_untranslatable(e, MG_R_ALG_CALL_TABLE_FULL, 0,
+						 "no signalling context for a new flow");
 		return v;
 	}
 	const struct mg_flow *f = mg_alg_flow(e, flow);
@@ -353,7 +354,8 @@ static void tick(void *state, struct mg_engine *e, uint64_t now)
 		}
 		struct mg_stream *st = &h->sf[f->alg_ctx].st[a->dir];
 		if (st->hold == i && mg_stream_timeout(st, &h->hold, now)) {
-			mg_alg_event(e, MG_R_ALG_STREAM_OVERFLOW, "incomplete signalling message held too long: discarded");
+			mg_alg_event(e, MG_R_ALG_STREAM_OVERFLOW,
+				     "incomplete signalling message held too long: discarded");
 			continue;
 		}
 		if (st->hold != i)

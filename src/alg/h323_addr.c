@@ -411,8 +411,9 @@ enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg
 	if (cur->from_inside && mg_stream_has_addr(msg, len, cur->sender)) {
 		H323_TRACE(h, c, .kind = MG_H323_TR_PROBLEM, .reason = MG_R_ALG_UNTRANSLATED,
 			   .ip = {cur->sender, cur->sender});
-		if (mg_alg_untranslatable(e, MG_R_ALG_UNTRANSLATED, 0, "%s: %s from %s still carries the sender's address",
-					  cs.s, what, who.s) != MG_R_NONE)
+		if (mg_alg_untranslatable(e, MG_R_ALG_UNTRANSLATED, 0,
+					  "%s: %s from %s still carries the sender's address", cs.s, what,
+					  who.s) != MG_R_NONE)
 			return MG_R_ALG_UNTRANSLATED;
 	}
 	if (c) {

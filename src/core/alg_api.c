@@ -143,7 +143,8 @@ void mg_alg_log(struct mg_engine *e, enum mg_reason r, const char *fmt, ...)
 	mg_engine_logf(e, r, "%s", buf);
 }
 
-enum mg_reason mg_alg_untranslatable(struct mg_engine *e, enum mg_reason r, unsigned how, const char *fmt, ...)
+enum mg_reason mg_alg_untranslatable(struct mg_engine *e, enum mg_reason r, unsigned how,
+				     const char *fmt, ...)
 {
 	bool outside = how & MG_ALG_UT_MALFORMED_OUTSIDE;
 	bool drop = outside ? e->cfg.malformed_outside_drop : e->cfg.untranslatable == MG_UNTRANS_DROP;
@@ -153,10 +154,8 @@ enum mg_reason mg_alg_untranslatable(struct mg_engine *e, enum mg_reason r, unsi
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	if (how & MG_ALG_UT_VERDICT_LINE) {
-		mg_engine_logf(e, r, "%s: %s", buf,
-			       drop ? "dropped"
-			       : outside ? "passed (alg malformed-outside pass)"
-					 : "passed (alg untranslatable pass)");
+		const char *pass = outside ? "passed (alg malformed-outside pass)" : "passed (alg untranslatable pass)";
+		mg_engine_logf(e, r, "%s: %s", buf, drop ? "dropped" : pass);
 		e->alg_logged = drop;
 	} else {
 		mg_engine_logf(e, r, "%s", buf);
