@@ -120,6 +120,7 @@ enum {
  * event and returns MG_R_NONE. */
 enum mg_reason mg_alg_untranslatable(struct mg_engine *e, enum mg_reason r, unsigned how,
 				     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
 void mg_alg_stat_rewrites(struct mg_engine *e, unsigned n);
 void mg_alg_stat_calls(struct mg_engine *e, int created, int ended);
 
