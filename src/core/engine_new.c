@@ -6,6 +6,7 @@
 
 #include "core/engine_priv.h"
 #include "core/l4csum.h"
+#include "core/rewrite.h"
 
 static int check_config(const struct mg_config *c, char *err, size_t errlen)
 {
@@ -58,10 +59,14 @@ struct mg_engine *mg_engine_new(const struct mg_config *cfg, uint64_t seed, char
 		goto fail_expect;
 	if (mg_frag_init(&e->frag, cfg->max_frags, &e->key) < 0)
 		goto fail_frag;
+	if (mg_engine_seqadj_init(e) < 0)
+		goto fail_seqadj;
 	if (reserve_forwards(e, err, errlen) < 0)
 		goto fail_reserve;
 	return e;
 fail_reserve:
+	mg_engine_seqadj_free(e);
+fail_seqadj:
 	mg_frag_free(&e->frag);
 fail_frag:
 	mg_expect_free(&e->ex);
@@ -81,6 +86,7 @@ void mg_engine_free(struct mg_engine *e)
 {
 	if (!e)
 		return;
+	mg_engine_seqadj_free(e);
 	mg_frag_free(&e->frag);
 	mg_expect_free(&e->ex);
 	mg_nat_free(&e->nat);
@@ -503,9 +509,17 @@ void mg_alg_release(struct mg_engine *e, uint32_t flow, int dir, uint8_t *l3, ui
 	struct mg_flow *f = &e->ct.flow[flow];
 	if (!(f->flags & MG_FLOW_USED))
 		return;
-	mg_l4_csum_payload(&p, paysum);
-	mg_natapply(&p, f, dir);
-	enum mg_side out = mg_engine_route(e, &p, (enum mg_side)f->orig_side);
+	mg_rw_payload_csum(&p, paysum);
+	enum mg_side out;
+	bool sent;
+	enum mg_reason r = mg_engine_send_prepare(e, flow, &p, dir, (enum mg_side)f->orig_side, &out, &sent);
+	if (r != MG_R_NONE) {
+		e->st.drops++;
+		e->st.dropped[r]++;
+		return;
+	}
+	if (sent)
+		return;
 	e->st.pkts_out[out]++;
 	if (e->emit)
 		e->emit(e->emit_ctx, l3, len, out, e->now);
