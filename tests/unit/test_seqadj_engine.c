@@ -10,6 +10,7 @@
 
 #include "alg/stream.h"
 #include "core/alg_api.h"
+#include "core/csum.h"
 #include "core/engine.h"
 #include "harness.h"
 #include "pktbuild.h"
@@ -158,7 +159,9 @@ TEST(seqadj_engine_resized_stream_random_segments_and_retransmissions)
 		len = tb_tcp(pkt, IN, 40000, OUT, 389, MG_TH_ACK, isn + 1, 5001, NULL, 0);
 		CHECK_EQ(mg_engine_process(e, pkt, (uint32_t)len, MG_SIDE_INSIDE, 3).verdict, MG_VERDICT_ACCEPT);
 
-		uint32_t sent = 0, acked_orig = 0;
+		uint32_t sent = 0, acked_orig = 0, last_seq = 0;
+		static uint8_t last_out[2048];
+		size_t last_len = 0;
 		uint64_t now = 4;
 		int guard = 0;
 		while (acked_orig < n && guard++ < 2000) {
@@ -173,8 +176,12 @@ TEST(seqadj_engine_resized_stream_random_segments_and_retransmissions)
 			len = tb_tcp(pkt, IN, 40000, OUT, 389, MG_TH_ACK | MG_TH_PSH, isn + 1 + from, 5001, s + from,
 				     take_n);
 			r = mg_engine_process(e, pkt, (uint32_t)len, MG_SIDE_INSIDE, now++);
-			if (r.verdict == MG_VERDICT_ACCEPT)
+			if (r.verdict == MG_VERDICT_ACCEPT) {
 				take(pkt, (uint32_t)len);
+				memcpy(last_out, pkt, len);
+				last_len = len;
+				last_seq = isn + 1 + from;
+			}
 			if (r.verdict != MG_VERDICT_DROP && from + take_n > sent)
 				sent = from + take_n;
 			if (r.verdict == MG_VERDICT_DROP)
@@ -192,6 +199,16 @@ TEST(seqadj_engine_resized_stream_random_segments_and_retransmissions)
 				acked_orig = a_orig;
 		}
 		CHECK(rx_segs > 0);
+		if (last_len > 0) {
+			/* an ICMP error quoting a shifted segment goes back to the
+			 * sender with the sequence number the sender wrote */
+			len = tb_icmp_err(pkt, OUT, PUB, 3, 4, last_out, last_len);
+			r = mg_engine_process(e, pkt, (uint32_t)len, MG_SIDE_OUTSIDE, now++);
+			CHECK_EQ(r.verdict, MG_VERDICT_ACCEPT);
+			CHECK(tb_csum_ok(pkt, len));
+			CHECK_EQ(mg_rd32(pkt + 28 + 20 + 4), last_seq);
+			CHECK_EQ(tb_dst(pkt), IN);
+		}
 		CHECK_EQ(acked_orig, n);
 		CHECK_EQ(rx_next, wn);
 		CHECK(memcmp(rx, want, wn) == 0);
