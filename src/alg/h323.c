@@ -243,9 +243,11 @@ void h323_sigflow_attach(struct mg_h323 *h, struct h323_sigflow *sf, uint32_t ca
 
 /* ---- messages ---- */
 
-static enum mg_reason on_message(void *ctx, uint8_t *msg, uint32_t len)
+static enum mg_reason on_message(void *ctx, struct mg_rw_msg *m)
 {
 	struct mg_h323 *h = ctx;
+	uint8_t *msg = m->b;
+	uint32_t len = m->len;
 	struct h323_cur *cur = &h->cur;
 	if (len <= 4)
 		return MG_R_NONE; /* empty TPKT: a keep-alive */
@@ -255,7 +257,7 @@ static enum mg_reason on_message(void *ctx, uint8_t *msg, uint32_t len)
 		r = mg_h245_scan_msg(&h->scan, msg + 4, len - 4, MG_C_H245);
 	else
 		r = mg_q931_scan(&h->scan, msg + 4, len - 4);
-	return h323_apply(h, msg, len, r);
+	return h323_apply(h, m, r);
 }
 
 static struct mg_alg_verdict inspect(void *state, struct mg_engine *e, uint32_t flow, struct mg_pkt *p,

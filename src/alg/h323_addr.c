@@ -148,10 +148,20 @@ static uint8_t chan_side_of(const struct mg_h323_addr *a, uint8_t sender_side)
 	return sender_side;
 }
 
+/* Write a translated transport address (IPv4 address, then port) over
+ * a's bytes in the message: same length, through core/rewrite. */
+static void put_addr(struct mg_rw_msg *m, const struct mg_h323_addr *a, uint32_t ip, uint16_t port)
+{
+	uint8_t b[6];
+	memcpy(b, &ip, 4);
+	mg_wr16(b + 4, port);
+	mg_rw_msg_put(m, a->off, b, sizeof(b));
+}
+
 /* An inside listener that a static forward already makes reachable is
  * advertised as the forward's public address:port, so the peer calls back
  * where it can get in. */
-static bool forwarded(struct mg_h323 *h, uint8_t proto, uint8_t *msg, const struct mg_h323_addr *a,
+static bool forwarded(struct mg_h323 *h, uint8_t proto, struct mg_rw_msg *m, const struct mg_h323_addr *a,
 		      uint32_t ip)
 {
 	uint32_t pub;
@@ -162,15 +172,14 @@ static bool forwarded(struct mg_h323 *h, uint8_t proto, uint8_t *msg, const stru
 		pub = mg_engine_public_for(h->e, ip);
 	if (pub == 0)
 		return false;
-	memcpy(msg + a->off, &pub, 4);
-	mg_wr16(msg + a->off + 4, port);
+	put_addr(m, a, pub, port);
 	mg_alg_stat_rewrites(h->e, 1);
 	H323_TRACE(h, NULL, .kind = MG_H323_TR_REWRITE, .ip = {ip, pub}, .port = {a->port, port});
 	return true;
 }
 
 /* An address sent from the inside: translate it and let the peer in. */
-static enum mg_reason from_inside(struct mg_h323 *h, struct h323_call *c, uint8_t *msg,
+static enum mg_reason from_inside(struct mg_h323 *h, struct h323_call *c, struct mg_rw_msg *m,
 				  const struct mg_h323_addr *a, uint32_t ip)
 {
 	const struct mg_config *cfg = mg_engine_config(h->e);
@@ -178,7 +187,7 @@ static enum mg_reason from_inside(struct mg_h323 *h, struct h323_call *c, uint8_
 		return MG_R_NONE; /* an outside address: nothing to hide */
 	uint8_t proto = addr_proto(a->field);
 	if (a->field == MG_F_SRC_CALLSIG && a->port != h->cur.sender_port &&
-	    forwarded(h, proto, msg, a, ip))
+	    forwarded(h, proto, m, a, ip))
 		return MG_R_NONE;
 	if (!c) /* no call to hold a binding */
 		return h->cur.table_full ? MG_R_ALG_CALL_TABLE_FULL : MG_R_ALG_UNTRANSLATED;
@@ -187,8 +196,7 @@ static enum mg_reason from_inside(struct mg_h323 *h, struct h323_call *c, uint8_
 	if (b == MG_NIL)
 		return why;
 	const struct mg_binding *bi = mg_alg_binding(h->e, b);
-	memcpy(msg + a->off, &bi->pub_addr, 4);
-	mg_wr16(msg + a->off + 4, bi->pub_port);
+	put_addr(m, a, bi->pub_addr, bi->pub_port);
 	c->rewrites++;
 	H323_TRACE(h, c, .kind = MG_H323_TR_REWRITE, .ip = {ip, bi->pub_addr},
 		   .port = {a->port, bi->pub_port});
@@ -226,7 +234,7 @@ static enum mg_reason from_inside(struct mg_h323 *h, struct h323_call *c, uint8_
 }
 
 /* An address sent from the outside: let the inside host reach it. */
-static void from_outside(struct mg_h323 *h, struct h323_call *c, uint8_t *msg,
+static void from_outside(struct mg_h323 *h, struct h323_call *c, struct mg_rw_msg *m,
 			 const struct mg_h323_addr *a, uint32_t ip)
 {
 	struct h323_cur *cur = &h->cur;
@@ -234,8 +242,7 @@ static void from_outside(struct mg_h323 *h, struct h323_call *c, uint8_t *msg,
 	    a->port == cur->peer_seen_port && cur->receiver != cur->peer_seen) {
 		/* an inbound call names the public address it dialled: the
 		 * callee is told its own address instead */
-		memcpy(msg + a->off, &cur->receiver, 4);
-		mg_wr16(msg + a->off + 4, cur->receiver_port);
+		put_addr(m, a, cur->receiver, cur->receiver_port);
 		if (c)
 			c->rewrites++;
 		H323_TRACE(h, c, .kind = MG_H323_TR_REWRITE, .ip = {ip, cur->receiver},
@@ -352,8 +359,9 @@ static void trace_h245(struct mg_h323 *h, const struct h323_call *c, const struc
 		H323_TRACE(h, c, .kind = MG_H323_TR_MSG, .h245 = 1, .name = mg_h245_msg_name(s->h245_msg[i]));
 }
 
-enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg_reason r)
+enum mg_reason h323_apply(struct mg_h323 *h, struct mg_rw_msg *m, enum mg_reason r)
 {
+	uint32_t len = m->len;
 	struct mg_engine *e = h->e;
 	struct h323_cur *cur = &h->cur;
 	struct mg_h323_scan *s = &h->scan;
@@ -395,10 +403,10 @@ enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg
 		uint32_t ip;
 		memcpy(&ip, a->ip, 4);
 		if (!cur->from_inside) {
-			from_outside(h, c, msg, a, ip);
+			from_outside(h, c, m, a, ip);
 			continue;
 		}
-		enum mg_reason ar = from_inside(h, c, msg, a, ip);
+		enum mg_reason ar = from_inside(h, c, m, a, ip);
 		if (ar == MG_R_NONE)
 			continue;
 		H323_TRACE(h, c, .kind = MG_H323_TR_PROBLEM, .reason = (uint16_t)ar, .ip = {ip, ip},
@@ -408,7 +416,7 @@ enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg
 			return ar;
 	}
 	/* the sender's own address must not survive anywhere in what it sends */
-	if (cur->from_inside && mg_stream_has_addr(msg, len, cur->sender)) {
+	if (cur->from_inside && mg_stream_has_addr(m->b, len, cur->sender)) {
 		H323_TRACE(h, c, .kind = MG_H323_TR_PROBLEM, .reason = MG_R_ALG_UNTRANSLATED,
 			   .ip = {cur->sender, cur->sender});
 		if (mg_alg_untranslatable(e, MG_R_ALG_UNTRANSLATED, 0,

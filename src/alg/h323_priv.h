@@ -130,6 +130,6 @@ const char *h323_body_name(uint8_t body); /* MG_H225_NONE: "message" */
 
 /* Act on a scanned message (h->scan, parse result r): rewrite msg in place,
  * open and close pinholes.  Returns MG_R_NONE or the drop reason. */
-enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg_reason r);
+enum mg_reason h323_apply(struct mg_h323 *h, struct mg_rw_msg *m, enum mg_reason r);
 
 #endif

@@ -63,20 +63,35 @@ static bool apply_log(const struct mg_stream *s, uint8_t *pay, uint32_t len, uin
 		const struct mg_stream_edit *ed = &s->log[k];
 		for (uint32_t j = 0; j < ed->len; j++) {
 			uint32_t d = ed->seq + j - seq;
-			if (d < len && pay[d] != ed->b[j]) {
-				pay[d] = ed->b[j];
-				changed = true;
-			}
+			if (d < len)
+				changed |= mg_rw_bytes(pay + d, ed->b + j, 1);
 		}
 	}
 	return changed;
 }
 
+/* Who a message goes to, and the flow direction its edits belong to. */
+struct stream_cb {
+	struct mg_engine *e;
+	uint32_t flow;
+	int dir;
+	mg_stream_msg_fn fn;
+	void *ctx;
+};
+
+/* Hand one message to the ALG.  Same-length edits land in msg at once and
+ * enter the edit log; length-changing ones become the flow's sequence
+ * adjustments (the engine rebuilds the segments that carry them). */
 static enum mg_reason one_msg(struct mg_stream *s, struct mg_hold_pool *hp, uint8_t *msg, uint32_t len,
-			      uint32_t seq, mg_stream_msg_fn fn, void *ctx)
+			      uint32_t seq, const struct stream_cb *cb)
 {
+	struct mg_rw_msg m;
+	mg_rw_msg_init(&m, msg, len);
 	memcpy(hp->before, msg, len);
-	enum mg_reason r = fn(ctx, msg, len);
+	enum mg_reason r = cb->fn(cb->ctx, &m);
+	for (uint32_t i = 0; r == MG_R_NONE && i < m.n_ops; i++)
+		r = mg_alg_seqadj_add(cb->e, cb->flow, cb->dir, seq + m.op[i].off, m.op[i].old_len, m.op[i].b,
+				      m.op[i].new_len);
 	if (r == MG_R_NONE)
 		log_edits(s, hp->before, msg, len, seq);
 	return r;
@@ -85,7 +100,7 @@ static enum mg_reason one_msg(struct mg_stream *s, struct mg_hold_pool *hp, uint
 /* Frame and handle complete messages in buf[0..len).  Returns the bytes
  * consumed (complete messages) in *used. */
 static enum mg_reason frame(struct mg_stream *s, struct mg_hold_pool *hp, uint8_t *buf, uint32_t len,
-			    uint32_t seq, mg_stream_msg_fn fn, void *ctx, uint32_t *used)
+			    uint32_t seq, const struct stream_cb *cb, uint32_t *used)
 {
 	uint32_t pos = 0;
 	*used = 0;
@@ -96,7 +111,7 @@ static enum mg_reason frame(struct mg_stream *s, struct mg_hold_pool *hp, uint8_
 			return MG_R_ALG_TPKT_BAD;
 		if (st == MG_TPKT_NEED)
 			break;
-		enum mg_reason r = one_msg(s, hp, buf + pos, mlen, seq + pos, fn, ctx);
+		enum mg_reason r = one_msg(s, hp, buf + pos, mlen, seq + pos, cb);
 		if (r != MG_R_NONE)
 			return r;
 		pos += mlen;
@@ -201,9 +216,7 @@ static bool piece(uint8_t *buf, uint32_t base, uint8_t *pay, uint32_t seq, uint3
 		memcpy(b, q, n);
 		return false;
 	}
-	bool changed = memcmp(q, b, n) != 0;
-	memcpy(q, b, n);
-	return changed;
+	return mg_rw_bytes(q, b, n);
 }
 
 /* Bytes of a segment that are final: no rewrite can reach them any more
@@ -253,13 +266,13 @@ static bool hold_segment(struct mg_stream *s, struct mg_hold_pool *hp, const str
  * the pending message sent yet: frame them in place. */
 static struct mg_alg_verdict new_data_direct(struct mg_stream *s, struct mg_hold_pool *hp,
 					     uint32_t flow, struct mg_pkt *p, int dir, uint64_t now,
-					     mg_stream_msg_fn fn, void *ctx, struct mg_alg_verdict v)
+					     const struct stream_cb *cb, struct mg_alg_verdict v)
 {
 	uint32_t skip = s->next_seq - p->seq;
 	uint8_t *pay = p->l3 + p->payoff + skip;
 	uint32_t len = p->paylen - skip, end = p->seq + p->paylen;
 	uint32_t used;
-	enum mg_reason r = frame(s, hp, pay, len, s->next_seq, fn, ctx, &used);
+	enum mg_reason r = frame(s, hp, pay, len, s->next_seq, cb, &used);
 	if (r != MG_R_NONE) {
 		v.reason = r;
 		return v;
@@ -287,7 +300,7 @@ static struct mg_alg_verdict new_data_direct(struct mg_stream *s, struct mg_hold
  * every held segment that is now final and p too if it is. */
 static struct mg_alg_verdict new_data_gather(struct mg_stream *s, struct mg_hold_pool *hp,
 					     struct mg_engine *e, uint32_t flow, struct mg_pkt *p,
-					     int dir, uint64_t now, mg_stream_msg_fn fn, void *ctx,
+					     int dir, uint64_t now, const struct stream_cb *cb,
 					     struct mg_alg_verdict v)
 {
 	struct mg_hold_area *a = s->hold != MG_NIL ? &hp->a[s->hold] : NULL;
@@ -308,7 +321,7 @@ static struct mg_alg_verdict new_data_gather(struct mg_stream *s, struct mg_hold
 	piece(buf, base, pay, p->seq, p->paylen, s->next_seq, true);
 
 	uint32_t used;
-	enum mg_reason r = frame(s, hp, buf, end - base, base, fn, ctx, &used);
+	enum mg_reason r = frame(s, hp, buf, end - base, base, cb, &used);
 	if (r == MG_R_NONE && memcmp(buf, s->pre, s->pre_len) != 0)
 		r = MG_R_ALG_UNTRANSLATED; /* an edit of bytes already sent: cannot be */
 	if (r != MG_R_NONE) {
@@ -358,6 +371,7 @@ struct mg_alg_verdict mg_stream_input(struct mg_stream *s, struct mg_hold_pool *
 				      uint64_t now, uint32_t guard, mg_stream_msg_fn fn, void *ctx)
 {
 	struct mg_alg_verdict v = {MG_R_NONE, false, false};
+	const struct stream_cb cb = {e, flow, dir, fn, ctx};
 	if (p->tcp_flags & MG_TH_SYN) {
 		s->next_seq = s->pend_seq = s->sent_to = p->seq + 1;
 		s->pre_len = 0;
@@ -395,6 +409,6 @@ struct mg_alg_verdict mg_stream_input(struct mg_stream *s, struct mg_hold_pool *
 	/* new bytes (behind old ones when the sender merged segments on
 	 * retransmission: the old part went out before and is final) */
 	if (s->hold == MG_NIL && s->pre_len == 0)
-		return new_data_direct(s, hp, flow, p, dir, now, fn, ctx, v);
-	return new_data_gather(s, hp, e, flow, p, dir, now, fn, ctx, v);
+		return new_data_direct(s, hp, flow, p, dir, now, &cb, v);
+	return new_data_gather(s, hp, e, flow, p, dir, now, &cb, v);
 }

@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "core/alg_api.h"
+#include "core/rewrite.h"
 
 #define MG_STREAM_LOG 64      /* rewritten byte runs remembered per direction */
 #define MG_HOLD_BYTES 16384   /* bytes of held packets per area */
@@ -96,9 +97,11 @@ struct mg_hold_pool {
 	uint8_t before[65536 + 4];             /* a message as it was, for the edit log */
 };
 
-/* A complete TPKT message (header included) at msg[0..len); may be edited in
- * place (same length).  Returns MG_R_NONE or a drop reason. */
-typedef enum mg_reason (*mg_stream_msg_fn)(void *ctx, uint8_t *msg, uint32_t len);
+/* A complete TPKT message (header included) in m->b[0..m->len), edited
+ * through core/rewrite.h: mg_rw_msg_put (same length) or mg_rw_msg_replace
+ * (length-changing: the flow's sequence numbers are adjusted from then on,
+ * core/seqadj.h).  Returns MG_R_NONE or a drop reason. */
+typedef enum mg_reason (*mg_stream_msg_fn)(void *ctx, struct mg_rw_msg *m);
 
 int mg_hold_pool_init(struct mg_hold_pool *hp, uint32_t cap);
 void mg_hold_pool_free(struct mg_hold_pool *hp);

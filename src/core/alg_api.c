@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 #include "core/engine_priv.h"
-#include "core/l4csum.h"
+#include "core/rewrite.h"
 
 void mg_engine_set_alg(struct mg_engine *e, enum mg_alg_id id, const struct mg_alg_ops *ops, void *state)
 {
@@ -187,9 +187,20 @@ void mg_alg_release(struct mg_engine *e, uint32_t flow, int dir, uint8_t *l3, ui
 	struct mg_flow *f = &e->ct.flow[flow];
 	if (!(f->flags & MG_FLOW_USED))
 		return;
-	mg_l4_csum_payload(&p, paysum);
-	mg_natapply(&p, f, dir);
-	enum mg_side out = mg_engine_route(e, &p, (enum mg_side)f->orig_side);
+	mg_rw_payload_csum(&p, paysum);
+	enum mg_side out;
+	bool sent;
+	enum mg_reason r = mg_engine_send_prepare(e, flow, &p, dir, (enum mg_side)f->orig_side, &out, &sent);
+	if (r != MG_R_NONE) {
+		/* a held segment that cannot leave: its sender sends it again */
+		bool told = e->alg_logged; /* may be inside an inspect() */
+		e->alg_logged = false;
+		mg_engine_drop(e, r, &p, (enum mg_side)f->orig_side, len);
+		e->alg_logged = told;
+		return;
+	}
+	if (sent)
+		return;
 	e->st.pkts_out[out]++;
 	if (e->emit)
 		e->emit(e->emit_ctx, l3, len, out, e->now);

@@ -131,5 +131,11 @@ void mg_alg_stat_calls(struct mg_engine *e, int created, int ended);
  * the payload edits since then reach the L4 checksum incrementally. */
 void mg_alg_release(struct mg_engine *e, uint32_t flow, int dir, uint8_t *l3, uint32_t len,
 		    uint16_t paysum);
+/* A length-changing edit of direction dir's stream: original bytes
+ * [pos, pos + old_len) become b[0..new_len) (core/seqadj.h).  Returns
+ * MG_R_NONE or why the edit cannot be made (the caller treats the message
+ * as untranslatable). */
+enum mg_reason mg_alg_seqadj_add(struct mg_engine *e, uint32_t flow, int dir, uint32_t pos,
+				 uint32_t old_len, const uint8_t *b, uint32_t new_len);
 
 #endif

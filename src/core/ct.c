@@ -101,6 +101,7 @@ uint32_t mg_ct_insert(struct mg_ct *ct, const struct mg_tuple *orig, const struc
 	f->flags = MG_FLOW_USED;
 	f->bind = MG_NIL;
 	f->alg_ctx = MG_NIL;
+	f->seqadj = MG_NIL;
 	f->created = f->last = now;
 	f->tn.slot = MG_NIL;
 	f->tn.expire = now;

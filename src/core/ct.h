@@ -36,6 +36,7 @@ struct mg_flow {
 	uint32_t bind;         /* NAT binding held by this flow, MG_NIL if none */
 	uint32_t alg_ctx;      /* ALG state (call), MG_NIL if none */
 	uint32_t eprev, enext; /* embryonic list, oldest first */
+	uint32_t seqadj;       /* sequence-adjust table (seqadj_pool.h), MG_NIL if none */
 	uint8_t alg;           /* enum mg_alg_id */
 	uint8_t orig_side;
 	uint8_t flags;

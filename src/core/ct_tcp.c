@@ -54,6 +54,7 @@ static void dir_init(struct mg_tcp_dir *d, const struct mg_pkt *p)
 	d->maxend = d->end;
 	d->maxwin = p->win ? p->win : 1;
 	d->flags = MG_TCPF_SEEN;
+	d->mss = p->mss;
 	if (p->wscale != 0xff) {
 		d->flags |= MG_TCPF_SCALE;
 		d->scale = p->wscale > MAX_WSCALE ? MAX_WSCALE : p->wscale;

@@ -37,6 +37,7 @@ struct mg_tcp_dir {
 	uint32_t maxwin; /* largest (scaled) window advertised, at least 1 */
 	uint32_t acked;  /* highest ACK this direction sent (valid with MG_TCPF_ACKED):
 			  * what its receiver expects next (RCV.NXT) */
+	uint16_t mss;    /* MSS its SYN announced (what it can receive), 0 if none */
 	uint8_t scale;   /* window scale (0..14), 0 if not negotiated */
 	uint8_t flags;   /* MG_TCPF_* */
 };

@@ -3,6 +3,7 @@
 
 #include "core/engine_priv.h"
 #include "core/l4csum.h"
+#include "core/rewrite.h"
 
 uint32_t mg_engine_embryonic_max(const struct mg_engine *e)
 {
@@ -69,6 +70,7 @@ void mg_engine_flow_release(struct mg_engine *e, uint32_t idx, uint16_t why)
 		e->alg[f->alg]->flow_end(e->alg_state[f->alg], e, idx);
 	if (f->bind != MG_NIL)
 		mg_nat_unref(&e->nat, f->bind);
+	mg_engine_seqadj_release(e, f);
 	mg_ct_remove(&e->ct, idx);
 	e->st.flows_expired++;
 }
@@ -102,7 +104,7 @@ void mg_engine_expire(struct mg_engine *e, uint64_t now)
 /* Later fragments follow the first one's flow and translation. */
 static struct mg_result later_fragment(struct mg_engine *e, struct mg_pkt *p, enum mg_side side)
 {
-	struct mg_result res = {MG_VERDICT_DROP, 0, MG_R_FRAG_NO_FIRST};
+	struct mg_result res = {MG_VERDICT_DROP, 0, MG_R_FRAG_NO_FIRST, 0};
 	struct mg_frag_hit x;
 	if (!mg_frag_later(&e->frag, p, e->now, &x))
 		return res;
@@ -111,7 +113,7 @@ static struct mg_result later_fragment(struct mg_engine *e, struct mg_pkt *p, en
 		return res;
 	f->pkts[x.dir]++;
 	f->bytes[x.dir] += p->len;
-	mg_natapply(p, f, x.dir);
+	mg_rw_nat(p, f, x.dir);
 	res.verdict = MG_VERDICT_ACCEPT;
 	res.reason = MG_R_NONE;
 	res.out_side = (uint8_t)mg_engine_route(e, p, side);
@@ -166,7 +168,7 @@ static bool alg_segment_ok(const struct mg_engine *e, const struct mg_flow *f, s
 struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t len,
 				   enum mg_side side, uint64_t now)
 {
-	struct mg_result res = {MG_VERDICT_DROP, 0, MG_R_NONE};
+	struct mg_result res = {MG_VERDICT_DROP, 0, MG_R_NONE, 0};
 	struct mg_pkt p;
 	enum mg_reason r;
 	int dir = 0;
@@ -224,8 +226,12 @@ struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t le
 		dir = 0;
 	}
 	struct mg_flow *f = &e->ct.flow[idx];
-	/* a segment the endpoint would discard moves no state */
-	r = alg_segment_ok(e, f, &p) ? track(e, f, &p, dir, is_new) : MG_R_L4_BAD_CHECKSUM;
+	/* a segment the endpoint would discard moves no state; ACKs of a
+	 * resized stream are tracked (and leave) in its sender's numbers */
+	bool intact = alg_segment_ok(e, f, &p);
+	if (intact)
+		mg_engine_seqadj_ack(e, f, &p, dir);
+	r = intact ? track(e, f, &p, dir, is_new) : MG_R_L4_BAD_CHECKSUM;
 	if (r != MG_R_NONE) {
 		if (is_new)
 			mg_engine_flow_release(e, idx, r);
@@ -259,8 +265,10 @@ struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t le
 			res.reason = MG_R_NONE;
 			return res;
 		}
-		if (av.payload_changed)
-			mg_l4_csum_payload(&p, p.paysum);
+		if (av.payload_changed) {
+			mg_rw_payload_csum(&p, p.paysum);
+			p.changed |= MG_RW_PAYLOAD;
+		}
 	}
 	/* later fragments arrive with the addresses the sender wrote: note them
 	 * before translation (making room is an event, not a drop) */
@@ -271,12 +279,24 @@ struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t le
 		if (ev != MG_R_NONE)
 			mg_engine_event(e, ev, "incomplete fragmented datagram evicted");
 	}
-	mg_natapply(&p, f, dir);
+	enum mg_side out_side;
+	bool sent;
+	e->alg_logged = false; /* a drop from here on is the engine's own */
+	r = mg_engine_send_prepare(e, idx, &p, dir, side, &out_side, &sent);
+	if (r != MG_R_NONE)
+		goto drop;
+	if (sent) {
+		/* rebuilt segments went out in its place */
+		res.verdict = MG_VERDICT_HOLD;
+		res.reason = MG_R_NONE;
+		return res;
+	}
 	res.verdict = MG_VERDICT_ACCEPT;
-	res.out_side = (uint8_t)mg_engine_route(e, &p, side);
+	res.out_side = (uint8_t)out_side;
 out:
 	e->st.pkts_out[res.out_side & 1]++;
 	res.reason = MG_R_NONE;
+	res.changed = p.changed;
 	return res;
 drop:
 	mg_engine_drop(e, r, parsed, side, len);

@@ -28,6 +28,7 @@ struct mg_result {
 	uint8_t verdict;  /* enum mg_verdict */
 	uint8_t out_side; /* enum mg_side the packet leaves by */
 	uint16_t reason;  /* enum mg_reason: why dropped (or an event on accept) */
+	uint8_t changed;  /* MG_RW_* bits (core/rewrite.h): what was rewritten in place */
 };
 
 /* Counters.  A dropped packet counts in dropped[] under its reason; an event
@@ -147,6 +148,12 @@ const struct mg_config *mg_engine_config(const struct mg_engine *e);
 bool mg_engine_binding_lookup(struct mg_engine *e, uint8_t proto, uint32_t in_addr,
 			      uint16_t in_port, bool include_advertised, uint32_t *pub_addr,
 			      uint16_t *pub_port);
+/* Replay: a captured TCP packet, written by a peer that never saw the
+ * gateway's length-changing edits, gets the ACK and SACK blocks that peer
+ * would have sent after them (no-op for flows without such edits).  Call
+ * it after re-addressing, before mg_engine_process. */
+void mg_engine_seqadj_peer_view(struct mg_engine *e, uint8_t *l3, uint32_t len);
+
 /* The public address the NAT gives an inside host (0 if none). */
 uint32_t mg_engine_public_for(const struct mg_engine *e, uint32_t in_addr);
 

@@ -57,10 +57,14 @@ struct mg_engine *mg_engine_new(const struct mg_config *cfg, uint64_t seed, char
 		goto fail_expect;
 	if (mg_frag_init(&e->frag, cfg->max_frags, &e->key) < 0)
 		goto fail_frag;
+	if (mg_engine_seqadj_init(e) < 0)
+		goto fail_seqadj;
 	if (reserve_forwards(e, err, errlen) < 0)
 		goto fail_reserve;
 	return e;
 fail_reserve:
+	mg_engine_seqadj_free(e);
+fail_seqadj:
 	mg_frag_free(&e->frag);
 fail_frag:
 	mg_expect_free(&e->ex);
@@ -80,6 +84,7 @@ void mg_engine_free(struct mg_engine *e)
 {
 	if (!e)
 		return;
+	mg_engine_seqadj_free(e);
 	mg_frag_free(&e->frag);
 	mg_expect_free(&e->ex);
 	mg_nat_free(&e->nat);

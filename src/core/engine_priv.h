@@ -11,6 +11,7 @@
 #include "core/expect.h"
 #include "core/frag.h"
 #include "core/nat.h"
+#include "core/seqadj.h"
 
 struct mg_engine {
 	struct mg_config cfg;
@@ -37,6 +38,8 @@ struct mg_engine {
 	mg_binding_fn binding_free;
 	mg_pinhole_fn pin_open, pin_close;
 	void *ev_ctx;
+	struct mg_seqadj_pool sa;
+	uint8_t *rw_out, *rw_scratch; /* rebuilt segments (engine_seqadj.c) */
 	bool alg_logged; /* the ALG logged the drop it returns (MG_ALG_UT_VERDICT_LINE) */
 	/* log rate limiting: per reason, lines in the current second */
 	/* log budgets per class (drop lines, event lines) and reason: a flood
@@ -50,8 +53,18 @@ struct mg_engine {
 uint32_t mg_policy_new_flow(struct mg_engine *e, struct mg_pkt *p, enum mg_side side,
 			    enum mg_reason *why);
 
-/* natapply.c: rewrite the headers of a packet of `f` in direction dir. */
-void mg_natapply(struct mg_pkt *p, const struct mg_flow *f, int dir);
+/* engine_seqadj.c: sequence adjustment of flows whose streams an ALG
+ * resized.  On arrival, a segment's ACK and SACK blocks are mapped back
+ * (before tracking); on departure mg_engine_send_prepare shifts its
+ * sequence number and applies header NAT, or, when it carries an edit,
+ * sends rebuilt segments through emit itself (*sent: the packet itself must
+ * not go out). */
+int mg_engine_seqadj_init(struct mg_engine *e);
+void mg_engine_seqadj_free(struct mg_engine *e);
+void mg_engine_seqadj_release(struct mg_engine *e, struct mg_flow *f);
+void mg_engine_seqadj_ack(struct mg_engine *e, struct mg_flow *f, struct mg_pkt *p, int dir);
+enum mg_reason mg_engine_send_prepare(struct mg_engine *e, uint32_t idx, struct mg_pkt *p, int dir,
+				      enum mg_side in, enum mg_side *out, bool *sent);
 
 /* icmperr.c: an ICMP error; returns the reason (MG_R_NONE = forward). */
 enum mg_reason mg_icmp_error(struct mg_engine *e, struct mg_pkt *p, enum mg_side side);
@@ -65,7 +78,8 @@ uint32_t mg_engine_embryonic_max(const struct mg_engine *e);
 /* engine_count.c: the one choke point that counts and logs reasons (pf's
  * REASON_SET).  mg_engine_drop counts a drop and logs its line (side,
  * 5-tuple or "unparsable packet" when p is NULL, length) unless the ALG
- * logged it; only mg_engine_process's exit calls it.  mg_engine_count counts
+ * logged it; only mg_engine_process's exit calls it, and mg_alg_release for
+ * a held packet that cannot leave.  mg_engine_count counts
  * an event, mg_engine_event counts one and logs it, mg_engine_logf only
  * logs (the count comes with the drop or event that follows).  Lines are
  * rate-limited per class (drops, events) and reason: log-rate a second. */

@@ -35,16 +35,3 @@ bool mg_l4_csum_check(struct mg_pkt *p)
 	s = (s & 0xffffu) + (s >> 16) + p->paysum;
 	return mg_csum_fold(s) == 0;
 }
-
-void mg_l4_csum_payload(struct mg_pkt *p, uint16_t old_paysum)
-{
-	uint32_t at = csum_at(p);
-	if (at == 0)
-		return;
-	uint16_t now = mg_csum_sum16(p->l3 + p->payoff, p->paylen);
-	if (now == old_paysum)
-		return;
-	mg_csum_update16(p->l3 + at, old_paysum, now);
-	if (p->proto == MG_PROTO_UDP && mg_rd16(p->l3 + at) == 0)
-		mg_wr16(p->l3 + at, 0xffff); /* a computed 0 is sent as all ones (RFC 768) */
-}

@@ -19,8 +19,7 @@
  * fragments, IPv4 UDP without checksum) counts as right. */
 bool mg_l4_csum_check(struct mg_pkt *p);
 
-/* The payload of p changed since its sum was old_paysum: carry the change
- * into the TCP/UDP checksum (RFC 1624).  A UDP checksum of 0 (none) stays. */
-void mg_l4_csum_payload(struct mg_pkt *p, uint16_t old_paysum);
+/* After payload edits the checksum is carried along by
+ * mg_rw_payload_csum (core/rewrite.h). */
 
 #endif

@@ -1,8 +1,8 @@
 /* pkt.h - the packet descriptor, filled once by mg_pkt_parse and passed to
  * every stage (conntrack, policy, ALG, NAT).
  *
- * The descriptor points into a buffer the adapter owns; stages may rewrite
- * header and payload bytes in place (same length) but never resize it.
+ * The descriptor points into a buffer the adapter owns; only core/rewrite.h
+ * writes its bytes (in place, same length; never resized).
  * Addresses are kept as raw network-order bytes; ports in host order.
  */
 #ifndef MG_PKT_H
@@ -80,6 +80,7 @@ struct mg_pkt {
 	uint32_t seq, ack;
 	uint16_t win;
 	uint8_t wscale;   /* from the SYN's window-scale option, 0xff if absent */
+	uint16_t mss;     /* from the SYN's MSS option, 0 if absent */
 	/* ICMP / ICMPv6 */
 	uint8_t icmp_type, icmp_code;
 	bool icmp_error;       /* an error message quoting another packet */
@@ -87,6 +88,8 @@ struct mg_pkt {
 	uint16_t inner_l4off;  /* offset of the quoted L4 header from l3 */
 	uint16_t inner_len;    /* bytes of quote available */
 	struct mg_tuple inner; /* the quoted packet's tuple, as it was sent */
+	/* set by the writers of core/rewrite.h: what changed (MG_RW_*) */
+	uint8_t changed;
 };
 
 /* Parse an IP datagram (no link header) of `len` bytes into `p`.  Returns

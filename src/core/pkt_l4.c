@@ -33,7 +33,8 @@ void mg_pkt_ports(struct mg_tuple *t, const uint8_t *l4)
 /* Options walk (RFC 9293 3.1): EOL ends the list, NOP is one byte, every
  * other option is kind, length (>= 2), data, inside the header.  Window
  * scale counts only on a SYN (RFC 7323 2.2) and is capped at 14; an option
- * of kind 3 with a length other than 3 is ignored, as receivers do. */
+ * of kind 3 with a length other than 3 is ignored, as receivers do; so is
+ * an MSS option (kind 2) whose length is not 4. */
 static bool tcp_options(struct mg_pkt *p, struct mg_cur *o)
 {
 	bool syn = (p->tcp_flags & MG_TH_SYN) != 0;
@@ -49,6 +50,8 @@ static bool tcp_options(struct mg_pkt *p, struct mg_cur *o)
 		if (kind == 3 && olen == 3 && syn) {
 			uint8_t ws = mg_cur_u8(o);
 			p->wscale = ws > 14 ? 14 : ws;
+		} else if (kind == 2 && olen == 4 && syn) {
+			p->mss = mg_cur_be16(o);
 		} else {
 			mg_cur_skip(o, olen - 2u);
 		}

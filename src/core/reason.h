@@ -66,6 +66,12 @@
 	X(ALG_SOURCE_TABLE_FULL, "alg-source-table-full", "too many sources hold signalling connections") \
 	X(ALG_OUT_OF_ORDER, "alg-out-of-order", "signalling segment ahead of a gap, held back") \
 	X(ALG_NAT_FAILED, "alg-nat-failed", "no public binding for a negotiated address")  \
+	X(SEQADJ_FULL, "seqadj-full", "a length-changing edit found the flow's sequence-adjust table full") \
+	X(SEQADJ_ORDER, "seqadj-order", "a length-changing edit before or over an earlier one") \
+	X(SEQADJ_LONG, "seqadj-long", "a length-changing edit longer than an edit can keep") \
+	X(SEQADJ_NO_TABLE, "seqadj-no-table", "no free sequence-adjust table for a length-changing edit") \
+	X(SEQADJ_TOO_BIG, "seqadj-too-big", "an edited segment cannot be split within the receiver's MSS") \
+	X(SEQADJ_ABSORBED, "seqadj-absorbed", "a segment lying inside a replaced range carries nothing to send") \
 	X(RAS_UNTRANSLATED, "ras-untranslated", "H.225.0 RAS from the inside crossing the NAT (RAS is not translated)") \
 	X(ILS_UNTRANSLATED, "ils-untranslated", "ILS/LDAP from the inside carrying the sender's address (ILS is not translated)")
 

@@ -1,8 +1,8 @@
 /* nfq.c - NFQUEUE receive, engine call and batched verdicts (nfq.h).
  *
- * Buffers are allocated once at open: the receive buffer, a snapshot of the
- * packet (to tell whether the engine changed a byte) and the verdict batch.
- * Nothing is allocated per packet. */
+ * Buffers are allocated once at open: the receive buffer and the verdict
+ * batch.  Nothing is allocated per packet, nor copied: the engine's result
+ * says whether it rewrote the packet (only then do its bytes go back). */
 #include "io/nfq.h"
 
 #include <arpa/inet.h>
@@ -111,10 +111,9 @@ static int on_packet(const struct nlmsghdr *nlh, void *data)
 		q->st.unknown_if++;
 		goto drop;
 	}
-	memcpy(q->snap, pkt, len);
 	struct mg_result r = mg_engine_process(q->engine, pkt, len, (enum mg_side)side, q->now);
 	if (r.verdict == MG_VERDICT_ACCEPT) {
-		bool changed = memcmp(q->snap, pkt, len) != 0;
+		bool changed = r.changed != 0; /* the engine says what it rewrote */
 		q->st.accepted++;
 		q->st.rewritten += changed;
 		put_verdict(q, id, NF_ACCEPT, changed ? pkt : NULL, len);
@@ -230,8 +229,7 @@ struct mg_nfq *mg_nfq_open(const struct mg_nfq_opts *o, char *err, size_t errlen
 	snprintf(q->ifname[MG_SIDE_OUTSIDE], sizeof(q->ifname[0]), "%s", o->if_outside);
 	q->rx = malloc(RX_SIZE);
 	q->tx = malloc(TX_SIZE);
-	q->snap = malloc(0x10000);
-	if (q->rx == NULL || q->tx == NULL || q->snap == NULL)
+	if (q->rx == NULL || q->tx == NULL)
 		goto fail_msg;
 	resolve_ifs(q, 0);
 	for (int s = 0; s < 2; s++)
@@ -266,7 +264,6 @@ void mg_nfq_close(struct mg_nfq *q)
 	if (q->nl != NULL)
 		mnl_socket_close(q->nl);
 	mg_nfq_raw_close(q);
-	free(q->snap);
 	free(q->tx);
 	free(q->rx);
 	free(q);

@@ -21,7 +21,6 @@ struct mg_nfq {
 	uint64_t now;         /* engine clock of the current burst */
 	struct mg_engine *engine;
 	uint8_t *rx;          /* one netlink datagram */
-	uint8_t *snap;        /* the packet as it arrived */
 	char *tx;             /* the verdict batch */
 	size_t txlen;
 	int raw4, raw6;       /* raw sockets for emitted packets (-1: none) */
