@@ -13,6 +13,7 @@
 #include "core/csum.h"
 #include "core/pkt.h"
 #include "core/pkt_impl.h"
+#include "core/wire.h"
 
 /* One's-complement sum of the fixed 20-byte header, unrolled: the common
  * case must not pay for a loop. */
@@ -63,17 +64,17 @@ enum mg_reason mg_pkt_ip4(struct mg_pkt *p, uint32_t len)
 	uint32_t ihl = (h[0] & 0x0fu) * 4u;
 	if (ihl < 20 || ihl > len)
 		return MG_R_PKT_BAD_IHL;
-	uint32_t tot = mg_rd16(h + 2);
+	uint32_t tot = mg_rd16(h + MG_IP4_TOTLEN);
 	if (tot < ihl || tot > len)
 		return MG_R_PKT_BAD_TOTLEN;
 	p->len = tot; /* anything past the total length is link padding */
 
 	p->family = MG_AF_INET;
-	p->proto = h[9];
+	p->proto = h[MG_IP4_PROTO];
 	p->t.family = MG_AF_INET;
-	p->t.proto = h[9];
-	memcpy(p->t.src.b, h + 12, 4);
-	memcpy(p->t.dst.b, h + 16, 4);
+	p->t.proto = h[MG_IP4_PROTO];
+	memcpy(p->t.src.b, h + MG_IP4_SRC, 4);
+	memcpy(p->t.dst.b, h + MG_IP4_DST, 4);
 
 	uint32_t sum = ip4_sum20(h);
 	if (ihl > 20) {
@@ -91,14 +92,14 @@ enum mg_reason mg_pkt_ip4(struct mg_pkt *p, uint32_t len)
 		return MG_R_PKT_BAD_IPCSUM;
 	}
 
-	if (ip4_bad_src(h + 12))
+	if (ip4_bad_src(h + MG_IP4_SRC))
 		return MG_R_PKT_BAD_SRC;
 
-	uint16_t ff = mg_rd16(h + 6);
+	uint16_t ff = mg_rd16(h + MG_IP4_FRAG);
 	uint32_t frag_off = (ff & 0x1fffu) * 8u;
 	p->l4off = (uint16_t)ihl;
 	if (frag_off != 0 || (ff & 0x2000u) != 0) {
-		p->frag_id = mg_rd16(h + 4);
+		p->frag_id = mg_rd16(h + MG_IP4_ID);
 		p->frag_off = frag_off;
 		p->frag_data = ihl;
 		p->frag_more = (ff & 0x2000u) != 0;

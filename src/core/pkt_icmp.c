@@ -16,6 +16,7 @@
 #include "core/csum.h"
 #include "core/pkt.h"
 #include "core/pkt_impl.h"
+#include "core/wire.h"
 
 /* The quote is the rest of the ICMP message, at c's position. */
 static enum mg_reason quote4(struct mg_pkt *p, struct mg_cur *c)
@@ -29,13 +30,13 @@ static enum mg_reason quote4(struct mg_pkt *p, struct mg_cur *c)
 	if (ihl < 20 || mg_cur_take(c, ihl - 20u) == NULL)
 		return MG_R_ICMP_ERR_BAD_INNER;
 	const uint8_t *l4 = mg_cur_take(c, 8);
-	if (l4 == NULL || (mg_rd16(q + 6) & 0x1fffu) != 0)
+	if (l4 == NULL || (mg_rd16(q + MG_IP4_FRAG) & 0x1fffu) != 0)
 		return MG_R_ICMP_ERR_BAD_INNER;
 
 	p->inner.family = MG_AF_INET;
-	p->inner.proto = q[9];
-	memcpy(p->inner.src.b, q + 12, 4);
-	memcpy(p->inner.dst.b, q + 16, 4);
+	p->inner.proto = q[MG_IP4_PROTO];
+	memcpy(p->inner.src.b, q + MG_IP4_SRC, 4);
+	memcpy(p->inner.dst.b, q + MG_IP4_DST, 4);
 	mg_pkt_ports(&p->inner, l4);
 	p->inner_l3off = (uint16_t)qoff;
 	p->inner_l4off = (uint16_t)(qoff + ihl);

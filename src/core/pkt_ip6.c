@@ -10,6 +10,7 @@
 #include "core/csum.h"
 #include "core/pkt.h"
 #include "core/pkt_impl.h"
+#include "core/wire.h"
 
 #define MG_PKT_MAX_EXTHDR 8
 
@@ -123,16 +124,16 @@ enum mg_reason mg_pkt_ip6(struct mg_pkt *p, uint32_t len)
 	if (h == NULL)
 		return MG_R_PKT_SHORT;
 
-	uint32_t plen = mg_rd16(h + 4);
+	uint32_t plen = mg_rd16(h + MG_IP6_PLEN);
 	if (plen > mg_cur_bytes_left(&c))
 		return MG_R_PKT_BAD_TOTLEN;
 	p->len = 40u + plen; /* anything past the payload length is link padding */
 
 	p->family = MG_AF_INET6;
 	p->t.family = MG_AF_INET6;
-	memcpy(p->t.src.b, h + 8, 16);
-	memcpy(p->t.dst.b, h + 24, 16);
-	if (ip6_bad_src(h + 8))
+	memcpy(p->t.src.b, h + MG_IP6_SRC, 16);
+	memcpy(p->t.dst.b, h + MG_IP6_DST, 16);
+	if (ip6_bad_src(h + MG_IP6_SRC))
 		return MG_R_PKT_BAD_SRC;
 
 	struct mg_cur pc; /* the payload, padding excluded */

@@ -8,6 +8,7 @@
 #include "core/csum.h"
 #include "core/pkt.h"
 #include "core/pkt_impl.h"
+#include "core/wire.h"
 
 void mg_pkt_ports(struct mg_tuple *t, const uint8_t *l4)
 {
@@ -74,7 +75,7 @@ static enum mg_reason tcp(struct mg_pkt *p, struct mg_cur *c)
 	const uint8_t *h = mg_cur_take(c, 20);
 	if (h == NULL)
 		return MG_R_PKT_SHORT;
-	uint32_t doff = (uint32_t)(h[12] >> 4) * 4u;
+	uint32_t doff = (uint32_t)(h[MG_TCP_DOFF] >> 4) * 4u;
 	if (doff < 20)
 		return MG_R_PKT_BAD_L4;
 	struct mg_cur o;
@@ -83,10 +84,10 @@ static enum mg_reason tcp(struct mg_pkt *p, struct mg_cur *c)
 
 	p->t.sport = mg_rd16(h);
 	p->t.dport = mg_rd16(h + 2);
-	p->seq = mg_rd32(h + 4);
-	p->ack = mg_rd32(h + 8);
-	p->tcp_flags = h[13] & 0x3fu; /* ECE/CWR are not state */
-	p->win = mg_rd16(h + 14);
+	p->seq = mg_rd32(h + MG_TCP_SEQ);
+	p->ack = mg_rd32(h + MG_TCP_ACK);
+	p->tcp_flags = h[MG_TCP_FLAGS] & 0x3fu; /* ECE/CWR are not state */
+	p->win = mg_rd16(h + MG_TCP_WIN);
 	p->l4len = (uint16_t)doff;
 	p->payoff = p->l4off + doff;
 	p->paylen = (uint32_t)mg_cur_bytes_left(c);
@@ -105,7 +106,7 @@ static enum mg_reason udp(struct mg_pkt *p, struct mg_cur *c)
 	const uint8_t *h = mg_cur_take(c, 8);
 	if (h == NULL)
 		return MG_R_PKT_SHORT;
-	uint32_t ulen = mg_rd16(h + 4);
+	uint32_t ulen = mg_rd16(h + MG_UDP_LEN);
 	if (ulen < 8)
 		return MG_R_PKT_BAD_L4;
 	uint32_t left = (uint32_t)mg_cur_bytes_left(c);

@@ -16,6 +16,13 @@
 #define MG_IP4_DST 16
 #define MG_IP4_HLEN 20 /* without options */
 
+/* IPv6 header */
+#define MG_IP6_PLEN 4
+#define MG_IP6_NXT 6
+#define MG_IP6_SRC 8
+#define MG_IP6_DST 24
+#define MG_IP6_HLEN 40
+
 /* TCP header */
 #define MG_TCP_SPORT 0
 #define MG_TCP_DPORT 2

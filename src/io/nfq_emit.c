@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/wire.h"
 #include "io/nfq_priv.h"
 
 static int raw_socket(int family, uint32_t mark)
@@ -58,7 +59,7 @@ static void on_emit(void *ctx, const uint8_t *l3, uint32_t len, enum mg_side out
 
 	if (len >= 20 && (l3[0] >> 4) == 4 && q->raw4 >= 0) {
 		struct sockaddr_in to = {.sin_family = AF_INET};
-		memcpy(&to.sin_addr, l3 + 16, 4);
+		memcpy(&to.sin_addr, l3 + MG_IP4_DST, 4);
 		n = sendto(q->raw4, l3, len, 0, (const struct sockaddr *)&to, sizeof(to));
 	} else if (len >= 40 && (l3[0] >> 4) == 6 && q->raw6 >= 0) {
 		struct sockaddr_in6 to = {.sin6_family = AF_INET6};
