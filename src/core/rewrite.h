@@ -71,7 +71,8 @@ void mg_rw_tcp_ack(struct mg_pkt *p, struct mg_seqadj_dir *peer);
  * plays captured peers that never saw the edits). */
 void mg_rw_tcp_ack_fwd(struct mg_pkt *p, const struct mg_seqadj_dir *peer);
 /* Build the segments carrying the translated bytes of segment p (see
- * mg_seqadj_render), each with at most mss payload bytes, back to back in
+ * mg_seqadj_render), each with at most mss payload bytes less the IP and
+ * TCP options p carries (RFC 6691), back to back in
  * out (cap bytes): segment i at out + off[i], len[i] bytes.  Headers are
  * p's (as the sender wrote them: header NAT comes after) with IP total
  * length, id (+i), TCP seq, flags (FIN and PSH only on the last) and both

@@ -100,6 +100,10 @@ int mg_rw_tcp_rebuild(const struct mg_pkt *p, const struct mg_seqadj_dir *sender
 	if (mss == 0)
 		mss = 536; /* RFC 9293 3.7.1: the default when none was announced */
 	uint32_t hdr = p->payoff, at = 0, done = 0;
+	/* the MSS counts the fixed headers only: IP and TCP options come out
+	 * of it (RFC 6691) */
+	uint32_t opts = hdr - MG_IP4_HLEN - MG_TCP_HLEN;
+	mss = mss > opts + 1 ? mss - opts : 1;
 	int k = 0;
 	uint16_t id = mg_rd16(p->l3 + MG_IP4_ID);
 	do {
