@@ -27,21 +27,8 @@ struct mg_h323;
 struct mg_h323 *mg_h323_attach(struct mg_engine *e);
 void mg_h323_free(struct mg_h323 *h);
 
-/* A call as reports see it. */
-struct mg_h323_call_info {
-	uint32_t id;
-	uint8_t guid[16];
-	uint32_t inside_addr, peer_addr; /* network order */
-	uint8_t inbound;                 /* 1: the outside called in */
-	const char *state;               /* "setup", "proceeding", "alerting", "connected", "released" */
-	uint32_t pinholes, bindings;
-	uint32_t messages, rewrites;
-	uint64_t created_ms, last_ms;
-};
-typedef void (*mg_h323_call_fn)(void *ctx, const struct mg_h323_call_info *ci);
-void mg_h323_foreach_call(struct mg_h323 *h, mg_h323_call_fn fn, void *ctx);
-/* The call table in slices (struct mg_walk, core/engine.h). */
-bool mg_h323_walk_calls(struct mg_h323 *h, struct mg_walk *w, mg_h323_call_fn fn, void *ctx);
+/* Its calls are reported through the engine (mg_engine_walk_calls,
+ * mg_engine_call_ladder, core/engine.h). */
 
 /* An optional trace of what the ALG does, message by message, for offline
  * reports (meetgate replay's ladder diagrams).  Unset, it costs one test per

@@ -362,6 +362,7 @@ enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg
 
 	uint32_t ci = cur->sf->kind == MG_ALG_H245 ? cur->sf->call : h323_call_for_message(h);
 	struct h323_call *c = ci != MG_NIL ? h323_call_get(h, ci) : NULL;
+	cur->hist = c; /* on_message clears it */
 	struct h323_str cs = h323_call_str(c);
 	const char *what = cur->sf->kind == MG_ALG_H245 ? "h245" : h323_body_name(s->body);
 	if (c) {
@@ -374,7 +375,7 @@ enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg
 			H323_TRACE(h, c, .kind = MG_H323_TR_CALL_CONNECT, .ip = {c->inside, c->peer},
 				   .count = c->inbound);
 	}
-	if (h->trace) {
+	if (h->trace || c) { /* c: for its ladder */
 		if (cur->sf->kind != MG_ALG_H245)
 			H323_TRACE(h, c, .kind = MG_H323_TR_MSG, .name = q931_name(s));
 		if (cur->sf->kind == MG_ALG_H245 || s->n_h245_msg > 0)

@@ -243,7 +243,7 @@ static void json_stats(json_object *o, const struct mg_stats *s)
 	json_reasons(j, "events", s->events);
 }
 
-static void call_cb(void *ctx, const struct mg_h323_call_info *ci)
+static void call_cb(void *ctx, const struct mg_call_info *ci)
 {
 	char s[64];
 	json_object *j = append_obj(ctx);
@@ -307,8 +307,7 @@ int mg_replay_report_json(struct mg_replay *rp, FILE *f)
 		binding_cb(a, &rp->made[i]);
 	mg_engine_foreach_pinhole(rp->e, pinhole_cb, add_arr(j, "pinholes"));
 	a = add_arr(j, "calls");
-	if (rp->h323)
-		mg_h323_foreach_call(rp->h323, call_cb, a);
+	mg_engine_foreach_call(rp->e, call_cb, a);
 	json_stats(j, mg_engine_stats(rp->e));
 	int rc = mg_json_print(f, j);
 	json_object_put(j);

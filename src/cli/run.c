@@ -421,7 +421,7 @@ static int run_gateway(struct run *r)
 		logf_(MG_LOG_ERROR, "control socket: %s", err);
 		goto remove_table;
 	}
-	mg_ctl_set_source(r->ctl, r->e, r->h323, nfq_stat_row, r->q);
+	mg_ctl_set_source(r->ctl, r->e, nfq_stat_row, r->q);
 	r->lv.ctl = r->ctl;
 	mg_live_events_attach(&r->lv, r->e, r->h323);
 	if (mg_live_metrics_open(&r->lv, &r->cfg->live, err, sizeof(err)) != 0) {

@@ -67,6 +67,9 @@ uint64_t mg_flow_timeout_ms(const struct mg_engine *e, const struct mg_flow *f);
  * pinhole idx before it is deleted. */
 void mg_engine_pinhole_info(const struct mg_engine *e, uint32_t idx, struct mg_pinhole_info *pi);
 void mg_engine_pinhole_closing(struct mg_engine *e, uint32_t idx);
+/* engine_calls.c: a packet of `len` bytes in direction dir on flow f, which
+ * has no ALG of its own and names a call in alg_ctx (a media flow). */
+void mg_engine_call_media(struct mg_engine *e, const struct mg_flow *f, int dir, uint32_t len);
 /* The embryonic budget in force: max embryonic, at most half the table. */
 uint32_t mg_engine_embryonic_max(const struct mg_engine *e);
 
