@@ -113,7 +113,7 @@ static void call_free(struct mg_h323 *h, uint32_t idx)
  * not from h->cur, which a call ended by a timer does not describe. */
 static void trace_call(struct mg_h323 *h, const struct h323_call *c, uint8_t kind, const char *why)
 {
-	struct mg_h323_trace t = {
+	struct mg_call_trace t = {
 		.kind = kind,
 		.call = c->id,
 		.from_inside = !c->inbound,
@@ -388,10 +388,16 @@ static uint32_t idle_s(void *state, const struct mg_flow *f)
 	return (f->alg_flags & H323_FF_NOCALL) ? mg_engine_config(h->e)->to.sig_idle : 0;
 }
 
+static void set_trace(void *state, mg_call_trace_fn fn, void *ctx)
+{
+	mg_h323_set_trace(state, fn, ctx);
+}
+
 static const struct mg_alg_ops q931_ops = {
 	.name = "h323-q931", .inspect = inspect_q931, .flow_end = flow_end, .tick = tick,
 	.call_of = h323_call_of_ctx, .admit = admit, .idle_s = idle_s,
 	.walk_calls = h323_walk_calls, .call_ladder = h323_call_ladder, .media = h323_media,
+	.set_trace = set_trace,
 };
 static const struct mg_alg_ops h245_ops = {
 	.name = "h245", .inspect = inspect_h245, .flow_end = flow_end, .call_of = h323_call_of_ctx,
@@ -428,13 +434,13 @@ struct mg_h323 *mg_h323_attach(struct mg_engine *e)
 	return h;
 }
 
-void mg_h323_set_trace(struct mg_h323 *h, mg_h323_trace_fn fn, void *ctx)
+void mg_h323_set_trace(struct mg_h323 *h, mg_call_trace_fn fn, void *ctx)
 {
 	h->trace = fn;
 	h->trace_ctx = ctx;
 }
 
-void h323_trace(struct mg_h323 *h, const struct h323_call *c, struct mg_h323_trace *t)
+void h323_trace(struct mg_h323 *h, const struct h323_call *c, struct mg_call_trace *t)
 {
 	t->call = c ? c->id : 0;
 	t->guid = c && c->has_guid ? c->guid : NULL;

@@ -80,7 +80,7 @@ void h323_media(void *state, uint32_t alg_ctx, bool from_inside, uint32_t len)
 	c->media_bytes[!from_inside] += len;
 }
 
-void h323_step(struct mg_h323 *h, struct h323_call *c, const struct mg_h323_trace *t)
+void h323_step(struct mg_h323 *h, struct h323_call *c, const struct mg_call_trace *t)
 {
 	static const uint8_t kind[] = {
 		[MG_H323_TR_MSG] = MG_STEP_MSG,

@@ -100,7 +100,7 @@ struct mg_h323 {
 	struct h323_cur cur;
 	uint64_t last_tick_s;
 	uint64_t now; /* latest time seen (inspect, tick): for calls ended by a timer */
-	mg_h323_trace_fn trace; /* optional, see mg_h323_set_trace */
+	mg_call_trace_fn trace; /* optional, see mg_h323_set_trace */
 	void *trace_ctx;
 };
 
@@ -126,11 +126,11 @@ void h323_limit_gone(struct mg_h323 *h, struct mg_flow *f);
 /* Report one trace event: into the ladder of call c (or, without c, of
  * the message's call), and to the trace if one is set; fills call, now,
  * from_inside, sender and receiver from the message being handled. */
-void h323_trace(struct mg_h323 *h, const struct h323_call *c, struct mg_h323_trace *t);
+void h323_trace(struct mg_h323 *h, const struct h323_call *c, struct mg_call_trace *t);
 #define H323_TRACE(h, c, ...)                                        \
 	do {                                                          \
 		if ((h)->trace || (c) || (h)->cur.hist) {             \
-			struct mg_h323_trace t_ = {__VA_ARGS__};      \
+			struct mg_call_trace t_ = {__VA_ARGS__};      \
 			h323_trace((h), (c), &t_);                    \
 		}                                                     \
 	} while (0)
@@ -140,7 +140,7 @@ void h323_trace(struct mg_h323 *h, const struct h323_call *c, struct mg_h323_tra
 bool h323_walk_calls(void *state, struct mg_walk *w, mg_call_fn fn, void *ctx);
 bool h323_call_ladder(void *state, uint32_t id, struct mg_call_ladder *out);
 void h323_media(void *state, uint32_t alg_ctx, bool from_inside, uint32_t len);
-void h323_step(struct mg_h323 *h, struct h323_call *c, const struct mg_h323_trace *t);
+void h323_step(struct mg_h323 *h, struct h323_call *c, const struct mg_call_trace *t);
 
 /* The aliases of the Setup msg[0..len) (a Q.931 message, TPKT header
  * excluded) into call c (h323_alias.c); h->scan is used as scratch. */

@@ -72,6 +72,8 @@ struct mg_alg_ops {
 	 * that has the hook gets it (as with call_of).  Optional; keep it cheap,
 	 * it runs for every media packet. */
 	void (*media)(void *state, uint32_t alg_ctx, bool from_inside, uint32_t len);
+	/* mg_engine_set_call_trace: report call events to fn.  Optional. */
+	void (*set_trace)(void *state, mg_call_trace_fn fn, void *ctx);
 };
 
 void mg_engine_set_alg(struct mg_engine *e, enum mg_alg_id id, const struct mg_alg_ops *ops,

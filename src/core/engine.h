@@ -235,6 +235,51 @@ bool mg_engine_walk_flows(struct mg_engine *e, struct mg_walk *w, mg_flow_fn fn,
 bool mg_engine_walk_bindings(struct mg_engine *e, struct mg_walk *w, mg_binding_fn fn, void *ctx);
 bool mg_engine_walk_pinholes(struct mg_engine *e, struct mg_walk *w, mg_pinhole_fn fn, void *ctx);
 
+/* An optional trace of what an ALG does with calls, message by message
+ * (H.323 today), for call logs, live events, metrics and meetgate replay's
+ * ladder diagrams (mg_engine_set_call_trace).  Unset, it costs one test per
+ * event site.  Strings and the event are valid for the call only. */
+enum mg_call_trace_kind {
+	MG_CALL_TR_MSG = 1,   /* a signalling message: name (H.323: Q.931 body or H.245 message) */
+	MG_CALL_TR_REWRITE,   /* an address of the last message rewritten: ip/port[0] -> [1] */
+	MG_CALL_TR_PIN_OPEN,  /* a pinhole opened: what, dst ip/port[0], to ip/port[1] */
+	MG_CALL_TR_PIN_CLOSE, /* pinholes closed: count, name says why */
+	MG_CALL_TR_PROBLEM,   /* the last message: reason (untranslated, undecodable, ...) */
+	/* A call began (its Setup): from_inside = outbound; sender the caller,
+	 * receiver the callee as reached (an inbound call's forward target);
+	 * ip/port[0] what the caller dialled, ip/port[1] the callee as reached;
+	 * guid its callIdentifier (NULL without one).  Sent before the Setup's
+	 * MSG event. */
+	MG_CALL_TR_CALL_START,
+	/* A call ended: from_inside = outbound; sender the inside endpoint,
+	 * receiver the peer; name why ("releaseComplete from inside",
+	 * "signalling closed", "signalling timed out"); cause the Q.931 cause
+	 * value of its ReleaseComplete (0: none); created when it began; guid. */
+	MG_CALL_TR_CALL_END,
+	/* The call's first Connect (the setup latency metric). */
+	MG_CALL_TR_CALL_CONNECT,
+};
+struct mg_call_trace {
+	uint8_t kind;         /* enum mg_call_trace_kind */
+	uint8_t from_inside;  /* sender of the message is inside */
+	uint8_t h245;         /* MSG: an H.245 message (tunnelled or on its own channel) */
+	uint16_t reason;      /* PROBLEM: enum mg_reason */
+	uint32_t call;        /* call id, 0 = none */
+	uint32_t sender, receiver; /* network order, as the message travels */
+	uint32_t ip[2];       /* network order */
+	uint16_t port[2];
+	uint32_t count;
+	const char *name;     /* MSG: message name; PIN_OPEN: what; PIN_CLOSE, CALL_END: why */
+	uint64_t now;
+	const uint8_t *guid;  /* CALL_START, CALL_END: callIdentifier, NULL if none */
+	uint64_t created;     /* when the event's call began (0: no call) */
+	uint8_t cause;        /* CALL_END: Q.931 cause value, 0 = none seen */
+};
+typedef void (*mg_call_trace_fn)(void *ctx, const struct mg_call_trace *t);
+
+/* Every ALG that traces calls reports to fn (NULL: stop). */
+void mg_engine_set_call_trace(struct mg_engine *e, mg_call_trace_fn fn, void *ctx);
+
 /* Calls, as the ALG that keeps them reports them (engine_calls.c); none
  * without one.  The walk's slots are that ALG's call slots. */
 void mg_engine_foreach_call(struct mg_engine *e, mg_call_fn fn, void *ctx);

@@ -47,3 +47,10 @@ void mg_engine_call_media(struct mg_engine *e, const struct mg_flow *f, int dir,
 	bool from_inside = (dir == 0) == (f->orig_side == MG_SIDE_INSIDE);
 	e->alg[a]->media(e->alg_state[a], f->alg_ctx, from_inside, len);
 }
+
+void mg_engine_set_call_trace(struct mg_engine *e, mg_call_trace_fn fn, void *ctx)
+{
+	for (int a = 1; a < MG_ALG__COUNT; a++)
+		if (e->alg[a] && e->alg[a]->set_trace)
+			e->alg[a]->set_trace(e->alg_state[a], fn, ctx);
+}

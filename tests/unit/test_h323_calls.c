@@ -661,12 +661,12 @@ TEST(calls_closed_connections_no_longer_count_against_their_source)
 	rig_down(&g);
 }
 
-static struct mg_h323_trace call_ev[4];
+static struct mg_call_trace call_ev[4];
 static char call_why[4][48];
 static int n_call_ev;
-static void call_trace(void *ctx, const struct mg_h323_trace *t)
+static void call_trace(void *ctx, const struct mg_call_trace *t)
 {
-	if (t->kind != MG_H323_TR_CALL_START && t->kind != MG_H323_TR_CALL_END)
+	if (t->kind != MG_CALL_TR_CALL_START && t->kind != MG_CALL_TR_CALL_END)
 		return;
 	if (n_call_ev < 4) {
 		call_ev[n_call_ev] = *t;
@@ -679,13 +679,13 @@ TEST(calls_trace_reports_start_and_end_of_a_call)
 {
 	struct rig g;
 	CHECK_EQ(rig_up(&g), 0);
-	mg_h323_set_trace(g.h, call_trace, NULL);
+	mg_engine_set_call_trace(g.e, call_trace, NULL);
 	n_call_ev = 0;
 	struct conn c1 = {.in = A, .port = 40000};
 	CHECK_EQ(handshake(&g, &c1, 1000), 0);
 	CHECK_EQ(call_setup(&g, &c1, 0x5a, 5000), 0);
 	CHECK_EQ(n_call_ev, 1);
-	CHECK_EQ(call_ev[0].kind, MG_H323_TR_CALL_START);
+	CHECK_EQ(call_ev[0].kind, MG_CALL_TR_CALL_START);
 	CHECK(call_ev[0].from_inside); /* outbound */
 	CHECK_EQ(call_ev[0].sender, A);
 	CHECK_EQ(call_ev[0].ip[0], B);
@@ -695,7 +695,7 @@ TEST(calls_trace_reports_start_and_end_of_a_call)
 	g.now += 2500;
 	CHECK_EQ(call_release(&g, &c1, 0x5a).verdict, MG_VERDICT_ACCEPT);
 	CHECK_EQ(n_call_ev, 2);
-	CHECK_EQ(call_ev[1].kind, MG_H323_TR_CALL_END);
+	CHECK_EQ(call_ev[1].kind, MG_CALL_TR_CALL_END);
 	CHECK_EQ(call_ev[1].call, call_ev[0].call);
 	CHECK(strcmp(call_why[1], "releaseComplete from inside") == 0);
 	CHECK(call_ev[1].now - call_ev[1].created >= 2500);
