@@ -73,7 +73,8 @@
 #define MG_CTL_TURN_SLOTS 4096u /* table slots visited per loop turn */
 #define MG_CTL_TURN_ROWS 128u   /* rows formatted per loop turn */
 #define MG_CTL_OUT_MAX (64u << 10)
-#define MG_CTL_ROW_MAX 1024 /* longest line a formatter writes, NUL included */
+#define MG_CTL_ROW_MAX 2048 /* longest line a formatter writes, NUL included (a call with
+			    * 8 long aliases, JSON-escaped, takes some 1600) */
 #define MG_CTL_REQ_TIMEOUT_MS 2000
 #define MG_CTL_IDLE_TIMEOUT_MS 10000
 #define MG_CTL_EV_RING 512u /* events queued per subscriber */

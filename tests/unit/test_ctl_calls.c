@@ -164,6 +164,28 @@ TEST(ctl_call_and_ladder_json)
 	CHECK(strcmp(jstr(json_object_array_get_idx(a, 0), "cut"), "true") == 0);
 	json_object_put(o);
 
+	/* the longest call object still fits a row: every alias cut, every
+	 * character one that JSON escapes */
+	struct mg_call_info big = l.ci;
+	for (int p = 0; p < 2; p++) {
+		big.n_alias[p] = MG_CALL_ALIASES;
+		for (int i = 0; i < MG_CALL_ALIASES; i++) {
+			big.alias[p][i].type = MG_ALIAS_EMAIL;
+			big.alias[p][i].cut = true;
+			memset(big.alias[p][i].s, '"', MG_CALL_ALIAS_LEN - 1);
+			big.alias[p][i].s[MG_CALL_ALIAS_LEN - 1] = '\0';
+		}
+	}
+	big.media_bytes[0] = big.media_bytes[1] = UINT64_MAX;
+	big.media_pkts[0] = big.media_pkts[1] = UINT64_MAX;
+	big.created_ms = 0;
+	big.last_ms = big.id = UINT32_MAX;
+	n = mg_ctl_json_call(row, MG_CTL_ROW_MAX, &big, UINT64_MAX);
+	CHECK(n > 0 && n < MG_CTL_ROW_MAX);
+	o = json_tokener_parse(row);
+	CHECK(o != NULL);
+	json_object_put(o);
+
 	CHECK(mg_ctl_json_ladder(row, sizeof(row), &l, 0, 3000) > 0);
 	o = json_tokener_parse(row);
 	CHECK(o != NULL && strcmp(jstr(o, "steps_lost"), "3") == 0 && strcmp(jstr(o, "id"), "5") == 0);
