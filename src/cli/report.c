@@ -264,6 +264,25 @@ static void call_cb(void *ctx, const struct mg_call_info *ci)
 	put_u64(j, "bindings", ci->bindings);
 	put_u64(j, "created_ms", ci->created_ms);
 	put_u64(j, "last_ms", ci->last_ms);
+	put_str(j, "route", ci->route);
+	json_object *m = add_obj(j, "media");
+	static const char *const dir[2] = {"inside_to_outside", "outside_to_inside"};
+	for (int d = 0; d < 2; d++) {
+		json_object *md = add_obj(m, dir[d]);
+		put_u64(md, "packets", ci->media_pkts[d]);
+		put_u64(md, "bytes", ci->media_bytes[d]);
+	}
+	/* aliases as "type:value" strings (the values are printable ASCII) */
+	static const char *const party[2] = {"caller", "callee"};
+	static const char *const type[] = {"none", "dialedDigits", "h323-ID", "url-ID", "email-ID", "other"};
+	for (int p = 0; p < 2; p++) {
+		json_object *a = add_arr(j, party[p]);
+		for (unsigned i = 0; i < ci->n_alias[p]; i++) {
+			const struct mg_call_alias *al = &ci->alias[p][i];
+			snprintf(s, sizeof(s), "%s:%s", al->type < 6 ? type[al->type] : "other", al->s);
+			json_object_array_add(a, json_object_new_string(s));
+		}
+	}
 }
 
 int mg_replay_report_json(struct mg_replay *rp, FILE *f)
