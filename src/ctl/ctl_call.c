@@ -128,10 +128,14 @@ int mg_ctl_fmt_ladder(char *buf, size_t n, const struct mg_call_ladder *l, unsig
 		char in[16], peer[16];
 		v4_str(ci->inside_addr, in, sizeof(in));
 		v4_str(ci->peer_addr, peer, sizeof(peer));
-		/* the inside party on the left, so right arrows go out */
-		return snprintf(buf, n, "call %u  %s (inside)  %s (outside)  %s %s %s\n", (unsigned)ci->id,
-				in, peer, ci->inbound ? "inbound" : "outbound",
-				ci->route ? ci->route : "-", ci->state ? ci->state : "-");
+		/* the inside party on the left, so right arrows go out; an
+		 * inbound call says how it got in */
+		const char *dir = ci->inbound ? "inbound" : "outbound";
+		const char *route = ci->route ? ci->route : "-";
+		bool via = strcmp(route, dir) != 0;
+		return snprintf(buf, n, "call %u  %s (inside)  %s (outside)  %s%s%s, %s\n", (unsigned)ci->id,
+				in, peer, dir, via ? " via " : "", via ? route : "",
+				ci->state ? ci->state : "-");
 	}
 	i--;
 	if (l->lost > 0) {

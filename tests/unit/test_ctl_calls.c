@@ -109,7 +109,13 @@ TEST(ctl_ladder_text_rows)
 	char row[MG_CTL_ROW_MAX];
 	sample_ladder(&l);
 	CHECK(mg_ctl_fmt_ladder(row, sizeof(row), &l, 0) > 0);
-	CHECK(strcmp(row, "call 5  198.18.1.10 (inside)  198.19.0.20 (outside)  outbound outbound connected\n") == 0);
+	CHECK(strcmp(row, "call 5  198.18.1.10 (inside)  198.19.0.20 (outside)  outbound, connected\n") == 0);
+	l.ci.inbound = 1;
+	l.ci.route = "forward";
+	CHECK(mg_ctl_fmt_ladder(row, sizeof(row), &l, 0) > 0);
+	CHECK(strstr(row, "(outside)  inbound via forward, connected\n") != NULL);
+	l.ci.inbound = 0;
+	l.ci.route = "outbound";
 	CHECK(mg_ctl_fmt_ladder(row, sizeof(row), &l, 1) > 0);
 	CHECK(strstr(row, "3 earlier steps not kept") != NULL);
 	CHECK(mg_ctl_fmt_ladder(row, sizeof(row), &l, 2) > 0);
