@@ -136,7 +136,7 @@ static int check_filters(const struct mg_ctl_req *req, const char **why)
 	const struct mg_ctl_filter *f = &req->f;
 	if (req->has_ladder && (req->cmd != MG_CTL_CALLS || f->proto || f->has_port || f->has_addr ||
 				f->has_call)) {
-		*why = "ladder= is for calls and takes no filter";
+		*why = "a ladder (ladder=) is for calls only and takes no filter";
 		return -1;
 	}
 	switch (req->cmd) {
