@@ -442,6 +442,8 @@ void mg_h323_set_trace(struct mg_h323 *h, mg_call_trace_fn fn, void *ctx)
 
 void h323_trace(struct mg_h323 *h, const struct h323_call *c, struct mg_call_trace *t)
 {
+	if (t->kind == MG_H323_TR_REWRITE && t->name == NULL)
+		t->name = h->cur.addr_field;
 	t->call = c ? c->id : 0;
 	t->guid = c && c->has_guid ? c->guid : NULL;
 	t->created = c ? c->created : 0;

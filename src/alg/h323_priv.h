@@ -71,6 +71,7 @@ struct h323_cur {
 	uint32_t sender, peer_seen, receiver; /* network order */
 	uint16_t sender_port, peer_seen_port, receiver_port;
 	struct h323_call *hist; /* the message's call, for its ladder (NULL: none) */
+	const char *addr_field; /* the address being handled: the name REWRITE traces give */
 };
 
 /* Per-source accounting of call-signalling connections (h323_limit.c). */

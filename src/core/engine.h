@@ -132,7 +132,7 @@ struct mg_call_info {
 #define MG_CALL_STEPS 32 /* the last ones each call keeps */
 enum mg_call_step_kind {
 	MG_STEP_MSG = 1,  /* a message: name, from_inside, h245 */
-	MG_STEP_REWRITE,  /* an address of the last message: ip/port[0] -> [1] */
+	MG_STEP_REWRITE,  /* an address of the last message: name = its field, ip/port[0] -> [1] */
 	MG_STEP_PIN_OPEN, /* a pinhole: name = what, dst ip/port[0] -> to ip/port[1] */
 	MG_STEP_PIN_CLOSE, /* count pinholes closed, name = why */
 	MG_STEP_PROBLEM,  /* reason (enum mg_reason) about the last message; ip/port[0] if an address */
@@ -269,7 +269,8 @@ struct mg_call_trace {
 	uint32_t ip[2];       /* network order */
 	uint16_t port[2];
 	uint32_t count;
-	const char *name;     /* MSG: message name; PIN_OPEN: what; PIN_CLOSE, CALL_END: why */
+	const char *name;     /* MSG: message name; REWRITE: the field (NULL if not known);
+			       * PIN_OPEN: what; PIN_CLOSE, CALL_END: why */
 	uint64_t now;
 	const uint8_t *guid;  /* CALL_START, CALL_END: callIdentifier, NULL if none */
 	uint64_t created;     /* when the event's call began (0: no call) */

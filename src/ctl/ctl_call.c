@@ -100,7 +100,8 @@ static int fmt_step(char *buf, size_t n, const struct mg_call_step *s)
 	case MG_STEP_REWRITE:
 		ep_str(s->ip[0], s->port[0], a, sizeof(a));
 		ep_str(s->ip[1], s->port[1], b, sizeof(b));
-		return snprintf(buf, n, "%4u.%03u    rewrite %s -> %s\n", sec, ms, a, b);
+		return snprintf(buf, n, "%4u.%03u    rewrite %s%s%s -> %s\n", sec, ms, s->name ? s->name : "",
+				s->name ? " " : "", a, b);
 	case MG_STEP_PIN_OPEN:
 		ep_str(s->ip[0], s->port[0], a, sizeof(a));
 		ep_str(s->ip[1], s->port[1], b, sizeof(b));

@@ -247,6 +247,8 @@ int mg_ctl_json_ladder(char *buf, size_t n, const struct mg_call_ladder *l, unsi
 		put_bool(o, "h245", s->h245);
 		break;
 	case MG_STEP_REWRITE:
+		if (s->name)
+			put_str(o, "field", s->name);
 		put_ep(o, "from", s->ip[0], s->port[0]);
 		put_ep(o, "to", s->ip[1], s->port[1]);
 		break;

@@ -56,7 +56,7 @@ static void sample_ladder(struct mg_call_ladder *l)
 	l->lost = 3;
 	l->n = 5;
 	l->step[0] = (struct mg_call_step){.t_ms = 0, .kind = MG_STEP_MSG, .from_inside = 1, .name = "setup"};
-	l->step[1] = (struct mg_call_step){.t_ms = 1, .kind = MG_STEP_REWRITE,
+	l->step[1] = (struct mg_call_step){.t_ms = 1, .kind = MG_STEP_REWRITE, .name = "sourceCallSignalAddress",
 					   .ip = {ip4("198.18.1.10"), ip4("198.19.0.1")}, .port = {1720, 1720}};
 	l->step[2] = (struct mg_call_step){.t_ms = 12, .kind = MG_STEP_MSG, .name = "callProceeding"};
 	l->step[3] = (struct mg_call_step){.t_ms = 1500, .kind = MG_STEP_PIN_OPEN, .name = "rtp",
@@ -121,7 +121,7 @@ TEST(ctl_ladder_text_rows)
 	CHECK(mg_ctl_fmt_ladder(row, sizeof(row), &l, 2) > 0);
 	CHECK(strncmp(row, "   0.000  setup ", 16) == 0 && strstr(row, "------------------>") != NULL);
 	CHECK(mg_ctl_fmt_ladder(row, sizeof(row), &l, 3) > 0);
-	CHECK(strcmp(row, "   0.001    rewrite 198.18.1.10:1720 -> 198.19.0.1:1720\n") == 0);
+	CHECK(strcmp(row, "   0.001    rewrite sourceCallSignalAddress 198.18.1.10:1720 -> 198.19.0.1:1720\n") == 0);
 	CHECK(mg_ctl_fmt_ladder(row, sizeof(row), &l, 4) > 0);
 	CHECK(strncmp(row, "   0.012  callProceeding ", 25) == 0 && strstr(row, "<------------------") != NULL);
 	CHECK(mg_ctl_fmt_ladder(row, sizeof(row), &l, 5) > 0);
@@ -203,7 +203,8 @@ TEST(ctl_call_and_ladder_json)
 	json_object_put(o);
 	CHECK(mg_ctl_json_ladder(row, sizeof(row), &l, 2, 3000) > 0);
 	o = json_tokener_parse(row);
-	CHECK(o != NULL && strcmp(jstr(o, "from"), "198.18.1.10:1720") == 0 &&
+	CHECK(o != NULL && strcmp(jstr(o, "field"), "sourceCallSignalAddress") == 0 &&
+	      strcmp(jstr(o, "from"), "198.18.1.10:1720") == 0 &&
 	      strcmp(jstr(o, "to"), "198.19.0.1:1720") == 0);
 	json_object_put(o);
 	CHECK(mg_ctl_json_ladder(row, sizeof(row), &l, 5, 3000) > 0);

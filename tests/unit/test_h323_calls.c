@@ -871,7 +871,8 @@ TEST(calls_ladder_tells_messages_rewrites_and_pinholes)
 	CHECK_EQ(l.step[0].t_ms, 0);
 	bool rewrite = false, pin = false;
 	for (uint32_t i = 0; i < l.n; i++) {
-		if (l.step[i].kind == MG_STEP_REWRITE && l.step[i].ip[0] == A && l.step[i].ip[1] == P)
+		if (l.step[i].kind == MG_STEP_REWRITE && l.step[i].ip[0] == A && l.step[i].ip[1] == P &&
+		    l.step[i].port[0] == 40000 && strcmp(l.step[i].name, "sourceCallSignalAddress") == 0)
 			rewrite = true;
 		if (l.step[i].kind == MG_STEP_PIN_OPEN)
 			pin = true;
