@@ -27,8 +27,7 @@ struct h323_call *h323_call_get(struct mg_h323 *h, uint32_t idx)
 	return idx < h->ncalls && h->calls[idx].used ? &h->calls[idx] : NULL;
 }
 
-/* The call with this id, if it is still alive. */
-static uint32_t call_by_id(struct mg_h323 *h, uint32_t id)
+uint32_t h323_call_by_id(struct mg_h323 *h, uint32_t id)
 {
 	if (id == 0)
 		return MG_NIL;
@@ -114,7 +113,7 @@ static void call_free(struct mg_h323 *h, uint32_t idx)
  * not from h->cur, which a call ended by a timer does not describe. */
 static void trace_call(struct mg_h323 *h, const struct h323_call *c, uint8_t kind, const char *why)
 {
-	struct mg_h323_trace t = {
+	struct mg_call_trace t = {
 		.kind = kind,
 		.call = c->id,
 		.from_inside = !c->inbound,
@@ -199,7 +198,7 @@ static struct h323_sigflow *sigflow_new(struct mg_h323 *h, uint32_t flow, uint8_
 	struct mg_flow *f = mg_alg_flow(h->e, flow);
 	uint32_t call = MG_NIL;
 	if (f->alg_ctx != MG_NIL && (f->alg_ctx & H323_CTX_CALL))
-		call = call_by_id(h, f->alg_ctx & ~H323_CTX_CALL);
+		call = h323_call_by_id(h, f->alg_ctx & ~H323_CTX_CALL);
 	for (uint32_t i = 0; i < h->nsf; i++) {
 		uint32_t k = (h->sf_hint + i) % h->nsf;
 		if (h->sf[k].used)
@@ -210,6 +209,7 @@ static struct h323_sigflow *sigflow_new(struct mg_h323 *h, uint32_t flow, uint8_
 		sf->kind = kind;
 		sf->flow = flow;
 		sf->call = MG_NIL;
+		sf->via_pinhole = f->alg_ctx != MG_NIL && (f->alg_ctx & H323_CTX_CALL);
 		for (int d = 0; d < 2; d++) {
 			mg_stream_init(&sf->st[d]);
 			if (f->tcp.d[d].flags & MG_TCPF_SEEN)
@@ -257,7 +257,15 @@ static enum mg_reason on_message(void *ctx, struct mg_rw_msg *m)
 		r = mg_h245_scan_msg(&h->scan, msg + 4, len - 4, MG_C_H245);
 	else
 		r = mg_q931_scan(&h->scan, msg + 4, len - 4);
-	return h323_apply(h, m, r);
+	r = h323_apply(h, m, r);
+	struct h323_call *c = cur->hist;
+	cur->hist = NULL;
+	if (c && c->used && !c->aliases_seen && cur->sf->kind == MG_ALG_H323_Q931 &&
+	    h->scan.body == MG_H225_SETUP) {
+		c->aliases_seen = true; /* a re-sent Setup says nothing new */
+		h323_aliases(h, c, msg + 4, len - 4);
+	}
+	return r;
 }
 
 static struct mg_alg_verdict inspect(void *state, struct mg_engine *e, uint32_t flow, struct mg_pkt *p,
@@ -381,9 +389,16 @@ static uint32_t idle_s(void *state, const struct mg_flow *f)
 	return (f->alg_flags & H323_FF_NOCALL) ? mg_engine_config(h->e)->to.sig_idle : 0;
 }
 
+static void set_trace(void *state, mg_call_trace_fn fn, void *ctx)
+{
+	mg_h323_set_trace(state, fn, ctx);
+}
+
 static const struct mg_alg_ops q931_ops = {
 	.name = "h323-q931", .inspect = inspect_q931, .flow_end = flow_end, .tick = tick,
 	.call_of = h323_call_of_ctx, .admit = admit, .idle_s = idle_s,
+	.walk_calls = h323_walk_calls, .call_ladder = h323_call_ladder, .media = h323_media,
+	.set_trace = set_trace,
 };
 static const struct mg_alg_ops h245_ops = {
 	.name = "h245", .inspect = inspect_h245, .flow_end = flow_end, .call_of = h323_call_of_ctx,
@@ -420,14 +435,16 @@ struct mg_h323 *mg_h323_attach(struct mg_engine *e)
 	return h;
 }
 
-void mg_h323_set_trace(struct mg_h323 *h, mg_h323_trace_fn fn, void *ctx)
+void mg_h323_set_trace(struct mg_h323 *h, mg_call_trace_fn fn, void *ctx)
 {
 	h->trace = fn;
 	h->trace_ctx = ctx;
 }
 
-void h323_trace(struct mg_h323 *h, const struct h323_call *c, struct mg_h323_trace *t)
+void h323_trace(struct mg_h323 *h, const struct h323_call *c, struct mg_call_trace *t)
 {
+	if (t->kind == MG_H323_TR_REWRITE && t->name == NULL)
+		t->name = h->cur.addr_field;
 	t->call = c ? c->id : 0;
 	t->guid = c && c->has_guid ? c->guid : NULL;
 	t->created = c ? c->created : 0;
@@ -435,7 +452,12 @@ void h323_trace(struct mg_h323 *h, const struct h323_call *c, struct mg_h323_tra
 	t->from_inside = h->cur.from_inside;
 	t->sender = h->cur.sender;
 	t->receiver = h->cur.receiver;
-	h->trace(h->trace_ctx, t);
+	/* the ladder is the call's own state (c is const to the callers) */
+	struct h323_call *lc = c ? &h->calls[c - h->calls] : h->cur.hist;
+	if (lc)
+		h323_step(h, lc, t);
+	if (h->trace)
+		h->trace(h->trace_ctx, t);
 }
 
 void mg_h323_free(struct mg_h323 *h)
@@ -450,51 +472,22 @@ void mg_h323_free(struct mg_h323 *h)
 	free(h);
 }
 
-static const char *state_name(uint8_t s)
-{
-	static const char *const n[] = {"setup", "proceeding", "alerting", "connected", "released"};
-	return s < sizeof(n) / sizeof(n[0]) ? n[s] : "unknown";
-}
-
-void mg_h323_foreach_call(struct mg_h323 *h, mg_h323_call_fn fn, void *ctx)
-{
-	struct mg_walk w = {0, UINT32_MAX, UINT32_MAX};
-	mg_h323_walk_calls(h, &w, fn, ctx);
-}
-
-bool mg_h323_walk_calls(struct mg_h323 *h, struct mg_walk *w, mg_h323_call_fn fn, void *ctx)
-{
-	for (; w->pos < h->ncalls && w->slots > 0 && w->rows > 0; w->pos++, w->slots--) {
-		uint32_t i = w->pos;
-		const struct h323_call *c = &h->calls[i];
-		if (!c->used)
-			continue;
-		struct mg_h323_call_info ci = {
-			.id = c->id,
-			.inside_addr = c->inside,
-			.peer_addr = c->peer,
-			.inbound = c->inbound,
-			.state = state_name(c->state),
-			.pinholes = c->n_pin,
-			.bindings = c->n_bind,
-			.messages = c->msgs,
-			.rewrites = c->rewrites,
-			.created_ms = c->created,
-			.last_ms = c->last,
-		};
-		memcpy(ci.guid, c->guid, 16);
-		fn(ctx, &ci);
-		w->rows--;
-	}
-	return w->pos < h->ncalls;
-}
-
 static bool guid_is_zero(const uint8_t g[16])
 {
 	for (int i = 0; i < 16; i++)
 		if (g[i])
 			return false;
 	return true;
+}
+
+/* How the Setup of a new call got through (struct mg_call_info.route). */
+static const char *call_route(struct mg_h323 *h, const struct h323_cur *cur)
+{
+	if (cur->from_inside)
+		return "outbound";
+	if (cur->sf->via_pinhole)
+		return "pinhole";
+	return (mg_alg_flow(h->e, cur->flow)->flags & MG_FLOW_DNAT) ? "forward" : "direct";
 }
 
 uint32_t h323_call_for_message(struct mg_h323 *h)
@@ -537,6 +530,7 @@ uint32_t h323_call_for_message(struct mg_h323 *h)
 	c->inbound = !cur->from_inside;
 	c->inside = cur->from_inside ? cur->sender : cur->receiver;
 	c->peer = cur->from_inside ? cur->peer_seen : cur->sender;
+	c->route = call_route(h, cur);
 	h323_sigflow_attach(h, cur->sf, k);
 	if (h->trace)
 		trace_call(h, c, MG_H323_TR_CALL_START, NULL);

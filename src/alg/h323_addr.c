@@ -350,6 +350,23 @@ static const char *q931_name(const struct mg_h323_scan *s)
 	}
 }
 
+/* The name REWRITE traces give an address (h323_trace). */
+static const char *field_name(uint8_t field)
+{
+	static const char *const n[] = {
+		[MG_F_H245_ADDRESS] = "h245Address",
+		[MG_F_SRC_CALLSIG] = "sourceCallSignalAddress",
+		[MG_F_DEST_CALLSIG] = "destCallSignalAddress",
+		[MG_F_ALT_ADDRESS] = "alternativeAddress",
+		[MG_F_MEDIA] = "mediaChannel",
+		[MG_F_MEDIA_CTRL] = "mediaControlChannel",
+		[MG_F_T120] = "separateStack",
+		[MG_F_MC_SIGNAL] = "signalAddress",
+		[MG_F_OTHER] = "transportAddress",
+	};
+	return field < sizeof(n) / sizeof(n[0]) && n[field] ? n[field] : "address";
+}
+
 static void trace_h245(struct mg_h323 *h, const struct h323_call *c, const struct mg_h323_scan *s)
 {
 	unsigned n = s->n_h245_msg < MG_H323_MAX_H245_MSGS ? s->n_h245_msg : MG_H323_MAX_H245_MSGS;
@@ -367,8 +384,10 @@ enum mg_reason h323_apply(struct mg_h323 *h, struct mg_rw_msg *m, enum mg_reason
 	struct mg_h323_scan *s = &h->scan;
 	struct h323_str who = h323_addr_str(cur->sender);
 
+	cur->addr_field = NULL;
 	uint32_t ci = cur->sf->kind == MG_ALG_H245 ? cur->sf->call : h323_call_for_message(h);
 	struct h323_call *c = ci != MG_NIL ? h323_call_get(h, ci) : NULL;
+	cur->hist = c; /* on_message clears it */
 	struct h323_str cs = h323_call_str(c);
 	const char *what = cur->sf->kind == MG_ALG_H245 ? "h245" : h323_body_name(s->body);
 	if (c) {
@@ -381,7 +400,7 @@ enum mg_reason h323_apply(struct mg_h323 *h, struct mg_rw_msg *m, enum mg_reason
 			H323_TRACE(h, c, .kind = MG_H323_TR_CALL_CONNECT, .ip = {c->inside, c->peer},
 				   .count = c->inbound);
 	}
-	if (h->trace) {
+	if (h->trace || c) { /* c: for its ladder */
 		if (cur->sf->kind != MG_ALG_H245)
 			H323_TRACE(h, c, .kind = MG_H323_TR_MSG, .name = q931_name(s));
 		if (cur->sf->kind == MG_ALG_H245 || s->n_h245_msg > 0)
@@ -400,6 +419,7 @@ enum mg_reason h323_apply(struct mg_h323 *h, struct mg_rw_msg *m, enum mg_reason
 		const struct mg_h323_addr *a = &s->addr[i];
 		if (a->family != 4 || a->off + 6 > len)
 			continue;
+		cur->addr_field = field_name(a->field);
 		uint32_t ip;
 		memcpy(&ip, a->ip, 4);
 		if (!cur->from_inside) {

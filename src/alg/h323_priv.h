@@ -39,6 +39,16 @@ struct h323_call {
 	uint32_t msgs, rewrites;
 	uint64_t created, last;
 	uint8_t cause; /* Q.931 cause of its ReleaseComplete, 0 = none */
+	const char *route; /* struct mg_call_info's route */
+	/* media flows' packets and bytes, [0] from the inside (h323_calls.c) */
+	uint64_t media_pkts[2], media_bytes[2];
+	/* its Setup's aliases, [0] the caller's (h323_alias.c) */
+	bool aliases_seen;
+	uint8_t n_alias[2];
+	struct mg_call_alias alias[2][MG_CALL_ALIASES];
+	/* the ladder: step n_step % MG_CALL_STEPS is the next to write */
+	uint32_t n_step;
+	struct mg_call_step step[MG_CALL_STEPS];
 };
 
 struct h323_sigflow {
@@ -46,6 +56,7 @@ struct h323_sigflow {
 	uint8_t kind; /* MG_ALG_H323_Q931 or MG_ALG_H245 */
 	uint32_t flow, call;   /* call: slot, MG_NIL when none (or released) */
 	uint32_t last_call_id; /* the last call it carried, for reports */
+	bool via_pinhole;      /* admitted by a call's pinhole, not by policy */
 	struct mg_stream st[2];
 };
 
@@ -59,6 +70,8 @@ struct h323_cur {
 	bool table_full; /* a Setup found no free call slot */
 	uint32_t sender, peer_seen, receiver; /* network order */
 	uint16_t sender_port, peer_seen_port, receiver_port;
+	struct h323_call *hist; /* the message's call, for its ladder (NULL: none) */
+	const char *addr_field; /* the address being handled: the name REWRITE traces give */
 };
 
 /* Per-source accounting of call-signalling connections (h323_limit.c). */
@@ -88,11 +101,13 @@ struct mg_h323 {
 	struct h323_cur cur;
 	uint64_t last_tick_s;
 	uint64_t now; /* latest time seen (inspect, tick): for calls ended by a timer */
-	mg_h323_trace_fn trace; /* optional, see mg_h323_set_trace */
+	mg_call_trace_fn trace; /* optional, see mg_h323_set_trace */
 	void *trace_ctx;
 };
 
 struct h323_call *h323_call_get(struct mg_h323 *h, uint32_t idx);
+/* The slot of the live call with this id, MG_NIL if it is gone. */
+uint32_t h323_call_by_id(struct mg_h323 *h, uint32_t id);
 /* why: for the CALL_END trace ("releaseComplete from inside", ...). */
 void h323_call_end(struct mg_h323 *h, uint32_t idx, const char *why);
 void h323_call_close_channel(struct mg_h323 *h, struct h323_call *c, uint16_t lcn, uint8_t side);
@@ -109,16 +124,28 @@ void h323_limit_called(struct mg_h323 *h, struct mg_flow *f);
 /* The flow ends: uncounted. */
 void h323_limit_gone(struct mg_h323 *h, struct mg_flow *f);
 
-/* Report one trace event (no-op unless a trace is set); fills call, now,
+/* Report one trace event: into the ladder of call c (or, without c, of
+ * the message's call), and to the trace if one is set; fills call, now,
  * from_inside, sender and receiver from the message being handled. */
-void h323_trace(struct mg_h323 *h, const struct h323_call *c, struct mg_h323_trace *t);
+void h323_trace(struct mg_h323 *h, const struct h323_call *c, struct mg_call_trace *t);
 #define H323_TRACE(h, c, ...)                                        \
 	do {                                                          \
-		if ((h)->trace) {                                     \
-			struct mg_h323_trace t_ = {__VA_ARGS__};      \
+		if ((h)->trace || (c) || (h)->cur.hist) {             \
+			struct mg_call_trace t_ = {__VA_ARGS__};      \
 			h323_trace((h), (c), &t_);                    \
 		}                                                     \
 	} while (0)
+
+/* Reports (h323_calls.c): the ops hooks, and one trace event kept in
+ * call c's ladder (kinds that are no ladder step are ignored). */
+bool h323_walk_calls(void *state, struct mg_walk *w, mg_call_fn fn, void *ctx);
+bool h323_call_ladder(void *state, uint32_t id, struct mg_call_ladder *out);
+void h323_media(void *state, uint32_t alg_ctx, bool from_inside, uint32_t len);
+void h323_step(struct mg_h323 *h, struct h323_call *c, const struct mg_call_trace *t);
+
+/* The aliases of the Setup msg[0..len) (a Q.931 message, TPKT header
+ * excluded) into call c (h323_alias.c); h->scan is used as scratch. */
+void h323_aliases(struct mg_h323 *h, struct h323_call *c, const uint8_t *msg, uint32_t len);
 
 /* For log lines. */
 struct h323_str {

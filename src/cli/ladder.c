@@ -15,7 +15,7 @@
 #include "io/pcap.h"
 
 struct ld_event {
-	struct mg_h323_trace t;
+	struct mg_call_trace t;
 	char name[40];
 	bool dropped;     /* MSG: the packet carrying it was dropped */
 	uint16_t drop_reason;
@@ -96,24 +96,24 @@ static struct ld_call *call_get(struct mg_ladder *l, uint32_t id, bool add)
 	return c;
 }
 
-void mg_ladder_trace(void *ctx, const struct mg_h323_trace *t)
+void mg_ladder_trace(void *ctx, const struct mg_call_trace *t)
 {
 	struct mg_ladder *l = ctx;
-	if (t->kind >= MG_H323_TR_CALL_START)
+	if (t->kind >= MG_CALL_TR_CALL_START)
 		return; /* a call's life: for live streams, the arrows already show it */
 	if (!l->have_t0) {
 		l->t0 = t->now;
 		l->have_t0 = true;
 	}
 	struct ld_call *c = call_get(l, t->call, true);
-	if (c && t->kind == MG_H323_TR_MSG && !c->have_addr) {
+	if (c && t->kind == MG_CALL_TR_MSG && !c->have_addr) {
 		c->have_addr = true;
 		c->inbound = !t->from_inside;
 		c->inside = t->from_inside ? t->sender : t->receiver;
 		c->peer = t->from_inside ? t->receiver : t->sender;
 		c->first_ms = t->now;
 	}
-	if (t->call != 0 && t->kind == MG_H323_TR_MSG)
+	if (t->call != 0 && t->kind == MG_CALL_TR_MSG)
 		l->pkt_call = t->call;
 	if (l->n_ev == MG_LADDER_MAX_EVENTS) {
 		l->ev_lost++;
@@ -216,13 +216,13 @@ static void tally(struct mg_ladder *l)
 		if (c == NULL)
 			continue;
 		unsigned d = e->t.from_inside ? 0u : 1u;
-		if (e->t.kind == MG_H323_TR_MSG && !e->t.h245) {
+		if (e->t.kind == MG_CALL_TR_MSG && !e->t.h245) {
 			c->msgs[d]++;
 			if (!e->dropped)
 				c->passed[d]++;
-		} else if (e->t.kind == MG_H323_TR_PROBLEM) {
+		} else if (e->t.kind == MG_CALL_TR_PROBLEM) {
 			c->problems++;
-		} else if (e->t.kind == MG_H323_TR_PIN_OPEN) {
+		} else if (e->t.kind == MG_CALL_TR_PIN_OPEN) {
 			c->pins_opened++;
 		}
 	}
@@ -340,17 +340,17 @@ static int note_text(const struct ld_event *e, char *b, size_t n)
 	ip_str(a, sizeof(a), e->t.ip[0]);
 	ip_str(z, sizeof(z), e->t.ip[1]);
 	switch (e->t.kind) {
-	case MG_H323_TR_REWRITE:
+	case MG_CALL_TR_REWRITE:
 		snprintf(b, n, "rewrote %s:%u -> %s:%u", a, e->t.port[0], z, e->t.port[1]);
 		return 1;
-	case MG_H323_TR_PIN_OPEN:
+	case MG_CALL_TR_PIN_OPEN:
 		snprintf(b, n, "pinhole %s opened: %s:%u -> %s:%u", e->name, a, e->t.port[0], z,
 			 e->t.port[1]);
 		return 2;
-	case MG_H323_TR_PIN_CLOSE:
+	case MG_CALL_TR_PIN_CLOSE:
 		snprintf(b, n, "%" PRIu32 " pinholes closed (%s)", e->t.count, e->name);
 		return 2;
-	case MG_H323_TR_PROBLEM:
+	case MG_CALL_TR_PROBLEM:
 		if (e->t.ip[0])
 			snprintf(b, n, "%s: %s:%u", mg_reason_name((enum mg_reason)e->t.reason), a,
 				 e->t.port[0]);
@@ -378,7 +378,7 @@ static void svg_call(struct mg_ladder *l, FILE *f, const struct ld_call *c)
 	for (size_t i = 0; i < l->n_ev; i++) {
 		if (l->ev[i].t.call != c->id)
 			continue;
-		if (l->ev[i].t.kind == MG_H323_TR_MSG)
+		if (l->ev[i].t.kind == MG_CALL_TR_MSG)
 			rows++;
 		else
 			notes++;
@@ -404,7 +404,7 @@ static void svg_call(struct mg_ladder *l, FILE *f, const struct ld_call *c)
 		const struct ld_event *e = &l->ev[i];
 		if (e->t.call != c->id)
 			continue;
-		if (e->t.kind != MG_H323_TR_MSG) {
+		if (e->t.kind != MG_CALL_TR_MSG) {
 			int k = note_text(e, b, sizeof(b));
 			y += NOTE_LINE;
 			svg_text(f, X_NOTE, y - 3, "start", note_class[k], b);

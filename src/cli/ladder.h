@@ -1,7 +1,7 @@
 /* ladder.h - per-call ladder diagrams for `meetgate replay` (calls.html).
  *
  * The replay driver hands the ladder what the H.323 ALG traced
- * (mg_h323_set_trace), the verdict of every packet and every flow; the
+ * (mg_engine_set_call_trace), the verdict of every packet and every flow; the
  * ladder keeps them in bounded arrays (events beyond the bounds are counted
  * as lost, never stored) and at the end writes one HTML page with an inline
  * SVG ladder per call, and one line per call for the text summary saying
@@ -13,7 +13,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "alg/h323.h"
 #include "core/engine.h"
 
 #define MG_LADDER_MAX_EVENTS 8192
@@ -25,8 +24,8 @@ struct mg_ladder;
 struct mg_ladder *mg_ladder_new(void);
 void mg_ladder_free(struct mg_ladder *l);
 
-/* The trace function to give mg_h323_set_trace, with the ladder as ctx. */
-void mg_ladder_trace(void *ctx, const struct mg_h323_trace *t);
+/* The trace function to give mg_engine_set_call_trace, with the ladder as ctx. */
+void mg_ladder_trace(void *ctx, const struct mg_call_trace *t);
 
 /* Bracket one packet fed to the engine: trace events in between belong to
  * it, and a drop marks the messages it carried.  l3/len: the packet as fed. */

@@ -73,23 +73,23 @@ static void on_pinhole_close(void *ctx, const struct mg_pinhole_info *pi)
 
 /* The ALG's trace: only the life of calls is an event; its Connect is the
  * setup latency metric. */
-void mg_live_events_on_trace(void *ctx, const struct mg_h323_trace *t)
+void mg_live_events_on_trace(void *ctx, const struct mg_call_trace *t)
 {
 	struct mg_live_events *lv = ctx;
-	if (t->kind == MG_H323_TR_CALL_CONNECT && t->created != 0 && t->now >= t->created)
+	if (t->kind == MG_CALL_TR_CALL_CONNECT && t->created != 0 && t->now >= t->created)
 		mg_metrics_observe_setup(lv->met, t->now - t->created);
-	if (t->kind != MG_H323_TR_CALL_START && t->kind != MG_H323_TR_CALL_END)
+	if (t->kind != MG_CALL_TR_CALL_START && t->kind != MG_CALL_TR_CALL_END)
 		return;
 	if (!mg_ctl_subscribed(lv->ctl))
 		return;
-	struct mg_ctl_event ev = {.kind = t->kind == MG_H323_TR_CALL_START ? MG_CTL_EV_CALL_START
+	struct mg_ctl_event ev = {.kind = t->kind == MG_CALL_TR_CALL_START ? MG_CTL_EV_CALL_START
 									   : MG_CTL_EV_CALL_END};
 	struct mg_ctl_ev_call *c = &ev.u.call;
 	c->id = t->call;
 	/* start: sender the caller, receiver the callee; end: sender the
 	 * inside endpoint, receiver the peer (h323.h) */
 	c->inbound = !t->from_inside;
-	bool caller_inside = t->kind == MG_H323_TR_CALL_END || t->from_inside;
+	bool caller_inside = t->kind == MG_CALL_TR_CALL_END || t->from_inside;
 	c->inside = caller_inside ? t->sender : t->receiver;
 	c->peer = caller_inside ? t->receiver : t->sender;
 	if (t->guid != NULL) {
@@ -99,12 +99,12 @@ void mg_live_events_on_trace(void *ctx, const struct mg_h323_trace *t)
 	/* a call may end on a timer, long after its last message: the clock,
 	 * not t->now (both are the monotonic milliseconds of `meetgate run`) */
 	uint64_t now = mono_ms();
-	if (t->kind == MG_H323_TR_CALL_END && t->created != 0 && now > t->created)
+	if (t->kind == MG_CALL_TR_CALL_END && t->created != 0 && now > t->created)
 		c->duration_ms = now - t->created;
 	mg_ctl_post(lv->ctl, &ev);
 }
 
-void mg_live_events_attach(struct mg_live_events *lv, struct mg_engine *e, struct mg_h323 *h)
+void mg_live_events_attach(struct mg_live_events *lv, struct mg_engine *e)
 {
 	const struct mg_engine_events ev = {
 		.flow_new = on_flow_new,
@@ -117,7 +117,7 @@ void mg_live_events_attach(struct mg_live_events *lv, struct mg_engine *e, struc
 	mg_engine_set_binding_new(e, on_binding_new, lv);
 }
 
-void mg_live_events_detach(struct mg_engine *e, struct mg_h323 *h)
+void mg_live_events_detach(struct mg_engine *e)
 {
 	mg_engine_set_events(e, NULL, NULL);
 	mg_engine_set_flow_end(e, NULL, NULL);

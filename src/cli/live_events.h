@@ -1,10 +1,9 @@
 /* live_events.h - what `meetgate run` tells its event subscribers and
- * its metrics endpoint: engine and H.323 ALG hooks turned into the generic records of
+ * its metrics endpoint: the engine's hooks and call trace turned into the generic records of
  * the control socket, so that ctl/ needs no ALG header. */
 #ifndef MG_LIVE_EVENTS_H
 #define MG_LIVE_EVENTS_H
 
-#include "alg/h323.h"
 #include "core/engine.h"
 #include "ctl/ctl.h"
 #include "ctl/metrics.h"
@@ -15,12 +14,12 @@ struct mg_live_events {
 };
 
 /* Set the engine's hooks to feed `lv`; lv must outlive them: detach
- * before freeing what it points to.  The ALG's single trace hook belongs to
+ * before freeing what it points to.  The engine's single call trace belongs to
  * `meetgate run`, which passes every trace event on to
  * mg_live_events_on_trace (ctx = lv). */
-void mg_live_events_attach(struct mg_live_events *lv, struct mg_engine *e, struct mg_h323 *h);
-void mg_live_events_detach(struct mg_engine *e, struct mg_h323 *h);
-void mg_live_events_on_trace(void *ctx, const struct mg_h323_trace *t);
+void mg_live_events_attach(struct mg_live_events *lv, struct mg_engine *e);
+void mg_live_events_detach(struct mg_engine *e);
+void mg_live_events_on_trace(void *ctx, const struct mg_call_trace *t);
 
 /* The metrics endpoint the config asks for (`metrics`), if any: 0, or -1
  * with a message.  Update every turn of the loop; close after detach. */

@@ -58,7 +58,7 @@ static void ip_str(char *b, size_t n, uint32_t ip)
 
 /* An inbound call reached its callee through a forward when the address it
  * dialled is not the callee's own. */
-int mg_log_call_start(char *b, size_t n, const struct mg_h323_trace *t)
+int mg_log_call_start(char *b, size_t n, const struct mg_call_trace *t)
 {
 	char g[48], caller[16], dialled[16], callee[16], route[64];
 	mg_log_guid(g, sizeof(g), t->guid);
@@ -76,7 +76,7 @@ int mg_log_call_start(char *b, size_t n, const struct mg_h323_trace *t)
 			route);
 }
 
-int mg_log_call_end(char *b, size_t n, const struct mg_h323_trace *t, const struct mg_call_media *m)
+int mg_log_call_end(char *b, size_t n, const struct mg_call_trace *t, const struct mg_call_media *m)
 {
 	char g[48], in[16], peer[16], cause[24] = "";
 	mg_log_guid(g, sizeof(g), t->guid);
@@ -93,7 +93,7 @@ int mg_log_call_end(char *b, size_t n, const struct mg_h323_trace *t, const stru
 			m->in, m->out, m->flows);
 }
 
-int mg_log_trace_detail(char *b, size_t n, const struct mg_h323_trace *t)
+int mg_log_trace_detail(char *b, size_t n, const struct mg_call_trace *t)
 {
 	char a[16], z[16], s[16], r[16];
 	ip_str(a, sizeof(a), t->ip[0]);
@@ -101,16 +101,16 @@ int mg_log_trace_detail(char *b, size_t n, const struct mg_h323_trace *t)
 	ip_str(s, sizeof(s), t->sender);
 	ip_str(r, sizeof(r), t->receiver);
 	switch (t->kind) {
-	case MG_H323_TR_MSG:
+	case MG_CALL_TR_MSG:
 		return snprintf(b, n, "call %" PRIu32 ": %s%s %s -> %s", t->call, t->h245 ? "h245 " : "",
 				t->name ? t->name : "message", s, r);
-	case MG_H323_TR_REWRITE:
+	case MG_CALL_TR_REWRITE:
 		return snprintf(b, n, "call %" PRIu32 ": rewrote %s:%u -> %s:%u", t->call, a, t->port[0],
 				z, t->port[1]);
-	case MG_H323_TR_PIN_OPEN:
+	case MG_CALL_TR_PIN_OPEN:
 		return snprintf(b, n, "call %" PRIu32 ": pinhole %s opened %s:%u -> %s:%u", t->call,
 				t->name ? t->name : "", a, t->port[0], z, t->port[1]);
-	case MG_H323_TR_PIN_CLOSE:
+	case MG_CALL_TR_PIN_CLOSE:
 		return snprintf(b, n, "call %" PRIu32 ": %" PRIu32 " pinholes closed (%s)", t->call,
 				t->count, t->name ? t->name : "");
 	default: /* problems are logged by the ALG itself, as warnings */

@@ -12,7 +12,6 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "alg/h323.h"
 #include "core/engine.h"
 
 /* syslog(3) when asked (--syslog), or when stderr is not a terminal and
@@ -34,11 +33,11 @@ struct mg_call_media {
 	uint32_t flows;
 };
 
-int mg_log_call_start(char *b, size_t n, const struct mg_h323_trace *t);
-int mg_log_call_end(char *b, size_t n, const struct mg_h323_trace *t, const struct mg_call_media *m);
+int mg_log_call_start(char *b, size_t n, const struct mg_call_trace *t);
+int mg_log_call_end(char *b, size_t n, const struct mg_call_trace *t, const struct mg_call_media *m);
 /* A per-message detail line (debug) of any other trace event; 0 and an
  * empty line for events not worth a line. */
-int mg_log_trace_detail(char *b, size_t n, const struct mg_h323_trace *t);
+int mg_log_trace_detail(char *b, size_t n, const struct mg_call_trace *t);
 
 /* The shutdown totals: packets, drops, calls, flows, the top drop reasons. */
 int mg_log_totals(char *b, size_t n, const struct mg_stats *st);

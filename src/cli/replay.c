@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "alg/guards.h"
+#include "alg/h323.h"
 #include "cli/cli.h"
 #include "cli/ladder.h"
 #include "cli/replay.h"
@@ -561,8 +562,7 @@ int mg_cli_replay(int argc, char **argv)
 		snprintf(ctx.err, sizeof(ctx.err), "out of memory for the call diagrams");
 		goto close_src;
 	}
-	if (rp.h323)
-		mg_h323_set_trace(rp.h323, mg_ladder_trace, ctx.ladder);
+	mg_engine_set_call_trace(rp.e, mg_ladder_trace, ctx.ladder);
 	if (open_sources(&rp, &o, cfg, src, &nsrc, ctx.err, sizeof(ctx.err)) != 0)
 		goto close_src;
 	if (open_outputs(&ctx, o.out, ctx.err, sizeof(ctx.err)) != 0)

@@ -8,9 +8,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "alg/h323.h"
 #include "core/engine.h"
 #include "io/pcap.h"
+
+struct mg_h323;
 
 /* One input capture. */
 struct mg_replay_input {

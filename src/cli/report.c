@@ -243,7 +243,7 @@ static void json_stats(json_object *o, const struct mg_stats *s)
 	json_reasons(j, "events", s->events);
 }
 
-static void call_cb(void *ctx, const struct mg_h323_call_info *ci)
+static void call_cb(void *ctx, const struct mg_call_info *ci)
 {
 	char s[64];
 	json_object *j = append_obj(ctx);
@@ -264,6 +264,25 @@ static void call_cb(void *ctx, const struct mg_h323_call_info *ci)
 	put_u64(j, "bindings", ci->bindings);
 	put_u64(j, "created_ms", ci->created_ms);
 	put_u64(j, "last_ms", ci->last_ms);
+	put_str(j, "route", ci->route);
+	json_object *m = add_obj(j, "media");
+	static const char *const dir[2] = {"inside_to_outside", "outside_to_inside"};
+	for (int d = 0; d < 2; d++) {
+		json_object *md = add_obj(m, dir[d]);
+		put_u64(md, "packets", ci->media_pkts[d]);
+		put_u64(md, "bytes", ci->media_bytes[d]);
+	}
+	/* aliases as "type:value" strings (the values are printable ASCII) */
+	static const char *const party[2] = {"caller", "callee"};
+	static const char *const type[] = {"none", "dialedDigits", "h323-ID", "url-ID", "email-ID", "other"};
+	for (int p = 0; p < 2; p++) {
+		json_object *a = add_arr(j, party[p]);
+		for (unsigned i = 0; i < ci->n_alias[p]; i++) {
+			const struct mg_call_alias *al = &ci->alias[p][i];
+			snprintf(s, sizeof(s), "%s:%s", al->type < 6 ? type[al->type] : "other", al->s);
+			json_object_array_add(a, json_object_new_string(s));
+		}
+	}
 }
 
 int mg_replay_report_json(struct mg_replay *rp, FILE *f)
@@ -307,8 +326,7 @@ int mg_replay_report_json(struct mg_replay *rp, FILE *f)
 		binding_cb(a, &rp->made[i]);
 	mg_engine_foreach_pinhole(rp->e, pinhole_cb, add_arr(j, "pinholes"));
 	a = add_arr(j, "calls");
-	if (rp->h323)
-		mg_h323_foreach_call(rp->h323, call_cb, a);
+	mg_engine_foreach_call(rp->e, call_cb, a);
 	json_stats(j, mg_engine_stats(rp->e));
 	int rc = mg_json_print(f, j);
 	json_object_put(j);

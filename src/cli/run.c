@@ -104,17 +104,17 @@ static void add_call_media(void *ctx, const struct mg_flow_info *fi)
 
 /* A line at the start and the end of every call (notice), and one per
  * message, rewrite and pinhole (debug). */
-static void on_h323_trace(void *ctx, const struct mg_h323_trace *t)
+static void on_call_trace(void *ctx, const struct mg_call_trace *t)
 {
 	struct run *r = ctx;
 	char line[512];
 	mg_live_events_on_trace(&r->lv, t); /* event subscribers and metrics */
-	if (t->kind == MG_H323_TR_CALL_START) {
+	if (t->kind == MG_CALL_TR_CALL_START) {
 		if (!mg_runlog_wants(MG_LOG_NOTICE))
 			return;
 		mg_log_call_start(line, sizeof(line), t);
 		mg_runlog(MG_LOG_NOTICE, "%s", line);
-	} else if (t->kind == MG_H323_TR_CALL_END) {
+	} else if (t->kind == MG_CALL_TR_CALL_END) {
 		if (!mg_runlog_wants(MG_LOG_NOTICE))
 			return;
 		struct call_media_walk w = {.call = t->call, .inside = t->sender, .peer = t->receiver,
@@ -394,8 +394,7 @@ static int run_gateway(struct run *r)
 		logf_(MG_LOG_ERROR, "cannot attach the H.323 ALG");
 		goto free_engine;
 	}
-	if (r->h323)
-		mg_h323_set_trace(r->h323, on_h323_trace, r);
+	mg_engine_set_call_trace(r->e, on_call_trace, r);
 	mg_guards_attach(r->e);
 	struct mg_nfq_opts qo = {r->cfg->live.queue, r->cfg->live.if_inside, r->cfg->live.if_outside,
 				 r->cfg->live.fail_open, MG_RULES_MARK};
@@ -421,9 +420,9 @@ static int run_gateway(struct run *r)
 		logf_(MG_LOG_ERROR, "control socket: %s", err);
 		goto remove_table;
 	}
-	mg_ctl_set_source(r->ctl, r->e, r->h323, nfq_stat_row, r->q);
+	mg_ctl_set_source(r->ctl, r->e, nfq_stat_row, r->q);
 	r->lv.ctl = r->ctl;
-	mg_live_events_attach(&r->lv, r->e, r->h323);
+	mg_live_events_attach(&r->lv, r->e);
 	if (mg_live_metrics_open(&r->lv, &r->cfg->live, err, sizeof(err)) != 0) {
 		logf_(MG_LOG_ERROR, "metrics: %s", err);
 		goto close_ctl;
@@ -439,7 +438,7 @@ static int run_gateway(struct run *r)
 	mg_log_totals(totals, sizeof(totals), mg_engine_stats(r->e));
 	logf_(MG_LOG_NOTICE, "%s", totals);
 close_ctl:
-	mg_live_events_detach(r->e, r->h323);
+	mg_live_events_detach(r->e);
 	mg_live_metrics_close(&r->lv);
 	mg_ctl_close(r->ctl);
 remove_table:

@@ -1,7 +1,8 @@
 /* show.c - `meetgate show calls|flows|pinholes|stats|bindings`: ask the
  * running gateway through its control socket (protocol: src/ctl/ctl.h).
  * Options become words of the request; the daemon filters the rows and,
- * with --json, renders them as JSON. */
+ * with --json, renders them as JSON.  `show calls --ladder N` asks for one
+ * live call's ladder instead of the table. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,11 +16,12 @@ static int usage(FILE *f, int rc)
 {
 	fprintf(f, "usage: meetgate show calls|flows|pinholes|stats|bindings [--json]\n"
 		   "         [--proto tcp|udp|icmp|icmpv6] [--port N] [--addr A] [--call N]\n"
-		   "         [--socket PATH | --config FILE]\n");
+		   "         [--socket PATH | --config FILE]\n"
+		   "       meetgate show calls --ladder N [--json] [--socket PATH | --config FILE]\n");
 	return rc;
 }
 
-/* Filter options and the request word each becomes. */
+/* Filter options (and --ladder) and the request word each becomes. */
 static const struct {
 	const char *opt, *word;
 } filters[] = {
@@ -27,6 +29,7 @@ static const struct {
 	{"--port", "port"},
 	{"--addr", "addr"},
 	{"--call", "call"},
+	{"--ladder", "ladder"},
 };
 #define N_FILTERS (sizeof(filters) / sizeof(filters[0]))
 

@@ -62,6 +62,18 @@ struct mg_alg_ops {
 	/* Idle timeout in seconds the ALG wants for the flow now, if shorter
 	 * than its TCP/UDP state's; 0 = the state's.  Optional. */
 	uint32_t (*idle_s)(void *state, const struct mg_flow *f);
+	/* Reports on the ALG's calls (mg_engine_walk_calls and friends); the
+	 * engine asks the first ALG that has them.  Optional. */
+	bool (*walk_calls)(void *state, struct mg_walk *w, mg_call_fn fn, void *ctx);
+	bool (*call_ladder)(void *state, uint32_t id, struct mg_call_ladder *out);
+	/* A packet of `len` bytes on a flow with no ALG of its own that names a
+	 * call in alg_ctx (a media flow its pinhole admitted), sent by the
+	 * inside endpoint or not: for the call's media counters.  The first ALG
+	 * that has the hook gets it (as with call_of).  Optional; keep it cheap,
+	 * it runs for every media packet. */
+	void (*media)(void *state, uint32_t alg_ctx, bool from_inside, uint32_t len);
+	/* mg_engine_set_call_trace: report call events to fn.  Optional. */
+	void (*set_trace)(void *state, mg_call_trace_fn fn, void *ctx);
 };
 
 void mg_engine_set_alg(struct mg_engine *e, enum mg_alg_id id, const struct mg_alg_ops *ops,

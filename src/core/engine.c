@@ -242,6 +242,8 @@ struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t le
 				 f->tcp.state == MG_TCP_SYN_SENT || f->tcp.state == MG_TCP_SYN_RECV);
 	f->pkts[dir]++;
 	f->bytes[dir] += p.len;
+	if (f->alg == MG_ALG_NONE && f->alg_ctx != MG_NIL)
+		mg_engine_call_media(e, f, dir, p.len);
 	f->last = now;
 	mg_wheel_update(&e->ct.wheel, idx, now + mg_flow_timeout_ms(e, f));
 	if (is_new)

@@ -88,6 +88,74 @@ struct mg_pinhole_info {
 	const char *what;      /* "rtp", "rtcp", "h245", "t120", ... */
 };
 
+/* A call as reports see it, whichever ALG keeps it (H.323 today).  Strings
+ * are static; the aliases are copies. */
+#define MG_CALL_ALIASES 4     /* aliases kept per party */
+#define MG_CALL_ALIAS_LEN 48  /* characters kept per alias, NUL included */
+enum mg_alias_type {
+	MG_ALIAS_NONE = 0,
+	MG_ALIAS_DIGITS, /* dialedDigits (E.164) */
+	MG_ALIAS_NAME,   /* h323-ID */
+	MG_ALIAS_URL,    /* url-ID */
+	MG_ALIAS_EMAIL,  /* email-ID */
+	MG_ALIAS_OTHER,  /* transportID, partyNumber, ...: type only */
+};
+struct mg_call_alias {
+	uint8_t type;    /* enum mg_alias_type */
+	bool cut;        /* longer than MG_CALL_ALIAS_LEN - 1: cut there */
+	char s[MG_CALL_ALIAS_LEN]; /* printable ASCII ('?' for anything else) */
+};
+struct mg_call_info {
+	uint32_t id;
+	bool has_guid;
+	uint8_t guid[16];
+	uint32_t inside_addr, peer_addr; /* network order */
+	uint8_t inbound;                 /* 1: the outside called in */
+	const char *alg;                 /* "h323" */
+	const char *state;               /* "setup", "proceeding", "alerting", "connected", "released" */
+	/* how its signalling got through: "outbound" (inside called out),
+	 * "forward" (inbound by a static forward), "pinhole" (inbound through
+	 * a pinhole an earlier message opened), "direct" (inbound, untranslated) */
+	const char *route;
+	uint32_t pinholes, bindings;
+	uint32_t messages, rewrites;
+	uint64_t created_ms, last_ms;
+	/* media flows of the call (those its pinholes admitted), summed:
+	 * [0] sent by the inside endpoint, [1] by the outside one */
+	uint64_t media_pkts[2], media_bytes[2];
+	/* as its Setup named them: [0] the caller (sourceAddress), [1] the callee
+	 * (destinationAddress); n_alias[i] entries of alias[i] are set */
+	struct mg_call_alias alias[2][MG_CALL_ALIASES];
+	uint8_t n_alias[2];
+};
+
+/* One line of a call's ladder: what happened to its signalling. */
+#define MG_CALL_STEPS 32 /* the last ones each call keeps */
+enum mg_call_step_kind {
+	MG_STEP_MSG = 1,  /* a message: name, from_inside, h245 */
+	MG_STEP_REWRITE,  /* an address of the last message: name = its field, ip/port[0] -> [1] */
+	MG_STEP_PIN_OPEN, /* a pinhole: name = what, dst ip/port[0] -> to ip/port[1] */
+	MG_STEP_PIN_CLOSE, /* count pinholes closed, name = why */
+	MG_STEP_PROBLEM,  /* reason (enum mg_reason) about the last message; ip/port[0] if an address */
+};
+struct mg_call_step {
+	uint32_t t_ms;    /* since the call began */
+	uint8_t kind;     /* enum mg_call_step_kind */
+	uint8_t from_inside, h245;
+	uint16_t reason;
+	const char *name; /* static */
+	uint32_t ip[2];   /* network order */
+	uint16_t port[2];
+	uint32_t count;
+};
+/* A call's history: the last MG_CALL_STEPS steps, oldest first; `lost`
+ * earlier ones were overwritten. */
+struct mg_call_ladder {
+	struct mg_call_info ci;
+	struct mg_call_step step[MG_CALL_STEPS];
+	uint32_t n, lost;
+};
+
 typedef void (*mg_emit_fn)(void *ctx, const uint8_t *l3, uint32_t len, enum mg_side out_side,
 			   uint64_t now_ms);
 /* level: enum mg_log_level (core/config.h): drop lines are MG_LOG_INFO, ALG
@@ -96,6 +164,7 @@ typedef void (*mg_log_fn)(void *ctx, uint64_t now_ms, int level, const char *lin
 typedef void (*mg_flow_fn)(void *ctx, const struct mg_flow_info *fi);
 typedef void (*mg_binding_fn)(void *ctx, const struct mg_binding_info *bi);
 typedef void (*mg_pinhole_fn)(void *ctx, const struct mg_pinhole_info *pi);
+typedef void (*mg_call_fn)(void *ctx, const struct mg_call_info *ci);
 
 /* Create an engine for `cfg` (copied).  `seed` keys the hashes and port
  * randomisation: the same seed and input give the same output.  Returns
@@ -172,5 +241,58 @@ struct mg_walk {
 bool mg_engine_walk_flows(struct mg_engine *e, struct mg_walk *w, mg_flow_fn fn, void *ctx);
 bool mg_engine_walk_bindings(struct mg_engine *e, struct mg_walk *w, mg_binding_fn fn, void *ctx);
 bool mg_engine_walk_pinholes(struct mg_engine *e, struct mg_walk *w, mg_pinhole_fn fn, void *ctx);
+
+/* An optional trace of what an ALG does with calls, message by message
+ * (H.323 today), for call logs, live events, metrics and meetgate replay's
+ * ladder diagrams (mg_engine_set_call_trace).  Unset, it costs one test per
+ * event site.  Strings and the event are valid for the call only. */
+enum mg_call_trace_kind {
+	MG_CALL_TR_MSG = 1,   /* a signalling message: name (H.323: Q.931 body or H.245 message) */
+	MG_CALL_TR_REWRITE,   /* an address of the last message rewritten: ip/port[0] -> [1] */
+	MG_CALL_TR_PIN_OPEN,  /* a pinhole opened: what, dst ip/port[0], to ip/port[1] */
+	MG_CALL_TR_PIN_CLOSE, /* pinholes closed: count, name says why */
+	MG_CALL_TR_PROBLEM,   /* the last message: reason (untranslated, undecodable, ...) */
+	/* A call began (its Setup): from_inside = outbound; sender the caller,
+	 * receiver the callee as reached (an inbound call's forward target);
+	 * ip/port[0] what the caller dialled, ip/port[1] the callee as reached;
+	 * guid its callIdentifier (NULL without one).  Sent before the Setup's
+	 * MSG event. */
+	MG_CALL_TR_CALL_START,
+	/* A call ended: from_inside = outbound; sender the inside endpoint,
+	 * receiver the peer; name why ("releaseComplete from inside",
+	 * "signalling closed", "signalling timed out"); cause the Q.931 cause
+	 * value of its ReleaseComplete (0: none); created when it began; guid. */
+	MG_CALL_TR_CALL_END,
+	/* The call's first Connect (the setup latency metric). */
+	MG_CALL_TR_CALL_CONNECT,
+};
+struct mg_call_trace {
+	uint8_t kind;         /* enum mg_call_trace_kind */
+	uint8_t from_inside;  /* sender of the message is inside */
+	uint8_t h245;         /* MSG: an H.245 message (tunnelled or on its own channel) */
+	uint16_t reason;      /* PROBLEM: enum mg_reason */
+	uint32_t call;        /* call id, 0 = none */
+	uint32_t sender, receiver; /* network order, as the message travels */
+	uint32_t ip[2];       /* network order */
+	uint16_t port[2];
+	uint32_t count;
+	const char *name;     /* MSG: message name; REWRITE: the field (NULL if not known);
+			       * PIN_OPEN: what; PIN_CLOSE, CALL_END: why */
+	uint64_t now;
+	const uint8_t *guid;  /* CALL_START, CALL_END: callIdentifier, NULL if none */
+	uint64_t created;     /* when the event's call began (0: no call) */
+	uint8_t cause;        /* CALL_END: Q.931 cause value, 0 = none seen */
+};
+typedef void (*mg_call_trace_fn)(void *ctx, const struct mg_call_trace *t);
+
+/* Every ALG that traces calls reports to fn (NULL: stop). */
+void mg_engine_set_call_trace(struct mg_engine *e, mg_call_trace_fn fn, void *ctx);
+
+/* Calls, as the ALG that keeps them reports them (engine_calls.c); none
+ * without one.  The walk's slots are that ALG's call slots. */
+void mg_engine_foreach_call(struct mg_engine *e, mg_call_fn fn, void *ctx);
+bool mg_engine_walk_calls(struct mg_engine *e, struct mg_walk *w, mg_call_fn fn, void *ctx);
+/* Copy call `id`'s info and history into *out; false if no such call. */
+bool mg_engine_call_ladder(struct mg_engine *e, uint32_t id, struct mg_call_ladder *out);
 
 #endif

@@ -73,6 +73,9 @@ enum mg_reason mg_icmp_error(struct mg_engine *e, struct mg_pkt *p, enum mg_side
 void mg_engine_flow_release(struct mg_engine *e, uint32_t idx, uint16_t why);
 enum mg_side mg_engine_route(const struct mg_engine *e, const struct mg_pkt *p, enum mg_side in);
 uint64_t mg_flow_timeout_ms(const struct mg_engine *e, const struct mg_flow *f);
+/* engine_calls.c: a packet of `len` bytes in direction dir on flow f, which
+ * has no ALG of its own and names a call in alg_ctx (a media flow). */
+void mg_engine_call_media(struct mg_engine *e, const struct mg_flow *f, int dir, uint32_t len);
 /* The embryonic budget in force: max embryonic, at most half the table. */
 uint32_t mg_engine_embryonic_max(const struct mg_engine *e);
 /* engine_count.c: the one choke point that counts and logs reasons (pf's

@@ -138,10 +138,11 @@ static uint32_t create(struct mg_engine *e, struct mg_pkt *p, enum mg_side side,
 		e->st.pinhole_hits++;
 		if (x->owner != 0)
 			x->tn.expire = UINT64_MAX; /* in use: lives until its owner closes it */
-		if (x->alg != MG_ALG_NONE) {
+		if (x->alg != MG_ALG_NONE)
 			f->alg = x->alg;
+		/* a media flow names its call too: reports and its counters */
+		if (x->alg != MG_ALG_NONE || x->owner != 0)
 			f->alg_ctx = x->alg_ctx;
-		}
 	}
 	if (memcmp(&reply->src, &p->t.dst, sizeof(reply->src)) != 0)
 		f->flags |= MG_FLOW_DNAT;

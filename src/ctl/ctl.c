@@ -33,6 +33,7 @@ struct client {
 	int fd;
 	enum cl_state state;
 	struct mg_ctl_req req;
+	struct mg_call_ladder ladder; /* ladder=: copied when the request came */
 	uint64_t deadline;
 	uint32_t pos;       /* cursor: the next table slot (or stats row) */
 	uint8_t part;       /* stats: 0 the engine's rows, 1 the extra rows */
@@ -58,7 +59,6 @@ struct mg_ctl {
 	int fd;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct mg_engine *e;
-	struct mg_h323 *h323;
 	mg_ctl_stat_fn extra;
 	void *extra_ctx;
 	uint64_t now;
@@ -153,13 +153,31 @@ static void on_pinhole(void *ctx, const struct mg_pinhole_info *pi)
 				   row_at(g), MG_CTL_ROW_MAX, pi, g->now));
 }
 
-static void on_call(void *ctx, const struct mg_h323_call_info *ci)
+static void on_call(void *ctx, const struct mg_call_info *ci)
 {
 	struct gen *g = ctx;
 	const struct mg_ctl_req *q = &g->c->req;
 	if (mg_ctl_match_call(&q->f, ci))
 		put_row(g, (q->json ? mg_ctl_json_call : mg_ctl_fmt_call)(row_at(g), MG_CTL_ROW_MAX,
 									ci, g->now));
+}
+
+/* The rows of the ladder copied into the client.  Returns true while rows
+ * remain. */
+static bool walk_ladder(struct client *c, struct mg_walk *w, uint64_t now)
+{
+	for (; w->slots > 0 && w->rows > 0; w->pos++, w->slots--) {
+		char *p = c->out + c->outlen;
+		int k = c->req.json ? mg_ctl_json_ladder(p, MG_CTL_ROW_MAX, &c->ladder, w->pos, now)
+				    : mg_ctl_fmt_ladder(p, MG_CTL_ROW_MAX, &c->ladder, w->pos);
+		if (k < 0)
+			return false;
+		if ((size_t)k < MG_CTL_ROW_MAX) {
+			c->outlen += (size_t)k;
+			w->rows--;
+		}
+	}
+	return true;
 }
 
 /* Stats rows by index: the engine's, then the data plane's.  Returns true
@@ -203,7 +221,7 @@ static void produce_slice(struct mg_ctl *s, struct client *c, uint32_t *slots, u
 		c->outoff = 0;
 	}
 	if (!c->started) {
-		const char *h = c->req.json ? "" : mg_ctl_header(c->req.cmd);
+		const char *h = c->req.json || c->req.has_ladder ? "" : mg_ctl_header(c->req.cmd);
 		size_t hl = strlen(h);
 		memcpy(c->out + c->outlen, h, hl);
 		c->outlen += hl;
@@ -225,7 +243,8 @@ static void produce_slice(struct mg_ctl *s, struct client *c, uint32_t *slots, u
 		more = mg_engine_walk_pinholes(s->e, &w, on_pinhole, &g);
 		break;
 	case MG_CTL_CALLS:
-		more = s->h323 != NULL && mg_h323_walk_calls(s->h323, &w, on_call, &g);
+		more = c->req.has_ladder ? walk_ladder(c, &w, s->now)
+					 : mg_engine_walk_calls(s->e, &w, on_call, &g);
 		break;
 	case MG_CTL_STATS:
 		more = walk_stats(s, c, &w);
@@ -265,6 +284,12 @@ static void cl_read(struct mg_ctl *s, struct client *c)
 	const char *why = NULL;
 	if (mg_ctl_parse_request(c->in, (size_t)(nl - c->in), &c->req, &why) != 0) {
 		cl_error(c, why);
+		return;
+	}
+	if (c->req.has_ladder && !mg_engine_call_ladder(s->e, c->req.ladder, &c->ladder)) {
+		char e[32];
+		snprintf(e, sizeof(e), "no call %u", (unsigned)c->req.ladder);
+		cl_error(c, e);
 		return;
 	}
 	/* rows come from the slices of mg_ctl_serve, this turn already */
@@ -562,11 +587,9 @@ unsigned mg_ctl_nclients(const struct mg_ctl *s)
 	return n;
 }
 
-void mg_ctl_set_source(struct mg_ctl *s, struct mg_engine *e, struct mg_h323 *h323,
-		       mg_ctl_stat_fn extra, void *extra_ctx)
+void mg_ctl_set_source(struct mg_ctl *s, struct mg_engine *e, mg_ctl_stat_fn extra, void *extra_ctx)
 {
 	s->e = e;
-	s->h323 = h323;
 	s->extra = extra;
 	s->extra_ctx = extra_ctx;
 }

@@ -5,6 +5,11 @@
  *           TABLE: calls | flows | pinholes | stats | bindings; words apart
  *           by one space, each option at most once, in any order
  *                                               (at most MG_CTL_LINE_MAX bytes)
+ *   client: "show calls [json] ladder=N": the ladder of live call N (its
+ *           last MG_CALL_STEPS signalling steps, core/engine.h) instead of
+ *           the table; text: a title line, then one line per step; json:
+ *           the call's row object, then one object per step.  It takes no
+ *           filter; a call that is not live is "error no call N".
  *   daemon: lines of a table, then the line "end"; or one line
  *           "error <what>"; then it closes the connection.
  *   json:   no header; each row is one JSON object on one line (for stats:
@@ -58,7 +63,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "alg/h323.h"
 #include "core/engine.h"
 
 #define MG_CTL_LINE_MAX 256 /* request bytes, newline included */
@@ -69,7 +73,8 @@
 #define MG_CTL_TURN_SLOTS 4096u /* table slots visited per loop turn */
 #define MG_CTL_TURN_ROWS 128u   /* rows formatted per loop turn */
 #define MG_CTL_OUT_MAX (64u << 10)
-#define MG_CTL_ROW_MAX 1024 /* longest line a formatter writes, NUL included */
+#define MG_CTL_ROW_MAX 2048 /* longest line a formatter writes, NUL included (a call with
+			    * 8 long aliases, JSON-escaped, takes some 1600) */
 #define MG_CTL_REQ_TIMEOUT_MS 2000
 #define MG_CTL_IDLE_TIMEOUT_MS 10000
 #define MG_CTL_EV_RING 512u /* events queued per subscriber */
@@ -100,6 +105,8 @@ struct mg_ctl_req {
 	enum mg_ctl_cmd cmd; /* unused when events */
 	bool events;         /* "events [json]": a subscription */
 	bool json;
+	bool has_ladder;     /* "show calls ladder=N" */
+	uint32_t ladder;
 	struct mg_ctl_filter f;
 };
 
@@ -113,7 +120,7 @@ const char *mg_ctl_cmd_name(enum mg_ctl_cmd cmd);
 bool mg_ctl_match_flow(const struct mg_ctl_filter *f, const struct mg_flow_info *fi);
 bool mg_ctl_match_binding(const struct mg_ctl_filter *f, const struct mg_binding_info *bi);
 bool mg_ctl_match_pinhole(const struct mg_ctl_filter *f, const struct mg_pinhole_info *pi);
-bool mg_ctl_match_call(const struct mg_ctl_filter *f, const struct mg_h323_call_info *ci);
+bool mg_ctl_match_call(const struct mg_ctl_filter *f, const struct mg_call_info *ci);
 
 /* One row each, newline included, snprintf-like (the return value is the
  * full length; rows always fit MG_CTL_ROW_MAX).  now_ms turns expiry times
@@ -121,7 +128,15 @@ bool mg_ctl_match_call(const struct mg_ctl_filter *f, const struct mg_h323_call_
 int mg_ctl_fmt_flow(char *buf, size_t n, const struct mg_flow_info *fi, uint64_t now_ms);
 int mg_ctl_fmt_binding(char *buf, size_t n, const struct mg_binding_info *bi, uint64_t now_ms);
 int mg_ctl_fmt_pinhole(char *buf, size_t n, const struct mg_pinhole_info *pi, uint64_t now_ms);
-int mg_ctl_fmt_call(char *buf, size_t n, const struct mg_h323_call_info *ci, uint64_t now_ms);
+int mg_ctl_fmt_call(char *buf, size_t n, const struct mg_call_info *ci, uint64_t now_ms);
+/* Row i of a call's ladder (ctl_call.c): 0 the title, then the steps
+ * (after a line saying how many earlier ones were not kept, if any).
+ * Same convention as the rows; -1 past the last row. */
+int mg_ctl_fmt_ladder(char *buf, size_t n, const struct mg_call_ladder *l, unsigned i);
+/* The callIdentifier as 8-4-4-4-12 hex digits (37 bytes with the NUL). */
+void mg_ctl_guid_str(const uint8_t g[16], char out[37]);
+/* An alias type's name ("h323-ID", "dialedDigits", ...). */
+const char *mg_ctl_alias_type(uint8_t type);
 /* The header row of a table ("" for flows, which follow conntrack -L). */
 const char *mg_ctl_header(enum mg_ctl_cmd cmd);
 /* Row `i` of the stats table: the mg_stats fields, then "drop <name> N" for
@@ -138,7 +153,11 @@ int mg_ctl_fmt_stat(char *buf, size_t n, const struct mg_stats *st, unsigned i);
 int mg_ctl_json_flow(char *buf, size_t n, const struct mg_flow_info *fi, uint64_t now_ms);
 int mg_ctl_json_binding(char *buf, size_t n, const struct mg_binding_info *bi, uint64_t now_ms);
 int mg_ctl_json_pinhole(char *buf, size_t n, const struct mg_pinhole_info *pi, uint64_t now_ms);
-int mg_ctl_json_call(char *buf, size_t n, const struct mg_h323_call_info *ci, uint64_t now_ms);
+int mg_ctl_json_call(char *buf, size_t n, const struct mg_call_info *ci, uint64_t now_ms);
+/* Row i of a call's ladder: 0 the call's row, then one object per step;
+ * -1 past the last row. */
+int mg_ctl_json_ladder(char *buf, size_t n, const struct mg_call_ladder *l, unsigned i,
+		       uint64_t now_ms);
 /* A text stats row ("name N" or "drop|event name N", newline optional) as
  * its JSON row; 0 for an empty row, -1 for one that is neither. */
 int mg_ctl_json_stat(char *buf, size_t n, const char *row);
@@ -197,9 +216,9 @@ typedef int (*mg_ctl_stat_fn)(void *ctx, char *buf, size_t n, unsigned i);
 struct mg_ctl *mg_ctl_open(const char *path, char *err, size_t errlen);
 /* Close every connection and remove the socket file. */
 void mg_ctl_close(struct mg_ctl *c);
-/* What the answers describe; h323 may be NULL (no calls). */
-void mg_ctl_set_source(struct mg_ctl *c, struct mg_engine *e, struct mg_h323 *h323,
-		       mg_ctl_stat_fn extra, void *extra_ctx);
+/* What the answers describe (calls: whatever ALG keeps them,
+ * mg_engine_walk_calls). */
+void mg_ctl_set_source(struct mg_ctl *c, struct mg_engine *e, mg_ctl_stat_fn extra, void *extra_ctx);
 
 /* Fill up to `max` pollfds (listening socket first while a client slot is
  * free, then the clients, each with the events it waits for); returns how

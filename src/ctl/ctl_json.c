@@ -138,11 +138,40 @@ int mg_ctl_json_pinhole(char *buf, size_t n, const struct mg_pinhole_info *pi, u
 	return emit(buf, n, o);
 }
 
-int mg_ctl_json_call(char *buf, size_t n, const struct mg_h323_call_info *ci, uint64_t now_ms)
+static json_object *aliases(const struct mg_call_alias *a, unsigned n)
+{
+	json_object *arr = json_object_new_array();
+	for (unsigned i = 0; arr != NULL && i < n; i++) {
+		json_object *o = json_object_new_object();
+		if (o == NULL)
+			break;
+		put_str(o, "type", mg_ctl_alias_type(a[i].type));
+		if (a[i].type != MG_ALIAS_OTHER)
+			put_str(o, "value", a[i].s);
+		if (a[i].cut)
+			put_bool(o, "cut", true);
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+/* {"packets": N, "bytes": N} of one direction */
+static json_object *media(uint64_t pkts, uint64_t bytes)
+{
+	json_object *o = json_object_new_object();
+	if (o != NULL) {
+		put_u64(o, "packets", pkts);
+		put_u64(o, "bytes", bytes);
+	}
+	return o;
+}
+
+static json_object *call_obj(const struct mg_call_info *ci, uint64_t now_ms)
 {
 	json_object *o = json_object_new_object();
 	if (o == NULL)
-		return -1;
+		return NULL;
+	char guid[37];
 	put_u64(o, "id", ci->id);
 	put_str(o, "state", ci->state);
 	put_str(o, "direction", ci->inbound ? "inbound" : "outbound");
@@ -153,6 +182,93 @@ int mg_ctl_json_call(char *buf, size_t n, const struct mg_h323_call_info *ci, ui
 	put_u64(o, "pinholes", ci->pinholes);
 	put_u64(o, "bindings", ci->bindings);
 	put_u64(o, "age_s", age_s(ci->created_ms, now_ms));
+	put_u64(o, "duration_ms", now_ms > ci->created_ms ? now_ms - ci->created_ms : 0);
+	put_str(o, "alg", ci->alg);
+	put_str(o, "route", ci->route);
+	if (ci->has_guid)
+		mg_ctl_guid_str(ci->guid, guid);
+	json_object_object_add(o, "call_identifier", ci->has_guid ? json_object_new_string(guid) : NULL);
+	json_object *m = json_object_new_object();
+	if (m != NULL) {
+		json_object_object_add(m, "inside_to_outside", media(ci->media_pkts[0], ci->media_bytes[0]));
+		json_object_object_add(m, "outside_to_inside", media(ci->media_pkts[1], ci->media_bytes[1]));
+	}
+	json_object_object_add(o, "media", m);
+	json_object_object_add(o, "caller", aliases(ci->alias[0], ci->n_alias[0]));
+	json_object_object_add(o, "callee", aliases(ci->alias[1], ci->n_alias[1]));
+	return o;
+}
+
+int mg_ctl_json_call(char *buf, size_t n, const struct mg_call_info *ci, uint64_t now_ms)
+{
+	return emit(buf, n, call_obj(ci, now_ms));
+}
+
+static const char *step_kind(uint8_t k)
+{
+	static const char *const n[] = {
+		[MG_STEP_MSG] = "message",      [MG_STEP_REWRITE] = "rewrite",
+		[MG_STEP_PIN_OPEN] = "pinhole-open", [MG_STEP_PIN_CLOSE] = "pinhole-close",
+		[MG_STEP_PROBLEM] = "problem",
+	};
+	return k < sizeof(n) / sizeof(n[0]) && n[k] ? n[k] : "?";
+}
+
+static void put_ep(json_object *o, const char *key, uint32_t ip, uint16_t port)
+{
+	char a[INET_ADDRSTRLEN], s[INET_ADDRSTRLEN + 8];
+	if (inet_ntop(AF_INET, &ip, a, sizeof(a)) == NULL)
+		snprintf(a, sizeof(a), "?");
+	snprintf(s, sizeof(s), "%s:%u", a, (unsigned)port);
+	put_str(o, key, s);
+}
+
+int mg_ctl_json_ladder(char *buf, size_t n, const struct mg_call_ladder *l, unsigned i,
+		       uint64_t now_ms)
+{
+	if (i == 0) {
+		json_object *o = call_obj(&l->ci, now_ms);
+		if (o != NULL)
+			put_u64(o, "steps_lost", l->lost);
+		return emit(buf, n, o);
+	}
+	if (i - 1 >= l->n)
+		return -1;
+	const struct mg_call_step *s = &l->step[i - 1];
+	json_object *o = json_object_new_object();
+	if (o == NULL)
+		return -1;
+	put_u64(o, "t_ms", s->t_ms);
+	put_str(o, "step", step_kind(s->kind));
+	switch (s->kind) {
+	case MG_STEP_MSG:
+		put_str(o, "name", s->name);
+		put_str(o, "direction", s->from_inside ? "inside->outside" : "outside->inside");
+		put_bool(o, "h245", s->h245);
+		break;
+	case MG_STEP_REWRITE:
+		if (s->name)
+			put_str(o, "field", s->name);
+		put_ep(o, "from", s->ip[0], s->port[0]);
+		put_ep(o, "to", s->ip[1], s->port[1]);
+		break;
+	case MG_STEP_PIN_OPEN:
+		put_str(o, "name", s->name);
+		put_ep(o, "dst", s->ip[0], s->port[0]);
+		put_ep(o, "to", s->ip[1], s->port[1]);
+		break;
+	case MG_STEP_PIN_CLOSE:
+		put_str(o, "name", s->name);
+		put_u64(o, "count", s->count);
+		break;
+	case MG_STEP_PROBLEM:
+		put_str(o, "reason", mg_reason_name((enum mg_reason)s->reason));
+		if (s->ip[0] != 0)
+			put_ep(o, "address", s->ip[0], s->port[0]);
+		break;
+	default:
+		break;
+	}
 	return emit(buf, n, o);
 }
 

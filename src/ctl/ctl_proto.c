@@ -82,7 +82,7 @@ static int parse_option(const char *w, size_t wl, struct mg_ctl_req *req, const 
 	const char *eq = memchr(w, '=', wl);
 	if (eq == NULL) {
 		if (!word_is(w, wl, "json") || req->json) {
-			*why = "unknown option; expected json, proto=, port=, addr= or call=";
+			*why = "unknown option; expected json, proto=, port=, addr=, call= or ladder=";
 			return -1;
 		}
 		req->json = true;
@@ -109,6 +109,13 @@ static int parse_option(const char *w, size_t wl, struct mg_ctl_req *req, const 
 			return -1;
 		}
 		f->has_addr = true;
+	} else if (word_is(w, kl, "ladder") && !req->has_ladder) {
+		if (!parse_num(v, vl, UINT32_MAX, &n)) {
+			*why = "bad ladder; expected a call id";
+			return -1;
+		}
+		req->ladder = n;
+		req->has_ladder = true;
 	} else if (word_is(w, kl, "call") && !f->has_call) {
 		if (!parse_num(v, vl, UINT32_MAX, &n)) {
 			*why = "bad call filter; expected a call id";
@@ -117,7 +124,7 @@ static int parse_option(const char *w, size_t wl, struct mg_ctl_req *req, const 
 		f->call = n;
 		f->has_call = true;
 	} else {
-		*why = "unknown or repeated option; expected json, proto=, port=, addr= or call= once each";
+		*why = "unknown or repeated option; expected json, proto=, port=, addr=, call= or ladder= once each";
 		return -1;
 	}
 	return 0;
@@ -127,6 +134,11 @@ static int parse_option(const char *w, size_t wl, struct mg_ctl_req *req, const 
 static int check_filters(const struct mg_ctl_req *req, const char **why)
 {
 	const struct mg_ctl_filter *f = &req->f;
+	if (req->has_ladder && (req->cmd != MG_CTL_CALLS || f->proto || f->has_port || f->has_addr ||
+				f->has_call)) {
+		*why = "a ladder (ladder=) is for calls only and takes no filter";
+		return -1;
+	}
 	switch (req->cmd) {
 	case MG_CTL_STATS:
 		if (f->proto || f->has_port || f->has_addr || f->has_call) {
@@ -257,7 +269,7 @@ bool mg_ctl_match_pinhole(const struct mg_ctl_filter *f, const struct mg_pinhole
 	return !f->has_call || pi->owner == f->call;
 }
 
-bool mg_ctl_match_call(const struct mg_ctl_filter *f, const struct mg_h323_call_info *ci)
+bool mg_ctl_match_call(const struct mg_ctl_filter *f, const struct mg_call_info *ci)
 {
 	if (f->proto || f->has_port)
 		return false;
@@ -357,23 +369,13 @@ int mg_ctl_fmt_pinhole(char *buf, size_t n, const struct mg_pinhole_info *pi, ui
 			pi->hits, left);
 }
 
-int mg_ctl_fmt_call(char *buf, size_t n, const struct mg_h323_call_info *ci, uint64_t now_ms)
-{
-	char in[16], peer[16];
-	v4_str(ci->inside_addr, in, sizeof(in));
-	v4_str(ci->peer_addr, peer, sizeof(peer));
-	return snprintf(buf, n, "%6u %-11.11s %-8s %15s %15s %8u %8u %8u %8u %llu\n", (unsigned)ci->id,
-			ci->state ? ci->state : "-", ci->inbound ? "inbound" : "outbound", in, peer,
-			(unsigned)ci->messages, (unsigned)ci->rewrites, (unsigned)ci->pinholes,
-			(unsigned)ci->bindings, age_s(ci->created_ms, now_ms));
-}
-
 const char *mg_ctl_header(enum mg_ctl_cmd cmd)
 {
 	switch (cmd) {
 	case MG_CTL_CALLS:
 		return "    id state       dir               inside            peer messages rewrites "
-		       "pinholes bindings age\n";
+		       "pinholes bindings   age route    pkts out/in          bytes out/in          "
+		       "callIdentifier                       aliases\n";
 	case MG_CTL_BINDINGS:
 		return "proto           inside:port           public:port  refs state      age\n";
 	case MG_CTL_PINHOLES:

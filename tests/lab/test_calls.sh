@@ -169,6 +169,14 @@ if echo "$calls" | grep -q "198.18.1.10" && echo "$calls" | grep -q "198.19.0.20
 else
 	bad "meetgate show calls: $calls"
 fi
+# its ladder: the Setup going out, the Connect coming back
+cid=$(echo "$calls" | awk '$4 == "198.18.1.10" && $5 == "198.19.0.20" { print $1; exit }')
+ladder=$(lab_exec GW "$LAB_MEETGATE" show calls --ladder "${cid:-0}" --socket "$LAB_DIR/ctl.sock" 2>&1)
+if echo "$ladder" | grep -q "^ *[0-9.]*  setup .*-->" && echo "$ladder" | grep -q "^ *[0-9.]*  connect .*<--"; then
+	ok "meetgate show calls --ladder shows the call's Setup and Connect"
+else
+	bad "meetgate show calls --ladder $cid: $ladder"
+fi
 wait $A
 callee_ok
 

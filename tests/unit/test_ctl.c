@@ -180,7 +180,7 @@ TEST(ctl_binding_pinhole_call_rows)
 	CHECK(mg_ctl_fmt_pinhole(row, sizeof(row), &pi, 1000) > 0);
 	CHECK(strstr(row, " call\n") != NULL);
 
-	struct mg_h323_call_info ci;
+	struct mg_call_info ci;
 	memset(&ci, 0, sizeof(ci));
 	ci.id = 4;
 	ci.inside_addr = ip(198, 18, 1, 11);
@@ -249,7 +249,7 @@ static int srv_open(struct srv *s)
 		fprintf(stderr, "  %s\n", err);
 		return -1;
 	}
-	mg_ctl_set_source(s->c, s->e, NULL, NULL, NULL);
+	mg_ctl_set_source(s->c, s->e, NULL, NULL);
 	s->now = 1000;
 	return 0;
 }
@@ -485,7 +485,7 @@ static int srv_open_flows(struct srv *s, uint32_t nflows)
 	s->c = mg_ctl_open(s->path, err, sizeof(err));
 	if (s->c == NULL)
 		return -1;
-	mg_ctl_set_source(s->c, s->e, NULL, NULL, NULL);
+	mg_ctl_set_source(s->c, s->e, NULL, NULL);
 	s->now = 1000;
 	return 0;
 }
@@ -743,7 +743,7 @@ TEST(ctl_filters_match_rows)
 	f.has_call = true;
 	f.call = 8;
 	CHECK(!mg_ctl_match_pinhole(&f, &pi));
-	struct mg_h323_call_info ci;
+	struct mg_call_info ci;
 	memset(&ci, 0, sizeof(ci));
 	ci.id = 8;
 	ci.inside_addr = ip(198, 18, 1, 10);
@@ -826,7 +826,7 @@ TEST(ctl_json_rows)
 	CHECK(json_object_object_get_ex(o, "expires_s", &exp) && exp == NULL); /* null: the call's */
 	json_object_put(o);
 
-	struct mg_h323_call_info ci;
+	struct mg_call_info ci;
 	memset(&ci, 0, sizeof(ci));
 	ci.id = 4;
 	ci.inside_addr = ip(198, 18, 1, 11);

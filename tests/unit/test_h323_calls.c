@@ -266,7 +266,7 @@ struct ids {
 	int n;
 };
 
-static void call_cb(void *ctx, const struct mg_h323_call_info *ci)
+static void call_cb(void *ctx, const struct mg_call_info *ci)
 {
 	struct ids *x = ctx;
 	if (x->n < 8)
@@ -284,7 +284,7 @@ TEST(calls_two_legs_with_one_call_identifier_are_two_calls)
 	CHECK_EQ(call_setup(&g, &c2, 7, 6000), 0);
 	CHECK_EQ(mg_engine_stats(g.e)->calls_active, 2);
 	struct ids x = {{0}, 0};
-	mg_h323_foreach_call(g.h, call_cb, &x);
+	mg_engine_foreach_call(g.e, call_cb, &x);
 	CHECK_EQ(x.n, 2);
 	CHECK(x.id[0] != x.id[1]);
 	CHECK(pins_of(&g, x.id[0]) > 0);
@@ -293,7 +293,7 @@ TEST(calls_two_legs_with_one_call_identifier_are_two_calls)
 	CHECK_EQ(call_release(&g, &c1, 7).verdict, MG_VERDICT_ACCEPT);
 	CHECK_EQ(mg_engine_stats(g.e)->calls_active, 1);
 	x.n = 0;
-	mg_h323_foreach_call(g.h, call_cb, &x);
+	mg_engine_foreach_call(g.e, call_cb, &x);
 	CHECK_EQ(x.n, 1);
 	CHECK(pins_of(&g, x.id[0]) > 0);
 	rig_down(&g);
@@ -333,7 +333,7 @@ TEST(calls_table_full_is_named_and_released_slots_come_back_at_once)
 	CHECK_EQ(handshake(&g, &c1, 1000), 0);
 	CHECK_EQ(call_setup(&g, &c1, 1, 5000), 0);
 	struct ids x = {{0}, 0};
-	mg_h323_foreach_call(g.h, call_cb, &x);
+	mg_engine_foreach_call(g.e, call_cb, &x);
 	CHECK_EQ(x.n, 1);
 	flow_call_seen = 0;
 	mg_engine_foreach_flow(g.e, flow_cb, NULL);
@@ -355,7 +355,7 @@ TEST(calls_table_full_is_named_and_released_slots_come_back_at_once)
 	CHECK_EQ(from_in(&g, &c2, TH_PSH | TH_ACK, m, n).verdict, MG_VERDICT_ACCEPT);
 	CHECK(!out_has(A2));
 	x.n = 0;
-	mg_h323_foreach_call(g.h, call_cb, &x);
+	mg_engine_foreach_call(g.e, call_cb, &x);
 	CHECK_EQ(x.n, 1);
 	CHECK(x.id[0] > 1); /* a new id, not the slot number again */
 	rig_down(&g);
@@ -618,7 +618,7 @@ TEST(calls_log_lines_name_the_tuple_side_call_and_call_identifier)
 	CHECK_EQ(handshake(&g, &c1, 1000), 0);
 	CHECK_EQ(call_setup(&g, &c1, 0x5a, 5000), 0);
 	struct ids x = {{0}, 0};
-	mg_h323_foreach_call(g.h, call_cb, &x);
+	mg_engine_foreach_call(g.e, call_cb, &x);
 	CHECK_EQ(x.n, 1);
 	CHECK_EQ(handshake(&g, &c3, 3000), 0);
 	/* an undecodable message on the call's own connection is logged with the call */
@@ -661,12 +661,12 @@ TEST(calls_closed_connections_no_longer_count_against_their_source)
 	rig_down(&g);
 }
 
-static struct mg_h323_trace call_ev[4];
+static struct mg_call_trace call_ev[4];
 static char call_why[4][48];
 static int n_call_ev;
-static void call_trace(void *ctx, const struct mg_h323_trace *t)
+static void call_trace(void *ctx, const struct mg_call_trace *t)
 {
-	if (t->kind != MG_H323_TR_CALL_START && t->kind != MG_H323_TR_CALL_END)
+	if (t->kind != MG_CALL_TR_CALL_START && t->kind != MG_CALL_TR_CALL_END)
 		return;
 	if (n_call_ev < 4) {
 		call_ev[n_call_ev] = *t;
@@ -679,13 +679,13 @@ TEST(calls_trace_reports_start_and_end_of_a_call)
 {
 	struct rig g;
 	CHECK_EQ(rig_up(&g), 0);
-	mg_h323_set_trace(g.h, call_trace, NULL);
+	mg_engine_set_call_trace(g.e, call_trace, NULL);
 	n_call_ev = 0;
 	struct conn c1 = {.in = A, .port = 40000};
 	CHECK_EQ(handshake(&g, &c1, 1000), 0);
 	CHECK_EQ(call_setup(&g, &c1, 0x5a, 5000), 0);
 	CHECK_EQ(n_call_ev, 1);
-	CHECK_EQ(call_ev[0].kind, MG_H323_TR_CALL_START);
+	CHECK_EQ(call_ev[0].kind, MG_CALL_TR_CALL_START);
 	CHECK(call_ev[0].from_inside); /* outbound */
 	CHECK_EQ(call_ev[0].sender, A);
 	CHECK_EQ(call_ev[0].ip[0], B);
@@ -695,11 +695,290 @@ TEST(calls_trace_reports_start_and_end_of_a_call)
 	g.now += 2500;
 	CHECK_EQ(call_release(&g, &c1, 0x5a).verdict, MG_VERDICT_ACCEPT);
 	CHECK_EQ(n_call_ev, 2);
-	CHECK_EQ(call_ev[1].kind, MG_H323_TR_CALL_END);
+	CHECK_EQ(call_ev[1].kind, MG_CALL_TR_CALL_END);
 	CHECK_EQ(call_ev[1].call, call_ev[0].call);
 	CHECK(strcmp(call_why[1], "releaseComplete from inside") == 0);
 	CHECK(call_ev[1].now - call_ev[1].created >= 2500);
 	CHECK_EQ(call_ev[1].sender, A);
 	CHECK_EQ(call_ev[1].receiver, B);
+	rig_down(&g);
+}
+
+/* ---- calls as reports see them (mg_engine_walk_calls, ladders, media) ---- */
+
+static struct mg_call_info last_ci;
+static void info_cb(void *ctx, const struct mg_call_info *ci)
+{
+	last_ci = *ci;
+	(*(int *)ctx)++;
+}
+
+/* A Setup like setup_msg's, with aliases. */
+static size_t setup_alias_msg(uint8_t *buf, size_t cap, uint32_t in, uint8_t g, const char *src,
+			      const char *dst)
+{
+	struct mg_mc_h225 m;
+	memset(&m, 0, sizeof(m));
+	m.body = MG_H225_SETUP;
+	m.call_ref = g;
+	memset(m.call_id, g, 16);
+	memset(m.conf_id, g, 16);
+	memcpy(m.src_sig.ip, &in, 4);
+	m.src_sig.port = 40000;
+	uint32_t b = B;
+	memcpy(m.dst_sig.ip, &b, 4);
+	m.dst_sig.port = 1720;
+	m.src_alias = src;
+	m.dst_alias = dst;
+	return mg_mc_enc_h225(&m, buf, cap);
+}
+
+TEST(calls_report_aliases_guid_route_and_state)
+{
+	struct rig g;
+	CHECK_EQ(rig_up(&g), 0);
+	struct conn c = {.in = A, .port = 40000};
+	CHECK_EQ(handshake(&g, &c, 1000), 0);
+	uint8_t m[600];
+	size_t n = setup_alias_msg(m, sizeof(m), A, 3, "Alice Smith", "5551234#");
+	CHECK(n > 0);
+	CHECK_EQ(from_in(&g, &c, TH_PSH | TH_ACK, m, n).verdict, MG_VERDICT_ACCEPT);
+	int k = 0;
+	mg_engine_foreach_call(g.e, info_cb, &k);
+	CHECK_EQ(k, 1);
+	CHECK(last_ci.has_guid);
+	CHECK_EQ(last_ci.guid[0], 3);
+	CHECK_EQ(last_ci.guid[15], 3);
+	CHECK(strcmp(last_ci.alg, "h323") == 0);
+	CHECK(strcmp(last_ci.route, "outbound") == 0);
+	CHECK(strcmp(last_ci.state, "setup") == 0);
+	CHECK_EQ(last_ci.inside_addr, A);
+	CHECK_EQ(last_ci.peer_addr, B);
+	CHECK_EQ(last_ci.n_alias[0], 1);
+	CHECK_EQ(last_ci.alias[0][0].type, MG_ALIAS_NAME);
+	CHECK(strcmp(last_ci.alias[0][0].s, "Alice Smith") == 0);
+	CHECK_EQ(last_ci.n_alias[1], 1);
+	CHECK_EQ(last_ci.alias[1][0].type, MG_ALIAS_DIGITS);
+	CHECK(strcmp(last_ci.alias[1][0].s, "5551234#") == 0);
+	CHECK(!last_ci.alias[1][0].cut);
+
+	/* a re-sent Setup with other aliases changes nothing */
+	n = setup_alias_msg(m, sizeof(m), A, 3, "Mallory", NULL);
+	CHECK_EQ(from_in(&g, &c, TH_PSH | TH_ACK, m, n).verdict, MG_VERDICT_ACCEPT);
+	k = 0;
+	mg_engine_foreach_call(g.e, info_cb, &k);
+	CHECK(strcmp(last_ci.alias[0][0].s, "Alice Smith") == 0);
+	CHECK_EQ(last_ci.n_alias[1], 1);
+	CHECK_EQ(last_ci.messages, 2);
+	rig_down(&g);
+}
+
+TEST(calls_report_long_aliases_cut_and_no_aliases)
+{
+	struct rig g;
+	CHECK_EQ(rig_up(&g), 0);
+	struct conn c = {.in = A, .port = 40000};
+	CHECK_EQ(handshake(&g, &c, 1000), 0);
+	char lng[201];
+	memset(lng, 'x', 200);
+	lng[200] = '\0';
+	uint8_t m[900];
+	size_t n = setup_alias_msg(m, sizeof(m), A, 5, lng, NULL);
+	CHECK(n > 0);
+	CHECK_EQ(from_in(&g, &c, TH_PSH | TH_ACK, m, n).verdict, MG_VERDICT_ACCEPT);
+	int k = 0;
+	mg_engine_foreach_call(g.e, info_cb, &k);
+	CHECK_EQ(k, 1);
+	CHECK_EQ(last_ci.n_alias[0], 1);
+	CHECK(last_ci.alias[0][0].cut);
+	CHECK_EQ(strlen(last_ci.alias[0][0].s), MG_CALL_ALIAS_LEN - 1);
+	CHECK_EQ(last_ci.n_alias[1], 0);
+	rig_down(&g);
+}
+
+struct find_pin {
+	uint32_t owner;
+	const char *what;
+	struct mg_pinhole_info pi;
+	bool found;
+};
+static void find_pin_cb(void *ctx, const struct mg_pinhole_info *pi)
+{
+	struct find_pin *f = ctx;
+	if (pi->owner == f->owner && strcmp(pi->what, f->what) == 0) {
+		f->pi = *pi;
+		f->found = true;
+	}
+}
+
+TEST(calls_report_media_per_direction)
+{
+	struct rig g;
+	CHECK_EQ(rig_up(&g), 0);
+	struct conn c = {.in = A, .port = 40000};
+	CHECK_EQ(handshake(&g, &c, 1000), 0);
+	CHECK_EQ(call_setup(&g, &c, 6, 5000), 0);
+	int k = 0;
+	mg_engine_foreach_call(g.e, info_cb, &k);
+	CHECK_EQ(k, 1);
+	struct find_pin fp = {.owner = last_ci.id, .what = "rtcp"};
+	mg_engine_foreach_pinhole(g.e, find_pin_cb, &fp);
+	CHECK(fp.found);
+	/* 3 packets in through the pinhole, 2 answers out on that flow */
+	uint8_t b[300], pay[100] = {0x80};
+	size_t len = 0;
+	for (int i = 0; i < 3; i++) {
+		len = tb_udp(b, B, 7001, fp.pi.dst_addr, fp.pi.dst_port, pay, sizeof(pay));
+		CHECK_EQ(feed(&g, b, len, MG_SIDE_OUTSIDE).verdict, MG_VERDICT_ACCEPT);
+	}
+	size_t in_len = len;
+	for (int i = 0; i < 2; i++) {
+		len = tb_udp(b, A, 5001, B, 7001, pay, 40);
+		CHECK_EQ(feed(&g, b, len, MG_SIDE_INSIDE).verdict, MG_VERDICT_ACCEPT);
+	}
+	/* signalling is not media */
+	CHECK_EQ(from_out(&g, &c, TH_ACK, NULL, 0).verdict, MG_VERDICT_ACCEPT);
+	k = 0;
+	mg_engine_foreach_call(g.e, info_cb, &k);
+	CHECK_EQ(last_ci.media_pkts[1], 3);
+	CHECK_EQ(last_ci.media_bytes[1], 3 * in_len);
+	CHECK_EQ(last_ci.media_pkts[0], 2);
+	CHECK_EQ(last_ci.media_bytes[0], 2 * len);
+	CHECK(last_ci.pinholes > 0);
+	rig_down(&g);
+}
+
+TEST(calls_ladder_tells_messages_rewrites_and_pinholes)
+{
+	struct rig g;
+	CHECK_EQ(rig_up(&g), 0);
+	static struct mg_call_ladder l;
+	CHECK(!mg_engine_call_ladder(g.e, 1, &l));
+	struct conn c = {.in = A, .port = 40000};
+	CHECK_EQ(handshake(&g, &c, 1000), 0);
+	CHECK_EQ(call_setup(&g, &c, 2, 5000), 0);
+	int k = 0;
+	mg_engine_foreach_call(g.e, info_cb, &k);
+	CHECK(mg_engine_call_ladder(g.e, last_ci.id, &l));
+	CHECK(!mg_engine_call_ladder(g.e, last_ci.id + 1, &l));
+	CHECK(mg_engine_call_ladder(g.e, last_ci.id, &l));
+	CHECK_EQ(l.ci.id, last_ci.id);
+	CHECK_EQ(l.lost, 0);
+	CHECK(l.n >= 3);
+	CHECK_EQ(l.step[0].kind, MG_STEP_MSG);
+	CHECK(strcmp(l.step[0].name, "setup") == 0);
+	CHECK_EQ(l.step[0].from_inside, 1);
+	CHECK_EQ(l.step[0].t_ms, 0);
+	bool rewrite = false, pin = false;
+	for (uint32_t i = 0; i < l.n; i++) {
+		if (l.step[i].kind == MG_STEP_REWRITE && l.step[i].ip[0] == A && l.step[i].ip[1] == P &&
+		    l.step[i].port[0] == 40000 && strcmp(l.step[i].name, "sourceCallSignalAddress") == 0)
+			rewrite = true;
+		if (l.step[i].kind == MG_STEP_PIN_OPEN)
+			pin = true;
+	}
+	CHECK(rewrite);
+	CHECK(pin);
+
+	/* an answer from the outside, later */
+	struct mg_mc_h225 m;
+	memset(&m, 0, sizeof(m));
+	m.body = MG_H225_CALL_PROCEEDING;
+	m.call_ref = 2;
+	m.from_callee = true;
+	memset(m.call_id, 2, 16);
+	uint8_t b[300];
+	size_t n = mg_mc_enc_h225(&m, b, sizeof(b));
+	g.now += 990;
+	CHECK_EQ(from_out(&g, &c, TH_PSH | TH_ACK, b, n).verdict, MG_VERDICT_ACCEPT);
+	CHECK(mg_engine_call_ladder(g.e, last_ci.id, &l));
+	const struct mg_call_step *s = &l.step[l.n - 1];
+	CHECK_EQ(s->kind, MG_STEP_MSG);
+	CHECK(strcmp(s->name, "callProceeding") == 0);
+	CHECK_EQ(s->from_inside, 0);
+	CHECK(s->t_ms >= 1000);
+	rig_down(&g);
+}
+
+TEST(calls_ladder_is_bounded_and_keeps_the_last_steps)
+{
+	struct rig g;
+	CHECK_EQ(rig_up(&g), 0);
+	struct conn c = {.in = A, .port = 40000};
+	CHECK_EQ(handshake(&g, &c, 1000), 0);
+	CHECK_EQ(call_setup(&g, &c, 8, 5000), 0);
+	static struct mg_call_ladder l;
+	int k = 0;
+	mg_engine_foreach_call(g.e, info_cb, &k);
+	CHECK(mg_engine_call_ladder(g.e, last_ci.id, &l));
+	uint32_t first = l.n;
+	/* 40 Facility messages from the outside: one step each */
+	struct mg_mc_h225 m;
+	memset(&m, 0, sizeof(m));
+	m.body = MG_H225_FACILITY;
+	m.call_ref = 8;
+	m.from_callee = true;
+	memset(m.call_id, 8, 16);
+	uint8_t b[300];
+	size_t n = mg_mc_enc_h225(&m, b, sizeof(b));
+	for (int i = 0; i < 40; i++)
+		CHECK_EQ(from_out(&g, &c, TH_PSH | TH_ACK, b, n).verdict, MG_VERDICT_ACCEPT);
+	CHECK(mg_engine_call_ladder(g.e, last_ci.id, &l));
+	CHECK_EQ(l.n, MG_CALL_STEPS);
+	CHECK_EQ(l.lost, first + 40 - MG_CALL_STEPS);
+	for (uint32_t i = 0; i < l.n; i++) {
+		CHECK_EQ(l.step[i].kind, MG_STEP_MSG);
+		CHECK(strcmp(l.step[i].name, "facility") == 0);
+		CHECK(i == 0 || l.step[i].t_ms >= l.step[i - 1].t_ms);
+	}
+	/* the call ends: no ladder any more */
+	CHECK_EQ(call_release(&g, &c, 8).verdict, MG_VERDICT_ACCEPT);
+	CHECK(!mg_engine_call_ladder(g.e, last_ci.id, &l));
+	rig_down(&g);
+}
+
+TEST(calls_report_route_of_a_call_back_through_a_listener_pinhole)
+{
+	struct rig g;
+	CHECK_EQ(rig_up(&g), 0);
+	struct conn c = {.in = A, .port = 40000};
+	CHECK_EQ(handshake(&g, &c, 1000), 0);
+	uint8_t m[600];
+	size_t n = setup_msg(m, sizeof(m), A, 1720, 4, 5000);
+	CHECK_EQ(from_in(&g, &c, TH_PSH | TH_ACK, m, n).verdict, MG_VERDICT_ACCEPT);
+	uint32_t ip;
+	uint16_t port;
+	CHECK(out_src_sig(&ip, &port));
+	/* the peer calls back the advertised listener with a Setup of its own */
+	struct conn d = {.in = A, .port = 1720, .pub = P, .pub_port = port, .sa = 500, .sb = 9000};
+	uint8_t b[700];
+	size_t len = tb_tcp(b, B, 33000, P, port, TH_SYN, d.sb, 0, NULL, 0);
+	CHECK_EQ(feed(&g, b, len, MG_SIDE_OUTSIDE).verdict, MG_VERDICT_ACCEPT);
+	len = tb_tcp(b, A, 1720, B, 33000, TH_SYN | TH_ACK, d.sa, d.sb + 1, NULL, 0);
+	CHECK_EQ(feed(&g, b, len, MG_SIDE_INSIDE).verdict, MG_VERDICT_ACCEPT);
+	len = tb_tcp(b, B, 33000, P, port, TH_ACK, d.sb + 1, d.sa + 1, NULL, 0);
+	CHECK_EQ(feed(&g, b, len, MG_SIDE_OUTSIDE).verdict, MG_VERDICT_ACCEPT);
+	struct mg_mc_h225 s;
+	memset(&s, 0, sizeof(s));
+	s.body = MG_H225_SETUP;
+	s.call_ref = 9;
+	memset(s.call_id, 9, 16);
+	memset(s.conf_id, 9, 16);
+	uint32_t pb = B;
+	memcpy(s.src_sig.ip, &pb, 4);
+	s.src_sig.port = 33000;
+	memcpy(s.dst_sig.ip, &ip, 4);
+	s.dst_sig.port = port;
+	s.src_alias = "bob";
+	n = mg_mc_enc_h225(&s, m, sizeof(m));
+	len = tb_tcp(b, B, 33000, P, port, TH_PSH | TH_ACK, d.sb + 1, d.sa + 1, m, n);
+	CHECK_EQ(feed(&g, b, len, MG_SIDE_OUTSIDE).verdict, MG_VERDICT_ACCEPT);
+	int k = 0;
+	mg_engine_foreach_call(g.e, info_cb, &k);
+	CHECK_EQ(k, 2);
+	/* the walk goes by slot: the call-back is the second */
+	CHECK(last_ci.inbound);
+	CHECK(strcmp(last_ci.route, "pinhole") == 0);
+	CHECK(strcmp(last_ci.alias[0][0].s, "bob") == 0);
 	rig_down(&g);
 }

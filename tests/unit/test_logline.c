@@ -40,7 +40,7 @@ static const uint8_t guid[16] = {0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a,
 TEST(logline_call_start_outbound_and_forwarded)
 {
 	char b[512];
-	struct mg_h323_trace t = {.kind = MG_H323_TR_CALL_START, .from_inside = 1, .call = 7,
+	struct mg_call_trace t = {.kind = MG_CALL_TR_CALL_START, .from_inside = 1, .call = 7,
 				  .sender = tb_ip("198.18.1.10"), .receiver = tb_ip("198.19.0.20"),
 				  .ip = {tb_ip("198.19.0.20"), tb_ip("198.19.0.20")}, .port = {1720, 1720},
 				  .guid = guid};
@@ -60,7 +60,7 @@ TEST(logline_call_start_outbound_and_forwarded)
 TEST(logline_call_end_duration_reason_cause_media)
 {
 	char b[512];
-	struct mg_h323_trace t = {.kind = MG_H323_TR_CALL_END, .from_inside = 0, .call = 9,
+	struct mg_call_trace t = {.kind = MG_CALL_TR_CALL_END, .from_inside = 0, .call = 9,
 				  .sender = tb_ip("198.18.1.10"), .receiver = tb_ip("198.19.0.20"),
 				  .name = "releaseComplete from outside", .cause = 16,
 				  .created = 1000, .now = 13456, .guid = guid};
@@ -100,10 +100,10 @@ TEST(logline_totals_name_the_top_drop_reasons)
 TEST(logline_trace_detail_is_debug_text)
 {
 	char b[256];
-	struct mg_h323_trace t = {.kind = MG_H323_TR_REWRITE, .call = 3,
+	struct mg_call_trace t = {.kind = MG_CALL_TR_REWRITE, .call = 3,
 				  .ip = {tb_ip("198.18.1.10"), tb_ip("198.19.0.1")}, .port = {5000, 20000}};
 	CHECK(mg_log_trace_detail(b, sizeof(b), &t) > 0);
 	CHECK(strcmp(b, "call 3: rewrote 198.18.1.10:5000 -> 198.19.0.1:20000") == 0);
-	t.kind = MG_H323_TR_PROBLEM;
+	t.kind = MG_CALL_TR_PROBLEM;
 	CHECK_EQ(mg_log_trace_detail(b, sizeof(b), &t), 0);
 }
