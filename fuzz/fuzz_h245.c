@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "alg/h245.h"
+#include "proto/h245.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

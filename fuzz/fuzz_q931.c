@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "alg/q931.h"
+#include "proto/q931.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

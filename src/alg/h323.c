@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alg/h245.h"
+#include "proto/h245.h"
 #include "alg/h323_priv.h"
-#include "alg/q931.h"
+#include "proto/q931.h"
 
 /* ---- calls ----
  *

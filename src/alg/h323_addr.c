@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "alg/h245.h"
+#include "proto/h245.h"
 #include "alg/h323_priv.h"
 #include "core/csum.h"
 

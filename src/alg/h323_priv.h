@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "alg/h323.h"
-#include "alg/h323_msg.h"
+#include "proto/h323_scan.h"
 #include "alg/stream.h"
 
 #define H323_CALL_BINDS 64

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-#include "alg/h245.h"
+#include "proto/h245.h"
 
 struct item {
 	unsigned off, len;

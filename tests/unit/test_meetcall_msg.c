@@ -6,8 +6,8 @@
  * way, and so is the list of addresses a call remembers from its peer. */
 #include "harness.h"
 
-#include "alg/h245.h"
-#include "alg/q931.h"
+#include "proto/h245.h"
+#include "proto/q931.h"
 #include "meetcall/mc.h"
 
 static const struct mg_mc_addr caller_sig = {{198, 18, 0, 10}, 40001};

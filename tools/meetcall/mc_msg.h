@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "alg/h323_msg.h"
+#include "proto/h323_scan.h"
 
 #define MG_MC_MAX_BLOBS 8 /* fastStart / h245Control elements per message */
 

@@ -9,9 +9,9 @@
  */
 #include <string.h>
 
-#include "alg/h225_walk.h"
-#include "alg/h245.h"
-#include "alg/q931.h"
+#include "proto/h225_walk.h"
+#include "proto/h245.h"
+#include "proto/q931.h"
 #include "asn1/per.h"
 #include "meetcall/mc_msg.h"
 

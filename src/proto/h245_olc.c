@@ -12,7 +12,7 @@
  * h2250LogicalChannelParameters is an extension alternative of every
  * multiplexParameters CHOICE, so it always arrives as an open type.
  */
-#include "alg/h245_walk.h"
+#include "proto/h245_walk.h"
 
 /* H2250LogicalChannelParameters: 10 optional root components. */
 static bool h2250_params(struct mg_h245_walk *w, struct mg_cur *c)

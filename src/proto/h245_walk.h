@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "alg/h323_msg.h"
+#include "proto/h323_scan.h"
 #include "asn1/per.h"
 #include "core/reason.h"
 

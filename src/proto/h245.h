@@ -26,7 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "alg/h323_msg.h"
+#include "proto/h323_scan.h"
 #include "core/reason.h"
 
 /* One MultimediaSystemControlMessage: a separate H.245 channel payload after

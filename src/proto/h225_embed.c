@@ -4,8 +4,8 @@
  * length, because an element left unwalked would be an address left
  * untranslated.  The H.245 walker's own limits (MG_H323_MAX_ADDRS,
  * MG_H323_MAX_EVENTS) bound the work. */
-#include "alg/h245.h"
-#include "alg/h225_walk.h"
+#include "proto/h245.h"
+#include "proto/h225_walk.h"
 
 bool mg_h225_embedded(struct mg_h323_scan *s, struct mg_cur *c, enum mg_h225_embed kind,
 		      uint8_t container, const char *where)

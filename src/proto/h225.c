@@ -1,10 +1,10 @@
 /* h225.c - H323-UserInformation / H323-UU-PDU walk and the shared extension
  * helpers.  See h225.h for the contract and h225_walk.h for conventions. */
-#include "alg/h225.h"
+#include "proto/h225.h"
 
 #include <stdint.h>
 
-#include "alg/h225_walk.h"
+#include "proto/h225_walk.h"
 
 bool mg_h225_fail(struct mg_h323_scan *s, enum mg_reason r, const char *where)
 {

@@ -5,7 +5,7 @@
  * extension addition is skipped by its open-type length. */
 #include <stdint.h>
 
-#include "alg/h225_walk.h"
+#include "proto/h225_walk.h"
 
 bool mg_h225_oid(struct mg_h323_scan *s, struct mg_cur *c, const char *where)
 {

@@ -6,7 +6,7 @@
  * resumes after the open type's length. */
 #include <stdint.h>
 
-#include "alg/h225_walk.h"
+#include "proto/h225_walk.h"
 
 /* Positions (among the extension additions of one UUIE type) of the
  * additions the walker decodes; -1 when the type has no such addition. */

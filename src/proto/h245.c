@@ -7,8 +7,8 @@
  */
 #include <stdint.h>
 
-#include "alg/h245.h"
-#include "alg/h245_walk.h"
+#include "proto/h245.h"
+#include "proto/h245_walk.h"
 
 bool mg_h245_fail(struct mg_h245_walk *w, enum mg_reason r, const char *where)
 {

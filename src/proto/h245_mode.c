@@ -2,7 +2,7 @@
  * communicationModeResponse): each CommunicationModeTableEntry may carry a
  * mediaChannel and a mediaControlChannel.
  */
-#include "alg/h245_walk.h"
+#include "proto/h245_walk.h"
 
 /* CommunicationModeTableEntry: 7 optional root components. */
 static bool entry(struct mg_h245_walk *w, struct mg_cur *c)

@@ -12,7 +12,7 @@
 
 #include <stdbool.h>
 
-#include "alg/h323_msg.h"
+#include "proto/h323_scan.h"
 #include "asn1/per.h"
 
 /* Record a problem (only the first one is kept); always returns false. */

@@ -1,6 +1,6 @@
-/* h323_msg.c - reset of the per-message scan result shared by the H.323
- * parsers (see h323_msg.h). */
-#include "alg/h323_msg.h"
+/* h323_scan.c - reset of the per-message scan result shared by the H.323
+ * parsers (see h323_scan.h). */
+#include "proto/h323_scan.h"
 
 #include <string.h>
 

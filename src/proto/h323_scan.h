@@ -1,4 +1,4 @@
-/* h323_msg.h - what the H.323 parsers report about one signalling message.
+/* h323_scan.h - what the H.323 parsers report about one signalling message.
  *
  * The parsers (q931, h225, h245) never allocate and never modify the buffer:
  * they walk a message and append to one struct mg_h323_scan the location and
@@ -9,8 +9,8 @@
  * place.  An IPv4 TransportAddress is octet-aligned in PER, so a rewrite never
  * changes a length.
  */
-#ifndef MG_H323_MSG_H
-#define MG_H323_MSG_H
+#ifndef MG_H323_SCAN_H
+#define MG_H323_SCAN_H
 
 #include <stdbool.h>
 #include <stddef.h>

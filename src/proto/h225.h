@@ -1,7 +1,7 @@
 /* h225.h - targeted walker for H.225.0 H323-UserInformation (the UUIE).
  *
  * The walker decodes only the paths that lead to transport addresses and to
- * the facts listed in h323_msg.h, and skips everything else by its encoding:
+ * the facts listed in h323_scan.h, and skips everything else by its encoding:
  * unknown extension additions and CHOICE extension alternatives by their
  * open-type length, root components by walking their (small) definitions.
  * It never guesses a length.  Recorded (container MG_C_UUIE):
@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "alg/h323_msg.h"
+#include "proto/h323_scan.h"
 
 /* Walk one PER-encoded H323-UserInformation buf[0..len).  buf must lie inside
  * s->top[0..top_len) (offsets are reported from s->top; a caller with only a

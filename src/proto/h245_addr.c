@@ -10,7 +10,7 @@
  */
 #include <string.h>
 
-#include "alg/h245_walk.h"
+#include "proto/h245_walk.h"
 
 static bool record(struct mg_h245_walk *w, const uint8_t *net, uint8_t family, uint16_t port, uint8_t field)
 {
