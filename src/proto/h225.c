@@ -1,118 +1,67 @@
-/* h225.c - H323-UserInformation / H323-UU-PDU walk and the shared extension
- * helpers.  See h225.h for the contract and h225_walk.h for conventions. */
+/* h225.c - H323-UserInformation / H323-UU-PDU walk.  See h225.h for the
+ * contract and walk.h for the conventions. */
 #include "proto/h225.h"
 
 #include <stdint.h>
 
-#include "proto/h225_walk.h"
-
-bool mg_h225_fail(struct mg_h323_scan *s, enum mg_reason r, const char *where)
-{
-	if (s->err == MG_R_NONE) {
-		s->err = r;
-		s->err_where = where;
-	}
-	return false;
-}
-
-bool mg_h225_enter(struct mg_h323_scan *s, const char *where)
-{
-	if (s->depth >= MG_H323_MAX_DEPTH)
-		return mg_h225_fail(s, MG_R_ALG_LIMIT, where);
-	s->depth++;
-	return true;
-}
-
-bool mg_h225_exts(struct mg_h323_scan *s, struct mg_cur *c, mg_h225_ext_fn fn, const char *where)
-{
-	uint8_t bits[MG_PER_MAX_EXT_BITS];
-	unsigned n = mg_per_ext_bitmap(c, bits);
-
-	if (!mg_h225_ok(s, c, where))
-		return false;
-	for (unsigned i = 0; i < n; i++) {
-		struct mg_cur sub;
-
-		if (!bits[i])
-			continue;
-		mg_per_open_type(c, &sub);
-		if (!mg_h225_ok(s, c, where))
-			return false;
-		if (fn == NULL)
-			continue;
-		if (!mg_h225_enter(s, where))
-			return false;
-		bool ok = fn(s, i, &sub);
-		mg_h225_leave(s);
-		if (!ok)
-			return false;
-	}
-	return true;
-}
-
-bool mg_h225_skip_open(struct mg_h323_scan *s, struct mg_cur *c, const char *where)
-{
-	mg_per_skip_open_type(c);
-	return mg_h225_ok(s, c, where);
-}
+#include "proto/walk.h"
 
 /* H323-UU-PDU extension additions: 1 h245Tunneling, 2 h245Control. */
-static bool uu_pdu_ext(struct mg_h323_scan *s, unsigned idx, struct mg_cur *sub)
+static bool uu_pdu_ext(struct mg_walk *w, unsigned idx, struct mg_cur *sub)
 {
 	switch (idx) {
 	case 1:
-		s->h245_tunneling = mg_cur_bit(sub);
-		return mg_h225_ok(s, sub, "h323-uu-pdu.h245Tunneling");
+		w->s->h245_tunneling = mg_cur_bit(sub);
+		return mg_walk_ok(w, sub, "h323-uu-pdu.h245Tunneling");
 	case 2:
-		return mg_h225_embedded(s, sub, MG_H225_EMBED_MSG, MG_C_TUNNEL, "h323-uu-pdu.h245Control");
+		return mg_h225_embedded(w, sub, MG_H225_EMBED_MSG, MG_C_TUNNEL, "h323-uu-pdu.h245Control");
 	default:
 		return true;
 	}
 }
 
+/* An extension alternative of h323-message-body (w->s->body is set). */
+static bool body_ext(struct mg_walk *w, struct mg_cur *sub)
+{
+	return mg_h225_body(w, sub, w->s->body);
+}
+
 /* H323-UU-PDU ::= SEQUENCE { h323-message-body CHOICE {7 root, ...},
  * nonStandardData OPTIONAL, ..., h4501SupplementaryService, h245Tunneling,
  * h245Control, ... } */
-static bool uu_pdu(struct mg_h323_scan *s, struct mg_cur *c)
+static bool uu_pdu(struct mg_walk *w, struct mg_cur *c)
 {
 	uint32_t opt;
 	bool ext = mg_per_seq_preamble(c, true, 1, &opt);
 	bool alt_ext;
 	uint32_t idx = mg_per_choice(c, 7, true, &alt_ext);
 
-	if (!mg_h225_ok(s, c, "h323-uu-pdu.h323-message-body"))
+	if (!mg_walk_ok(w, c, "h323-uu-pdu.h323-message-body"))
 		return false;
 	if (!alt_ext) {
-		s->body = (uint8_t)idx;
-		if (!mg_h225_body(s, c, idx))
+		w->s->body = (uint8_t)idx;
+		if (!mg_h225_body(w, c, idx))
 			return false;
 	} else {
-		struct mg_cur sub;
-
-		mg_per_open_type(c, &sub);
-		if (!mg_h225_ok(s, c, "h323-uu-pdu.h323-message-body (extension)"))
-			return false;
 		/* additions: progress, empty, status, statusInquiry,
 		 * setupAcknowledge, notify; later ones are only skipped */
-		if (idx <= MG_H225_NOTIFY - MG_H225_PROGRESS) {
-			s->body = (uint8_t)(MG_H225_PROGRESS + idx);
-			if (!mg_h225_enter(s, "h323-message-body"))
-				return false;
-			bool ok = mg_h225_body(s, &sub, s->body);
-			mg_h225_leave(s);
-			if (!ok)
-				return false;
-		}
+		bool known = idx <= MG_H225_NOTIFY - MG_H225_PROGRESS;
+
+		if (known)
+			w->s->body = (uint8_t)(MG_H225_PROGRESS + idx);
+		if (!mg_walk_open(w, c, known ? body_ext : NULL, "h323-uu-pdu.h323-message-body (extension)"))
+			return false;
 	}
-	if ((opt & 1) && !mg_h225_nonstd(s, c))
+	if ((opt & 1) && !mg_h225_nonstd(w, c))
 		return false;
 	if (ext)
-		return mg_h225_exts(s, c, uu_pdu_ext, "h323-uu-pdu.extensions");
+		return mg_walk_exts(w, c, uu_pdu_ext, "h323-uu-pdu.extensions");
 	return true;
 }
 
 enum mg_reason mg_h225_scan_uuie(struct mg_h323_scan *s, const uint8_t *buf, size_t len)
 {
+	struct mg_walk w = { .s = s, .bad = MG_R_ALG_H225_BAD, .container = MG_C_UUIE };
 	struct mg_cur c;
 	uint32_t opt;
 	uintptr_t top = (uintptr_t)s->top, b = (uintptr_t)buf;
@@ -121,7 +70,7 @@ enum mg_reason mg_h225_scan_uuie(struct mg_h323_scan *s, const uint8_t *buf, siz
 		return s->err;
 	/* Offsets are reported from s->top: the UUIE must be inside it. */
 	if (s->top == NULL || b < top || b - top > s->top_len || len > s->top_len - (b - top)) {
-		mg_h225_fail(s, MG_R_ALG_H225_BAD, "uuie (outside the scanned buffer)");
+		mg_walk_fail(&w, MG_R_ALG_H225_BAD, "uuie (outside the scanned buffer)");
 		return s->err;
 	}
 	mg_cur_init(&c, buf, len);
@@ -129,8 +78,8 @@ enum mg_reason mg_h225_scan_uuie(struct mg_h323_scan *s, const uint8_t *buf, siz
 	 * ... }: nothing after h323-uu-pdu carries an address, so the walk
 	 * ends there. */
 	mg_per_seq_preamble(&c, true, 1, &opt);
-	if (!mg_h225_ok(s, &c, "h323-userinformation"))
+	if (!mg_walk_ok(&w, &c, "h323-userinformation"))
 		return s->err;
-	uu_pdu(s, &c);
+	uu_pdu(&w, &c);
 	return s->err;
 }

@@ -8,44 +8,13 @@
 #include <stdint.h>
 
 #include "proto/h245.h"
-#include "proto/h245_walk.h"
+#include "proto/walk.h"
 
-bool mg_h245_fail(struct mg_h245_walk *w, enum mg_reason r, const char *where)
-{
-	if (w->reason == MG_R_NONE)
-		w->reason = r;
-	if (w->s->err == MG_R_NONE) {
-		w->s->err = r;
-		w->s->err_where = where;
-	}
-	return false;
-}
-
-bool mg_h245_ok(struct mg_h245_walk *w, const struct mg_cur *c, const char *where)
-{
-	if (!c->err)
-		return true;
-	return mg_h245_fail(w, MG_R_ALG_H245_BAD, where);
-}
-
-bool mg_h245_enter(struct mg_h245_walk *w, const char *where)
-{
-	if (w->s->depth >= MG_H323_MAX_DEPTH)
-		return mg_h245_fail(w, MG_R_ALG_LIMIT, where);
-	w->s->depth++;
-	return true;
-}
-
-void mg_h245_leave(struct mg_h245_walk *w)
-{
-	w->s->depth--;
-}
-
-bool mg_h245_event(struct mg_h245_walk *w)
+bool mg_h245_event(struct mg_walk *w)
 {
 	struct mg_h323_scan *s = w->s;
 	if (s->n_ev >= MG_H323_MAX_EVENTS)
-		return mg_h245_fail(w, MG_R_ALG_LIMIT, "h245 event count");
+		return mg_walk_fail(w, MG_R_ALG_LIMIT, "h245 event count");
 	struct mg_h245_event *e = &s->ev[s->n_ev++];
 	e->kind = w->kind;
 	e->container = w->container;
@@ -55,63 +24,54 @@ bool mg_h245_event(struct mg_h245_walk *w)
 
 /* A message body that is just forwardLogicalChannelNumber first
  * (OpenLogicalChannelReject, CloseLogicalChannel): one event with the lcn. */
-static bool lcn_event(struct mg_h245_walk *w, struct mg_cur *c, uint8_t kind, const char *where)
+static bool lcn_event(struct mg_walk *w, struct mg_cur *c, uint8_t kind, const char *where)
 {
 	uint32_t opt;
 	w->kind = kind;
 	(void)mg_per_seq_preamble(c, true, 0, &opt);
 	w->lcn = (uint16_t)mg_per_constrained(c, 1, 65535);
-	return mg_h245_ok(w, c, where) && mg_h245_event(w);
+	return mg_walk_ok(w, c, where) && mg_h245_event(w);
 }
 
 /* Walk the open type of an extension alternative with `fn`, or skip it. */
-static bool extension_alt(struct mg_h245_walk *w, struct mg_cur *c, uint8_t kind,
-			  bool (*fn)(struct mg_h245_walk *, struct mg_cur *), const char *where)
+static bool extension_alt(struct mg_walk *w, struct mg_cur *c, uint8_t kind, mg_walk_fn fn, const char *where)
 {
-	struct mg_cur sub;
-	if (!mg_per_open_type(c, &sub))
-		return mg_h245_ok(w, c, where);
-	if (fn == NULL)
-		return true;
-	w->kind = kind;
-	if (!mg_h245_enter(w, where))
-		return false;
-	bool ok = fn(w, &sub);
-	mg_h245_leave(w);
-	return ok;
+	if (fn != NULL)
+		w->kind = kind;
+	return mg_walk_open(w, c, fn, where);
 }
 
 /* CommunicationModeResponse ::= CHOICE { communicationModeTable ..., ... } */
-static bool comm_mode_resp(struct mg_h245_walk *w, struct mg_cur *c)
+static bool comm_mode_resp(struct mg_walk *w, struct mg_cur *c)
 {
 	bool ext;
 	uint32_t i = mg_per_choice(c, 1, true, &ext);
-	if (!mg_h245_ok(w, c, "communicationModeResponse") || !mg_h245_event(w))
+	if (!mg_walk_ok(w, c, "communicationModeResponse") || !mg_h245_event(w))
 		return false;
 	return ext || i != 0 || mg_h245_comm_mode_table(w, c);
 }
 
 /* CommunicationModeCommand ::= SEQUENCE { communicationModeTable ..., ... } */
-static bool comm_mode_cmd(struct mg_h245_walk *w, struct mg_cur *c)
+static bool comm_mode_cmd(struct mg_walk *w, struct mg_cur *c)
 {
 	uint32_t opt;
 	(void)mg_per_seq_preamble(c, true, 0, &opt);
-	if (!mg_h245_ok(w, c, "communicationModeCommand") || !mg_h245_event(w))
+	if (!mg_walk_ok(w, c, "communicationModeCommand") || !mg_h245_event(w))
 		return false;
 	return mg_h245_comm_mode_table(w, c);
 }
 
 /* MCLocationIndication ::= SEQUENCE { signalAddress TransportAddress, ... } */
-static bool mc_location(struct mg_h245_walk *w, struct mg_cur *c)
+static bool mc_location(struct mg_walk *w, struct mg_cur *c)
 {
 	uint32_t opt;
 	(void)mg_per_seq_preamble(c, true, 0, &opt);
 	w->part = MG_OLC_NONE;
-	return mg_h245_ok(w, c, "mcLocationIndication") && mg_h245_transport_addr(w, c, MG_F_MC_SIGNAL);
+	return mg_walk_ok(w, c, "mcLocationIndication") && mg_h245_transport_addr(w, c, MG_F_MC_SIGNAL);
 }
 
 /* Complete the code message() recorded with the alternative chosen. */
-static void msg_sub(struct mg_h245_walk *w, bool ext, uint32_t i)
+static void msg_sub(struct mg_walk *w, bool ext, uint32_t i)
 {
 	struct mg_h323_scan *s = w->s;
 	if (s->n_h245_msg == 0 || s->n_h245_msg > MG_H323_MAX_H245_MSGS)
@@ -150,11 +110,11 @@ const char *mg_h245_msg_name(uint8_t code)
 	return i < n[cat] ? tab[cat][i] : "h245";
 }
 
-static bool request(struct mg_h245_walk *w, struct mg_cur *c)
+static bool request(struct mg_walk *w, struct mg_cur *c)
 {
 	bool ext;
 	uint32_t i = mg_per_choice(c, 11, true, &ext);
-	if (!mg_h245_ok(w, c, "RequestMessage"))
+	if (!mg_walk_ok(w, c, "RequestMessage"))
 		return false;
 	msg_sub(w, ext, i);
 	if (ext)
@@ -168,11 +128,11 @@ static bool request(struct mg_h245_walk *w, struct mg_cur *c)
 	return true;
 }
 
-static bool response(struct mg_h245_walk *w, struct mg_cur *c)
+static bool response(struct mg_walk *w, struct mg_cur *c)
 {
 	bool ext;
 	uint32_t i = mg_per_choice(c, 19, true, &ext);
-	if (!mg_h245_ok(w, c, "ResponseMessage"))
+	if (!mg_walk_ok(w, c, "ResponseMessage"))
 		return false;
 	msg_sub(w, ext, i);
 	if (ext)
@@ -187,11 +147,11 @@ static bool response(struct mg_h245_walk *w, struct mg_cur *c)
 	return true;
 }
 
-static bool command(struct mg_h245_walk *w, struct mg_cur *c)
+static bool command(struct mg_walk *w, struct mg_cur *c)
 {
 	bool ext;
 	uint32_t i = mg_per_choice(c, 7, true, &ext);
-	if (!mg_h245_ok(w, c, "CommandMessage"))
+	if (!mg_walk_ok(w, c, "CommandMessage"))
 		return false;
 	msg_sub(w, ext, i);
 	if (ext)
@@ -205,11 +165,11 @@ static bool command(struct mg_h245_walk *w, struct mg_cur *c)
 	return true;
 }
 
-static bool indication(struct mg_h245_walk *w, struct mg_cur *c)
+static bool indication(struct mg_walk *w, struct mg_cur *c)
 {
 	bool ext;
 	uint32_t i = mg_per_choice(c, 14, true, &ext);
-	if (!mg_h245_ok(w, c, "IndicationMessage"))
+	if (!mg_walk_ok(w, c, "IndicationMessage"))
 		return false;
 	msg_sub(w, ext, i);
 	if (ext)
@@ -218,11 +178,11 @@ static bool indication(struct mg_h245_walk *w, struct mg_cur *c)
 	return true;
 }
 
-static bool message(struct mg_h245_walk *w, struct mg_cur *c)
+static bool message(struct mg_walk *w, struct mg_cur *c)
 {
 	bool ext;
 	uint32_t i = mg_per_choice(c, 4, true, &ext);
-	if (!mg_h245_ok(w, c, "MultimediaSystemControlMessage"))
+	if (!mg_walk_ok(w, c, "MultimediaSystemControlMessage"))
 		return false;
 	if (w->s->n_h245_msg < MG_H323_MAX_H245_MSGS)
 		w->s->h245_msg[w->s->n_h245_msg++] = (uint8_t)((ext ? 0x80u : 0u) | (i & 3u) << 5);
@@ -243,17 +203,18 @@ static bool message(struct mg_h245_walk *w, struct mg_cur *c)
 }
 
 static enum mg_reason scan(struct mg_h323_scan *s, const uint8_t *buf, size_t len, uint8_t container,
-			   bool (*body)(struct mg_h245_walk *, struct mg_cur *), uint8_t kind)
+			   bool (*body)(struct mg_walk *, struct mg_cur *), uint8_t kind)
 {
-	struct mg_h245_walk w = {.s = s, .reason = MG_R_NONE, .container = container, .kind = kind};
+	struct mg_walk w = {.s = s, .bad = MG_R_ALG_H245_BAD, .reason = MG_R_NONE, .container = container,
+			    .kind = kind};
 	uintptr_t top = (uintptr_t)s->top, b = (uintptr_t)buf;
 	/* Offsets are taken from s->top: refuse a buffer outside it. */
 	if (buf == NULL || s->top == NULL || b < top || b - top > s->top_len || len > s->top_len - (b - top)) {
-		mg_h245_fail(&w, MG_R_ALG_H245_BAD, "h245 buffer outside the scanned message");
+		mg_walk_fail(&w, MG_R_ALG_H245_BAD, "h245 buffer outside the scanned message");
 		return w.reason;
 	}
 	unsigned depth = s->depth;
-	if (mg_h245_enter(&w, "h245 message")) {
+	if (mg_walk_enter(&w, "h245 message")) {
 		struct mg_cur c;
 		mg_cur_init(&c, buf, len);
 		(void)body(&w, &c);

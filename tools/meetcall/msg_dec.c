@@ -4,14 +4,14 @@
  * H.245 events; it does not hand back the tunnelled H.245 PDUs themselves,
  * which an endpoint must answer.  Those are found by a second, shallow walk
  * of the H323-UU-PDU that steps over the message body with the H.225.0
- * walker's body function (alg/h225_walk.h) and then reads the h245Control
+ * walker's body function (proto/walk.h) and then reads the h245Control
  * addition.  The second walk only runs on a message the first one accepted.
  */
 #include <string.h>
 
-#include "proto/h225_walk.h"
 #include "proto/h245.h"
 #include "proto/q931.h"
+#include "proto/walk.h"
 #include "asn1/per.h"
 #include "meetcall/mc_msg.h"
 
@@ -60,6 +60,7 @@ static enum mg_reason tunnelled(struct mg_mc_in *in, struct mg_cur *c)
 static enum mg_reason uu_pdu(struct mg_mc_in *in, struct mg_cur *c)
 {
 	struct mg_h323_scan tmp;
+	struct mg_walk w = { .s = &tmp, .bad = MG_R_ALG_H225_BAD, .container = MG_C_UUIE };
 	uint32_t opt;
 	bool alt_ext;
 
@@ -71,9 +72,9 @@ static enum mg_reason uu_pdu(struct mg_mc_in *in, struct mg_cur *c)
 		return MG_R_ALG_H225_BAD;
 	if (alt_ext)
 		mg_per_skip_open_type(c);
-	else if (!mg_h225_body(&tmp, c, idx))
+	else if (!mg_h225_body(&w, c, idx))
 		return tmp.err != MG_R_NONE ? tmp.err : MG_R_ALG_H225_BAD;
-	if ((opt & 1) && !mg_h225_nonstd(&tmp, c))
+	if ((opt & 1) && !mg_h225_nonstd(&w, c))
 		return MG_R_ALG_H225_BAD;
 	if (!ext)
 		return c->err ? MG_R_ALG_H225_BAD : MG_R_NONE;
