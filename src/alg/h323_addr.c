@@ -349,7 +349,7 @@ static void trace_h245(struct mg_h323 *h, const struct h323_call *c, const struc
 	if (n == 0) /* a channel message that did not decode */
 		H323_TRACE(h, c, .kind = MG_H323_TR_MSG, .h245 = 1, .name = "h245");
 	for (unsigned i = 0; i < n; i++)
-		H323_TRACE(h, c, .kind = MG_H323_TR_MSG, .h245 = 1, .name = mg_h245_msg_name(s->h245_msg[i]));
+		H323_TRACE(h, c, .kind = MG_H323_TR_MSG, .h245 = 1, .name = mg_h245_msg_name(s->h245_msg[i].code));
 }
 
 enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg_reason r)

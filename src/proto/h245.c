@@ -70,53 +70,13 @@ static bool mc_location(struct mg_walk *w, struct mg_cur *c)
 	return mg_walk_ok(w, c, "mcLocationIndication") && mg_h245_transport_addr(w, c, MG_F_MC_SIGNAL);
 }
 
-/* Complete the code message() recorded with the alternative chosen. */
-static void msg_sub(struct mg_walk *w, bool ext, uint32_t i)
-{
-	struct mg_h323_scan *s = w->s;
-	if (s->n_h245_msg == 0 || s->n_h245_msg > MG_H323_MAX_H245_MSGS)
-		return;
-	uint8_t *m = &s->h245_msg[s->n_h245_msg - 1];
-	*m = (uint8_t)((*m & 0x60u) | (ext ? 0x80u : 0u) | (i < 31 ? i : 31u));
-}
-
-const char *mg_h245_msg_name(uint8_t code)
-{
-	static const char *const req[] = {"nonStandard", "masterSlaveDetermination", "terminalCapabilitySet",
-		"openLogicalChannel", "closeLogicalChannel", "requestChannelClose", "multiplexEntrySend",
-		"requestMultiplexEntry", "requestMode", "roundTripDelayRequest", "maintenanceLoopRequest"};
-	static const char *const resp[] = {"nonStandard", "masterSlaveDeterminationAck",
-		"masterSlaveDeterminationReject", "terminalCapabilitySetAck", "terminalCapabilitySetReject",
-		"openLogicalChannelAck", "openLogicalChannelReject", "closeLogicalChannelAck",
-		"requestChannelCloseAck", "requestChannelCloseReject", "multiplexEntrySendAck",
-		"multiplexEntrySendReject", "requestMultiplexEntryAck", "requestMultiplexEntryReject",
-		"requestModeAck", "requestModeReject", "roundTripDelayResponse", "maintenanceLoopAck",
-		"maintenanceLoopReject"};
-	static const char *const cmd[] = {"nonStandard", "maintenanceLoopOffCommand",
-		"sendTerminalCapabilitySet", "encryptionCommand", "flowControlCommand", "endSessionCommand",
-		"miscellaneousCommand"};
-	static const char *const ind[] = {"nonStandard", "functionNotUnderstood",
-		"masterSlaveDeterminationRelease", "terminalCapabilitySetRelease", "openLogicalChannelConfirm",
-		"requestChannelCloseRelease", "multiplexEntrySendRelease", "requestMultiplexEntryRelease",
-		"requestModeRelease", "miscellaneousIndication", "jitterIndication", "h223SkewIndication",
-		"newATMVCIndication", "userInput"};
-	static const char *const ext[] = {"requestExtension", "responseExtension", "commandExtension",
-		"indicationExtension"};
-	static const char *const *const tab[] = {req, resp, cmd, ind};
-	static const unsigned n[] = {11, 19, 7, 14};
-	unsigned cat = (code >> 5) & 3u, i = code & 31u;
-	if (code & 0x80u)
-		return ext[cat];
-	return i < n[cat] ? tab[cat][i] : "h245";
-}
-
 static bool request(struct mg_walk *w, struct mg_cur *c)
 {
 	bool ext;
 	uint32_t i = mg_per_choice(c, 11, true, &ext);
 	if (!mg_walk_ok(w, c, "RequestMessage"))
 		return false;
-	msg_sub(w, ext, i);
+	mg_h245_msg_alt(w, c, ext, i);
 	if (ext)
 		return extension_alt(w, c, MG_H245_OTHER, NULL, "RequestMessage extension");
 	if (i == 3) {
@@ -134,7 +94,7 @@ static bool response(struct mg_walk *w, struct mg_cur *c)
 	uint32_t i = mg_per_choice(c, 19, true, &ext);
 	if (!mg_walk_ok(w, c, "ResponseMessage"))
 		return false;
-	msg_sub(w, ext, i);
+	mg_h245_msg_alt(w, c, ext, i);
 	if (ext)
 		return extension_alt(w, c, MG_H245_COMM_MODE_RESP, i == 0 ? comm_mode_resp : NULL,
 				     "ResponseMessage extension");
@@ -153,7 +113,7 @@ static bool command(struct mg_walk *w, struct mg_cur *c)
 	uint32_t i = mg_per_choice(c, 7, true, &ext);
 	if (!mg_walk_ok(w, c, "CommandMessage"))
 		return false;
-	msg_sub(w, ext, i);
+	mg_h245_msg_alt(w, c, ext, i);
 	if (ext)
 		return extension_alt(w, c, MG_H245_COMM_MODE_CMD, i == 0 ? comm_mode_cmd : NULL,
 				     "CommandMessage extension");
@@ -171,7 +131,7 @@ static bool indication(struct mg_walk *w, struct mg_cur *c)
 	uint32_t i = mg_per_choice(c, 14, true, &ext);
 	if (!mg_walk_ok(w, c, "IndicationMessage"))
 		return false;
-	msg_sub(w, ext, i);
+	mg_h245_msg_alt(w, c, ext, i);
 	if (ext)
 		return extension_alt(w, c, MG_H245_MC_LOCATION, i == 1 ? mc_location : NULL,
 				     "IndicationMessage extension");
@@ -184,10 +144,7 @@ static bool message(struct mg_walk *w, struct mg_cur *c)
 	uint32_t i = mg_per_choice(c, 4, true, &ext);
 	if (!mg_walk_ok(w, c, "MultimediaSystemControlMessage"))
 		return false;
-	if (w->s->n_h245_msg < MG_H323_MAX_H245_MSGS)
-		w->s->h245_msg[w->s->n_h245_msg++] = (uint8_t)((ext ? 0x80u : 0u) | (i & 3u) << 5);
-	else
-		w->s->n_h245_msg = MG_H323_MAX_H245_MSGS + 1; /* full: the rest are not recorded */
+	mg_h245_msg_begin(w, c, ext, i);
 	if (ext)
 		return extension_alt(w, c, MG_H245_OTHER, NULL, "MultimediaSystemControlMessage extension");
 	switch (i) {

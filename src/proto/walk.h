@@ -103,6 +103,12 @@ bool mg_h225_body(struct mg_walk *w, struct mg_cur *c, unsigned body);
 
 /* ---- H.245 (h245*.c) ---------------------------------------------------- */
 
+/* The record of each message walked (h245_msg.c): begin it once the
+ * category is read, complete it with the alternative (and, for the small
+ * messages an endpoint answers, their values read from `c`). */
+void mg_h245_msg_begin(struct mg_walk *w, const struct mg_cur *c, bool ext, uint32_t cat);
+void mg_h245_msg_alt(struct mg_walk *w, const struct mg_cur *c, bool ext, uint32_t alt);
+
 /* Append an event of kind w->kind with w->lcn (MG_H323_MAX_EVENTS). */
 bool mg_h245_event(struct mg_walk *w);
 
