@@ -267,7 +267,7 @@ static void from_outside(struct mg_h323 *h, struct h323_call *c, uint8_t *msg,
 	}
 }
 
-const char *h323_body_name(uint8_t body)
+const char *mg_h323_body_name(uint8_t body)
 {
 	static const char *const n[] = {"setup", "callProceeding", "connect", "alerting", "information",
 					"releaseComplete", "facility", "progress", "empty", "status",
@@ -275,7 +275,7 @@ const char *h323_body_name(uint8_t body)
 	return body < sizeof(n) / sizeof(n[0]) ? n[body] : "message";
 }
 
-struct h323_str h323_addr_str(uint32_t ip)
+struct h323_str mg_h323_addr_str(uint32_t ip)
 {
 	struct h323_str r;
 	const uint8_t *b = (const uint8_t *)&ip;
@@ -285,7 +285,7 @@ struct h323_str h323_addr_str(uint32_t ip)
 
 /* "call 7 {0011..}": the id operators see in `show calls` and the
  * callIdentifier as the endpoints know it; "no call" without one. */
-struct h323_str h323_call_str(const struct h323_call *c)
+struct h323_str mg_h323_call_str(const struct h323_call *c)
 {
 	struct h323_str r;
 	if (!c) {
@@ -324,7 +324,7 @@ static void update_state(struct h323_call *c, uint8_t q931)
 static const char *q931_name(const struct mg_h323_scan *s)
 {
 	if (s->body != MG_H225_NONE)
-		return h323_body_name(s->body);
+		return mg_h323_body_name(s->body);
 	switch (s->q931_type) {
 	case MG_Q931_SETUP:
 		return "setup";
@@ -352,18 +352,18 @@ static void trace_h245(struct mg_h323 *h, const struct h323_call *c, const struc
 		H323_TRACE(h, c, .kind = MG_H323_TR_MSG, .h245 = 1, .name = mg_h245_msg_name(s->h245_msg[i].code));
 }
 
-enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg_reason r)
+enum mg_reason mg_h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg_reason r)
 {
 	struct mg_engine *e = h->e;
 	struct h323_cur *cur = &h->cur;
 	struct mg_h323_scan *s = &h->scan;
 	bool drop = mg_engine_config(e)->untranslatable == MG_UNTRANS_DROP;
-	struct h323_str who = h323_addr_str(cur->sender);
+	struct h323_str who = mg_h323_addr_str(cur->sender);
 
-	uint32_t ci = cur->sf->kind == MG_ALG_H245 ? cur->sf->call : h323_call_for_message(h);
-	struct h323_call *c = ci != MG_NIL ? h323_call_get(h, ci) : NULL;
-	struct h323_str cs = h323_call_str(c);
-	const char *what = cur->sf->kind == MG_ALG_H245 ? "h245" : h323_body_name(s->body);
+	uint32_t ci = cur->sf->kind == MG_ALG_H245 ? cur->sf->call : mg_h323_call_for_message(h);
+	struct h323_call *c = ci != MG_NIL ? mg_h323_call_get(h, ci) : NULL;
+	struct h323_str cs = mg_h323_call_str(c);
+	const char *what = cur->sf->kind == MG_ALG_H245 ? "h245" : mg_h323_body_name(s->body);
 	if (c) {
 		c->msgs++;
 		c->last = cur->now;
@@ -406,7 +406,7 @@ enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg
 		H323_TRACE(h, c, .kind = MG_H323_TR_PROBLEM, .reason = (uint16_t)ar, .ip = {ip, ip},
 			   .port = {a->port, a->port});
 		mg_alg_log(e, ar, "%s: %s from %s: %s:%u not translated", cs.s, what, who.s,
-			   h323_addr_str(ip).s, a->port);
+			   mg_h323_addr_str(ip).s, a->port);
 		if (drop)
 			return ar;
 		mg_alg_count(e, ar);
@@ -426,7 +426,7 @@ enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg
 		for (unsigned i = 0; i < s->n_ev; i++) {
 			if (s->ev[i].kind == MG_H245_CLC) {
 				uint32_t before = c->n_pin;
-				h323_call_close_channel(h, c, s->ev[i].lcn, side);
+				mg_h323_call_close_channel(h, c, s->ev[i].lcn, side);
 				H323_TRACE(h, c, .kind = MG_H323_TR_PIN_CLOSE, .count = before - c->n_pin,
 					   .name = "closeLogicalChannel");
 			} else if (s->ev[i].kind == MG_H245_END_SESSION) {
@@ -439,7 +439,7 @@ enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg
 	}
 	if (c && cur->sf->kind != MG_ALG_H245 && s->q931_type == MG_Q931_RELEASE_COMPLETE) {
 		c->cause = s->q931_cause;
-		h323_call_end(h, ci, cur->from_inside ? "releaseComplete from inside"
+		mg_h323_call_end(h, ci, cur->from_inside ? "releaseComplete from inside"
 						      : "releaseComplete from outside");
 	}
 	return MG_R_NONE;

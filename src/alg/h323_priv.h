@@ -92,31 +92,31 @@ struct mg_h323 {
 	void *trace_ctx;
 };
 
-struct h323_call *h323_call_get(struct mg_h323 *h, uint32_t idx);
+struct h323_call *mg_h323_call_get(struct mg_h323 *h, uint32_t idx);
 /* why: for the CALL_END trace ("releaseComplete from inside", ...). */
-void h323_call_end(struct mg_h323 *h, uint32_t idx, const char *why);
-void h323_call_close_channel(struct mg_h323 *h, struct h323_call *c, uint16_t lcn, uint8_t side);
-void h323_sigflow_attach(struct mg_h323 *h, struct h323_sigflow *sf, uint32_t call);
-uint32_t h323_call_for_message(struct mg_h323 *h);
-uint32_t h323_call_of_ctx(void *state, uint32_t alg_ctx);
+void mg_h323_call_end(struct mg_h323 *h, uint32_t idx, const char *why);
+void mg_h323_call_close_channel(struct mg_h323 *h, struct h323_call *c, uint16_t lcn, uint8_t side);
+void mg_h323_sigflow_attach(struct mg_h323 *h, struct h323_sigflow *sf, uint32_t call);
+uint32_t mg_h323_call_for_message(struct mg_h323 *h);
+uint32_t mg_h323_call_of_ctx(void *state, uint32_t alg_ctx);
 
-int h323_limit_init(struct h323_limits *l, uint32_t cap);
-void h323_limit_free(struct h323_limits *l);
+int mg_h323_limit_init(struct h323_limits *l, uint32_t cap);
+void mg_h323_limit_free(struct h323_limits *l);
 /* A new call-signalling flow from f->k[0].src: counted, or refused. */
-enum mg_reason h323_limit_admit(struct mg_h323 *h, struct mg_flow *f);
+enum mg_reason mg_h323_limit_admit(struct mg_h323 *h, struct mg_flow *f);
 /* The flow carries a call now: no longer pending. */
-void h323_limit_called(struct mg_h323 *h, struct mg_flow *f);
+void mg_h323_limit_called(struct mg_h323 *h, struct mg_flow *f);
 /* The flow ends: uncounted. */
-void h323_limit_gone(struct mg_h323 *h, struct mg_flow *f);
+void mg_h323_limit_gone(struct mg_h323 *h, struct mg_flow *f);
 
 /* Report one trace event (no-op unless a trace is set); fills call, now,
  * from_inside, sender and receiver from the message being handled. */
-void h323_trace(struct mg_h323 *h, const struct h323_call *c, struct mg_h323_trace *t);
+void mg_h323_trace_emit(struct mg_h323 *h, const struct h323_call *c, struct mg_h323_trace *t);
 #define H323_TRACE(h, c, ...)                                        \
 	do {                                                          \
 		if ((h)->trace) {                                     \
 			struct mg_h323_trace t_ = {__VA_ARGS__};      \
-			h323_trace((h), (c), &t_);                    \
+			mg_h323_trace_emit((h), (c), &t_);            \
 		}                                                     \
 	} while (0)
 
@@ -124,12 +124,12 @@ void h323_trace(struct mg_h323 *h, const struct h323_call *c, struct mg_h323_tra
 struct h323_str {
 	char s[64];
 };
-struct h323_str h323_addr_str(uint32_t ip); /* network order */
-struct h323_str h323_call_str(const struct h323_call *c); /* "call 7 {guid}" */
-const char *h323_body_name(uint8_t body); /* MG_H225_NONE: "message" */
+struct h323_str mg_h323_addr_str(uint32_t ip); /* network order */
+struct h323_str mg_h323_call_str(const struct h323_call *c); /* "call 7 {guid}" */
+const char *mg_h323_body_name(uint8_t body); /* MG_H225_NONE: "message" */
 
 /* Act on a scanned message (h->scan, parse result r): rewrite msg in place,
  * open and close pinholes.  Returns MG_R_NONE or the drop reason. */
-enum mg_reason h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg_reason r);
+enum mg_reason mg_h323_apply(struct mg_h323 *h, uint8_t *msg, uint32_t len, enum mg_reason r);
 
 #endif
