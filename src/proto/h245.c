@@ -3,7 +3,8 @@
  * Only the alternatives that carry a transport address or an event the ALG
  * acts on are decoded.  A root alternative that is not one of them is the
  * last thing in the message, so the walk stops there; an extension
- * alternative is an open type and is skipped by its length.
+ * alternative is an open type and is skipped by its length.  Every message
+ * is recorded in the scan on the way (h245_msg.c).
  */
 #include <stdint.h>
 

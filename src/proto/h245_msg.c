@@ -3,7 +3,7 @@
  * endpoint answers (terminalCapabilitySet and masterSlaveDetermination with
  * their Acks).  Those values are read from a copy of the cursor and a read
  * past the end only leaves has_values clear: the walk itself stops after
- * these messages, as it always did, and fails no message for them.
+ * these messages and fails none of them for what follows their choice.
  */
 #include "proto/h245.h"
 #include "proto/walk.h"
