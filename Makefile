@@ -22,7 +22,7 @@ say = @printf '  %-5s %s\n' $(1) $(2);
 endif
 endif
 
-LIB_SRC   := $(sort $(wildcard src/util/*.c src/core/*.c src/asn1/*.c src/alg/*.c src/io/*.c src/ctl/*.c))
+LIB_SRC   := $(sort $(wildcard src/util/*.c src/core/*.c src/asn1/*.c src/proto/*.c src/alg/*.c src/io/*.c src/ctl/*.c))
 CLI_SRC   := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
 BENCH_SRC := $(sort $(wildcard bench/*.c))

@@ -16,9 +16,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "alg/h245.h"
-#include "alg/h323_msg.h"
-#include "alg/q931.h"
+#include "proto/h245.h"
+#include "proto/h323_scan.h"
+#include "proto/q931.h"
 #include "core/ct.h"
 #include "core/engine.h"
 #include "core/nat.h"

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alg/h225.h"
+#include "proto/h225.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

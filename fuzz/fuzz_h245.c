@@ -2,14 +2,15 @@
  *
  * Each input is walked twice: as a MultimediaSystemControlMessage and as a
  * fastStart OpenLogicalChannel.  Besides the sanitizers, the harness checks
- * the walker's contract: findings lie inside the input, the depth counter is
- * restored, and a failure is reported consistently.
+ * the walker's contract: findings (addresses, message records) lie inside
+ * the input, the depth counter is restored, and a failure is reported
+ * consistently.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "alg/h245.h"
+#include "proto/h245.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -30,6 +31,11 @@ static void check(const struct mg_h323_scan *s, enum mg_reason r, size_t size)
 				       a->port != ((s->top[a->off + 4] << 8) | s->top[a->off + 5])))
 			__builtin_trap();
 	}
+	if (s->n_h245_msg > MG_H323_MAX_H245_MSGS + 1)
+		__builtin_trap();
+	for (unsigned i = 0; i < s->n_h245_msg && i < MG_H323_MAX_H245_MSGS; i++)
+		if (s->h245_msg[i].off > size || s->h245_msg[i].len > size - s->h245_msg[i].off)
+			__builtin_trap();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > UINT32_MAX)
 		return 0;
 	memset(&c, 0, sizeof(c));
-	h323_aliases(&h, &c, data, (uint32_t)size);
+	mg_h323_aliases(&h, &c, data, (uint32_t)size);
 	for (int p = 0; p < 2; p++) {
 		if (c.n_alias[p] > MG_CALL_ALIASES)
 			abort();

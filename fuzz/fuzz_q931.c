@@ -1,10 +1,10 @@
 /* fuzz_q931.c - libFuzzer harness for one Q.931 message (a TPKT payload)
  * and everything walked below it (H.225.0 UUIE, embedded H.245).  Checks
- * that every reported address lies inside the input. */
+ * that every reported address and H.245 message lies inside the input. */
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "alg/q931.h"
+#include "proto/q931.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -23,5 +23,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (s.addr[i].off > size || size - s.addr[i].off < need)
 			abort();
 	}
+	for (unsigned i = 0; i < s.n_h245_msg && i < MG_H323_MAX_H245_MSGS; i++)
+		if (s.h245_msg[i].off > size || s.h245_msg[i].len > size - s.h245_msg[i].off)
+			abort();
 	return 0;
 }

@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "alg/tpkt.h"
+#include "proto/tpkt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

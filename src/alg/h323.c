@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alg/h245.h"
+#include "proto/h245.h"
 #include "alg/h323_priv.h"
-#include "alg/q931.h"
+#include "proto/q931.h"
 
 /* ---- calls ----
  *
@@ -22,12 +22,12 @@
  * connections.  A released call gives its slot back at once; the
  * signalling flows that carried it stay, detached. */
 
-struct h323_call *h323_call_get(struct mg_h323 *h, uint32_t idx)
+struct h323_call *mg_h323_call_get(struct mg_h323 *h, uint32_t idx)
 {
 	return idx < h->ncalls && h->calls[idx].used ? &h->calls[idx] : NULL;
 }
 
-uint32_t h323_call_by_id(struct mg_h323 *h, uint32_t id)
+uint32_t mg_h323_call_by_id(struct mg_h323 *h, uint32_t id)
 {
 	if (id == 0)
 		return MG_NIL;
@@ -138,9 +138,9 @@ static void trace_call(struct mg_h323 *h, const struct h323_call *c, uint8_t kin
 	h->trace(h->trace_ctx, &t);
 }
 
-void h323_call_end(struct mg_h323 *h, uint32_t idx, const char *why)
+void mg_h323_call_end(struct mg_h323 *h, uint32_t idx, const char *why)
 {
-	struct h323_call *c = h323_call_get(h, idx);
+	struct h323_call *c = mg_h323_call_get(h, idx);
 	if (!c)
 		return;
 	if (h->trace)
@@ -166,7 +166,7 @@ void h323_call_end(struct mg_h323 *h, uint32_t idx, const char *why)
 }
 
 /* Close the pinholes of one logical channel. */
-void h323_call_close_channel(struct mg_h323 *h, struct h323_call *c, uint16_t lcn, uint8_t side)
+void mg_h323_call_close_channel(struct mg_h323 *h, struct h323_call *c, uint16_t lcn, uint8_t side)
 {
 	uint32_t k = 0;
 	for (uint32_t i = 0; i < c->n_pin; i++) {
@@ -198,7 +198,7 @@ static struct h323_sigflow *sigflow_new(struct mg_h323 *h, uint32_t flow, uint8_
 	struct mg_flow *f = mg_alg_flow(h->e, flow);
 	uint32_t call = MG_NIL;
 	if (f->alg_ctx != MG_NIL && (f->alg_ctx & H323_CTX_CALL))
-		call = h323_call_by_id(h, f->alg_ctx & ~H323_CTX_CALL);
+		call = mg_h323_call_by_id(h, f->alg_ctx & ~H323_CTX_CALL);
 	for (uint32_t i = 0; i < h->nsf; i++) {
 		uint32_t k = (h->sf_hint + i) % h->nsf;
 		if (h->sf[k].used)
@@ -218,26 +218,26 @@ static struct h323_sigflow *sigflow_new(struct mg_h323 *h, uint32_t flow, uint8_
 		h->sf_hint = k + 1;
 		mg_alg_flow_set_ctx(h->e, flow, k);
 		if (call != MG_NIL)
-			h323_sigflow_attach(h, sf, call);
+			mg_h323_sigflow_attach(h, sf, call);
 		return sf;
 	}
 	return NULL;
 }
 
-void h323_sigflow_attach(struct mg_h323 *h, struct h323_sigflow *sf, uint32_t call)
+void mg_h323_sigflow_attach(struct mg_h323 *h, struct h323_sigflow *sf, uint32_t call)
 {
 	if (sf->call == call)
 		return;
-	struct h323_call *old = sf->call != MG_NIL ? h323_call_get(h, sf->call) : NULL;
+	struct h323_call *old = sf->call != MG_NIL ? mg_h323_call_get(h, sf->call) : NULL;
 	if (old)
 		old->nflows--;
 	sf->call = call;
-	struct h323_call *c = h323_call_get(h, call);
+	struct h323_call *c = mg_h323_call_get(h, call);
 	if (c) {
 		c->nflows++;
 		sf->last_call_id = c->id;
 		if (sf->kind == MG_ALG_H323_Q931)
-			h323_limit_called(h, mg_alg_flow(h->e, sf->flow));
+			mg_h323_limit_called(h, mg_alg_flow(h->e, sf->flow));
 	}
 }
 
@@ -257,13 +257,13 @@ static enum mg_reason on_message(void *ctx, struct mg_rw_msg *m)
 		r = mg_h245_scan_msg(&h->scan, msg + 4, len - 4, MG_C_H245);
 	else
 		r = mg_q931_scan(&h->scan, msg + 4, len - 4);
-	r = h323_apply(h, m, r);
+	r = mg_h323_apply(h, m, r);
 	struct h323_call *c = cur->hist;
 	cur->hist = NULL;
 	if (c && c->used && !c->aliases_seen && cur->sf->kind == MG_ALG_H323_Q931 &&
 	    h->scan.body == MG_H225_SETUP) {
 		c->aliases_seen = true; /* a re-sent Setup says nothing new */
-		h323_aliases(h, c, msg + 4, len - 4);
+		mg_h323_aliases(h, c, msg + 4, len - 4);
 	}
 	return r;
 }
@@ -277,7 +277,7 @@ static struct mg_alg_verdict inspect(void *state, struct mg_engine *e, uint32_t 
 		return v;
 	struct mg_flow *fl = mg_alg_flow(e, flow);
 	if ((fl->alg_flags & H323_FF_COUNTED) && fl->tcp.state >= MG_TCP_LAST_ACK)
-		h323_limit_gone(h, fl); /* both ends closed (or a RST): no longer held */
+		mg_h323_limit_gone(h, fl); /* both ends closed (or a RST): no longer held */
 	struct h323_sigflow *sf = sigflow_find(h, flow);
 	if (!sf && p->paylen == 0)
 		return v; /* nothing to read yet */
@@ -323,7 +323,7 @@ static struct mg_alg_verdict inspect_h245(void *state, struct mg_engine *e, uint
 static void flow_end(void *state, struct mg_engine *e, uint32_t flow)
 {
 	struct mg_h323 *h0 = state;
-	h323_limit_gone(h0, mg_alg_flow(e, flow));
+	mg_h323_limit_gone(h0, mg_alg_flow(e, flow));
 	struct mg_h323 *h = state;
 	struct mg_flow *f = mg_alg_flow(e, flow);
 	if (f->alg_ctx == MG_NIL || (f->alg_ctx & H323_CTX_CALL) || f->alg_ctx >= h->nsf)
@@ -333,12 +333,12 @@ static void flow_end(void *state, struct mg_engine *e, uint32_t flow)
 		return;
 	mg_stream_release(&sf->st[0], &h->hold);
 	mg_stream_release(&sf->st[1], &h->hold);
-	struct h323_call *c = sf->call != MG_NIL ? h323_call_get(h, sf->call) : NULL;
+	struct h323_call *c = sf->call != MG_NIL ? mg_h323_call_get(h, sf->call) : NULL;
 	if (c) {
 		c->nflows--;
 		sf->call = MG_NIL;
 		if (c->nflows == 0) /* its last signalling flow is gone */
-			h323_call_end(h, (uint32_t)(c - h->calls),
+			mg_h323_call_end(h, (uint32_t)(c - h->calls),
 				      f->tcp.state >= MG_TCP_FIN_WAIT ? "signalling closed"
 								       : "signalling timed out");
 	}
@@ -378,7 +378,7 @@ static enum mg_reason admit(void *state, struct mg_engine *e, uint32_t flow)
 {
 	struct mg_h323 *h = state;
 	struct mg_flow *f = mg_alg_flow(e, flow);
-	return h323_limit_admit(h, f); /* a refusal is logged as the drop it is */
+	return mg_h323_limit_admit(h, f); /* a refusal is logged as the drop it is */
 }
 
 /* A call-signalling connection that carries no call, yet or any more, may
@@ -396,12 +396,12 @@ static void set_trace(void *state, mg_call_trace_fn fn, void *ctx)
 
 static const struct mg_alg_ops q931_ops = {
 	.name = "h323-q931", .inspect = inspect_q931, .flow_end = flow_end, .tick = tick,
-	.call_of = h323_call_of_ctx, .admit = admit, .idle_s = idle_s,
-	.walk_calls = h323_walk_calls, .call_ladder = h323_call_ladder, .media = h323_media,
+	.call_of = mg_h323_call_of_ctx, .admit = admit, .idle_s = idle_s,
+	.walk_calls = mg_h323_walk_calls, .call_ladder = mg_h323_call_ladder, .media = mg_h323_media,
 	.set_trace = set_trace,
 };
 static const struct mg_alg_ops h245_ops = {
-	.name = "h245", .inspect = inspect_h245, .flow_end = flow_end, .call_of = h323_call_of_ctx,
+	.name = "h245", .inspect = inspect_h245, .flow_end = flow_end, .call_of = mg_h323_call_of_ctx,
 };
 
 struct mg_h323 *mg_h323_attach(struct mg_engine *e)
@@ -422,7 +422,7 @@ struct mg_h323 *mg_h323_attach(struct mg_engine *e)
 	h->gmask = nb - 1;
 	uint32_t areas = h->ncalls / 16 < 16 ? 16 : h->ncalls / 16;
 	if (!h->calls || !h->sf || !h->gbucket || mg_hold_pool_init(&h->hold, areas) < 0 ||
-	    h323_limit_init(&h->lim, h->nsf) < 0) {
+	    mg_h323_limit_init(&h->lim, h->nsf) < 0) {
 		mg_h323_free(h);
 		return NULL;
 	}
@@ -441,7 +441,7 @@ void mg_h323_set_trace(struct mg_h323 *h, mg_call_trace_fn fn, void *ctx)
 	h->trace_ctx = ctx;
 }
 
-void h323_trace(struct mg_h323 *h, const struct h323_call *c, struct mg_call_trace *t)
+void mg_h323_trace_emit(struct mg_h323 *h, const struct h323_call *c, struct mg_call_trace *t)
 {
 	if (t->kind == MG_H323_TR_REWRITE && t->name == NULL)
 		t->name = h->cur.addr_field;
@@ -455,7 +455,7 @@ void h323_trace(struct mg_h323 *h, const struct h323_call *c, struct mg_call_tra
 	/* the ladder is the call's own state (c is const to the callers) */
 	struct h323_call *lc = c ? &h->calls[c - h->calls] : h->cur.hist;
 	if (lc)
-		h323_step(h, lc, t);
+		mg_h323_step(h, lc, t);
 	if (h->trace)
 		h->trace(h->trace_ctx, t);
 }
@@ -465,7 +465,7 @@ void mg_h323_free(struct mg_h323 *h)
 	if (!h)
 		return;
 	mg_hold_pool_free(&h->hold);
-	h323_limit_free(&h->lim);
+	mg_h323_limit_free(&h->lim);
 	free(h->gbucket);
 	free(h->calls);
 	free(h->sf);
@@ -490,7 +490,7 @@ static const char *call_route(struct mg_h323 *h, const struct h323_cur *cur)
 	return (mg_alg_flow(h->e, cur->flow)->flags & MG_FLOW_DNAT) ? "forward" : "direct";
 }
 
-uint32_t h323_call_for_message(struct mg_h323 *h)
+uint32_t mg_h323_call_for_message(struct mg_h323 *h)
 {
 	struct h323_cur *cur = &h->cur;
 	struct mg_h323_scan *s = &h->scan;
@@ -500,7 +500,7 @@ uint32_t h323_call_for_message(struct mg_h323 *h)
 	if (guid) {
 		uint32_t k = call_by_guid(h, s->call_id, home);
 		if (k != MG_NIL) {
-			h323_sigflow_attach(h, cur->sf, k);
+			mg_h323_sigflow_attach(h, cur->sf, k);
 			return k;
 		}
 	}
@@ -509,18 +509,18 @@ uint32_t h323_call_for_message(struct mg_h323 *h)
 			/* another connection's call: this one may not touch it */
 			mg_alg_event(h->e, MG_R_ALG_FOREIGN_CALL,
 				     "%s from %s names the callIdentifier of a call on another connection: ignored",
-				     h323_body_name(s->body), h323_addr_str(cur->sender).s);
+				     mg_h323_body_name(s->body), mg_h323_addr_str(cur->sender).s);
 			return MG_NIL;
 		}
 		/* no callIdentifier (H.225.0 v1), or one we never saw: the
 		 * connection's own call, if any */
-		return cur->sf->call != MG_NIL && h323_call_get(h, cur->sf->call) ? cur->sf->call : MG_NIL;
+		return cur->sf->call != MG_NIL && mg_h323_call_get(h, cur->sf->call) ? cur->sf->call : MG_NIL;
 	}
 	uint32_t k = call_new(h, cur->now);
 	if (k == MG_NIL) {
 		cur->table_full = true;
 		mg_alg_log(h->e, MG_R_ALG_CALL_TABLE_FULL, "setup from %s: all %u call slots in use",
-			   h323_addr_str(cur->sender).s, h->ncalls);
+			   mg_h323_addr_str(cur->sender).s, h->ncalls);
 		return MG_NIL;
 	}
 	struct h323_call *c = &h->calls[k];
@@ -531,13 +531,13 @@ uint32_t h323_call_for_message(struct mg_h323 *h)
 	c->inside = cur->from_inside ? cur->sender : cur->receiver;
 	c->peer = cur->from_inside ? cur->peer_seen : cur->sender;
 	c->route = call_route(h, cur);
-	h323_sigflow_attach(h, cur->sf, k);
+	mg_h323_sigflow_attach(h, cur->sf, k);
 	if (h->trace)
 		trace_call(h, c, MG_H323_TR_CALL_START, NULL);
 	return k;
 }
 
-uint32_t h323_call_of_ctx(void *state, uint32_t alg_ctx)
+uint32_t mg_h323_call_of_ctx(void *state, uint32_t alg_ctx)
 {
 	struct mg_h323 *h = state;
 	if (alg_ctx == MG_NIL)

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "alg/h245.h"
+#include "proto/h245.h"
 #include "alg/h323_priv.h"
 #include "core/csum.h"
 
@@ -274,7 +274,7 @@ static void from_outside(struct mg_h323 *h, struct h323_call *c, struct mg_rw_ms
 	}
 }
 
-const char *h323_body_name(uint8_t body)
+const char *mg_h323_body_name(uint8_t body)
 {
 	static const char *const n[] = {"setup", "callProceeding", "connect", "alerting", "information",
 					"releaseComplete", "facility", "progress", "empty", "status",
@@ -282,7 +282,7 @@ const char *h323_body_name(uint8_t body)
 	return body < sizeof(n) / sizeof(n[0]) ? n[body] : "message";
 }
 
-struct h323_str h323_addr_str(uint32_t ip)
+struct h323_str mg_h323_addr_str(uint32_t ip)
 {
 	struct h323_str r;
 	const uint8_t *b = (const uint8_t *)&ip;
@@ -292,7 +292,7 @@ struct h323_str h323_addr_str(uint32_t ip)
 
 /* "call 7 {0011..}": the id operators see in `show calls` and the
  * callIdentifier as the endpoints know it; "no call" without one. */
-struct h323_str h323_call_str(const struct h323_call *c)
+struct h323_str mg_h323_call_str(const struct h323_call *c)
 {
 	struct h323_str r;
 	if (!c) {
@@ -331,7 +331,7 @@ static void update_state(struct h323_call *c, uint8_t q931)
 static const char *q931_name(const struct mg_h323_scan *s)
 {
 	if (s->body != MG_H225_NONE)
-		return h323_body_name(s->body);
+		return mg_h323_body_name(s->body);
 	switch (s->q931_type) {
 	case MG_Q931_SETUP:
 		return "setup";
@@ -373,23 +373,23 @@ static void trace_h245(struct mg_h323 *h, const struct h323_call *c, const struc
 	if (n == 0) /* a channel message that did not decode */
 		H323_TRACE(h, c, .kind = MG_H323_TR_MSG, .h245 = 1, .name = "h245");
 	for (unsigned i = 0; i < n; i++)
-		H323_TRACE(h, c, .kind = MG_H323_TR_MSG, .h245 = 1, .name = mg_h245_msg_name(s->h245_msg[i]));
+		H323_TRACE(h, c, .kind = MG_H323_TR_MSG, .h245 = 1, .name = mg_h245_msg_name(s->h245_msg[i].code));
 }
 
-enum mg_reason h323_apply(struct mg_h323 *h, struct mg_rw_msg *m, enum mg_reason r)
+enum mg_reason mg_h323_apply(struct mg_h323 *h, struct mg_rw_msg *m, enum mg_reason r)
 {
 	uint32_t len = m->len;
 	struct mg_engine *e = h->e;
 	struct h323_cur *cur = &h->cur;
 	struct mg_h323_scan *s = &h->scan;
-	struct h323_str who = h323_addr_str(cur->sender);
+	struct h323_str who = mg_h323_addr_str(cur->sender);
 
 	cur->addr_field = NULL;
-	uint32_t ci = cur->sf->kind == MG_ALG_H245 ? cur->sf->call : h323_call_for_message(h);
-	struct h323_call *c = ci != MG_NIL ? h323_call_get(h, ci) : NULL;
+	uint32_t ci = cur->sf->kind == MG_ALG_H245 ? cur->sf->call : mg_h323_call_for_message(h);
+	struct h323_call *c = ci != MG_NIL ? mg_h323_call_get(h, ci) : NULL;
 	cur->hist = c; /* on_message clears it */
-	struct h323_str cs = h323_call_str(c);
-	const char *what = cur->sf->kind == MG_ALG_H245 ? "h245" : h323_body_name(s->body);
+	struct h323_str cs = mg_h323_call_str(c);
+	const char *what = cur->sf->kind == MG_ALG_H245 ? "h245" : mg_h323_body_name(s->body);
 	if (c) {
 		c->msgs++;
 		c->last = cur->now;
@@ -432,7 +432,7 @@ enum mg_reason h323_apply(struct mg_h323 *h, struct mg_rw_msg *m, enum mg_reason
 		H323_TRACE(h, c, .kind = MG_H323_TR_PROBLEM, .reason = (uint16_t)ar, .ip = {ip, ip},
 			   .port = {a->port, a->port});
 		if (mg_alg_untranslatable(e, ar, 0, "%s: %s from %s: %s:%u not translated", cs.s, what, who.s,
-					  h323_addr_str(ip).s, a->port) != MG_R_NONE)
+					  mg_h323_addr_str(ip).s, a->port) != MG_R_NONE)
 			return ar;
 	}
 	/* the sender's own address must not survive anywhere in what it sends */
@@ -449,7 +449,7 @@ enum mg_reason h323_apply(struct mg_h323 *h, struct mg_rw_msg *m, enum mg_reason
 		for (unsigned i = 0; i < s->n_ev; i++) {
 			if (s->ev[i].kind == MG_H245_CLC) {
 				uint32_t before = c->n_pin;
-				h323_call_close_channel(h, c, s->ev[i].lcn, side);
+				mg_h323_call_close_channel(h, c, s->ev[i].lcn, side);
 				H323_TRACE(h, c, .kind = MG_H323_TR_PIN_CLOSE, .count = before - c->n_pin,
 					   .name = "closeLogicalChannel");
 			} else if (s->ev[i].kind == MG_H245_END_SESSION) {
@@ -462,7 +462,7 @@ enum mg_reason h323_apply(struct mg_h323 *h, struct mg_rw_msg *m, enum mg_reason
 	}
 	if (c && cur->sf->kind != MG_ALG_H245 && s->q931_type == MG_Q931_RELEASE_COMPLETE) {
 		c->cause = s->q931_cause;
-		h323_call_end(h, ci, cur->from_inside ? "releaseComplete from inside"
+		mg_h323_call_end(h, ci, cur->from_inside ? "releaseComplete from inside"
 						      : "releaseComplete from outside");
 	}
 	return MG_R_NONE;

@@ -1,135 +1,22 @@
-/* h323_alias.c - the aliases of a Setup (sourceAddress: the caller,
- * destinationAddress: the callee) for reports.  The address walker skips
- * aliases (it only needs their length), so this walks the Setup-UUIE's root
- * again as far as destinationAddress, with the walker's helpers for what
- * lies between, and keeps up to MG_CALL_ALIASES of each list, cut to
- * MG_CALL_ALIAS_LEN.  The message was scanned already: anything that does
+/* h323_alias.c - a call keeps its Setup's aliases for reports (decoded by
+ * proto/h225_alias.c).  The message was scanned already: anything that does
  * not decode here just leaves the lists short. */
 #include <string.h>
 
-#include "alg/h225_walk.h"
 #include "alg/h323_priv.h"
-#include "alg/q931.h"
+#include "proto/h225.h"
 
-/* The H323-UserInformation of a Q.931 message (the User-user IE's
- * contents after its discriminator), or NULL. */
-static const uint8_t *find_uuie(const uint8_t *msg, uint32_t len, uint32_t *n)
+void mg_h323_aliases(struct mg_h323 *h, struct h323_call *c, const uint8_t *msg, uint32_t len)
 {
-	struct mg_cur c;
-	unsigned codeset = 0;
-	mg_cur_init(&c, msg, len);
-	mg_cur_skip(&c, 1);                      /* protocol discriminator */
-	mg_cur_skip(&c, mg_cur_u8(&c) & 0x0F);  /* call reference */
-	mg_cur_skip(&c, 1);                      /* message type */
-	while (!c.err && mg_cur_bytes_left(&c) > 0) {
-		uint8_t id = mg_cur_u8(&c);
-		unsigned cs = codeset;
-		if (id & 0x80) {
-			if ((id & 0xF8) == 0x90) /* locking shift */
-				codeset = id & 0x07;
-			continue; /* (a non-locking shift only moves the next IE) */
+	struct mg_h225_aliases al;
+	mg_h225_setup_aliases(msg, len, &h->scan, &al);
+	for (int p = 0; p < 2; p++) {
+		c->n_alias[p] = al.n[p] < MG_CALL_ALIASES ? al.n[p] : MG_CALL_ALIASES;
+		for (uint8_t i = 0; i < c->n_alias[p]; i++) {
+			struct mg_call_alias *a = &c->alias[p][i];
+			a->type = al.a[p][i].type; /* the two enums name the same types */
+			a->cut = al.a[p][i].cut;
+			memcpy(a->s, al.a[p][i].s, sizeof(a->s));
 		}
-		if (cs == 0 && id == MG_Q931_IE_USER_USER) {
-			uint16_t l = mg_cur_be16(&c);
-			const uint8_t *p = mg_cur_take(&c, l);
-			if (p == NULL || l < 2 || p[0] != MG_Q931_UU_PROTO_X208)
-				return NULL;
-			*n = (uint32_t)l - 1;
-			return p + 1;
-		}
-		mg_cur_skip(&c, mg_cur_u8(&c));
 	}
-	return NULL;
-}
-
-/* Keep character ch at position i of a (or mark it cut). */
-static void put_char(struct mg_call_alias *a, uint32_t i, uint32_t ch)
-{
-	if (i + 1 >= sizeof(a->s)) {
-		a->cut = true;
-		return;
-	}
-	a->s[i] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
-	a->s[i + 1] = '\0';
-}
-
-/* A character string of [lb, ub] characters of `bits` each, aligned
- * (every alias type's maximum is over 16 bits); map turns a 4-bit index
- * into its character (dialedDigits' alphabet), NULL for a code. */
-static void chars(struct mg_cur *c, struct mg_call_alias *a, uint32_t lb, uint32_t ub, unsigned bits,
-		  const char *map)
-{
-	uint32_t n = mg_per_size(c, lb, ub, false);
-	mg_cur_align(c);
-	for (uint32_t i = 0; i < n && !c->err; i++) {
-		uint32_t v = mg_cur_bits(c, bits);
-		put_char(a, i, map ? (v < strlen(map) ? (uint32_t)map[v] : '?') : v);
-	}
-}
-
-/* AliasAddress ::= CHOICE { dialedDigits, h323-ID, ..., url-ID,
- * transportID, email-ID, partyNumber, ... } (see h225_types.c). */
-static void alias(struct mg_cur *c, struct mg_call_alias *a)
-{
-	bool ext;
-	uint32_t alt = mg_per_choice(c, 2, true, &ext);
-	memset(a, 0, sizeof(*a));
-	if (c->err)
-		return;
-	if (ext) {
-		struct mg_cur sub;
-		mg_per_open_type(c, &sub);
-		a->type = alt == 0 ? MG_ALIAS_URL : alt == 2 ? MG_ALIAS_EMAIL : MG_ALIAS_OTHER;
-		if (a->type != MG_ALIAS_OTHER)
-			chars(&sub, a, 1, 512, 8, NULL);
-		return;
-	}
-	a->type = alt == 0 ? MG_ALIAS_DIGITS : MG_ALIAS_NAME;
-	if (alt == 0)
-		chars(c, a, 1, 128, 4, "#*,0123456789");
-	else
-		chars(c, a, 1, 256, 16, NULL);
-}
-
-/* SEQUENCE OF AliasAddress: the first MG_CALL_ALIASES kept. */
-static bool alias_seq(struct mg_cur *c, struct mg_call_alias *out, uint8_t *n)
-{
-	uint32_t cnt = mg_per_length(c);
-	for (uint32_t i = 0; i < cnt && i < MG_PER_MAX_SEQOF && !c->err; i++) {
-		struct mg_call_alias a;
-		alias(c, &a);
-		if (!c->err && *n < MG_CALL_ALIASES)
-			out[(*n)++] = a;
-	}
-	return !c->err;
-}
-
-void h323_aliases(struct mg_h323 *h, struct h323_call *c, const uint8_t *msg, uint32_t len)
-{
-	uint32_t n = 0;
-	const uint8_t *uu = find_uuie(msg, len, &n);
-	if (uu == NULL)
-		return;
-	struct mg_h323_scan *s = &h->scan;
-	struct mg_cur cur;
-	uint32_t opt;
-	bool alt_ext;
-	mg_h323_scan_init(s, uu, n);
-	mg_cur_init(&cur, uu, n);
-	mg_per_seq_preamble(&cur, true, 1, &opt);  /* H323-UserInformation */
-	mg_per_seq_preamble(&cur, true, 1, &opt);  /* H323-UU-PDU */
-	uint32_t body = mg_per_choice(&cur, 7, true, &alt_ext);
-	if (cur.err || alt_ext || body != MG_H225_SETUP)
-		return;
-	mg_per_seq_preamble(&cur, true, 7, &opt);  /* Setup-UUIE */
-	if (cur.err || !mg_h225_oid(s, &cur, "setup.protocolIdentifier"))
-		return;
-	if ((opt & 64) && !mg_h225_transport(s, &cur, MG_F_H245_ADDRESS, "setup.h245Address"))
-		return;
-	if ((opt & 32) && !alias_seq(&cur, c->alias[0], &c->n_alias[0]))
-		return;
-	if (!mg_h225_endpoint_type(s, &cur))
-		return;
-	if (opt & 16)
-		alias_seq(&cur, c->alias[1], &c->n_alias[1]);
 }

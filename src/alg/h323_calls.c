@@ -37,7 +37,7 @@ static void call_info(const struct h323_call *c, struct mg_call_info *ci)
 	memcpy(ci->n_alias, c->n_alias, sizeof(ci->n_alias));
 }
 
-bool h323_walk_calls(void *state, struct mg_walk *w, mg_call_fn fn, void *ctx)
+bool mg_h323_walk_calls(void *state, struct mg_walk *w, mg_call_fn fn, void *ctx)
 {
 	struct mg_h323 *h = state;
 	for (; w->pos < h->ncalls && w->slots > 0 && w->rows > 0; w->pos++, w->slots--) {
@@ -52,10 +52,10 @@ bool h323_walk_calls(void *state, struct mg_walk *w, mg_call_fn fn, void *ctx)
 	return w->pos < h->ncalls;
 }
 
-bool h323_call_ladder(void *state, uint32_t id, struct mg_call_ladder *out)
+bool mg_h323_call_ladder(void *state, uint32_t id, struct mg_call_ladder *out)
 {
 	struct mg_h323 *h = state;
-	uint32_t k = h323_call_by_id(h, id);
+	uint32_t k = mg_h323_call_by_id(h, id);
 	if (k == MG_NIL)
 		return false;
 	const struct h323_call *c = &h->calls[k];
@@ -67,12 +67,12 @@ bool h323_call_ladder(void *state, uint32_t id, struct mg_call_ladder *out)
 	return true;
 }
 
-void h323_media(void *state, uint32_t alg_ctx, bool from_inside, uint32_t len)
+void mg_h323_media(void *state, uint32_t alg_ctx, bool from_inside, uint32_t len)
 {
 	struct mg_h323 *h = state;
 	if (!(alg_ctx & H323_CTX_CALL))
 		return;
-	uint32_t k = h323_call_by_id(h, alg_ctx & ~H323_CTX_CALL);
+	uint32_t k = mg_h323_call_by_id(h, alg_ctx & ~H323_CTX_CALL);
 	if (k == MG_NIL)
 		return; /* a flow that outlived its call */
 	struct h323_call *c = &h->calls[k];
@@ -80,7 +80,7 @@ void h323_media(void *state, uint32_t alg_ctx, bool from_inside, uint32_t len)
 	c->media_bytes[!from_inside] += len;
 }
 
-void h323_step(struct mg_h323 *h, struct h323_call *c, const struct mg_call_trace *t)
+void mg_h323_step(struct mg_h323 *h, struct h323_call *c, const struct mg_call_trace *t)
 {
 	static const uint8_t kind[] = {
 		[MG_H323_TR_MSG] = MG_STEP_MSG,

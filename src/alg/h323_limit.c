@@ -20,7 +20,7 @@ struct h323_src {
 	uint32_t next; /* hash chain, or free list */
 };
 
-int h323_limit_init(struct h323_limits *l, uint32_t cap)
+int mg_h323_limit_init(struct h323_limits *l, uint32_t cap)
 {
 	uint32_t nb = 16;
 	while (nb < cap)
@@ -39,7 +39,7 @@ int h323_limit_init(struct h323_limits *l, uint32_t cap)
 	return 0;
 }
 
-void h323_limit_free(struct h323_limits *l)
+void mg_h323_limit_free(struct h323_limits *l)
 {
 	free(l->src);
 	free(l->bucket);
@@ -60,7 +60,7 @@ static uint32_t find(struct h323_limits *l, const struct mg_sipkey *key, uint32_
 	return MG_NIL;
 }
 
-enum mg_reason h323_limit_admit(struct mg_h323 *h, struct mg_flow *f)
+enum mg_reason mg_h323_limit_admit(struct mg_h323 *h, struct mg_flow *f)
 {
 	struct h323_limits *l = &h->lim;
 	const struct mg_config *cfg = mg_engine_config(h->e);
@@ -84,7 +84,7 @@ enum mg_reason h323_limit_admit(struct mg_h323 *h, struct mg_flow *f)
 		r = MG_R_ALG_PENDING_LIMIT;
 	if (r != MG_R_NONE) {
 		if (s->total == 0)
-			h323_limit_gone(h, f); /* give the fresh entry back */
+			mg_h323_limit_gone(h, f); /* give the fresh entry back */
 		return r;
 	}
 	s->total++;
@@ -93,7 +93,7 @@ enum mg_reason h323_limit_admit(struct mg_h323 *h, struct mg_flow *f)
 	return MG_R_NONE;
 }
 
-void h323_limit_called(struct mg_h323 *h, struct mg_flow *f)
+void mg_h323_limit_called(struct mg_h323 *h, struct mg_flow *f)
 {
 	f->alg_flags &= (uint8_t)~H323_FF_NOCALL;
 	if (!(f->alg_flags & H323_FF_PENDING))
@@ -104,7 +104,7 @@ void h323_limit_called(struct mg_h323 *h, struct mg_flow *f)
 		h->lim.src[i].pending--;
 }
 
-void h323_limit_gone(struct mg_h323 *h, struct mg_flow *f)
+void mg_h323_limit_gone(struct mg_h323 *h, struct mg_flow *f)
 {
 	struct h323_limits *l = &h->lim;
 	const struct mg_sipkey *key = mg_alg_hash_key(h->e);

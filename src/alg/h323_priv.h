@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "alg/h323.h"
-#include "alg/h323_msg.h"
+#include "proto/h323_scan.h"
 #include "alg/stream.h"
 
 #define H323_CALL_BINDS 64
@@ -105,58 +105,58 @@ struct mg_h323 {
 	void *trace_ctx;
 };
 
-struct h323_call *h323_call_get(struct mg_h323 *h, uint32_t idx);
+struct h323_call *mg_h323_call_get(struct mg_h323 *h, uint32_t idx);
 /* The slot of the live call with this id, MG_NIL if it is gone. */
-uint32_t h323_call_by_id(struct mg_h323 *h, uint32_t id);
+uint32_t mg_h323_call_by_id(struct mg_h323 *h, uint32_t id);
 /* why: for the CALL_END trace ("releaseComplete from inside", ...). */
-void h323_call_end(struct mg_h323 *h, uint32_t idx, const char *why);
-void h323_call_close_channel(struct mg_h323 *h, struct h323_call *c, uint16_t lcn, uint8_t side);
-void h323_sigflow_attach(struct mg_h323 *h, struct h323_sigflow *sf, uint32_t call);
-uint32_t h323_call_for_message(struct mg_h323 *h);
-uint32_t h323_call_of_ctx(void *state, uint32_t alg_ctx);
+void mg_h323_call_end(struct mg_h323 *h, uint32_t idx, const char *why);
+void mg_h323_call_close_channel(struct mg_h323 *h, struct h323_call *c, uint16_t lcn, uint8_t side);
+void mg_h323_sigflow_attach(struct mg_h323 *h, struct h323_sigflow *sf, uint32_t call);
+uint32_t mg_h323_call_for_message(struct mg_h323 *h);
+uint32_t mg_h323_call_of_ctx(void *state, uint32_t alg_ctx);
 
-int h323_limit_init(struct h323_limits *l, uint32_t cap);
-void h323_limit_free(struct h323_limits *l);
+int mg_h323_limit_init(struct h323_limits *l, uint32_t cap);
+void mg_h323_limit_free(struct h323_limits *l);
 /* A new call-signalling flow from f->k[0].src: counted, or refused. */
-enum mg_reason h323_limit_admit(struct mg_h323 *h, struct mg_flow *f);
+enum mg_reason mg_h323_limit_admit(struct mg_h323 *h, struct mg_flow *f);
 /* The flow carries a call now: no longer pending. */
-void h323_limit_called(struct mg_h323 *h, struct mg_flow *f);
+void mg_h323_limit_called(struct mg_h323 *h, struct mg_flow *f);
 /* The flow ends: uncounted. */
-void h323_limit_gone(struct mg_h323 *h, struct mg_flow *f);
+void mg_h323_limit_gone(struct mg_h323 *h, struct mg_flow *f);
 
 /* Report one trace event: into the ladder of call c (or, without c, of
  * the message's call), and to the trace if one is set; fills call, now,
  * from_inside, sender and receiver from the message being handled. */
-void h323_trace(struct mg_h323 *h, const struct h323_call *c, struct mg_call_trace *t);
+void mg_h323_trace_emit(struct mg_h323 *h, const struct h323_call *c, struct mg_call_trace *t);
 #define H323_TRACE(h, c, ...)                                        \
 	do {                                                          \
 		if ((h)->trace || (c) || (h)->cur.hist) {             \
 			struct mg_call_trace t_ = {__VA_ARGS__};      \
-			h323_trace((h), (c), &t_);                    \
+			mg_h323_trace_emit((h), (c), &t_);                    \
 		}                                                     \
 	} while (0)
 
 /* Reports (h323_calls.c): the ops hooks, and one trace event kept in
  * call c's ladder (kinds that are no ladder step are ignored). */
-bool h323_walk_calls(void *state, struct mg_walk *w, mg_call_fn fn, void *ctx);
-bool h323_call_ladder(void *state, uint32_t id, struct mg_call_ladder *out);
-void h323_media(void *state, uint32_t alg_ctx, bool from_inside, uint32_t len);
-void h323_step(struct mg_h323 *h, struct h323_call *c, const struct mg_call_trace *t);
+bool mg_h323_walk_calls(void *state, struct mg_walk *w, mg_call_fn fn, void *ctx);
+bool mg_h323_call_ladder(void *state, uint32_t id, struct mg_call_ladder *out);
+void mg_h323_media(void *state, uint32_t alg_ctx, bool from_inside, uint32_t len);
+void mg_h323_step(struct mg_h323 *h, struct h323_call *c, const struct mg_call_trace *t);
 
 /* The aliases of the Setup msg[0..len) (a Q.931 message, TPKT header
  * excluded) into call c (h323_alias.c); h->scan is used as scratch. */
-void h323_aliases(struct mg_h323 *h, struct h323_call *c, const uint8_t *msg, uint32_t len);
+void mg_h323_aliases(struct mg_h323 *h, struct h323_call *c, const uint8_t *msg, uint32_t len);
 
 /* For log lines. */
 struct h323_str {
 	char s[64];
 };
-struct h323_str h323_addr_str(uint32_t ip); /* network order */
-struct h323_str h323_call_str(const struct h323_call *c); /* "call 7 {guid}" */
-const char *h323_body_name(uint8_t body); /* MG_H225_NONE: "message" */
+struct h323_str mg_h323_addr_str(uint32_t ip); /* network order */
+struct h323_str mg_h323_call_str(const struct h323_call *c); /* "call 7 {guid}" */
+const char *mg_h323_body_name(uint8_t body); /* MG_H225_NONE: "message" */
 
 /* Act on a scanned message (h->scan, parse result r): rewrite msg in place,
  * open and close pinholes.  Returns MG_R_NONE or the drop reason. */
-enum mg_reason h323_apply(struct mg_h323 *h, struct mg_rw_msg *m, enum mg_reason r);
+enum mg_reason mg_h323_apply(struct mg_h323 *h, struct mg_rw_msg *m, enum mg_reason r);
 
 #endif

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alg/tpkt.h"
+#include "proto/tpkt.h"
 
 static bool seq_lt(uint32_t a, uint32_t b)
 {

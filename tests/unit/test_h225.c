@@ -5,8 +5,8 @@
  * the 6 octets at the recorded offset are the address and port. */
 #include "harness.h"
 
-#include "alg/h225.h"
-#include "alg/q931.h"
+#include "proto/h225.h"
+#include "proto/q931.h"
 
 /* plain-default-inside.pcap frame 4: TPKT + Q.931, 290 bytes */
 static const uint8_t pd_setup[290] = {

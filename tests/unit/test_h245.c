@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-#include "alg/h245.h"
+#include "proto/h245.h"
 
 struct item {
 	unsigned off, len;
@@ -287,7 +287,7 @@ TEST(h245_message_names_recorded)
 	CHECK_EQ(mg_h245_scan_msg(&s, g.p + tun_olc_seg_items[0].off, tun_olc_seg_items[0].len, MG_C_TUNNEL),
 		 MG_R_NONE);
 	CHECK_EQ(s.n_h245_msg, 1);
-	CHECK(strcmp(mg_h245_msg_name(s.h245_msg[0]), "openLogicalChannel") == 0);
+	CHECK(strcmp(mg_h245_msg_name(s.h245_msg[0].code), "openLogicalChannel") == 0);
 	seg_close(g);
 
 	g = seg_open(tun_ack_seg, sizeof tun_ack_seg);
@@ -295,12 +295,52 @@ TEST(h245_message_names_recorded)
 	CHECK_EQ(mg_h245_scan_msg(&s, g.p + tun_ack_seg_items[0].off, tun_ack_seg_items[0].len, MG_C_TUNNEL),
 		 MG_R_NONE);
 	CHECK_EQ(s.n_h245_msg, 1);
-	CHECK(strcmp(mg_h245_msg_name(s.h245_msg[0]), "openLogicalChannelAck") == 0);
+	CHECK(strcmp(mg_h245_msg_name(s.h245_msg[0].code), "openLogicalChannelAck") == 0);
 	seg_close(g);
 	/* the names of the root alternatives, and the unknown */
 	CHECK(strcmp(mg_h245_msg_name(2), "terminalCapabilitySet") == 0);
 	CHECK(strcmp(mg_h245_msg_name(2u << 5 | 5u), "endSessionCommand") == 0);
 	CHECK(strcmp(mg_h245_msg_name(1u << 5 | 31u), "h245") == 0);
+}
+
+/* Each message's record: its encoding, its container and the values an
+ * endpoint answers with; a message cut before them still walks (the gateway
+ * never needed them) but says it has no values. */
+TEST(h245_message_records_and_values)
+{
+	struct seg g = seg_open(sep_tcs, sizeof sep_tcs);
+	struct mg_h323_scan s;
+	scan_reset(&s, g.p, g.n);
+	CHECK_EQ(mg_h245_scan_msg(&s, g.p + 4, g.n - 4, MG_C_H245), MG_R_NONE);
+	CHECK_EQ(s.n_h245_msg, 1);
+	CHECK_EQ(s.h245_msg[0].code, MG_H245_MSG_TCS);
+	CHECK_EQ(s.h245_msg[0].off, 4);
+	CHECK_EQ(s.h245_msg[0].len, sizeof sep_tcs - 4);
+	CHECK_EQ(s.h245_msg[0].container, MG_C_H245);
+	CHECK(s.h245_msg[0].has_values);
+	CHECK_EQ(s.h245_msg[0].seq, 1);
+	scan_reset(&s, g.p, g.n);
+	CHECK_EQ(mg_h245_scan_msg(&s, g.p + 4, 2, MG_C_H245), MG_R_NONE);
+	CHECK_EQ(s.h245_msg[0].code, MG_H245_MSG_TCS);
+	CHECK(!s.h245_msg[0].has_values);
+	seg_close(g);
+
+	g = seg_open(sep_msdack_olc_a, sizeof sep_msdack_olc_a);
+	scan_reset(&s, g.p, g.n);
+	CHECK_EQ(mg_h245_scan_msg(&s, g.p + 4, 2, MG_C_TUNNEL), MG_R_NONE);
+	CHECK_EQ(mg_h245_scan_msg(&s, g.p + 10, g.n - 10, MG_C_TUNNEL), MG_R_NONE);
+	CHECK_EQ(s.n_h245_msg, 2);
+	CHECK_EQ(s.h245_msg[0].code, MG_H245_MSG_MSD_ACK);
+	CHECK(s.h245_msg[0].has_values && s.h245_msg[0].master);
+	CHECK_EQ(s.h245_msg[1].code, MG_H245_MSG_OLC);
+	CHECK_EQ(s.h245_msg[1].off, 10);
+	CHECK(!s.h245_msg[1].has_values);
+	/* the OLC's mediaControlChannel, found by field and part */
+	const struct mg_h323_addr *a = mg_h323_scan_find(&s, MG_F_MEDIA_CTRL, MG_OLC_FORWARD, MG_H323_ANY);
+	CHECK(a != NULL && a->port == 5001 && a->ip[3] == 10);
+	CHECK(mg_h323_scan_find(&s, MG_F_MEDIA, MG_H323_ANY, MG_H323_ANY) == NULL);
+	CHECK(mg_h323_scan_find(&s, MG_F_MEDIA_CTRL, MG_H323_ANY, MG_C_H245) == NULL);
+	seg_close(g);
 }
 
 TEST(h245_separate_channel)

@@ -79,7 +79,7 @@ TEST(h323_alias_every_type_and_at_most_four)
 	if (!h || !c)
 		return;
 	uint8_t *g = t_guarded(m, n);
-	h323_aliases(h, c, g, (uint32_t)n);
+	mg_h323_aliases(h, c, g, (uint32_t)n);
 	t_guarded_free(g, n);
 	CHECK_EQ(c->n_alias[0], MG_CALL_ALIASES);
 	CHECK_EQ(c->alias[0][0].type, MG_ALIAS_URL);
@@ -96,7 +96,7 @@ TEST(h323_alias_every_type_and_at_most_four)
 	for (size_t k = 0; k < n; k++) {
 		memset(c, 0, sizeof(*c));
 		g = t_guarded(m, k);
-		h323_aliases(h, c, g, (uint32_t)k);
+		mg_h323_aliases(h, c, g, (uint32_t)k);
 		t_guarded_free(g, k);
 		CHECK(c->n_alias[0] <= MG_CALL_ALIASES && c->n_alias[1] <= 1);
 	}
@@ -105,7 +105,7 @@ TEST(h323_alias_every_type_and_at_most_four)
 	CHECK_EQ(m[9] & 0x0F, 0); /* 4 preamble bits, the choice's extension bit, index 0 */
 	m[9] = (uint8_t)((m[9] & 0xF8) | 2); /* connect */
 	g = t_guarded(m, n);
-	h323_aliases(h, c, g, (uint32_t)n);
+	mg_h323_aliases(h, c, g, (uint32_t)n);
 	t_guarded_free(g, n);
 	CHECK_EQ(c->n_alias[0] + c->n_alias[1], 0);
 	free(c);

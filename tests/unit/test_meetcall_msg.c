@@ -6,8 +6,8 @@
  * way, and so is the list of addresses a call remembers from its peer. */
 #include "harness.h"
 
-#include "alg/h245.h"
-#include "alg/q931.h"
+#include "proto/h245.h"
+#include "proto/q931.h"
 #include "meetcall/mc.h"
 
 static const struct mg_mc_addr caller_sig = {{198, 18, 0, 10}, 40001};
@@ -249,6 +249,49 @@ TEST(mc_facility_tunnel_decodes)
 	CHECK_EQ(h2.terminal_type, 60);
 	CHECK_EQ(h2.msd_number, 0x123456);
 	t_guarded_free(g, n - 4);
+}
+
+/* MG_MC_MAX_BLOBS tunnelled elements are listed, one more is refused; a TCS
+ * cut before its sequenceNumber is malformed to an endpoint (it could not
+ * answer it) although the walk itself passes it. */
+TEST(mc_tunnel_limit_and_short_tcs)
+{
+	uint8_t tcs[64], buf[1024], *g;
+	struct mg_mc_blob h[MG_MC_MAX_BLOBS + 1];
+	struct mg_mc_h225 m;
+	static struct mg_mc_in in;
+	static struct mg_mc_h245_in h2;
+	size_t tn = mg_mc_enc_tcs(9, tcs, sizeof tcs);
+	CHECK(tn > 2);
+	for (unsigned i = 0; i <= MG_MC_MAX_BLOBS; i++)
+		h[i] = (struct mg_mc_blob){tcs, tn};
+	base_msg(&m, MG_H225_FACILITY);
+	m.tunneling = true;
+	m.h245 = h;
+	m.n_h245 = MG_MC_MAX_BLOBS;
+	size_t n = mg_mc_enc_h225(&m, buf, sizeof buf);
+	CHECK(n > 0);
+	CHECK_EQ(dec(&in, buf, n, &g), MG_R_NONE);
+	CHECK_EQ(in.n_h245, MG_MC_MAX_BLOBS);
+	CHECK(in.h245[MG_MC_MAX_BLOBS - 1].p == g + in.scan.h245_msg[MG_MC_MAX_BLOBS - 1].off);
+	t_guarded_free(g, n - 4);
+	m.n_h245 = MG_MC_MAX_BLOBS + 1;
+	n = mg_mc_enc_h225(&m, buf, sizeof buf);
+	CHECK(n > 0);
+	CHECK_EQ(dec(&in, buf, n, &g), MG_R_ALG_LIMIT);
+	CHECK_EQ(in.scan.err, MG_R_ALG_LIMIT);
+	CHECK(strcmp(in.scan.err_where, "h323-uu-pdu.h245Control") == 0);
+	t_guarded_free(g, n - 4);
+
+	g = t_guarded(tcs, tn);
+	CHECK_EQ(mg_mc_dec_h245(&h2, g, tn, MG_C_H245), MG_R_NONE);
+	CHECK_EQ(h2.type, MG_MC_H245_TCS);
+	CHECK_EQ(h2.seq, 9);
+	t_guarded_free(g, tn);
+	g = t_guarded(tcs, 2);
+	CHECK_EQ(mg_mc_dec_h245(&h2, g, 2, MG_C_H245), MG_R_ALG_H245_BAD);
+	CHECK_EQ(h2.type, MG_MC_H245_OTHER);
+	t_guarded_free(g, 2);
 }
 
 TEST(mc_release_complete_decodes)

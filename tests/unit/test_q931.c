@@ -2,7 +2,7 @@
  * the User-user IE.  The H.225.0 contents are tested in test_h225.c. */
 #include "harness.h"
 
-#include "alg/q931.h"
+#include "proto/q931.h"
 
 /* Real CallProceeding, plain-default-inside.pcap frame 10: TPKT + Q.931, 84 bytes (ooh323c, shared/captures). */
 static const uint8_t call_proceeding[84] = {

@@ -1,7 +1,7 @@
 /* test_tpkt.c - TPKT header framing. */
 #include "harness.h"
 
-#include "alg/tpkt.h"
+#include "proto/tpkt.h"
 
 TEST(tpkt_complete_message)
 {

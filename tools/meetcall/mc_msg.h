@@ -10,9 +10,9 @@
  * H.245 channel.
  *
  * Decoders use only the project's own walkers (mg_q931_scan,
- * mg_h245_scan_msg) plus the per.h primitives for the few facts the walkers
- * do not report (H.245 message type, TCS sequence number, MSD values, the
- * h245Control elements); results are views into the caller's buffer.
+ * mg_h245_scan_msg, src/proto/), whose scan reports everything used here
+ * (H.245 message types, TCS sequence number, MSD values, the h245Control
+ * elements); results are views into the caller's buffer.
  */
 #ifndef MG_MC_MSG_H
 #define MG_MC_MSG_H
@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "alg/h323_msg.h"
+#include "proto/h323_scan.h"
 
 #define MG_MC_MAX_BLOBS 8 /* fastStart / h245Control elements per message */
 
@@ -103,8 +103,8 @@ struct mg_mc_in {
 	unsigned n_h245;
 };
 
-/* Walk msg[0..len) with mg_q931_scan, then collect the h245Control
- * elements.  Returns MG_R_NONE or the reason the message was refused
+/* Walk msg[0..len) with mg_q931_scan and list the h245Control elements it
+ * walked.  Returns MG_R_NONE or the reason the message was refused
  * (also left in in->scan.err); more than MG_MC_MAX_BLOBS tunnelled
  * elements is MG_R_ALG_LIMIT. */
 enum mg_reason mg_mc_dec_q931(struct mg_mc_in *in, const uint8_t *msg, size_t len);
@@ -136,7 +136,7 @@ struct mg_mc_h245_in {
  * scan's findings.  Returns MG_R_NONE or MG_R_ALG_H245_BAD / _LIMIT. */
 enum mg_reason mg_mc_dec_h245(struct mg_mc_h245_in *in, const uint8_t *buf, size_t len, uint8_t container);
 
-#define MG_MC_ANY 0xff /* wildcard for mg_mc_find_addr */
+#define MG_MC_ANY MG_H323_ANY /* wildcard for mg_mc_find_addr */
 
 /* The first recorded address matching field, part and container (MG_MC_ANY
  * for part or container: any); NULL if none. */

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "alg/tpkt.h"
+#include "proto/tpkt.h"
 #include "meetcall/mc.h"
 
 #define SEND_WAIT_MS 2000 /* longest wait for room in a send buffer */

@@ -1,5 +1,5 @@
 /* tpkt.c - TPKT header check.  See tpkt.h for the contract. */
-#include "alg/tpkt.h"
+#include "proto/tpkt.h"
 
 #include "util/cursor.h"
 

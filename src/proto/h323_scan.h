@@ -1,16 +1,18 @@
-/* h323_msg.h - what the H.323 parsers report about one signalling message.
+/* h323_scan.h - what the H.323 parsers report about one signalling message.
  *
  * The parsers (q931, h225, h245) never allocate and never modify the buffer:
  * they walk a message and append to one struct mg_h323_scan the location and
- * meaning of every transport address they find, plus the few facts the ALG
- * needs (message types, callIdentifier, closed channels).  All offsets are
+ * meaning of every transport address they find, plus the facts a gateway or
+ * an endpoint acts on (message types, call reference, callIdentifier, closed
+ * channels, every H.245 message with its encoding and the values of the
+ * small ones an endpoint answers), so that no caller parses twice.  All offsets are
  * byte offsets from scan->top, the start of the buffer given to the
  * top-level call, so the ALG can rewrite the 6 bytes (4 address + 2 port) in
  * place.  An IPv4 TransportAddress is octet-aligned in PER, so a rewrite never
  * changes a length.
  */
-#ifndef MG_H323_MSG_H
-#define MG_H323_MSG_H
+#ifndef MG_H323_SCAN_H
+#define MG_H323_SCAN_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -93,6 +95,36 @@ struct mg_h245_event {
 	uint16_t lcn;      /* logical channel for OLC / OLC_ACK / CLC / reject */
 };
 
+/* One MultimediaSystemControlMessage walked (a fastStart OLC is not one).
+ * `code`: bit 7 set for an extension alternative, bits 6-5 the message
+ * category (request, response, command, indication), bits 4-0 the
+ * alternative inside it (31: 31 or beyond); mg_h245_msg_name() names it.
+ * The values are those of the messages an endpoint has to answer, decoded
+ * when has_values is set (a message cut short before them leaves it clear:
+ * the gateway does not need them, so that is no walk failure). */
+struct mg_h245_msg {
+	uint32_t off;          /* the encoding, from scan->top */
+	uint32_t len;
+	uint8_t code;
+	uint8_t container;     /* enum mg_h323_container */
+	bool has_values;
+	uint8_t seq;           /* terminalCapabilitySet(Ack) sequenceNumber */
+	uint8_t terminal_type; /* masterSlaveDetermination terminalType */
+	bool master;           /* masterSlaveDeterminationAck: decision master */
+	uint32_t msd_number;   /* masterSlaveDetermination statusDeterminationNumber */
+};
+
+#define MG_H245_CODE(cat, alt) ((uint8_t)((cat) << 5 | (alt)))
+#define MG_H245_MSG_MSD MG_H245_CODE(0, 1)         /* masterSlaveDetermination */
+#define MG_H245_MSG_TCS MG_H245_CODE(0, 2)         /* terminalCapabilitySet */
+#define MG_H245_MSG_OLC MG_H245_CODE(0, 3)         /* openLogicalChannel */
+#define MG_H245_MSG_CLC MG_H245_CODE(0, 4)         /* closeLogicalChannel */
+#define MG_H245_MSG_MSD_ACK MG_H245_CODE(1, 1)     /* masterSlaveDeterminationAck */
+#define MG_H245_MSG_TCS_ACK MG_H245_CODE(1, 3)     /* terminalCapabilitySetAck */
+#define MG_H245_MSG_OLC_ACK MG_H245_CODE(1, 5)     /* openLogicalChannelAck */
+#define MG_H245_MSG_OLC_REJECT MG_H245_CODE(1, 6)  /* openLogicalChannelReject */
+#define MG_H245_MSG_END_SESSION MG_H245_CODE(2, 5) /* endSessionCommand */
+
 /* Q.931 message types (Q.931 table 4-2) meetgate cares about. */
 #define MG_Q931_ALERTING 0x01
 #define MG_Q931_CALL_PROCEEDING 0x02
@@ -148,9 +180,9 @@ struct mg_h323_scan {
 	struct mg_h245_event ev[MG_H323_MAX_EVENTS];
 	unsigned n_ev;
 	/* every MultimediaSystemControlMessage walked (not fastStart OLCs), in
-	 * order, named by mg_h245_msg_name() (for traces); n_h245_msg is
-	 * MG_H323_MAX_H245_MSGS + 1 when more were walked than recorded */
-	uint8_t h245_msg[MG_H323_MAX_H245_MSGS];
+	 * order; n_h245_msg is MG_H323_MAX_H245_MSGS + 1 when more were walked
+	 * than recorded */
+	struct mg_h245_msg h245_msg[MG_H323_MAX_H245_MSGS];
 	unsigned n_h245_msg;
 	/* first problem met (the walk stops there) */
 	enum mg_reason err;
@@ -160,5 +192,12 @@ struct mg_h323_scan {
 
 /* Reset a scan for a new top-level buffer. */
 void mg_h323_scan_init(struct mg_h323_scan *s, const uint8_t *top, size_t len);
+
+#define MG_H323_ANY 0xff /* wildcard for mg_h323_scan_find */
+
+/* The first IPv4 address recorded as `field` with OLC part `part` in
+ * `container` (MG_H323_ANY for part or container: any); NULL if none. */
+const struct mg_h323_addr *mg_h323_scan_find(const struct mg_h323_scan *s, uint8_t field, uint8_t part,
+					     uint8_t container);
 
 #endif

@@ -1,7 +1,7 @@
 /* q931.c - Q.931 framing for H.225.0.  See q931.h for the contract. */
-#include "alg/q931.h"
+#include "proto/q931.h"
 
-#include "alg/h225.h"
+#include "proto/h225.h"
 #include "util/cursor.h"
 
 static enum mg_reason q931_bad(struct mg_h323_scan *s, const char *where)

@@ -7,7 +7,7 @@
  * skipped by length.  None of these types is recursive in its root, so the
  * functions below nest to a fixed, small depth.
  */
-#include "alg/h245_walk.h"
+#include "proto/walk.h"
 
 static void skip_ext(struct mg_cur *c, bool ext)
 {

@@ -26,7 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "alg/h323_msg.h"
+#include "proto/h323_scan.h"
 #include "core/reason.h"
 
 /* One MultimediaSystemControlMessage: a separate H.245 channel payload after
@@ -36,8 +36,8 @@ enum mg_reason mg_h245_scan_msg(struct mg_h323_scan *s, const uint8_t *buf, size
 /* One OpenLogicalChannel: one fastStart element. */
 enum mg_reason mg_h245_scan_olc(struct mg_h323_scan *s, const uint8_t *buf, size_t len, uint8_t container);
 
-/* The name of an H.245 message recorded in scan->h245_msg ("terminalCapabilitySet",
- * "openLogicalChannelAck", ...). */
+/* The name of an H.245 message from its code (scan->h245_msg[].code):
+ * "terminalCapabilitySet", "openLogicalChannelAck", ... */
 const char *mg_h245_msg_name(uint8_t code);
 
 #endif

@@ -4,36 +4,36 @@
  * length, because an element left unwalked would be an address left
  * untranslated.  The H.245 walker's own limits (MG_H323_MAX_ADDRS,
  * MG_H323_MAX_EVENTS) bound the work. */
-#include "alg/h245.h"
-#include "alg/h225_walk.h"
+#include "proto/h245.h"
+#include "proto/walk.h"
 
-bool mg_h225_embedded(struct mg_h323_scan *s, struct mg_cur *c, enum mg_h225_embed kind,
+bool mg_h225_embedded(struct mg_walk *w, struct mg_cur *c, enum mg_h225_embed kind,
 		      uint8_t container, const char *where)
 {
 	uint32_t count = mg_per_length(c);
 
-	if (!mg_h225_ok(s, c, where))
+	if (!mg_walk_ok(w, c, where))
 		return false;
 	for (uint32_t i = 0; i < count; i++) {
 		uint32_t n;
 		const uint8_t *p = mg_per_octets(c, 0, 0, false, &n);
 		enum mg_reason r;
 
-		if (!mg_h225_ok(s, c, where))
+		if (!mg_walk_ok(w, c, where))
 			return false;
-		if (!mg_h225_enter(s, where))
+		if (!mg_walk_enter(w, where))
 			return false;
 		if (kind == MG_H225_EMBED_OLC) {
-			s->n_faststart++;
-			r = mg_h245_scan_olc(s, p, n, container);
+			w->s->n_faststart++;
+			r = mg_h245_scan_olc(w->s, p, n, container);
 		} else {
 			if (container == MG_C_TUNNEL)
-				s->n_tunnel++;
-			r = mg_h245_scan_msg(s, p, n, container);
+				w->s->n_tunnel++;
+			r = mg_h245_scan_msg(w->s, p, n, container);
 		}
-		mg_h225_leave(s);
+		mg_walk_leave(w);
 		if (r != MG_R_NONE)
-			return mg_h225_fail(s, r, where);
+			return mg_walk_fail(w, r, where);
 	}
 	return true;
 }

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "alg/h323_msg.h"
+#include "proto/h323_scan.h"
 
 #define MG_Q931_PROTO 0x08
 #define MG_Q931_IE_CAUSE 0x08

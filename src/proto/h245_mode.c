@@ -2,10 +2,10 @@
  * communicationModeResponse): each CommunicationModeTableEntry may carry a
  * mediaChannel and a mediaControlChannel.
  */
-#include "alg/h245_walk.h"
+#include "proto/walk.h"
 
 /* CommunicationModeTableEntry: 7 optional root components. */
-static bool entry(struct mg_h245_walk *w, struct mg_cur *c)
+static bool entry(struct mg_walk *w, struct mg_cur *c)
 {
 	uint32_t opt;
 	bool dext;
@@ -20,7 +20,7 @@ static bool entry(struct mg_h245_walk *w, struct mg_cur *c)
 	mg_per_skip_chars(c, 1, 128, false, 16); /* sessionDescription BMPString */
 	/* dataType CHOICE { videoData, audioData, data, ... } */
 	uint32_t d = mg_per_choice(c, 3, true, &dext);
-	if (!mg_h245_ok(w, c, "communicationModeTableEntry dataType"))
+	if (!mg_walk_ok(w, c, "communicationModeTableEntry dataType"))
 		return false;
 	if (dext) {
 		mg_per_skip_open_type(c);
@@ -35,7 +35,7 @@ static bool entry(struct mg_h245_walk *w, struct mg_cur *c)
 		mg_h245_skip_data_cap(c);
 		w->media = MG_MEDIA_DATA;
 	}
-	if (!mg_h245_ok(w, c, "communicationModeTableEntry dataType"))
+	if (!mg_walk_ok(w, c, "communicationModeTableEntry dataType"))
 		return false;
 	if ((opt & (1u << 3)) && !mg_h245_transport_addr(w, c, MG_F_MEDIA))
 		return false;
@@ -47,13 +47,13 @@ static bool entry(struct mg_h245_walk *w, struct mg_cur *c)
 		mg_cur_skip_bits(c, 1);
 	if (ext)
 		mg_per_skip_extensions(c);
-	return mg_h245_ok(w, c, "communicationModeTableEntry");
+	return mg_walk_ok(w, c, "communicationModeTableEntry");
 }
 
-bool mg_h245_comm_mode_table(struct mg_h245_walk *w, struct mg_cur *c)
+bool mg_h245_comm_mode_table(struct mg_walk *w, struct mg_cur *c)
 {
 	uint32_t n = mg_per_size(c, 1, 256, false); /* SET SIZE(1..256) OF */
-	if (!mg_h245_ok(w, c, "communicationModeTable"))
+	if (!mg_walk_ok(w, c, "communicationModeTable"))
 		return false;
 	w->part = MG_OLC_COMM_MODE;
 	w->lcn = 0;

@@ -12,10 +12,10 @@
  * h2250LogicalChannelParameters is an extension alternative of every
  * multiplexParameters CHOICE, so it always arrives as an open type.
  */
-#include "alg/h245_walk.h"
+#include "proto/walk.h"
 
 /* H2250LogicalChannelParameters: 10 optional root components. */
-static bool h2250_params(struct mg_h245_walk *w, struct mg_cur *c)
+static bool h2250_params(struct mg_walk *w, struct mg_cur *c)
 {
 	uint32_t opt;
 	bool ext = mg_per_seq_preamble(c, true, 10, &opt);
@@ -24,7 +24,7 @@ static bool h2250_params(struct mg_h245_walk *w, struct mg_cur *c)
 	w->session_id = (uint8_t)mg_per_constrained(c, 0, 255);
 	if (opt & (1u << 8))
 		(void)mg_per_constrained(c, 1, 255); /* associatedSessionID */
-	if (!mg_h245_ok(w, c, "h2250LogicalChannelParameters sessionID"))
+	if (!mg_walk_ok(w, c, "h2250LogicalChannelParameters sessionID"))
 		return false;
 	if ((opt & (1u << 7)) && !mg_h245_transport_addr(w, c, MG_F_MEDIA))
 		return false;
@@ -45,11 +45,11 @@ static bool h2250_params(struct mg_h245_walk *w, struct mg_cur *c)
 	}
 	if (ext)
 		mg_per_skip_extensions(c);
-	return mg_h245_ok(w, c, "h2250LogicalChannelParameters");
+	return mg_walk_ok(w, c, "h2250LogicalChannelParameters");
 }
 
 /* H2250LogicalChannelAckParameters: 5 optional root components. */
-static bool h2250_ack_params(struct mg_h245_walk *w, struct mg_cur *c)
+static bool h2250_ack_params(struct mg_walk *w, struct mg_cur *c)
 {
 	uint32_t opt;
 	bool ext = mg_per_seq_preamble(c, true, 5, &opt);
@@ -57,7 +57,7 @@ static bool h2250_ack_params(struct mg_h245_walk *w, struct mg_cur *c)
 		mg_h245_skip_nonstd_list(c);
 	if (opt & (1u << 3))
 		w->session_id = (uint8_t)mg_per_constrained(c, 1, 255);
-	if (!mg_h245_ok(w, c, "h2250LogicalChannelAckParameters sessionID"))
+	if (!mg_walk_ok(w, c, "h2250LogicalChannelAckParameters sessionID"))
 		return false;
 	if ((opt & (1u << 2)) && !mg_h245_transport_addr(w, c, MG_F_MEDIA))
 		return false;
@@ -67,39 +67,30 @@ static bool h2250_ack_params(struct mg_h245_walk *w, struct mg_cur *c)
 		(void)mg_per_constrained(c, 96, 127);
 	if (ext)
 		mg_per_skip_extensions(c);
-	return mg_h245_ok(w, c, "h2250LogicalChannelAckParameters");
+	return mg_walk_ok(w, c, "h2250LogicalChannelAckParameters");
 }
 
 /* The open type holding extension alternative `idx` of a multiplexParameters
  * CHOICE: index 0 is h2250LogicalChannelParameters in every one of them. */
-static bool mux_extension(struct mg_h245_walk *w, struct mg_cur *c, uint32_t idx)
+static bool mux_extension(struct mg_walk *w, struct mg_cur *c, uint32_t idx)
 {
-	struct mg_cur sub;
-	if (!mg_per_open_type(c, &sub))
-		return mg_h245_ok(w, c, "multiplexParameters extension");
-	if (idx != 0)
-		return true;
-	if (!mg_h245_enter(w, "h2250LogicalChannelParameters"))
-		return false;
-	bool ok = h2250_params(w, &sub);
-	mg_h245_leave(w);
-	return ok;
+	return mg_walk_open(w, c, idx == 0 ? h2250_params : NULL, "multiplexParameters extension");
 }
 
 /* multiplexParameters: `nroot` root alternatives, `skip_root[i]` steps over
  * root alternative i (NULL: a NULL alternative). */
 typedef void (*mux_skip_fn)(struct mg_cur *c);
 
-static bool mux_params(struct mg_h245_walk *w, struct mg_cur *c, uint32_t nroot, const mux_skip_fn *skip_root)
+static bool mux_params(struct mg_walk *w, struct mg_cur *c, uint32_t nroot, const mux_skip_fn *skip_root)
 {
 	bool ext;
 	uint32_t i = mg_per_choice(c, nroot, true, &ext);
-	if (!mg_h245_ok(w, c, "multiplexParameters"))
+	if (!mg_walk_ok(w, c, "multiplexParameters"))
 		return false;
 	if (ext)
 		return mux_extension(w, c, i);
 	skip_root[i](c);
-	return mg_h245_ok(w, c, "multiplexParameters root");
+	return mg_walk_ok(w, c, "multiplexParameters root");
 }
 
 static const mux_skip_fn olc_fwd_mux[3] = {mg_h245_skip_h222_params, mg_h245_skip_h223_params,
@@ -108,7 +99,7 @@ static const mux_skip_fn olc_rev_mux[2] = {mg_h245_skip_h223_params, mg_h245_ski
 static const mux_skip_fn ack_rev_mux[1] = {mg_h245_skip_h222_params};
 
 /* NetworkAccessParameters: only localAreaAddress carries a TransportAddress. */
-static bool network_access(struct mg_h245_walk *w, struct mg_cur *c)
+static bool network_access(struct mg_walk *w, struct mg_cur *c)
 {
 	uint32_t opt, qopt, n;
 	bool ext, aext;
@@ -119,7 +110,7 @@ static bool network_access(struct mg_h245_walk *w, struct mg_cur *c)
 			mg_per_skip_open_type(c);
 	}
 	uint32_t i = mg_per_choice(c, 3, true, &ext); /* networkAddress */
-	if (!mg_h245_ok(w, c, "separateStack networkAddress"))
+	if (!mg_walk_ok(w, c, "separateStack networkAddress"))
 		return false;
 	if (ext) {
 		mg_per_skip_open_type(c);
@@ -146,33 +137,36 @@ static bool network_access(struct mg_h245_walk *w, struct mg_cur *c)
 		(void)mg_per_octets(c, 1, 255, false, &n); /* externalReference */
 	if (e)
 		mg_per_skip_extensions(c);
-	return mg_h245_ok(w, c, "separateStack");
+	return mg_walk_ok(w, c, "separateStack");
 }
 
-static bool separate_stack(struct mg_h245_walk *w, struct mg_cur *sub)
+/* separateStack, an extension addition (OLC and OLCAck): its open type. */
+static bool separate_stack(struct mg_walk *w, struct mg_cur *sub)
 {
 	w->part = MG_OLC_SEPARATE;
 	w->session_id = 0;
-	if (!mg_h245_enter(w, "separateStack"))
-		return false;
-	bool ok = network_access(w, sub);
-	mg_h245_leave(w);
-	return ok;
+	return network_access(w, sub);
 }
 
-bool mg_h245_olc(struct mg_h245_walk *w, struct mg_cur *c)
+/* OpenLogicalChannel extension additions: 0 separateStack. */
+static bool olc_ext(struct mg_walk *w, unsigned idx, struct mg_cur *sub)
+{
+	return idx == 0 ? separate_stack(w, sub) : true;
+}
+
+bool mg_h245_olc(struct mg_walk *w, struct mg_cur *c)
 {
 	uint32_t opt, fopt, ropt;
 	bool ext = mg_per_seq_preamble(c, true, 1, &opt);
 	w->lcn = (uint16_t)mg_per_constrained(c, 1, 65535);
-	if (!mg_h245_ok(w, c, "OLC forwardLogicalChannelNumber") || !mg_h245_event(w))
+	if (!mg_walk_ok(w, c, "OLC forwardLogicalChannelNumber") || !mg_h245_event(w))
 		return false;
 
 	bool fext = mg_per_seq_preamble(c, true, 1, &fopt);
 	if (fopt)
 		(void)mg_per_constrained(c, 0, 65535); /* portNumber */
 	uint8_t fwd_media = mg_h245_data_type(c);
-	if (!mg_h245_ok(w, c, "OLC forward dataType"))
+	if (!mg_walk_ok(w, c, "OLC forward dataType"))
 		return false;
 	w->part = MG_OLC_FORWARD;
 	w->media = fwd_media;
@@ -181,13 +175,13 @@ bool mg_h245_olc(struct mg_h245_walk *w, struct mg_cur *c)
 		return false;
 	if (fext)
 		mg_per_skip_extensions(c);
-	if (!mg_h245_ok(w, c, "OLC forward extensions"))
+	if (!mg_walk_ok(w, c, "OLC forward extensions"))
 		return false;
 
 	if (opt) {
 		bool rext = mg_per_seq_preamble(c, true, 1, &ropt);
 		uint8_t rev_media = mg_h245_data_type(c);
-		if (!mg_h245_ok(w, c, "OLC reverse dataType"))
+		if (!mg_walk_ok(w, c, "OLC reverse dataType"))
 			return false;
 		w->part = MG_OLC_REVERSE;
 		w->media = rev_media;
@@ -196,52 +190,46 @@ bool mg_h245_olc(struct mg_h245_walk *w, struct mg_cur *c)
 			return false;
 		if (rext)
 			mg_per_skip_extensions(c);
-		if (!mg_h245_ok(w, c, "OLC reverse extensions"))
+		if (!mg_walk_ok(w, c, "OLC reverse extensions"))
 			return false;
 	}
 
 	if (!ext)
 		return true;
-	uint8_t bits[MG_PER_MAX_EXT_BITS];
-	unsigned n = mg_per_ext_bitmap(c, bits);
-	for (unsigned i = 0; i < n; i++) {
-		struct mg_cur sub;
-		if (!bits[i])
-			continue;
-		if (!mg_per_open_type(c, &sub))
-			break;
-		w->media = fwd_media;
-		if (i == 0 && !separate_stack(w, &sub))
-			return false;
-	}
-	return mg_h245_ok(w, c, "OLC extensions");
+	w->media = fwd_media;
+	return mg_walk_exts(w, c, olc_ext, "OLC extensions");
 }
 
 /* forwardMultiplexAckParameters CHOICE { h2250LogicalChannelAckParameters, ... } */
-static bool fwd_mux_ack(struct mg_h245_walk *w, struct mg_cur *sub)
+static bool fwd_mux_ack(struct mg_walk *w, struct mg_cur *sub)
 {
 	bool ext;
 	uint32_t i = mg_per_choice(sub, 1, true, &ext);
-	if (!mg_h245_ok(w, sub, "forwardMultiplexAckParameters"))
+	if (!mg_walk_ok(w, sub, "forwardMultiplexAckParameters"))
 		return false;
 	if (ext || i != 0)
 		return true;
 	w->part = MG_OLC_ACK_FWD;
 	w->media = MG_MEDIA_UNKNOWN;
 	w->session_id = 0;
-	if (!mg_h245_enter(w, "forwardMultiplexAckParameters"))
-		return false;
-	bool ok = h2250_ack_params(w, sub);
-	mg_h245_leave(w);
-	return ok;
+	return h2250_ack_params(w, sub);
 }
 
-bool mg_h245_olc_ack(struct mg_h245_walk *w, struct mg_cur *c)
+/* OpenLogicalChannelAck extension additions: 0 separateStack,
+ * 1 forwardMultiplexAckParameters. */
+static bool olc_ack_ext(struct mg_walk *w, unsigned idx, struct mg_cur *sub)
+{
+	if (idx == 0)
+		return separate_stack(w, sub);
+	return idx == 1 ? fwd_mux_ack(w, sub) : true;
+}
+
+bool mg_h245_olc_ack(struct mg_walk *w, struct mg_cur *c)
 {
 	uint32_t opt, ropt;
 	bool ext = mg_per_seq_preamble(c, true, 1, &opt);
 	w->lcn = (uint16_t)mg_per_constrained(c, 1, 65535);
-	if (!mg_h245_ok(w, c, "OLCAck forwardLogicalChannelNumber") || !mg_h245_event(w))
+	if (!mg_walk_ok(w, c, "OLCAck forwardLogicalChannelNumber") || !mg_h245_event(w))
 		return false;
 
 	if (opt) {
@@ -249,7 +237,7 @@ bool mg_h245_olc_ack(struct mg_h245_walk *w, struct mg_cur *c)
 		(void)mg_per_constrained(c, 1, 65535); /* reverseLogicalChannelNumber */
 		if (ropt & 2u)
 			(void)mg_per_constrained(c, 0, 65535); /* portNumber */
-		if (!mg_h245_ok(w, c, "OLCAck reverseLogicalChannelParameters"))
+		if (!mg_walk_ok(w, c, "OLCAck reverseLogicalChannelParameters"))
 			return false;
 		w->part = MG_OLC_ACK_REV;
 		w->media = MG_MEDIA_UNKNOWN;
@@ -258,25 +246,12 @@ bool mg_h245_olc_ack(struct mg_h245_walk *w, struct mg_cur *c)
 			return false;
 		if (rext)
 			mg_per_skip_extensions(c);
-		if (!mg_h245_ok(w, c, "OLCAck reverse extensions"))
+		if (!mg_walk_ok(w, c, "OLCAck reverse extensions"))
 			return false;
 	}
 
 	if (!ext)
 		return true;
-	uint8_t bits[MG_PER_MAX_EXT_BITS];
-	unsigned n = mg_per_ext_bitmap(c, bits);
-	for (unsigned i = 0; i < n; i++) {
-		struct mg_cur sub;
-		if (!bits[i])
-			continue;
-		if (!mg_per_open_type(c, &sub))
-			break;
-		w->media = MG_MEDIA_UNKNOWN;
-		if (i == 0 && !separate_stack(w, &sub))
-			return false;
-		if (i == 1 && !fwd_mux_ack(w, &sub))
-			return false;
-	}
-	return mg_h245_ok(w, c, "OLCAck extensions");
+	w->media = MG_MEDIA_UNKNOWN;
+	return mg_walk_exts(w, c, olc_ack_ext, "OLCAck extensions");
 }
