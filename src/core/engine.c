@@ -229,7 +229,7 @@ struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t le
 	/* a segment the endpoint would discard moves no state; ACKs of a
 	 * resized stream are tracked (and leave) in its sender's numbers */
 	bool intact = alg_segment_ok(e, f, &p);
-	if (intact)
+	if (intact && f->seqadj != MG_NIL)
 		mg_engine_seqadj_ack(e, f, &p, dir);
 	r = intact ? track(e, f, &p, dir, is_new) : MG_R_L4_BAD_CHECKSUM;
 	if (r != MG_R_NONE) {
@@ -282,16 +282,21 @@ struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t le
 			mg_engine_event(e, ev, "incomplete fragmented datagram evicted");
 	}
 	enum mg_side out_side;
-	bool sent;
-	e->alg_logged = false; /* a drop from here on is the engine's own */
-	r = mg_engine_send_prepare(e, idx, &p, dir, side, &out_side, &sent);
-	if (r != MG_R_NONE)
-		goto drop;
-	if (sent) {
-		/* rebuilt segments went out in its place */
-		res.verdict = MG_VERDICT_HOLD;
-		res.reason = MG_R_NONE;
-		return res;
+	if (f->seqadj == MG_NIL) {
+		mg_rw_nat(&p, f, dir);
+		out_side = mg_engine_route(e, &p, side);
+	} else {
+		bool sent;
+		e->alg_logged = false; /* a drop from here on is the engine's own */
+		r = mg_engine_send_prepare(e, idx, &p, dir, side, &out_side, &sent);
+		if (r != MG_R_NONE)
+			goto drop;
+		if (sent) {
+			/* rebuilt segments went out in its place */
+			res.verdict = MG_VERDICT_HOLD;
+			res.reason = MG_R_NONE;
+			return res;
+		}
 	}
 	res.verdict = MG_VERDICT_ACCEPT;
 	res.out_side = (uint8_t)out_side;

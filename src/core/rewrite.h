@@ -19,9 +19,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <string.h>
+
+#include "core/csum.h"
 #include "core/ct.h"
 #include "core/pkt.h"
 #include "core/seqadj.h"
+#include "core/wire.h"
 
 /* what changed in a packet (mg_pkt.changed, mg_result.changed) */
 #define MG_RW_HDR 0x01     /* header fields (addresses, ports, seq/ack, SACK, ids) */
@@ -30,14 +34,14 @@
 /* ---- field writers on raw IPv4 bytes (rewrite_field.c) ----
  * l4c: offset of the L4 checksum to carry the change into, 0 for none.
  * Each returns true if a byte changed. */
-bool mg_rw_addr4(uint8_t *l3, uint32_t at, const uint8_t nv[4], uint32_t l4c);
-bool mg_rw_port(uint8_t *l3, uint32_t at, uint16_t nv, uint32_t l4c);
+static inline bool mg_rw_addr4(uint8_t *l3, uint32_t at, const uint8_t nv[4], uint32_t l4c);
+static inline bool mg_rw_port(uint8_t *l3, uint32_t at, uint16_t nv, uint32_t l4c);
 bool mg_rw_u32(uint8_t *l3, uint32_t at, uint32_t nv, uint32_t l4c);
 /* A UDP checksum that came out as 0 reads as "none": send 0xffff (RFC 768). */
-void mg_rw_udp_nonzero(uint8_t *l3, uint32_t l4c);
+static inline void mg_rw_udp_nonzero(uint8_t *l3, uint32_t l4c);
 /* Offset of the TCP/UDP checksum to keep up to date for p, 0 if none (a
  * later fragment, IPv4 UDP without checksum, another protocol). */
-uint32_t mg_rw_l4_csum_at(const struct mg_pkt *p);
+static inline uint32_t mg_rw_l4_csum_at(const struct mg_pkt *p);
 
 /* Payload bytes of a segment (or of a held copy) overwritten by edited
  * message bytes: returns true if one changed.  The caller carries the
@@ -107,5 +111,53 @@ bool mg_rw_msg_put(struct mg_rw_msg *m, uint32_t off, const void *src, uint32_t 
  * than MG_SEQADJ_BYTES, or MG_RW_MSG_OPS are recorded already. */
 bool mg_rw_msg_replace(struct mg_rw_msg *m, uint32_t off, uint32_t old_len, const void *src,
 		       uint32_t new_len);
+
+/* What every translated packet goes through, inline. */
+static inline void mg_rw_udp_nonzero(uint8_t *l3, uint32_t l4c)
+{
+	if (l4c && mg_rd16(l3 + l4c) == 0)
+		mg_wr16(l3 + l4c, 0xffff);
+}
+
+static inline uint32_t mg_rw_l4_csum_at(const struct mg_pkt *p)
+{
+	if (p->frag == MG_FRAG_LATER)
+		return 0;
+	switch (p->proto) {
+	case MG_PROTO_TCP:
+		return p->l4off + (uint32_t)MG_TCP_CSUM;
+	case MG_PROTO_UDP:
+		/* IPv4 UDP checksum 0 means "none": it stays 0 */
+		if (p->family == MG_AF_INET && mg_rd16(p->l3 + p->l4off + MG_UDP_CSUM) == 0)
+			return 0;
+		return p->l4off + (uint32_t)MG_UDP_CSUM;
+	default:
+		return 0;
+	}
+}
+
+static inline bool mg_rw_addr4(uint8_t *l3, uint32_t at, const uint8_t nv[4], uint32_t l4c)
+{
+	uint8_t *a = l3 + at;
+	if (memcmp(a, nv, 4) == 0)
+		return false;
+	mg_csum_update32(l3 + MG_IP4_CSUM, a, nv);
+	if (l4c)
+		mg_csum_update32(l3 + l4c, a, nv);
+	memcpy(a, nv, 4);
+	return true;
+}
+
+static inline bool mg_rw_port(uint8_t *l3, uint32_t at, uint16_t nv, uint32_t l4c)
+{
+	uint8_t *a = l3 + at;
+	uint16_t old = mg_rd16(a);
+	if (old == nv)
+		return false;
+	if (l4c)
+		mg_csum_update16(l3 + l4c, old, nv);
+	mg_wr16(a, nv);
+	return true;
+}
 
 #endif

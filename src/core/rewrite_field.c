@@ -5,30 +5,6 @@
 #include "core/rewrite.h"
 #include "core/wire.h"
 
-bool mg_rw_addr4(uint8_t *l3, uint32_t at, const uint8_t nv[4], uint32_t l4c)
-{
-	uint8_t *a = l3 + at;
-	if (memcmp(a, nv, 4) == 0)
-		return false;
-	mg_csum_update32(l3 + MG_IP4_CSUM, a, nv);
-	if (l4c)
-		mg_csum_update32(l3 + l4c, a, nv);
-	memcpy(a, nv, 4);
-	return true;
-}
-
-bool mg_rw_port(uint8_t *l3, uint32_t at, uint16_t nv, uint32_t l4c)
-{
-	uint8_t *a = l3 + at;
-	uint16_t old = mg_rd16(a);
-	if (old == nv)
-		return false;
-	if (l4c)
-		mg_csum_update16(l3 + l4c, old, nv);
-	mg_wr16(a, nv);
-	return true;
-}
-
 bool mg_rw_u32(uint8_t *l3, uint32_t at, uint32_t nv, uint32_t l4c)
 {
 	uint8_t b[4] = {(uint8_t)(nv >> 24), (uint8_t)(nv >> 16), (uint8_t)(nv >> 8), (uint8_t)nv};
@@ -47,29 +23,6 @@ bool mg_rw_bytes(uint8_t *dst, const uint8_t *src, uint32_t n)
 		return false;
 	memcpy(dst, src, n);
 	return true;
-}
-
-void mg_rw_udp_nonzero(uint8_t *l3, uint32_t l4c)
-{
-	if (l4c && mg_rd16(l3 + l4c) == 0)
-		mg_wr16(l3 + l4c, 0xffff);
-}
-
-uint32_t mg_rw_l4_csum_at(const struct mg_pkt *p)
-{
-	if (p->frag == MG_FRAG_LATER)
-		return 0;
-	switch (p->proto) {
-	case MG_PROTO_TCP:
-		return p->l4off + (uint32_t)MG_TCP_CSUM;
-	case MG_PROTO_UDP:
-		/* IPv4 UDP checksum 0 means "none": it stays 0 */
-		if (p->family == MG_AF_INET && mg_rd16(p->l3 + p->l4off + MG_UDP_CSUM) == 0)
-			return 0;
-		return p->l4off + (uint32_t)MG_UDP_CSUM;
-	default:
-		return 0;
-	}
 }
 
 void mg_rw_payload_csum(struct mg_pkt *p, uint16_t old_paysum)
