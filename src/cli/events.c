@@ -15,7 +15,13 @@ static int usage(FILE *f, int rc)
 	if (f == stdout)
 		fprintf(f, "\nPrint calls, flows, pinholes and bindings of a running gateway as they\n"
 			   "begin and end, one line each (--json: one JSON object each), until\n"
-			   "interrupted.  \"[LOST] N events\" says a slow reader missed some.\n");
+			   "interrupted.  \"[LOST] N events\" says a slow reader missed some.\n\n"
+			   "  --json          one JSON object per line\n"
+			   "  --socket PATH   the gateway's control socket (default " MG_CFG_CONTROL_DEFAULT ")\n"
+			   "  --config FILE   take the control socket from this configuration instead\n"
+			   "  -h, --help      this text\n\n"
+			   "Exit status: 0 the gateway closed the stream or it was interrupted, 1 no\n"
+			   "gateway answered, 2 usage error.\n");
 	return rc;
 }
 

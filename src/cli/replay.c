@@ -73,6 +73,24 @@ static int usage(FILE *f, int rc)
 	fprintf(f, "usage: meetgate replay [--config FILE|default] --inside IN.pcap "
 		   "[--outside OUT.pcap] --out DIR\n"
 		   "                      [--follow-peer] [--seed N] [--quiet]\n");
+	if (f == stdout)
+		fprintf(f, "\nRun captured traffic through the gateway engine as if it arrived on the\n"
+			   "gateway's interfaces; write what the gateway would send and a report.\n\n"
+			   "  --config FILE    configuration (meetgate.conf(5)); `default` or none: the\n"
+			   "                   built-in lab configuration\n"
+			   "  --inside IN      capture taken on the inside interface (required)\n"
+			   "  --outside OUT    capture taken on the outside interface; without it IN\n"
+			   "                   plays both sides\n"
+			   "  --out DIR        output directory, created if missing (required): the two\n"
+			   "                   sides' pcaps, report.json, summary.txt, calls.html\n"
+			   "  --follow-peer    re-address outside packets also by bindings the ALG only\n"
+			   "                   advertised in signalling\n"
+			   "  --seed N         engine seed (hash keys, port choice), default 1: the same\n"
+			   "                   inputs and seed give byte-identical outputs\n"
+			   "  --quiet          no summary on stdout (summary.txt is still written)\n"
+			   "  -h, --help       this text\n\n"
+			   "Exit status: 0 done; 1 an input, output or configuration problem; 2 usage\n"
+			   "error; 3 done, but the gateway dropped every packet fed to it.\n");
 	return rc;
 }
 

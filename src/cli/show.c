@@ -18,6 +18,22 @@ static int usage(FILE *f, int rc)
 		   "         [--proto tcp|udp|icmp|icmpv6] [--port N] [--addr A] [--call N]\n"
 		   "         [--socket PATH | --config FILE]\n"
 		   "       meetgate show calls --ladder N [--json] [--socket PATH | --config FILE]\n");
+	if (f == stdout)
+		fprintf(f, "\nPrint a table of a running gateway: its calls, flows, pinholes, NAT\n"
+			   "bindings or counters (stats: pkts, drops and events by reason).\n\n"
+			   "  --json          one JSON document instead of a table\n"
+			   "  --proto P       only rows of protocol P (flows, pinholes, bindings)\n"
+			   "  --port N        only rows with N as either port (flows, pinholes, bindings)\n"
+			   "  --addr A        only rows with address A anywhere (IPv4 or IPv6; all tables)\n"
+			   "  --call N        only call N, or the flows and pinholes it owns\n"
+			   "  --ladder N      the signalling ladder of live call N: messages each way,\n"
+			   "                  rewrites (before -> after), pinholes, problems\n"
+			   "  --socket PATH   the gateway's control socket (default " MG_CFG_CONTROL_DEFAULT ")\n"
+			   "  --config FILE   take the control socket from this configuration instead\n"
+			   "  -h, --help      this text\n\n"
+			   "Filters combine (all must hold); one a table cannot apply is an error.\n"
+			   "Exit status: 0 printed, 1 no gateway answered or it refused the request,\n"
+			   "2 usage error.\n");
 	return rc;
 }
 

@@ -191,9 +191,14 @@ static int configure(struct mg_nfq *q, bool fail_open, char *err, size_t errlen)
 		if (m->nlmsg_type == NLMSG_ERROR && m->nlmsg_seq == seq) {
 			int rc = mnl_cb_run(q->rx, (size_t)n, seq, q->portid, NULL, NULL);
 			if (rc < 0) {
-				snprintf(err, errlen, "nfqueue %u: bind refused: %s%s", q->queue,
-					 strerror(errno),
-					 errno == EBUSY ? " (another process owns the queue)" : "");
+				if (errno == EBUSY)
+					snprintf(err, errlen,
+						 "queue %u is in use by another process: stop it, or give "
+						 "meetgate another queue (`queue N` in the configuration)",
+						 q->queue);
+				else
+					snprintf(err, errlen, "nfqueue %u: bind refused: %s", q->queue,
+						 strerror(errno));
 				return -1;
 			}
 			return 0;
