@@ -45,12 +45,19 @@ if "$mg" --help >"$tmp/help" 2>&1 && grep -q 'check-config' "$tmp/help"; then
 else
 	bad "installed meetgate --help lists the commands"
 fi
-for c in run check-config show replay; do
+for c in run check-config show replay events; do
 	if "$mg" "$c" --help >"$tmp/help" 2>&1 && grep -q "usage: meetgate $c" "$tmp/help"; then
 		ok "meetgate $c --help"
 	else
 		bad "meetgate $c --help"
 	fi
+	# every option the usage lines name has a line of its own that says what it does
+	missing=""
+	for o in $(sed -n '/^usage:/,/^$/p' "$tmp/help" | grep -oE -- '--[a-z][a-z-]*' | sort -u); do
+		grep -qE -- "^  (-[a-z], )?$o( |$)" "$tmp/help" || missing="$missing $o"
+	done
+	[ -z "$missing" ] && ok "meetgate $c --help describes every option" ||
+		bad "meetgate $c --help does not describe:$missing"
 done
 v=$("$mg" --version 2>&1)
 w=$("$dest/usr/bin/meetcall" --version 2>&1)
