@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "alg/h323.h"
+#include "alg/ils.h"
 #include "core/engine.h"
 #include "io/pcap.h"
 
@@ -48,6 +49,7 @@ struct mg_replay {
 	size_t n_made, cap_made;
 	struct mg_engine *e;
 	struct mg_h323 *h323; /* NULL when the H.323 ALG is off */
+	struct mg_ils *ils;
 };
 
 const char *mg_replay_side_name(unsigned side);
