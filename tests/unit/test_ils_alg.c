@@ -334,3 +334,40 @@ TEST(ils_undecodable_message_is_counted_and_searched)
 	CHECK_EQ(count(&g, MG_R_ALG_LDAP_BAD), 1);
 	rig_free(&g);
 }
+
+TEST(ils_tag_alone_passes_the_rest_is_held_leading_zeros_read)
+{
+	struct rig g;
+	mk(&g, "198.19.0.1", MG_UNTRANS_DROP);
+	CHECK(g.e && g.ils && open_conn(&g));
+	uint8_t m[1024];
+	size_t n = lb_add_request(m, "a", "0167842502", "");
+	/* only the SEQUENCE tag is never rewritten: it leaves at once */
+	CHECK_EQ(from_a(&g, 0x18, ISN_A + 1, m, 1).verdict, MG_VERDICT_ACCEPT);
+	/* the length octets may change: held until the message is complete */
+	CHECK_EQ(from_a(&g, 0x18, ISN_A + 2, m + 1, 2).verdict, MG_VERDICT_HOLD);
+	CHECK(from_a(&g, 0x18, ISN_A + 4, m + 3, n - 3).verdict != MG_VERDICT_DROP);
+	CHECK_EQ(g.inconsistent, 0);
+	CHECK_EQ(g.bad_csum, 0);
+	CHECK_EQ(decode_all(&g, "16782278", "167842502"), 1);
+	CHECK_EQ(mg_engine_stats(g.e)->alg_rewrites, 1);
+	CHECK_EQ(from_dir(&g, 0x10, g.first_seq + g.out_max), ISN_A + 1 + n);
+	rig_free(&g);
+}
+
+TEST(ils_from_outside_and_without_nat_untouched)
+{
+	struct rig g;
+	mk(&g, "198.19.0.1", MG_UNTRANS_DROP);
+	CHECK(g.e && g.ils && open_conn(&g));
+	/* a search result naming an inside host comes in as it is */
+	uint8_t m[1024], b[2048];
+	size_t n = lb_add_request(m, "a", "167842502", "");
+	m[m[1] & 0x80 ? 3u + (m[1] & 0x7fu) + 2u : 5u] = 0x64; /* the op: SearchResultEntry */
+	size_t len = tb_tcp(b, DIR, 389, g.pub, g.pub_port, 0x18, ISN_D + 1, ISN_A + 1, m, n);
+	struct mg_result r = mg_engine_process(g.e, b, (uint32_t)len, MG_SIDE_OUTSIDE, g.now += 5);
+	CHECK_EQ(r.verdict, MG_VERDICT_ACCEPT);
+	CHECK(memcmp(b + 40, m, n) == 0);
+	CHECK_EQ(mg_engine_stats(g.e)->alg_rewrites, 0);
+	rig_free(&g);
+}
