@@ -3,7 +3,8 @@
 directory (RESEARCH 2.2) in every length form: AddRequest and ModifyRequest
 carrying sipaddress, a SearchRequest, a SearchResultEntry, an UnbindRequest,
 and an indefinite length.
-Usage: python3 fuzz/mkseeds_ber.py  (writes fuzz/corpus/ber/)"""
+Usage: python3 fuzz/mkseeds_ber.py  (writes fuzz/corpus/ber/ and, as segment
+scripts, fuzz/corpus/ils/)"""
 import os
 import struct
 
@@ -72,3 +73,21 @@ with open(os.path.join(OUT, "unbind"), "wb") as f:
     f.write(bytes.fromhex("30050201094200"))
 with open(os.path.join(OUT, "indefinite"), "wb") as f:
     f.write(bytes.fromhex("308002010142000000"))
+
+# fuzz_ils: the same messages as scripts of in-order segments from the
+# inside host (control byte 0, length byte, bytes), whole and split
+ILS = os.path.join(os.path.dirname(OUT), "ils")
+os.makedirs(ILS, exist_ok=True)
+for name in sorted(os.listdir(OUT)):
+    with open(os.path.join(OUT, name), "rb") as f:
+        m = f.read()
+    for k, cuts in enumerate(([len(m)], [1, 40, len(m)], [3, len(m) // 2, len(m)])):
+        script, prev = b"", 0
+        for c in cuts:
+            c = min(c, len(m))
+            while prev < c:
+                take = min(255, c - prev)
+                script += bytes([0x00, take]) + m[prev:prev + take]
+                prev += take
+        with open(os.path.join(ILS, f"{name}-{k}"), "wb") as f:
+            f.write(script)
