@@ -18,6 +18,7 @@ carry the inside sipaddress (so the checks can fail).
 Prints "ok - ..." / "FAIL - ..." per check and "ils_replay: N passed, N failed".
 """
 
+import json
 import os
 import shutil
 import struct
@@ -258,7 +259,9 @@ def run_case(tmp, public):
                        capture_output=True, text=True, timeout=120)
     if r.returncode != 0:
         raise RuntimeError(f"replay failed ({r.returncode}): {r.stderr.strip()}")
-    return os.path.join(out, "inside.pcap"), os.path.join(out, "outside.pcap")
+    with open(os.path.join(out, "report.json")) as f:
+        rep = json.load(f)
+    return os.path.join(out, "inside.pcap"), os.path.join(out, "outside.pcap"), rep
 
 
 def main():
@@ -273,7 +276,10 @@ def main():
         for public in ("198.19.0.1", "198.19.0.200"):
             pub_sip = sip_of(public)
             tag = f"public {public} (sipaddress {pub_sip})"
-            ins, outs = run_case(tmp, public)
+            ins, outs, rep = run_case(tmp, public)
+            check(f"{tag}: 2 rewrites (the Add and the Modify), nothing dropped",
+                  rep["stats"]["alg_rewrites"] == 2 and rep["verdicts"]["dropped"] == 0,
+                  f"alg_rewrites {rep['stats']['alg_rewrites']}, dropped {rep['verdicts']['dropped']}")
             sent = stream(outs, public)
             check(f"{tag}: the inside sipaddress never leaves", HOST_SIP.encode() not in sent)
             vals = tshark(outs, "-Y", "ldap", "-T", "fields", "-e", "ldap.AttributeValue").split()
