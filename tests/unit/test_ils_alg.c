@@ -33,6 +33,7 @@ struct rig {
 	int inconsistent; /* a byte sent twice with two values */
 	int bad_csum;
 	uint32_t first_seq; /* translated ISN + 1 */
+	int emitted, max_seg; /* segments the engine sent through emit; the largest payload */
 };
 
 static uint32_t rd32(const uint8_t *p)
@@ -53,6 +54,8 @@ static void took(struct rig *g, const uint8_t *l3, uint32_t len)
 		return;
 	}
 	uint32_t at = seq - g->first_seq;
+	if ((int)n > g->max_seg)
+		g->max_seg = (int)n;
 	if (at > sizeof(g->out) || n > sizeof(g->out) - at)
 		return;
 	for (uint32_t i = 0; i < n; i++) {
@@ -66,8 +69,11 @@ static void took(struct rig *g, const uint8_t *l3, uint32_t len)
 
 static void on_emit(void *ctx, const uint8_t *l3, uint32_t len, enum mg_side side, uint64_t now)
 {
-	if (side == MG_SIDE_OUTSIDE)
-		took(ctx, l3, len);
+	struct rig *g = ctx;
+	if (side == MG_SIDE_OUTSIDE) {
+		g->emitted++;
+		took(g, l3, len);
+	}
 }
 
 static void mk(struct rig *g, const char *pub, enum mg_untranslatable pol)
@@ -369,5 +375,29 @@ TEST(ils_from_outside_and_without_nat_untouched)
 	CHECK_EQ(r.verdict, MG_VERDICT_ACCEPT);
 	CHECK(memcmp(b + 40, m, n) == 0);
 	CHECK_EQ(mg_engine_stats(g.e)->alg_rewrites, 0);
+	rig_free(&g);
+}
+
+TEST(ils_grown_segment_is_split_at_the_mss)
+{
+	struct rig g;
+	mk(&g, "198.19.0.200", MG_UNTRANS_DROP); /* one digit longer */
+	CHECK(g.e && g.ils && open_conn(&g));   /* no MSS option: 536 */
+	uint8_t m[1024];
+	char comment[600];
+	size_t n = 0;
+	for (size_t k = 300; k < 500 && n != 536; k++) {
+		memset(comment, 'x', k);
+		comment[k] = '\0';
+		n = lb_add_request(m, "a", "167842502", comment);
+	}
+	CHECK_EQ(n, 536);
+	CHECK(from_a(&g, 0x18, ISN_A + 1, m, n).verdict != MG_VERDICT_DROP);
+	CHECK_EQ(g.emitted, 2);
+	CHECK(g.max_seg <= 536);
+	CHECK_EQ(g.out_max, 537);
+	CHECK_EQ(g.inconsistent + g.bad_csum, 0);
+	CHECK_EQ(decode_all(&g, "3355448262", "167842502"), 1);
+	CHECK_EQ(from_dir(&g, 0x10, g.first_seq + 537), ISN_A + 1 + 536);
 	rig_free(&g);
 }
