@@ -28,9 +28,10 @@ void mg_guards_attach(struct mg_engine *e);
 
 void mg_ras_guard_attach(struct mg_engine *e);
 void mg_ils_guard_attach(struct mg_engine *e);
-/* The ILS guard's judgement of one segment of direction dir of `flow`. */
+/* The ILS guard's judgement of one segment of direction dir of `flow`,
+ * its first `skip` payload bytes left out (the ILS ALG handled them). */
 struct mg_alg_verdict mg_ils_guard_segment(struct mg_engine *e, uint32_t flow, const struct mg_pkt *p,
-					   int dir);
+					   int dir, uint32_t skip);
 
 /* Shared by the guards (guard.c).  Does direction dir of `flow` go from an
  * inside host across the NAT to a host that is not inside? */

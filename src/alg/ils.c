@@ -46,6 +46,22 @@ static void log_flow(struct mg_engine *e, enum mg_reason r, const struct mg_pkt 
 	mg_alg_log(e, r, "%s: %s: its segments are searched one by one", t, what);
 }
 
+/* A segment of a stream that could not be framed: the bytes before the
+ * first unframable one belong to messages the ALG handled (they get its
+ * same-length rewrites again; the others stay with the flow's seqadj), the
+ * rest is searched like the guard does. */
+static struct mg_alg_verdict raw_segment(const struct ils_flow *fl, struct mg_engine *e, uint32_t flow,
+					 struct mg_pkt *p, int dir)
+{
+	uint32_t skip = 0;
+	if ((int32_t)(p->seq - fl->st.bad_seq) < 0)
+		skip = fl->st.bad_seq - p->seq < p->paylen ? fl->st.bad_seq - p->seq : p->paylen;
+	bool changed = mg_stream_apply_log(&fl->st, p->l3 + p->payoff, skip, p->seq);
+	struct mg_alg_verdict v = mg_ils_guard_segment(e, flow, p, dir, skip);
+	v.payload_changed |= changed;
+	return v;
+}
+
 static struct mg_alg_verdict inspect(void *state, struct mg_engine *e, uint32_t flow, struct mg_pkt *p,
 				     int dir, uint64_t now)
 {
@@ -58,10 +74,12 @@ static struct mg_alg_verdict inspect(void *state, struct mg_engine *e, uint32_t 
 		if (p->paylen == 0)
 			return v;
 		log_flow(e, MG_R_ALG_LIMIT, p, "no room to follow another LDAP flow");
-		return mg_ils_guard_segment(e, flow, p, dir);
+		return mg_ils_guard_segment(e, flow, p, dir, 0);
 	}
-	if (fl->raw || fl->dir != dir)
-		return mg_ils_guard_segment(e, flow, p, dir);
+	if (fl->dir != dir)
+		return mg_ils_guard_segment(e, flow, p, dir, 0);
+	if (fl->raw)
+		return raw_segment(fl, e, flow, p, dir);
 	const struct mg_flow *f = mg_alg_flow(e, flow);
 	ils->p = p;
 	ils->sender = mg_addr_v4(&f->k[dir].src);
@@ -76,7 +94,7 @@ static struct mg_alg_verdict inspect(void *state, struct mg_engine *e, uint32_t 
 	fl->raw = true;
 	mg_stream_release(&fl->st, &ils->hold);
 	log_flow(e, MG_R_ALG_LDAP_BAD, p, "LDAP stream cannot be framed");
-	return mg_ils_guard_segment(e, flow, p, dir);
+	return raw_segment(fl, e, flow, p, dir);
 }
 
 static void flow_end(void *state, struct mg_engine *e, uint32_t flow)

@@ -86,7 +86,7 @@ static void log_edits(struct mg_stream *s, const uint8_t *before, const uint8_t 
 }
 
 /* Apply the edit log to old data at stream position seq. */
-static bool apply_log(const struct mg_stream *s, uint8_t *pay, uint32_t len, uint32_t seq)
+bool mg_stream_apply_log(const struct mg_stream *s, uint8_t *pay, uint32_t len, uint32_t seq)
 {
 	bool changed = false;
 	for (unsigned k = 0; k < MG_STREAM_LOG; k++) {
@@ -137,8 +137,10 @@ static enum mg_reason frame(struct mg_stream *s, struct mg_hold_pool *hp, uint8_
 	while (pos < len) {
 		uint32_t mlen = 0;
 		enum mg_frame_status st = s->fr->frame(buf + pos, len - pos, &mlen);
-		if (st == MG_FRAME_BAD)
+		if (st == MG_FRAME_BAD) {
+			s->bad_seq = seq + pos; /* the messages before it were handled */
 			return s->fr->bad;
+		}
 		if (st == MG_FRAME_NEED)
 			break;
 		enum mg_reason r = one_msg(s, hp, buf + pos, mlen, seq + pos, cb);
@@ -428,7 +430,7 @@ struct mg_alg_verdict mg_stream_input(struct mg_stream *s, struct mg_hold_pool *
 	}
 	if (skip > 0) {
 		uint32_t old = skip < p->paylen ? skip : p->paylen;
-		v.payload_changed = apply_log(s, pay, old, p->seq);
+		v.payload_changed = mg_stream_apply_log(s, pay, old, p->seq);
 		if (guard && mg_stream_has_addr(pay, old, guard)) {
 			v.reason = MG_R_ALG_UNTRANSLATED;
 			return v;

@@ -85,6 +85,7 @@ struct mg_stream {
 	uint32_t pend_seq; /* first byte of the incomplete message */
 	uint32_t sent_to;  /* first byte not yet sent on */
 	uint32_t hold;     /* hold area, MG_NIL if none */
+	uint32_t bad_seq;  /* where the framer last failed: the first byte of no message */
 	bool init;
 	uint8_t pre_len;   /* pre[] = bytes pend_seq .. sent_to, already sent */
 	uint8_t pre[MG_STREAM_PREFIX_MAX];
@@ -139,6 +140,10 @@ void mg_stream_start(struct mg_stream *s, uint32_t next_seq);
 struct mg_alg_verdict mg_stream_input(struct mg_stream *s, struct mg_hold_pool *hp,
 				      struct mg_engine *e, uint32_t flow, struct mg_pkt *p, int dir,
 				      uint64_t now, uint32_t guard, mg_stream_msg_fn fn, void *ctx);
+/* The same-length rewrites recorded in s's edit log, applied to bytes at
+ * stream position seq (old data handled outside mg_stream_input).  True if
+ * a byte changed. */
+bool mg_stream_apply_log(const struct mg_stream *s, uint8_t *pay, uint32_t len, uint32_t seq);
 /* Does p[0..len) hold the 4 bytes of the IPv4 address ip (network order)? */
 bool mg_stream_has_addr(const uint8_t *p, uint32_t len, uint32_t ip);
 /* Give back a stream's hold area (flow ending): held packets are dropped. */

@@ -401,3 +401,30 @@ TEST(ils_grown_segment_is_split_at_the_mss)
 	CHECK_EQ(from_dir(&g, 0x10, g.first_seq + 537), ISN_A + 1 + 536);
 	rig_free(&g);
 }
+
+TEST(ils_message_before_unframable_bytes_still_translated)
+{
+	struct rig g;
+	mk(&g, "198.19.0.1", MG_UNTRANS_DROP);
+	CHECK(g.e && g.ils && open_conn(&g));
+	uint8_t m[1100];
+	size_t n = lb_add_request(m, "a", "167842502", "");
+	static const uint8_t junk[] = {0x31, 0x80, 0x00, 0x00};
+	memcpy(m + n, junk, sizeof(junk));
+	for (int k = 0; k < 2; k++) { /* and its retransmission */
+		struct mg_result r = from_a(&g, 0x18, ISN_A + 1, m, n + sizeof(junk));
+		CHECK(r.verdict != MG_VERDICT_DROP);
+		CHECK_EQ(g.inconsistent + g.bad_csum, 0);
+		uint32_t len;
+		enum mg_ber_err why;
+		struct mg_ldap_msg s;
+		CHECK_EQ(mg_ber_frame(g.out, g.out_max, &len, &why), MG_BER_OK);
+		CHECK_EQ(mg_ldap_scan(g.out, len, &s), MG_BER_E_NONE);
+		CHECK_EQ(s.n, 1);
+		CHECK(s.v[0].len == 8 && memcmp(g.out + s.v[0].off, "16782278", 8) == 0);
+		CHECK_EQ(g.out_max, len + sizeof(junk));
+	}
+	CHECK(count(&g, MG_R_ALG_LDAP_BAD) >= 1);
+	CHECK_EQ(count(&g, MG_R_ILS_UNTRANSLATED), 0);
+	rig_free(&g);
+}
