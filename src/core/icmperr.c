@@ -39,6 +39,6 @@ enum mg_reason mg_icmp_error(struct mg_engine *e, struct mg_pkt *p, enum mg_side
 		uint32_t pub = mg_nat_public_for(&e->nat, mg_addr_v4(&p->t.src));
 		memcpy(nsrc, &pub, 4);
 	}
-	mg_rw_icmp_error(p, f, 1 - dir, nsrc);
+	mg_rw_icmp_error(p, f, 1 - dir, nsrc, f->seqadj != MG_NIL ? e->sa.t[f->seqadj].d : NULL);
 	return MG_R_NONE;
 }

@@ -53,8 +53,11 @@ void mg_rw_nat(struct mg_pkt *p, const struct mg_flow *f, int dir);
 /* An ICMP error quoting a packet of flow f that travelled in direction
  * qdir: the quote is restored to what that packet's sender wrote, the
  * outer header gets src (network order bytes) and the quoted sender as
- * destination.  Updates the ICMP, quoted IP and quoted L4 checksums. */
-void mg_rw_icmp_error(struct mg_pkt *p, const struct mg_flow *f, int qdir, const uint8_t src[4]);
+ * destination.  Updates the ICMP, quoted IP and quoted L4 checksums.  sa,
+ * if the flow's streams were resized, is its pair of tables (by direction):
+ * the quoted TCP sequence and acknowledgement numbers are restored too. */
+void mg_rw_icmp_error(struct mg_pkt *p, const struct mg_flow *f, int qdir, const uint8_t src[4],
+		      const struct mg_seqadj_dir *sa);
 
 /* ---- TCP sequence space (rewrite_tcp.c) ---- */
 /* Shift the segment's sequence number by the sender's edits. */

@@ -36,7 +36,19 @@ void mg_rw_nat(struct mg_pkt *p, const struct mg_flow *f, int dir)
 	p->t.dport = o->sport;
 }
 
-void mg_rw_icmp_error(struct mg_pkt *p, const struct mg_flow *f, int qdir, const uint8_t src[4])
+/* The quoted segment left with a shifted sequence number and an ACK
+ * mapped back: both as its sender wrote them again. */
+static void quote_seq(uint8_t *in, uint32_t l4, uint32_t avail_l4, uint32_t l4c,
+		      const struct mg_seqadj_dir *sa, int qdir)
+{
+	if (avail_l4 >= MG_TCP_SEQ + 4)
+		mg_rw_u32(in, l4 + MG_TCP_SEQ, mg_seqadj_back(&sa[qdir], mg_rd32(in + l4 + MG_TCP_SEQ), false), l4c);
+	if (avail_l4 >= MG_TCP_ACK + 4 && avail_l4 > MG_TCP_FLAGS && (in[l4 + MG_TCP_FLAGS] & MG_TH_ACK))
+		mg_rw_u32(in, l4 + MG_TCP_ACK, mg_seqadj_fwd(&sa[1 - qdir], mg_rd32(in + l4 + MG_TCP_ACK)), l4c);
+}
+
+void mg_rw_icmp_error(struct mg_pkt *p, const struct mg_flow *f, int qdir, const uint8_t src[4],
+		      const struct mg_seqadj_dir *sa)
 {
 	/* the quoted packet travelled in direction qdir; restore it */
 	const struct mg_tuple *orig = &f->k[qdir];
@@ -61,6 +73,8 @@ void mg_rw_icmp_error(struct mg_pkt *p, const struct mg_flow *f, int qdir, const
 		}
 		mg_rw_port(in, l4 + MG_TCP_SPORT, orig->sport, l4c);
 		mg_rw_port(in, l4 + MG_TCP_DPORT, orig->dport, l4c);
+		if (sa && p->inner.proto == MG_PROTO_TCP)
+			quote_seq(in, l4, avail_l4, l4c, sa, qdir);
 		if (p->inner.proto == MG_PROTO_UDP)
 			mg_rw_udp_nonzero(in, l4c);
 	} else if (avail_l4 >= 8 && p->inner.proto == MG_PROTO_ICMP) {
