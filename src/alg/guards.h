@@ -1,8 +1,10 @@
 /* guards.h - RAS and ILS guards.
  *
  * meetgate does not translate H.225.0 RAS (UDP 1719, and 1718 for gatekeeper
- * discovery) nor ILS registrations (LDAP on TCP 389, or 1002) yet.  Until it
- * does, these guards make sure such traffic does not carry an inside
+ * discovery) yet.  ILS registrations (LDAP on TCP 389, or 1002) are
+ * translated by the ILS ALG (alg/ils.h), which registers in place of the ILS
+ * guard and falls back to its per-segment search for a flow it cannot
+ * follow.  The guards make sure such traffic does not carry an inside
  * address out through the NAT unseen.  They are registered like ALGs
  * (MG_ALG_RAS, MG_ALG_ILS) and policy hands them new flows by port.  For a
  * packet an inside host sends across the NAT (nat on, to a host that is not
@@ -26,6 +28,10 @@ void mg_guards_attach(struct mg_engine *e);
 
 void mg_ras_guard_attach(struct mg_engine *e);
 void mg_ils_guard_attach(struct mg_engine *e);
+/* The ILS guard's judgement of one segment of direction dir of `flow`,
+ * its first `skip` payload bytes left out (the ILS ALG handled them). */
+struct mg_alg_verdict mg_ils_guard_segment(struct mg_engine *e, uint32_t flow, const struct mg_pkt *p,
+					   int dir, uint32_t skip);
 
 /* Shared by the guards (guard.c).  Does direction dir of `flow` go from an
  * inside host across the NAT to a host that is not inside? */

@@ -211,7 +211,7 @@ static struct h323_sigflow *sigflow_new(struct mg_h323 *h, uint32_t flow, uint8_
 		sf->call = MG_NIL;
 		sf->via_pinhole = f->alg_ctx != MG_NIL && (f->alg_ctx & H323_CTX_CALL);
 		for (int d = 0; d < 2; d++) {
-			mg_stream_init(&sf->st[d]);
+			mg_stream_init(&sf->st[d], &mg_stream_tpkt);
 			if (f->tcp.d[d].flags & MG_TCPF_SEEN)
 				mg_stream_start(&sf->st[d], f->tcp.d[d].isn + 1);
 		}

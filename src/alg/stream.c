@@ -4,7 +4,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proto/ber.h"
 #include "proto/tpkt.h"
+
+static enum mg_frame_status frame_tpkt(const uint8_t *p, uint32_t avail, uint32_t *msg_len)
+{
+	switch (mg_tpkt_frame(p, avail, msg_len)) {
+	case MG_TPKT_OK:
+		return MG_FRAME_OK;
+	case MG_TPKT_NEED:
+		return MG_FRAME_NEED;
+	default:
+		return MG_FRAME_BAD;
+	}
+}
+
+static enum mg_frame_status frame_ber(const uint8_t *p, uint32_t avail, uint32_t *msg_len)
+{
+	enum mg_ber_err why;
+	switch (mg_ber_frame(p, avail, msg_len, &why)) {
+	case MG_BER_OK:
+		return MG_FRAME_OK;
+	case MG_BER_NEED:
+		return MG_FRAME_NEED;
+	default:
+		return MG_FRAME_BAD;
+	}
+}
+
+const struct mg_stream_framer mg_stream_tpkt = {frame_tpkt, MG_STREAM_SAFE_PREFIX, MG_R_ALG_TPKT_BAD};
+const struct mg_stream_framer mg_stream_ber = {frame_ber, MG_STREAM_BER_SAFE_PREFIX, MG_R_ALG_LDAP_BAD};
 
 static bool seq_lt(uint32_t a, uint32_t b)
 {
@@ -24,9 +53,10 @@ void mg_hold_pool_free(struct mg_hold_pool *hp)
 	hp->a = NULL;
 }
 
-void mg_stream_init(struct mg_stream *s)
+void mg_stream_init(struct mg_stream *s, const struct mg_stream_framer *fr)
 {
 	memset(s, 0, sizeof(*s));
+	s->fr = fr;
 	s->hold = MG_NIL;
 }
 
@@ -56,7 +86,7 @@ static void log_edits(struct mg_stream *s, const uint8_t *before, const uint8_t 
 }
 
 /* Apply the edit log to old data at stream position seq. */
-static bool apply_log(const struct mg_stream *s, uint8_t *pay, uint32_t len, uint32_t seq)
+bool mg_stream_apply_log(const struct mg_stream *s, uint8_t *pay, uint32_t len, uint32_t seq)
 {
 	bool changed = false;
 	for (unsigned k = 0; k < MG_STREAM_LOG; k++) {
@@ -106,10 +136,12 @@ static enum mg_reason frame(struct mg_stream *s, struct mg_hold_pool *hp, uint8_
 	*used = 0;
 	while (pos < len) {
 		uint32_t mlen = 0;
-		enum mg_tpkt_status st = mg_tpkt_frame(buf + pos, len - pos, &mlen);
-		if (st == MG_TPKT_BAD)
-			return MG_R_ALG_TPKT_BAD;
-		if (st == MG_TPKT_NEED)
+		enum mg_frame_status st = s->fr->frame(buf + pos, len - pos, &mlen);
+		if (st == MG_FRAME_BAD) {
+			s->bad_seq = seq + pos; /* the messages before it were handled */
+			return s->fr->bad;
+		}
+		if (st == MG_FRAME_NEED)
 			break;
 		enum mg_reason r = one_msg(s, hp, buf + pos, mlen, seq + pos, cb);
 		if (r != MG_R_NONE)
@@ -221,9 +253,9 @@ static bool piece(uint8_t *buf, uint32_t base, uint8_t *pay, uint32_t seq, uint3
 
 /* Bytes of a segment that are final: no rewrite can reach them any more
  * once every byte before `pend` belongs to a handled message. */
-static bool segment_final(uint32_t end, uint32_t pend)
+static bool segment_final(const struct mg_stream *s, uint32_t end, uint32_t pend)
 {
-	return !seq_lt(pend + MG_STREAM_SAFE_PREFIX, end);
+	return !seq_lt(pend + s->fr->safe_prefix, end);
 }
 
 /* Keep the part of the pending message that was sent on: [pend, sent_to). */
@@ -280,7 +312,7 @@ static struct mg_alg_verdict new_data_direct(struct mg_stream *s, struct mg_hold
 	v.payload_changed |= used > 0;
 	s->pend_seq = s->next_seq + used;
 	s->next_seq = end;
-	if (segment_final(end, s->pend_seq)) {
+	if (segment_final(s, end, s->pend_seq)) {
 		s->sent_to = end;
 		keep_prefix(s, pay + used);
 		return v;
@@ -337,13 +369,13 @@ static struct mg_alg_verdict new_data_gather(struct mg_stream *s, struct mg_hold
 
 	uint32_t pend = base + used;
 	uint32_t k = 0;
-	while (a && k < a->n && segment_final(a->pk[k].seq + a->pk[k].paylen, pend)) {
+	while (a && k < a->n && segment_final(s, a->pk[k].seq + a->pk[k].paylen, pend)) {
 		struct mg_hold_pkt *h = &a->pk[k];
 		mg_alg_release(e, flow, dir, a->data + h->off, h->len, h->paysum);
 		s->sent_to = h->seq + h->paylen;
 		k++;
 	}
-	bool pass = (a == NULL || k == a->n) && segment_final(end, pend);
+	bool pass = (a == NULL || k == a->n) && segment_final(s, end, pend);
 	if (pass)
 		s->sent_to = end;
 	s->next_seq = end;
@@ -398,7 +430,7 @@ struct mg_alg_verdict mg_stream_input(struct mg_stream *s, struct mg_hold_pool *
 	}
 	if (skip > 0) {
 		uint32_t old = skip < p->paylen ? skip : p->paylen;
-		v.payload_changed = apply_log(s, pay, old, p->seq);
+		v.payload_changed = mg_stream_apply_log(s, pay, old, p->seq);
 		if (guard && mg_stream_has_addr(pay, old, guard)) {
 			v.reason = MG_R_ALG_UNTRANSLATED;
 			return v;

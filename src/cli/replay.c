@@ -15,6 +15,7 @@
 
 #include "alg/guards.h"
 #include "alg/h323.h"
+#include "alg/ils.h"
 #include "cli/cli.h"
 #include "cli/ladder.h"
 #include "cli/replay.h"
@@ -373,6 +374,10 @@ static void feed(struct rp_ctx *ctx, struct rp_src *s, uint64_t *now)
 	rp->last_ms = *now;
 	if (s->side == MG_SIDE_OUTSIDE && rec->family == 4)
 		retarget(rp, ctx->cfg, rec->l3, rec->len);
+	/* a captured endpoint acknowledged the stream as its peer sent it:
+	 * what it would have acknowledged had it seen the gateway's
+	 * length-changing edits (the engine maps that back again) */
+	mg_engine_seqadj_peer_view(rp->e, rec->l3, rec->len);
 	rp->pkts_in[side]++;
 	if (ctx->ladder)
 		mg_ladder_packet_begin(ctx->ladder);
@@ -575,6 +580,10 @@ int mg_cli_replay(int argc, char **argv)
 		goto close_src;
 	}
 	mg_guards_attach(rp.e);
+	if ((rp.ils = mg_ils_attach(rp.e)) == NULL) {
+		snprintf(ctx.err, sizeof(ctx.err), "out of memory for the ILS ALG");
+		goto close_src;
+	}
 	ctx.ladder = mg_ladder_new();
 	if (ctx.ladder == NULL) {
 		snprintf(ctx.err, sizeof(ctx.err), "out of memory for the call diagrams");
@@ -621,6 +630,7 @@ close_src:
 	close_sources(&rp, src, nsrc);
 	mg_engine_free(rp.e);
 	mg_h323_free(rp.h323);
+	mg_ils_free(rp.ils);
 	mg_ladder_free(ctx.ladder);
 free_cfg:
 	free(cfg);

@@ -12,6 +12,7 @@
 #include "io/pcap.h"
 
 struct mg_h323;
+struct mg_ils;
 
 /* One input capture. */
 struct mg_replay_input {
@@ -49,6 +50,7 @@ struct mg_replay {
 	size_t n_made, cap_made;
 	struct mg_engine *e;
 	struct mg_h323 *h323; /* NULL when the H.323 ALG is off */
+	struct mg_ils *ils;
 };
 
 const char *mg_replay_side_name(unsigned side);

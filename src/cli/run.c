@@ -23,6 +23,7 @@
 
 #include "alg/guards.h"
 #include "alg/h323.h"
+#include "alg/ils.h"
 #include "cli/cli.h"
 #include "cli/logline.h"
 #include "cli/runlog.h"
@@ -44,6 +45,7 @@ struct run {
 	struct mg_sysctl sys;
 	struct mg_engine *e;
 	struct mg_h323 *h323;
+	struct mg_ils *ils;
 	struct mg_nfq *q;
 	struct mg_ctl *ctl;
 	struct mg_live_events lv;
@@ -396,6 +398,10 @@ static int run_gateway(struct run *r)
 	}
 	mg_engine_set_call_trace(r->e, on_call_trace, r);
 	mg_guards_attach(r->e);
+	if ((r->ils = mg_ils_attach(r->e)) == NULL) {
+		logf_(MG_LOG_ERROR, "cannot attach the ILS ALG");
+		goto free_alg;
+	}
 	struct mg_nfq_opts qo = {r->cfg->live.queue, r->cfg->live.if_inside, r->cfg->live.if_outside,
 				 r->cfg->live.fail_open, MG_RULES_MARK};
 	r->q = mg_nfq_open(&qo, err, sizeof(err));
@@ -447,6 +453,7 @@ remove_table:
 close_queue:
 	mg_nfq_close(r->q);
 free_alg:
+	mg_ils_free(r->ils);
 	mg_h323_free(r->h323);
 free_engine:
 	mg_engine_free(r->e);

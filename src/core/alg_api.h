@@ -21,8 +21,9 @@
 #include "core/nat.h"
 #include "core/pkt.h"
 
-/* RAS and ILS are guards for now: they translate nothing, they find inside
- * addresses leaving untranslated and let policy decide (alg/guards.h). */
+/* RAS is a guard for now: it translates nothing, it finds inside addresses
+ * leaving untranslated and lets policy decide (alg/guards.h).  ILS is an
+ * ALG (alg/ils.h) with the ILS guard as its fall-back. */
 enum mg_alg_id {
 	MG_ALG_NONE = 0,
 	MG_ALG_H323_Q931 = 1,

@@ -57,6 +57,7 @@
 	X(ALG_Q931_BAD, "alg-q931-bad", "Q.931 message malformed")                            \
 	X(ALG_H225_BAD, "alg-h225-bad", "H.225.0 UUIE undecodable")                           \
 	X(ALG_H245_BAD, "alg-h245-bad", "H.245 message undecodable")                          \
+	X(ALG_LDAP_BAD, "alg-ldap-bad", "LDAP (ILS) message undecodable (BER)")                \
 	X(ALG_LIMIT, "alg-limit", "an ALG limit was reached (addresses, channels, depth)")    \
 	X(ALG_UNTRANSLATED, "alg-untranslated", "inside address could not be translated")     \
 	X(ALG_CALL_TABLE_FULL, "alg-call-table-full", "call table full")                      \
@@ -73,7 +74,7 @@
 	X(SEQADJ_TOO_BIG, "seqadj-too-big", "an edited segment cannot be split within the receiver's MSS") \
 	X(SEQADJ_ABSORBED, "seqadj-absorbed", "a segment lying inside a replaced range carries nothing to send") \
 	X(RAS_UNTRANSLATED, "ras-untranslated", "H.225.0 RAS from the inside crossing the NAT (RAS is not translated)") \
-	X(ILS_UNTRANSLATED, "ils-untranslated", "ILS/LDAP from the inside carrying the sender's address (ILS is not translated)")
+	X(ILS_UNTRANSLATED, "ils-untranslated", "ILS/LDAP from the inside carrying an inside address that could not be translated")
 
 enum mg_reason {
 #define MG_R_ENUM(n, s, d) MG_R_##n,

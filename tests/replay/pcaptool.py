@@ -144,3 +144,18 @@ def l4_residue(l3):
     b = p["src"] + p["dst"] + struct.pack(">BBH", 0, p["proto"], len(l4)) + l4
     r = ~_csum(b) & 0xFFFF
     return 0xFFFF if r == 0 else r
+
+
+def tcp4(src, sport, dst, dport, seq, ack, flags, payload=b"", opts=b"", win=65535, ipid=1):
+    """An IPv4/TCP segment with correct checksums (addresses dotted strings,
+    flags as the TCP flags byte, opts padded to 4 bytes by the caller)."""
+    s = bytes(int(x) for x in src.split("."))
+    d = bytes(int(x) for x in dst.split("."))
+    thl = 20 + len(opts)
+    t = struct.pack(">HHIIBBHHH", sport, dport, seq & 0xFFFFFFFF, ack & 0xFFFFFFFF, (thl // 4) << 4,
+                    flags, win, 0, 0) + opts + payload
+    c = _csum(s + d + struct.pack(">BBH", 0, 6, len(t)) + t)
+    t = t[:16] + struct.pack(">H", c) + t[18:]
+    hdr = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(t), ipid & 0xFFFF, 0x4000, 64, 6, 0, s, d)
+    hdr = hdr[:10] + struct.pack(">H", _csum(hdr)) + hdr[12:]
+    return hdr + t

@@ -1,23 +1,32 @@
-/* ldapbuild.c - see ldapbuild.h.  Definite lengths, long form from 128. */
+/* ldapbuild.c - see ldapbuild.h.  Definite lengths: long form from 128,
+ * or everywhere with lb_set_len_form. */
 #include "ldapbuild.h"
 
 #include <stdio.h>
 #include <string.h>
 
 struct ber {
-	uint8_t b[512];
+	uint8_t b[1024];
 	size_t n;
 };
+
+static int len_form;
+
+void lb_set_len_form(int form)
+{
+	len_form = form;
+}
 
 static void put_tlv(struct ber *o, uint8_t tag, const void *v, size_t len)
 {
 	o->b[o->n++] = tag;
-	if (len < 128) {
+	if (len < 128 && len_form == 0) {
 		o->b[o->n++] = (uint8_t)len;
 	} else {
-		o->b[o->n++] = 0x82;
-		o->b[o->n++] = (uint8_t)(len >> 8);
-		o->b[o->n++] = (uint8_t)len;
+		int n = len_form ? len_form : 2;
+		o->b[o->n++] = (uint8_t)(0x80 | n);
+		for (int i = n - 1; i >= 0; i--)
+			o->b[o->n++] = (uint8_t)(i < 4 ? len >> (8 * i) : 0);
 	}
 	memcpy(o->b + o->n, v, len);
 	o->n += len;
@@ -62,6 +71,27 @@ size_t lb_add_request(uint8_t *out, const char *cn, const char *sip, const char 
 	put_str(&body, dn);
 	put_tlv(&body, 0x30, attrs.b, attrs.n);
 	return message(out, 0x68, &body);
+}
+
+size_t lb_modify_request(uint8_t *out, const char *cn, const char *sip)
+{
+	struct ber body = {.n = 0}, mods = {.n = 0};
+	char dn[128];
+	static const uint8_t replace[] = {0x0a, 0x01, 0x02};
+	const char *names[] = {"sport", "sipAddress"}, *vals[] = {"1503", sip};
+	snprintf(dn, sizeof(dn), "c=-, o=Microsoft, cn=%s, objectClass=RTPerson", cn);
+	for (int i = 0; i < 2; i++) {
+		struct ber one = {.n = 0}, attr = {.n = 0};
+		memcpy(one.b, replace, sizeof(replace));
+		one.n = sizeof(replace);
+		put_attr(&attr, names[i], vals[i]);
+		memcpy(one.b + one.n, attr.b, attr.n);
+		one.n += attr.n;
+		put_tlv(&mods, 0x30, one.b, one.n);
+	}
+	put_str(&body, dn);
+	put_tlv(&body, 0x30, mods.b, mods.n);
+	return message(out, 0x66, &body);
 }
 
 size_t lb_search_request(uint8_t *out)

@@ -103,8 +103,8 @@ TEST(seqadj_engine_resized_stream_random_segments_and_retransmissions)
 		CHECK(e);
 		static struct talg a;
 		memset(&a, 0, sizeof(a));
-		mg_stream_init(&a.st[0]);
-		mg_stream_init(&a.st[1]);
+		mg_stream_init(&a.st[0], &mg_stream_tpkt);
+		mg_stream_init(&a.st[1], &mg_stream_tpkt);
 		CHECK_EQ(mg_hold_pool_init(&a.hold, 4), 0);
 		mg_engine_set_alg(e, MG_ALG_ILS, &t_ops, &a);
 		mg_engine_set_emit(e, on_emit, NULL);
