@@ -94,7 +94,7 @@ bench: build/rel/meetgate-bench build/rel/meetgate
 # libFuzzer harnesses (clang): one binary per fuzz/*.c
 FUZZ_CFLAGS := $(CFLAGS_COMMON) -O1 -g -fsanitize=fuzzer,address,undefined
 FUZZ_BINS := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
-build/fuzz/%: fuzz/%.c $(LIB_SRC) $(HDRS)
+build/fuzz/%: fuzz/%.c $(LIB_SRC) $(HDRS) $(wildcard fuzz/*.h)
 	@mkdir -p build/fuzz
 	$(call say,CC,$@)clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(LDLIBS) $(NFQ_LIBS)
 fuzz: $(FUZZ_BINS)

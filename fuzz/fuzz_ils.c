@@ -17,43 +17,12 @@
 #include "alg/ils.h"
 #include "core/csum.h"
 #include "core/engine.h"
+#include "fuzz_tcp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const uint8_t A[4] = {198, 18, 1, 10}, B[4] = {198, 19, 0, 20}, P[4] = {198, 19, 0, 1};
 static int drop_policy;
-
-static size_t tcp(uint8_t *b, const uint8_t *src, uint16_t sp, const uint8_t *dst, uint16_t dp,
-		  uint8_t flags, uint32_t seq, uint32_t ack, const uint8_t *pay, size_t n)
-{
-	size_t total = 40 + n;
-	memset(b, 0, 40);
-	b[0] = 0x45;
-	mg_wr16(b + 2, (uint16_t)total);
-	b[8] = 64;
-	b[9] = 6;
-	memcpy(b + 12, src, 4);
-	memcpy(b + 16, dst, 4);
-	mg_wr16(b + 10, mg_csum_fold(mg_csum_add(0, b, 20)));
-	uint8_t *t = b + 20;
-	mg_wr16(t, sp);
-	mg_wr16(t + 2, dp);
-	mg_wr16(t + 4, (uint16_t)(seq >> 16));
-	mg_wr16(t + 6, (uint16_t)seq);
-	mg_wr16(t + 8, (uint16_t)(ack >> 16));
-	mg_wr16(t + 10, (uint16_t)ack);
-	t[12] = 0x50;
-	t[13] = flags;
-	mg_wr16(t + 14, 65535);
-	if (n)
-		memcpy(t + 20, pay, n);
-	uint8_t ph[4] = {0, 6, (uint8_t)((20 + n) >> 8), (uint8_t)(20 + n)};
-	uint32_t s = mg_csum_add(0, b + 12, 8);
-	s = mg_csum_add(s, ph, 4);
-	s = mg_csum_add(s, t, 20 + n);
-	mg_wr16(t + 16, mg_csum_fold(s));
-	return total;
-}
 
 static void no_leak(const uint8_t *l3, uint32_t len)
 {
@@ -99,11 +68,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	uint32_t seq[2] = {1000, 50000};
 	uint64_t now = 1000;
-	size_t n = tcp(pkt, A, 40001, B, 389, 0x02, seq[0]++, 0, NULL, 0);
+	size_t n = fz_tcp(pkt, A, 40001, B, 389, 0x02, seq[0]++, 0, NULL, 0);
 	mg_engine_process(e, pkt, (uint32_t)n, MG_SIDE_INSIDE, now);
-	n = tcp(pkt, B, 389, P, 40001, 0x12, seq[1]++, seq[0], NULL, 0);
+	n = fz_tcp(pkt, B, 389, P, 40001, 0x12, seq[1]++, seq[0], NULL, 0);
 	mg_engine_process(e, pkt, (uint32_t)n, MG_SIDE_OUTSIDE, now);
-	n = tcp(pkt, A, 40001, B, 389, 0x10, seq[0], seq[1], NULL, 0);
+	n = fz_tcp(pkt, A, 40001, B, 389, 0x10, seq[0], seq[1], NULL, 0);
 	mg_engine_process(e, pkt, (uint32_t)n, MG_SIDE_INSIDE, now);
 
 	size_t i = 0;
@@ -113,22 +82,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (len > size - i)
 			len = (uint8_t)(size - i);
 		int dir = ctl & 1;
-		uint32_t s = seq[dir];
-		switch ((ctl >> 1) & 3) {
-		case 1: /* retransmission of earlier bytes */
-			s -= (uint32_t)(ctl >> 3) * 4u;
-			break;
-		case 2: /* a gap before it */
-			s += (uint32_t)(ctl >> 3) + 1u;
-			break;
-		default:
-			break;
-		}
+		uint32_t s = fz_step_seq(ctl, seq[dir]);
 		uint8_t flags = (ctl & 0x80) && i + len >= size ? 0x19 : 0x18;
 		if (dir == 0)
-			n = tcp(pkt, A, 40001, B, 389, flags, s, seq[1], data + i, len);
+			n = fz_tcp(pkt, A, 40001, B, 389, flags, s, seq[1], data + i, len);
 		else /* the directory acknowledges what it was sent, as it saw it */
-			n = tcp(pkt, B, 389, P, 40001, flags, s, seq[0], data + i, len);
+			n = fz_tcp(pkt, B, 389, P, 40001, flags, s, seq[0], data + i, len);
 		struct mg_result r = mg_engine_process(e, pkt, (uint32_t)n, dir ? MG_SIDE_OUTSIDE : MG_SIDE_INSIDE, now);
 		if (r.verdict == MG_VERDICT_ACCEPT)
 			no_leak(pkt, (uint32_t)n);

@@ -19,6 +19,7 @@
 #include "core/pkt.h"
 #include "core/rewrite.h"
 #include "core/seqadj.h"
+#include "fuzz_tcp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -37,33 +38,6 @@ static uint8_t have[STREAM * 4];
 static uint32_t rd16(const uint8_t *p)
 {
 	return (uint32_t)(p[0] << 8 | p[1]);
-}
-
-static size_t tcp_pkt(uint8_t *b, uint32_t seq, const uint8_t *pay, size_t n)
-{
-	memset(b, 0, 40);
-	b[0] = 0x45;
-	mg_wr16(b + 2, (uint16_t)(40 + n));
-	b[8] = 64;
-	b[9] = 6;
-	memcpy(b + 12, (const uint8_t[]){198, 18, 1, 10}, 4);
-	memcpy(b + 16, (const uint8_t[]){198, 19, 0, 20}, 4);
-	mg_wr16(b + 10, mg_csum_fold(mg_csum_add(0, b, 20)));
-	uint8_t *t = b + 20;
-	mg_wr16(t, 40000);
-	mg_wr16(t + 2, 389);
-	t[4] = (uint8_t)(seq >> 24);
-	t[5] = (uint8_t)(seq >> 16);
-	t[6] = (uint8_t)(seq >> 8);
-	t[7] = (uint8_t)seq;
-	t[12] = 0x50;
-	t[13] = 0x18;
-	mg_wr16(t + 14, 65535);
-	memcpy(t + 20, pay, n);
-	uint8_t ph[4] = {0, 6, (uint8_t)((20 + n) >> 8), (uint8_t)(20 + n)};
-	uint32_t s = mg_csum_add(mg_csum_add(mg_csum_add(0, b + 12, 8), ph, 4), t, 20 + n);
-	mg_wr16(t + 16, mg_csum_fold(s));
-	return 40 + n;
 }
 
 /* Does every rendered byte agree with the translated stream so far?  Bytes
@@ -130,7 +104,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				mg_seqadj_acked(&d, o);
 		} else {
 			uint32_t len = a + n * 8 > STREAM ? STREAM - a : n * 8;
-			size_t plen = tcp_pkt(pkt, isn + a, orig + a, len);
+			size_t plen = fz_tcp(pkt, (const uint8_t[]){198, 18, 1, 10}, 40000, (const uint8_t[]){198, 19, 0, 20}, 389,
+					     0x18, isn + a, 0, orig + a, len);
 			struct mg_pkt p;
 			if (mg_pkt_parse(&p, pkt, (uint32_t)plen) != MG_R_NONE)
 				FAIL();

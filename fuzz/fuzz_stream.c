@@ -16,37 +16,11 @@
 #include "alg/h323.h"
 #include "core/csum.h"
 #include "core/engine.h"
+#include "fuzz_tcp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const uint8_t A[4] = {198, 18, 1, 10}, B[4] = {198, 19, 0, 20}, P[4] = {198, 19, 0, 1};
-
-static size_t tcp(uint8_t *b, const uint8_t *src, uint16_t sp, const uint8_t *dst, uint16_t dp,
-		  uint8_t flags, uint32_t seq, uint32_t ack, const uint8_t *pay, size_t n)
-{
-	size_t total = 40 + n;
-	memset(b, 0, 40);
-	b[0] = 0x45;
-	mg_wr16(b + 2, (uint16_t)total);
-	b[8] = 64;
-	b[9] = 6;
-	memcpy(b + 12, src, 4);
-	memcpy(b + 16, dst, 4);
-	mg_wr16(b + 10, mg_csum_fold(mg_csum_add(0, b, 20)));
-	uint8_t *t = b + 20;
-	mg_wr16(t, sp);
-	mg_wr16(t + 2, dp);
-	mg_wr16(t + 4, (uint16_t)(seq >> 16));
-	mg_wr16(t + 6, (uint16_t)seq);
-	mg_wr16(t + 8, (uint16_t)(ack >> 16));
-	mg_wr16(t + 10, (uint16_t)ack);
-	t[12] = 0x50;
-	t[13] = flags;
-	mg_wr16(t + 14, 65535);
-	if (n)
-		memcpy(t + 20, pay, n);
-	return total;
-}
 
 static void emit(void *ctx, const uint8_t *l3, uint32_t len, enum mg_side side, uint64_t now)
 {
@@ -80,11 +54,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	uint32_t seq[2] = {1000, 50000};
 	uint64_t now = 1000;
-	size_t n = tcp(pkt, A, 12030, B, 1720, 0x02, seq[0]++, 0, NULL, 0);
+	size_t n = fz_tcp(pkt, A, 12030, B, 1720, 0x02, seq[0]++, 0, NULL, 0);
 	mg_engine_process(e, pkt, (uint32_t)n, MG_SIDE_INSIDE, now);
-	n = tcp(pkt, B, 1720, P, 12030, 0x12, seq[1]++, seq[0], NULL, 0);
+	n = fz_tcp(pkt, B, 1720, P, 12030, 0x12, seq[1]++, seq[0], NULL, 0);
 	mg_engine_process(e, pkt, (uint32_t)n, MG_SIDE_OUTSIDE, now);
-	n = tcp(pkt, A, 12030, B, 1720, 0x10, seq[0], seq[1], NULL, 0);
+	n = fz_tcp(pkt, A, 12030, B, 1720, 0x10, seq[0], seq[1], NULL, 0);
 	mg_engine_process(e, pkt, (uint32_t)n, MG_SIDE_INSIDE, now);
 
 	size_t i = 0;
@@ -94,22 +68,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (len > size - i)
 			len = (uint8_t)(size - i);
 		int dir = ctl & 1;
-		uint32_t s = seq[dir];
-		switch ((ctl >> 1) & 3) {
-		case 1: /* retransmission of earlier bytes */
-			s -= (uint32_t)(ctl >> 3) * 4u;
-			break;
-		case 2: /* a gap before it */
-			s += (uint32_t)(ctl >> 3) + 1u;
-			break;
-		default:
-			break;
-		}
+		uint32_t s = fz_step_seq(ctl, seq[dir]);
 		uint8_t flags = (ctl & 0x80) && i + len >= size ? 0x19 : 0x18;
 		if (dir == 0)
-			n = tcp(pkt, A, 12030, B, 1720, flags, s, seq[1], data + i, len);
+			n = fz_tcp(pkt, A, 12030, B, 1720, flags, s, seq[1], data + i, len);
 		else
-			n = tcp(pkt, B, 1720, P, 12030, flags, s, seq[0], data + i, len);
+			n = fz_tcp(pkt, B, 1720, P, 12030, flags, s, seq[0], data + i, len);
 		struct mg_result r = mg_engine_process(e, pkt, (uint32_t)n, dir ? MG_SIDE_OUTSIDE : MG_SIDE_INSIDE, now);
 		if (r.verdict == MG_VERDICT_ACCEPT || r.verdict == MG_VERDICT_HOLD) {
 			if (((ctl >> 1) & 3) == 0)

@@ -225,3 +225,13 @@ size_t tb_first_payload_to(const char *pcap, uint16_t dport, uint8_t *out, size_
 	mg_pcap_close(r);
 	return n;
 }
+
+void tb_lab_config(struct mg_config *c, uint32_t pub)
+{
+	mg_config_defaults(c);
+	c->n_inside = 1;
+	c->inside[0].addr = tb_ip("198.18.1.0");
+	c->inside[0].mask = tb_ip("255.255.255.0");
+	c->n_public = 1;
+	c->public_addr[0] = pub;
+}

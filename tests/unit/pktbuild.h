@@ -7,6 +7,11 @@
 #include <stdint.h>
 #include <stddef.h>
 
+#include "core/config.h"
+
+/* The built-in defaults with the lab's addressing: inside 198.18.1.0/24,
+ * one public address pub (network order). */
+void tb_lab_config(struct mg_config *c, uint32_t pub);
 /* "198.18.1.10" -> network-order uint32 */
 uint32_t tb_ip(const char *s);
 /* Returns total length written into buf (>= 20 + 8 + paylen + 40). */

@@ -12,12 +12,7 @@
 static struct mg_config lab_config(void)
 {
 	struct mg_config c;
-	mg_config_defaults(&c);
-	c.n_inside = 1;
-	c.inside[0].addr = tb_ip("198.18.1.0");
-	c.inside[0].mask = tb_ip("255.255.255.0");
-	c.n_public = 1;
-	c.public_addr[0] = tb_ip("198.19.0.1");
+	tb_lab_config(&c, tb_ip("198.19.0.1"));
 	return c;
 }
 

@@ -258,12 +258,7 @@ TEST(frag_table_matches_naive_reference)
 static struct mg_engine *flood_engine(uint32_t max_frags, uint32_t per_src)
 {
 	struct mg_config c;
-	mg_config_defaults(&c);
-	c.n_inside = 1;
-	c.inside[0].addr = tb_ip("198.18.1.0");
-	c.inside[0].mask = tb_ip("255.255.255.0");
-	c.n_public = 1;
-	c.public_addr[0] = PUB;
+	tb_lab_config(&c, PUB);
 	c.n_allow = 1;
 	c.allow_set = true;
 	c.allow[0] = (struct mg_allow){MG_PROTO_UDP, 5000, 5099};

@@ -29,12 +29,7 @@ static bool allow_any; /* else the default (KB 158623) outbound list */
 static struct mg_engine *mk(enum mg_untranslatable pol, bool nat, bool gk_inside)
 {
 	struct mg_config c;
-	mg_config_defaults(&c);
-	c.n_inside = 1;
-	c.inside[0].addr = tb_ip("198.18.1.0");
-	c.inside[0].mask = tb_ip("255.255.255.0");
-	c.n_public = 1;
-	c.public_addr[0] = P;
+	tb_lab_config(&c, P);
 	c.nat = nat;
 	c.untranslatable = pol;
 	if (allow_any) {

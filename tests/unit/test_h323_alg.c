@@ -65,12 +65,7 @@ static bool rig_any_source;
 static int rig_up(struct rig *g, enum mg_untranslatable policy)
 {
 	struct mg_config c;
-	mg_config_defaults(&c);
-	c.n_inside = 1;
-	c.inside[0].addr = tb_ip("198.18.1.0");
-	c.inside[0].mask = tb_ip("255.255.255.0");
-	c.n_public = 1;
-	c.public_addr[0] = P;
+	tb_lab_config(&c, P);
 	c.untranslatable = policy;
 	c.media_any_source = rig_any_source;
 	char err[200];

@@ -100,12 +100,7 @@ static int close_fin(struct rig *g, struct conn *c)
 static struct mg_config rig_cfg(void)
 {
 	struct mg_config c;
-	mg_config_defaults(&c);
-	c.n_inside = 1;
-	c.inside[0].addr = tb_ip("198.18.1.0");
-	c.inside[0].mask = tb_ip("255.255.255.0");
-	c.n_public = 1;
-	c.public_addr[0] = P;
+	tb_lab_config(&c, P);
 	return c;
 }
 

@@ -80,12 +80,7 @@ static void mk(struct rig *g, const char *pub, enum mg_untranslatable pol)
 {
 	memset(g, 0, sizeof(*g));
 	struct mg_config c;
-	mg_config_defaults(&c);
-	c.n_inside = 1;
-	c.inside[0].addr = tb_ip("198.18.1.0");
-	c.inside[0].mask = tb_ip("255.255.255.0");
-	c.n_public = 1;
-	c.public_addr[0] = tb_ip(pub);
+	tb_lab_config(&c, tb_ip(pub));
 	c.nat = true;
 	c.untranslatable = pol;
 	c.max_flows = 1024;

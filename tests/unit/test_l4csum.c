@@ -17,12 +17,7 @@
 static struct mg_engine *mk(bool allow_any)
 {
 	struct mg_config c;
-	mg_config_defaults(&c);
-	c.n_inside = 1;
-	c.inside[0].addr = tb_ip("198.18.1.0");
-	c.inside[0].mask = tb_ip("255.255.255.0");
-	c.n_public = 1;
-	c.public_addr[0] = P;
+	tb_lab_config(&c, P);
 	if (allow_any) {
 		c.n_allow = 1;
 		c.allow[0].proto = 0;

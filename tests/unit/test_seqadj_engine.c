@@ -88,12 +88,7 @@ TEST(seqadj_engine_resized_stream_random_segments_and_retransmissions)
 {
 	for (int round = 0; round < 20 && !t_failed_now(); round++) {
 		struct mg_config c;
-		mg_config_defaults(&c);
-		c.n_inside = 1;
-		c.inside[0].addr = tb_ip("198.18.1.0");
-		c.inside[0].mask = tb_ip("255.255.255.0");
-		c.n_public = 1;
-		c.public_addr[0] = PUB;
+		tb_lab_config(&c, PUB);
 		c.nat = true;
 		c.n_allow = 1;
 		c.allow[0].proto = 0;

@@ -66,12 +66,7 @@ struct rig {
 static int rig_up(struct rig *g)
 {
 	struct mg_config c;
-	mg_config_defaults(&c);
-	c.n_inside = 1;
-	c.inside[0].addr = tb_ip("198.18.1.0");
-	c.inside[0].mask = tb_ip("255.255.255.0");
-	c.n_public = 1;
-	c.public_addr[0] = P;
+	tb_lab_config(&c, P);
 	char err[200];
 	g->e = mg_engine_new(&c, 5, err, sizeof(err));
 	if (!g->e)
