@@ -91,12 +91,20 @@ check: deps build/asan/unit_tests build/asan/meetgate build/rel/meetgate build/r
 bench: build/rel/meetgate-bench build/rel/meetgate
 	./build/rel/meetgate-bench
 
-# libFuzzer harnesses (clang): one binary per fuzz/*.c
+# libFuzzer harnesses (clang): one binary per fuzz/*.c, all linked against
+# one instrumented build of the library (compiled once, not per harness)
 FUZZ_CFLAGS := $(CFLAGS_COMMON) -O1 -g -fsanitize=fuzzer,address,undefined
+FUZZ_LIB_CFLAGS := $(CFLAGS_COMMON) -O1 -g -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_OBJ := $(LIB_SRC:%.c=build/fuzzlib/%.o)
 FUZZ_BINS := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
-build/fuzz/%: fuzz/%.c $(LIB_SRC) $(HDRS) $(wildcard fuzz/*.h)
+build/fuzzlib/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)clang $(FUZZ_LIB_CFLAGS) -c $< -o $@
+build/fuzzlib/libmeetgate.a: $(FUZZ_OBJ)
+	$(call say,AR,$@)rm -f $@; ar rcs $@ $^
+build/fuzz/%: fuzz/%.c build/fuzzlib/libmeetgate.a $(HDRS) $(wildcard fuzz/*.h)
 	@mkdir -p build/fuzz
-	$(call say,CC,$@)clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(LDLIBS) $(NFQ_LIBS)
+	$(call say,LD,$@)clang $(FUZZ_CFLAGS) -o $@ $< build/fuzzlib/libmeetgate.a $(LDLIBS) $(NFQ_LIBS)
 fuzz: $(FUZZ_BINS)
 
 # the build is silent here (compiler warnings and errors still show), so the

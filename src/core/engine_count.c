@@ -28,6 +28,8 @@ static bool log_take(struct mg_engine *e, int cls, enum mg_reason r)
 }
 
 static void log_vline(struct mg_engine *e, int cls, enum mg_reason r, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+static void log_vline(struct mg_engine *e, int cls, enum mg_reason r, const char *fmt, va_list ap)
 {
 	char line[512];
 	int n = snprintf(line, sizeof(line), "%s: ", mg_reason_name(r));
@@ -36,6 +38,8 @@ static void log_vline(struct mg_engine *e, int cls, enum mg_reason r, const char
 	e->log(e->log_ctx, e->now, log_level_of(cls), line);
 }
 
+static void event_vlog(struct mg_engine *e, enum mg_reason r, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 static void event_vlog(struct mg_engine *e, enum mg_reason r, const char *fmt, va_list ap)
 {
 	if (log_take(e, LOG_EVENT, r))
