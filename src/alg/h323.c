@@ -228,10 +228,11 @@ void mg_h323_sigflow_attach(struct mg_h323 *h, struct h323_sigflow *sf, uint32_t
 {
 	if (sf->call == call)
 		return;
-	struct h323_call *old = sf->call != MG_NIL ? mg_h323_call_get(h, sf->call) : NULL;
-	if (old)
-		old->nflows--;
+	uint32_t old_idx = sf->call;
+	struct h323_call *old = old_idx != MG_NIL ? mg_h323_call_get(h, old_idx) : NULL;
 	sf->call = call;
+	if (old && --old->nflows == 0) /* a new call took the old one's only connection */
+		mg_h323_call_end(h, old_idx, "replaced by a new call on its connection");
 	struct h323_call *c = mg_h323_call_get(h, call);
 	if (c) {
 		c->nflows++;

@@ -294,6 +294,34 @@ TEST(calls_two_legs_with_one_call_identifier_are_two_calls)
 	rig_down(&g);
 }
 
+/* A second Setup with a new callIdentifier on a connection whose call was
+ * never released: the new call takes the connection, and the old one, left
+ * without any, ends at once with its pinholes and binding references (it
+ * used to stay for good, holding a public binding). */
+TEST(calls_new_setup_on_a_connection_ends_the_call_it_replaces)
+{
+	struct rig g;
+	CHECK_EQ(rig_up(&g), 0);
+	struct conn c1 = {.in = A, .port = 40000};
+	CHECK_EQ(handshake(&g, &c1, 1000), 0);
+	CHECK_EQ(call_setup(&g, &c1, 3, 5000), 0);
+	struct ids x = {{0}, 0};
+	mg_engine_foreach_call(g.e, call_cb, &x);
+	CHECK_EQ(x.n, 1);
+	uint32_t first = x.id[0];
+	CHECK(pins_of(&g, first) > 0);
+	CHECK_EQ(call_setup(&g, &c1, 4, 6000), 0);
+	const struct mg_stats *st = mg_engine_stats(g.e);
+	CHECK_EQ(st->calls_active, 1);
+	CHECK_EQ(st->calls_ended, 1);
+	CHECK_EQ(pins_of(&g, first), 0);
+	x.n = 0;
+	mg_engine_foreach_call(g.e, call_cb, &x);
+	CHECK_EQ(x.n, 1);
+	CHECK(x.id[0] != first);
+	rig_down(&g);
+}
+
 TEST(calls_release_from_another_connection_changes_nothing)
 {
 	struct rig g;
