@@ -54,12 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	uint32_t seq[2] = {1000, 50000};
 	uint64_t now = 1000;
-	size_t n = fz_tcp(pkt, A, 12030, B, 1720, 0x02, seq[0]++, 0, NULL, 0);
-	mg_engine_process(e, pkt, (uint32_t)n, MG_SIDE_INSIDE, now);
-	n = fz_tcp(pkt, B, 1720, P, 12030, 0x12, seq[1]++, seq[0], NULL, 0);
-	mg_engine_process(e, pkt, (uint32_t)n, MG_SIDE_OUTSIDE, now);
-	n = fz_tcp(pkt, A, 12030, B, 1720, 0x10, seq[0], seq[1], NULL, 0);
-	mg_engine_process(e, pkt, (uint32_t)n, MG_SIDE_INSIDE, now);
+	fz_handshake(e, pkt, A, 12030, B, 1720, P, seq, now);
+	size_t n;
 
 	size_t i = 0;
 	while (i + 2 <= size) {

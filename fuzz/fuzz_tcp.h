@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/csum.h"
+#include "core/engine.h"
 
 /* An IPv4/TCP segment src:sp -> dst:dp into b; returns its length. */
 static inline size_t fz_tcp(uint8_t *b, const uint8_t *src, uint16_t sp, const uint8_t *dst, uint16_t dp,
@@ -42,6 +43,21 @@ static inline size_t fz_tcp(uint8_t *b, const uint8_t *src, uint16_t sp, const u
 	s = mg_csum_add(s, t, 20 + n);
 	mg_wr16(t + 16, mg_csum_fold(s));
 	return total;
+}
+
+/* The three-way handshake of a connection from inside in:ip to outside
+ * out:op (replies come from out to the public address pub), seq[0] and
+ * seq[1] the two ISNs, left at the next byte each side sends. */
+static inline void fz_handshake(struct mg_engine *e, uint8_t *pkt, const uint8_t *in, uint16_t ip,
+				const uint8_t *out, uint16_t op, const uint8_t *pub, uint32_t seq[2],
+				uint64_t now)
+{
+	size_t n = fz_tcp(pkt, in, ip, out, op, 0x02, seq[0]++, 0, NULL, 0);
+	mg_engine_process(e, pkt, (uint32_t)n, MG_SIDE_INSIDE, now);
+	n = fz_tcp(pkt, out, op, pub, ip, 0x12, seq[1]++, seq[0], NULL, 0);
+	mg_engine_process(e, pkt, (uint32_t)n, MG_SIDE_OUTSIDE, now);
+	n = fz_tcp(pkt, in, ip, out, op, 0x10, seq[0], seq[1], NULL, 0);
+	mg_engine_process(e, pkt, (uint32_t)n, MG_SIDE_INSIDE, now);
 }
 
 /* A script step's sequence number from its control byte: bits 1-2 say in

@@ -323,10 +323,9 @@ static struct mg_alg_verdict inspect_h245(void *state, struct mg_engine *e, uint
 
 static void flow_end(void *state, struct mg_engine *e, uint32_t flow)
 {
-	struct mg_h323 *h0 = state;
-	mg_h323_limit_gone(h0, mg_alg_flow(e, flow));
 	struct mg_h323 *h = state;
 	struct mg_flow *f = mg_alg_flow(e, flow);
+	mg_h323_limit_gone(h, f);
 	if (f->alg_ctx == MG_NIL || (f->alg_ctx & H323_CTX_CALL) || f->alg_ctx >= h->nsf)
 		return;
 	struct h323_sigflow *sf = &h->sf[f->alg_ctx];
