@@ -134,6 +134,10 @@ enum {
 enum mg_reason mg_alg_untranslatable(struct mg_engine *e, enum mg_reason r, unsigned how,
 				     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* The directory of inside endpoints (core/dir.h): ALGs teach it what they
+ * learn (outbound Setups' aliases, ILS registrations) and look hosts up. */
+struct mg_dir *mg_alg_dir(struct mg_engine *e);
+
 void mg_alg_stat_rewrites(struct mg_engine *e, unsigned n);
 void mg_alg_stat_calls(struct mg_engine *e, int created, int ended);
 

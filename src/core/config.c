@@ -22,6 +22,8 @@ const struct mg_config_timeout_name mg_config_timeout_names[] = {
 	{"pinhole", offsetof(struct mg_timeouts, pinhole)},
 	{"frag", offsetof(struct mg_timeouts, frag)},
 	{"signalling-idle", offsetof(struct mg_timeouts, sig_idle)},
+	{"directory", offsetof(struct mg_timeouts, directory)},
+	{"route-setup", offsetof(struct mg_timeouts, route_setup)},
 };
 const unsigned mg_config_n_timeout_names =
 	sizeof(mg_config_timeout_names) / sizeof(mg_config_timeout_names[0]);
@@ -62,6 +64,9 @@ void mg_config_defaults(struct mg_config *c)
 	c->max_frags = 1024;
 	c->max_sig_per_source = 256;
 	c->max_embryonic = 16384;
+	c->max_directory = 4096;
+	c->max_route_pending = 1024;
+	c->max_route_pending_per_source = 16;
 	c->max_pending_per_source = 32;
 	c->max_frags_per_src = 64;
 	c->port_lo = 1024;
@@ -81,6 +86,8 @@ void mg_config_defaults(struct mg_config *c)
 		.pinhole = 300,
 		.frag = 30,
 		.sig_idle = 20,
+		.directory = 3600,
+		.route_setup = 5,
 	};
 	c->alg_h323 = true;
 	c->untranslatable = MG_UNTRANS_DROP;

@@ -18,6 +18,8 @@
 #define MG_CFG_MAX_PUBLIC 16
 #define MG_CFG_MAX_FORWARD 64
 #define MG_CFG_MAX_ALLOW 64
+#define MG_CFG_MAX_ALIAS 256
+#define MG_CFG_ALIAS_LEN 48 /* characters of an alias, NUL included (= MG_DIR_KEY_LEN) */
 
 struct mg_prefix4 {
 	uint32_t addr; /* network order */
@@ -38,6 +40,16 @@ struct mg_forward {
 struct mg_allow {
 	uint8_t proto; /* MG_PROTO_TCP / MG_PROTO_UDP / MG_PROTO_ICMP, 0 = any */
 	uint16_t lo, hi;
+};
+
+/* alias <name> <inside-address>[:<port>] [pool]: a static directory entry */
+struct mg_alias_cfg {
+	char name[MG_CFG_ALIAS_LEN];
+	uint8_t type;   /* enum mg_alias_type (core/engine.h): DIGITS or NAME as written */
+	uint32_t addr;  /* network order */
+	uint16_t port;  /* 1720 unless given */
+	bool pool;      /* asks for a pool address while the entry lives */
+	unsigned line;  /* for messages */
 };
 
 enum mg_untranslatable { MG_UNTRANS_DROP = 0, MG_UNTRANS_PASS = 1 };
@@ -65,6 +77,8 @@ struct mg_timeouts { /* seconds */
 	uint32_t pinhole;   /* an ALG pinhole that admitted nothing since it was opened */
 	uint32_t frag;      /* fragment tracking entry */
 	uint32_t sig_idle;  /* a call-signalling connection that carries no call */
+	uint32_t directory; /* a learned directory entry not refreshed */
+	uint32_t route_setup; /* a routed connection waiting for its Setup */
 };
 
 struct mg_config {
@@ -87,6 +101,16 @@ struct mg_config {
 	 * engine uses at most half of max flows */
 	uint32_t max_embryonic;
 	uint32_t max_frags_per_src; /* incomplete fragmented datagrams of one source */
+	uint32_t max_directory;   /* directory entries, static and learned */
+	/* routed connections waiting for their Setup: in all, per source */
+	uint32_t max_route_pending, max_route_pending_per_source;
+	/* route h323 [<public-address>]: inbound calls to TCP 1720 of these
+	 * public addresses are routed by the directory (route_all: every one) */
+	bool route_all;
+	uint32_t route_addr[MG_CFG_MAX_PUBLIC];
+	unsigned n_route;
+	struct mg_alias_cfg alias[MG_CFG_MAX_ALIAS];
+	unsigned n_alias;
 	uint16_t port_lo, port_hi; /* public ports NAT may allocate */
 	struct mg_timeouts to;
 	bool alg_h323;           /* "alg h323 on|off" */

@@ -129,6 +129,9 @@ static void put_limits(struct out *o, const struct mg_config *c)
 	put(o, "max calls %u\n", c->max_calls);
 	put(o, "max frags %u\n", c->max_frags);
 	put(o, "max embryonic %u\n", c->max_embryonic);
+	put(o, "max directory %u\n", c->max_directory);
+	put(o, "max route-pending %u\n", c->max_route_pending);
+	put(o, "max route-pending-per-source %u\n", c->max_route_pending_per_source);
 	put(o, "max signalling-per-source %u\n", c->max_sig_per_source);
 	put(o, "max pending-per-source %u\n", c->max_pending_per_source);
 	put(o, "max frags-per-source %u\n", c->max_frags_per_src);

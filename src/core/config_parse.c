@@ -388,10 +388,17 @@ static int d_max(struct pstate *s, char **tok, int n)
 		field = &s->c.max_pending_per_source;
 	else if (strcmp(tok[1], "embryonic") == 0)
 		field = &s->c.max_embryonic;
+	else if (strcmp(tok[1], "directory") == 0)
+		field = &s->c.max_directory;
+	else if (strcmp(tok[1], "route-pending") == 0)
+		field = &s->c.max_route_pending;
+	else if (strcmp(tok[1], "route-pending-per-source") == 0)
+		field = &s->c.max_route_pending_per_source;
 	else
 		return fail(s,
 			    "expected flows, bindings, pinholes, calls, frags, frags-per-source, embryonic, "
-			    "signalling-per-source or pending-per-source",
+			    "signalling-per-source, pending-per-source, directory, route-pending or "
+			    "route-pending-per-source",
 			    tok[1]);
 	unsigned long v;
 	if (!parse_ul(tok[2], 1, COUNT_MAX, &v))

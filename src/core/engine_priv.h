@@ -7,6 +7,7 @@
 #include "core/alg_api.h"
 #include "core/config.h"
 #include "core/ct.h"
+#include "core/dir.h"
 #include "core/engine.h"
 #include "core/expect.h"
 #include "core/frag.h"
@@ -39,6 +40,7 @@ struct mg_engine {
 	mg_pinhole_fn pin_open, pin_close;
 	void *ev_ctx;
 	struct mg_seqadj_pool sa;
+	struct mg_dir dir; /* inside endpoints by alias (core/dir.c) */
 	uint8_t *rw_out, *rw_scratch; /* rebuilt segments (engine_seqadj.c) */
 	bool alg_logged; /* the ALG logged the drop it returns (MG_ALG_UT_VERDICT_LINE) */
 	/* log rate limiting: per reason, lines in the current second */

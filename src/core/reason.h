@@ -74,7 +74,27 @@
 	X(SEQADJ_TOO_BIG, "seqadj-too-big", "an edited segment cannot be split within the receiver's MSS") \
 	X(SEQADJ_ABSORBED, "seqadj-absorbed", "a segment lying inside a replaced range carries nothing to send") \
 	X(RAS_UNTRANSLATED, "ras-untranslated", "H.225.0 RAS from the inside crossing the NAT (RAS is not translated)") \
-	X(ILS_UNTRANSLATED, "ils-untranslated", "ILS/LDAP from the inside carrying an inside address that could not be translated")
+	X(ILS_UNTRANSLATED, "ils-untranslated", "ILS/LDAP from the inside carrying an inside address that could not be translated") \
+	X(ILS_REGISTERED, "ils-registered", "an inside user's ILS registration entered the directory") \
+	X(ILS_UNREGISTERED, "ils-unregistered", "an inside user's ILS registration was deleted: directory entry and route gone") \
+	X(ILS_RESULT_TRANSLATED, "ils-result-translated", "an outside ILS search result naming one of our public addresses now names the inside host") \
+	/* the directory of inside endpoints (core/dir) */                                     \
+	X(DIR_CONFLICT, "dir-conflict", "a learned alias is held by a static entry for another host") \
+	X(DIR_FULL, "dir-full", "directory full: a learned alias was not stored")             \
+	X(DIR_BAD_ALIAS, "dir-bad-alias", "an alias empty or too long for the directory")      \
+	/* inbound call routing on one public 1720 (core/route) */                             \
+	X(ROUTE_COOKIE, "route-cookie", "a SYN to a routed public 1720 was answered with a SYN cookie") \
+	X(ROUTE_BAD_COOKIE, "route-bad-cookie", "an ACK to a routed public 1720 carried no valid SYN cookie") \
+	X(ROUTE_PENDING_FULL, "route-pending-full", "no room for another connection waiting for its Setup") \
+	X(ROUTE_PENDING_SOURCE, "route-pending-source", "a source holds max route-pending-per-source connections waiting for their Setup") \
+	X(ROUTE_SETUP_TIMEOUT, "route-setup-timeout", "a routed connection sent no complete Setup in time: reset") \
+	X(ROUTE_SETUP_TOO_BIG, "route-setup-too-big", "a routed connection's first message exceeds the Setup buffer: reset") \
+	X(ROUTE_NOT_SETUP, "route-not-setup", "a routed connection's first message is not a decodable Setup: released") \
+	X(ROUTE_NO_ROUTE, "route-no-route", "no inside host for an inbound Setup: ReleaseComplete sent") \
+	X(ROUTE_ROUTED, "route-routed", "an inbound Setup was routed to an inside host")      \
+	X(ROUTE_INSIDE_FAILED, "route-inside-failed", "the inside host of a routed call refused or did not answer: released") \
+	X(ROUTE_JOINING, "route-joining", "a segment of a routed connection while its inside leg opens: held back (the caller retransmits)") \
+	X(ROUTE_SEGMENT, "route-segment", "a segment of a connection waiting for its Setup that is out of order or not acceptable")
 
 enum mg_reason {
 #define MG_R_ENUM(n, s, d) MG_R_##n,

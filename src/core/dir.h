@@ -1,0 +1,106 @@
+/* dir.h - the directory of inside endpoints: alias -> inside address.
+ *
+ * Inbound call routing (core/route*.c) asks it which inside host a Setup
+ * from outside is for.  Entries come from the configuration (`alias` lines:
+ * static, never expire, never replaced by learned ones) or are learned: from
+ * the aliases an inside host puts in its own outbound Setups (sourceAddress),
+ * from ILS registrations passing through (cn, rfc822mailbox), later from RAS.
+ * A learned entry expires (`timeout directory`, or the registration's own
+ * TTL) unless refreshed.
+ *
+ * Aliases fall in two classes that never match each other: digits (E.164
+ * dialedDigits, the Q.931 Called party number: 0-9 * # only) and names
+ * (h323-ID, email-ID, url-ID, ILS cn and email), compared without regard to
+ * ASCII case.  A url-ID's "h323:" scheme is dropped before it is stored or
+ * looked up, so "h323:alice@example.org" finds the email "alice@example.org".
+ *
+ * Fixed capacity from mg_dir_init; no allocation afterwards.
+ */
+#ifndef MG_DIR_H
+#define MG_DIR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/reason.h"
+
+#define MG_DIR_KEY_LEN 48 /* characters kept per alias, NUL included (= MG_CALL_ALIAS_LEN) */
+
+enum mg_dir_origin {
+	MG_DIR_STATIC = 0, /* an `alias` line of the configuration */
+	MG_DIR_SETUP,      /* sourceAddress of an inside host's outbound Setup */
+	MG_DIR_ILS,        /* an ILS registration (AddRequest / ModifyRequest) */
+	MG_DIR_RAS,        /* a RAS registration (RRQ) */
+	MG_DIR__COUNT
+};
+
+enum mg_dir_class {
+	MG_DIR_DIGITS = 1, /* dialedDigits, Called party number */
+	MG_DIR_NAME = 2,   /* h323-ID, email-ID, url-ID, ILS cn / email */
+};
+
+struct mg_dir_entry {
+	char key[MG_DIR_KEY_LEN]; /* as stored: lower case, url scheme dropped */
+	uint8_t cls;              /* enum mg_dir_class */
+	uint8_t origin;           /* enum mg_dir_origin */
+	uint8_t alias_type;       /* enum mg_alias_type it was learned as (core/engine.h) */
+	bool pool;                /* static: `alias ... pool` asks for a pool address */
+	uint32_t addr;            /* inside address, network order */
+	uint16_t port;            /* call-signalling port (1720 unless told) */
+	uint64_t created_ms, refreshed_ms;
+	uint64_t expire_ms;       /* UINT64_MAX: never (static) */
+	uint32_t hits;            /* inbound calls routed by this entry */
+	/* private: hash chain, free list */
+	uint32_t next, hnext;
+};
+
+struct mg_dir {
+	struct mg_dir_entry *e;
+	uint32_t *bucket;
+	uint32_t cap, nbuckets, used, free_head;
+	uint32_t n_origin[MG_DIR__COUNT];
+	uint64_t learned, refreshed, expired, refused; /* counters for `show stats` */
+};
+
+int mg_dir_init(struct mg_dir *d, uint32_t cap);
+void mg_dir_free(struct mg_dir *d);
+
+/* The class of an alias string: digits when it is all 0-9 * # (and not
+ * empty), else a name.  `type` (enum mg_alias_type) settles it when it is
+ * DIGITS or NAME/EMAIL/URL. */
+enum mg_dir_class mg_dir_class_of(const char *alias, uint8_t type);
+
+/* Add or refresh alias -> addr:port.  A static entry is only replaced by
+ * another static line (config reload); a learned one refreshes (new
+ * address, port, expiry, origin) when learned again.  A learned alias that a
+ * static entry holds for another host is refused (MG_R_DIR_CONFLICT); a full
+ * directory refuses with MG_R_DIR_FULL (after dropping expired entries).  An
+ * empty alias, or one longer than MG_DIR_KEY_LEN - 1, is refused with
+ * MG_R_DIR_BAD_ALIAS.  Returns MG_R_NONE when stored. */
+enum mg_reason mg_dir_learn(struct mg_dir *d, const char *alias, uint8_t alias_type, uint32_t addr,
+			    uint16_t port, enum mg_dir_origin origin, uint64_t now_ms,
+			    uint64_t expire_ms, bool pool);
+
+/* The live entry for alias (of the class its type and text give), or NULL. */
+const struct mg_dir_entry *mg_dir_lookup(const struct mg_dir *d, const char *alias,
+					 uint8_t alias_type, uint64_t now_ms);
+/* The same, for counting a routed call against it. */
+struct mg_dir_entry *mg_dir_lookup_mut(struct mg_dir *d, const char *alias, uint8_t alias_type,
+				       uint64_t now_ms);
+
+/* Drop one alias (an ILS DelRequest), or every learned entry of one origin
+ * for addr (a registration that ended).  Returns how many were dropped. */
+unsigned mg_dir_forget(struct mg_dir *d, const char *alias, uint8_t alias_type,
+		       enum mg_dir_origin origin);
+unsigned mg_dir_forget_addr(struct mg_dir *d, uint32_t addr, enum mg_dir_origin origin);
+
+/* Drop learned entries whose expiry is <= now; returns how many. */
+unsigned mg_dir_expire(struct mg_dir *d, uint64_t now_ms);
+
+/* Visit every live entry (for `show directory`); stop when fn returns false. */
+void mg_dir_foreach(const struct mg_dir *d, bool (*fn)(void *ctx, const struct mg_dir_entry *en),
+		    void *ctx);
+
+const char *mg_dir_origin_name(uint8_t origin); /* "static", "setup", "ils", "ras" */
+
+#endif
