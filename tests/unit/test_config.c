@@ -106,7 +106,12 @@ TEST(config_defaults)
 	CHECK_EQ(c.to.frag, 30);
 	CHECK_EQ(c.log_rate, 10);
 	CHECK_EQ(c.log_level, MG_LOG_NOTICE);
-	CHECK_EQ(mg_config_n_timeout_names, 14);
+	CHECK_EQ(c.to.directory, 3600);
+	CHECK_EQ(c.to.route_setup, 5);
+	CHECK_EQ(c.max_directory, 4096);
+	CHECK_EQ(c.max_route_pending, 1024);
+	CHECK_EQ(c.max_route_pending_per_source, 16);
+	CHECK_EQ(mg_config_n_timeout_names, 16);
 }
 
 TEST(config_spec_example)
@@ -295,7 +300,7 @@ static const struct err_case err_cases[] = {
 	{"alg sip on\n", "t.conf:1: expected h323, untranslatable, media-source or malformed-outside 'sip'"},
 	{"alg media-source mcu\n", "t.conf:1: expected peer or any 'mcu'"},
 	{"alg untranslatable keep\n", "t.conf:1: expected drop or pass 'keep'"},
-	{"max sessions 5\n", "t.conf:1: expected flows, bindings, pinholes, calls, frags, frags-per-source, embryonic, signalling-per-source or pending-per-source 'sessions'"},
+	{"max sessions 5\n", "t.conf:1: expected flows, bindings, pinholes, calls, frags, frags-per-source, embryonic, signalling-per-source, pending-per-source, directory, route-pending or route-pending-per-source 'sessions'"},
 	{"max flows 0\n", "t.conf:1: count must be a number from 1 to 16777216 '0'"},
 	{"max flows 0x10\n", "t.conf:1: count must be a number from 1 to 16777216 '0x10'"},
 	{"max flows 16777217\n", "t.conf:1: count must be a number from 1 to 16777216 '16777217'"},
