@@ -264,7 +264,10 @@ static enum mg_reason on_message(void *ctx, struct mg_rw_msg *m)
 	if (c && c->used && !c->aliases_seen && cur->sf->kind == MG_ALG_H323_Q931 &&
 	    h->scan.body == MG_H225_SETUP) {
 		c->aliases_seen = true; /* a re-sent Setup says nothing new */
+		uint16_t port = mg_h323_listen_port(h);
 		mg_h323_aliases(h, c, msg + 4, len - 4);
+		if (r == MG_R_NONE && cur->from_inside && !c->inbound)
+			mg_h323_learn(h, c, port);
 	}
 	return r;
 }

@@ -146,6 +146,16 @@ void mg_h323_step(struct mg_h323 *h, struct h323_call *c, const struct mg_call_t
 /* The aliases of the Setup msg[0..len) (a Q.931 message, TPKT header
  * excluded) into call c (h323_alias.c); h->scan is used as scratch. */
 void mg_h323_aliases(struct mg_h323 *h, struct h323_call *c, const uint8_t *msg, uint32_t len);
+/* The port the Setup being handled says its sender listens on: the port of
+ * its sourceCallSignalAddress when that names the sender itself, else
+ * 1720.  Read it before mg_h323_aliases (which reuses h->scan). */
+uint16_t mg_h323_listen_port(const struct mg_h323 *h);
+/* An outbound call's Setup from an inside host: its sourceAddress aliases
+ * (dialedDigits, h323-ID, url-ID, email-ID) are learned by the directory
+ * for the sender at `port`, expiring after `timeout directory`; an alias
+ * that is refused (cut, held by a static entry for another host, directory
+ * full) is counted under its reason and the Setup passes. */
+void mg_h323_learn(struct mg_h323 *h, const struct h323_call *c, uint16_t port);
 
 /* For log lines. */
 struct h323_str {

@@ -44,6 +44,11 @@ uint32_t mg_alg_bind(struct mg_engine *e, uint8_t proto, uint32_t in_addr, uint1
 	return b;
 }
 
+struct mg_dir *mg_alg_dir(struct mg_engine *e)
+{
+	return &e->dir;
+}
+
 const struct mg_binding *mg_alg_binding(struct mg_engine *e, uint32_t bind)
 {
 	return &e->nat.b[bind];

@@ -106,6 +106,13 @@ static void put_addresses(struct out *o, const struct mg_config *c)
 		put_ports(o, f->pub_port, f->pub_port_hi);
 		put(o, " to %s:%u\n", ip_str(f->to_addr, ip), f->to_port);
 	}
+	for (unsigned i = 0; i < c->n_alias && i < MG_CFG_MAX_ALIAS; i++) {
+		const struct mg_alias_cfg *a = &c->alias[i];
+		put(o, "alias %.47s %s", a->name, ip_str(a->addr, ip));
+		if (a->port != 1720)
+			put(o, ":%u", a->port);
+		put(o, "%s\n", a->pool ? " pool" : "");
+	}
 }
 
 static void put_policy(struct out *o, const struct mg_config *c)

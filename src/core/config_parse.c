@@ -18,7 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "core/engine.h"
 #include "core/pkt.h"
 #include "util/cursor.h"
 
@@ -447,6 +449,68 @@ static int d_log_level(struct pstate *s, char **tok, int n)
 	return 0;
 }
 
+/* alias <name> <inside-address>[:<port>] [pool]: a static directory entry.
+ * Names are 1 to 47 printable characters without blanks or quotes (a '#'
+ * cannot be written: it starts a comment); digits when all are 0-9 * #.
+ * Names are compared as the directory compares them: without regard to
+ * case, a url's "h323:" dropped, digits apart from names. */
+static bool alias_same(const struct mg_alias_cfg *a, const char *name, uint8_t type)
+{
+	static const char scheme[] = "h323:";
+	const char *x = a->name, *y = name;
+	if (strncasecmp(x, scheme, sizeof(scheme) - 1) == 0)
+		x += sizeof(scheme) - 1;
+	if (strncasecmp(y, scheme, sizeof(scheme) - 1) == 0)
+		y += sizeof(scheme) - 1;
+	return a->type == type && strcasecmp(x, y) == 0;
+}
+
+static int d_alias(struct pstate *s, char **tok, int n)
+{
+	struct mg_alias_cfg a;
+	memset(&a, 0, sizeof(a));
+	size_t len = strlen(tok[1]);
+	if (len >= MG_CFG_ALIAS_LEN)
+		return fail(s, "alias longer than 47 characters", tok[1]);
+	bool digits = true;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)tok[1][i];
+		if (!isgraph(ch) || ch == '"' || ch == '\'')
+			return fail(s, "bad character in alias (printable, no quotes)", tok[1]);
+		if (!isdigit(ch) && ch != '*' && ch != '#')
+			digits = false;
+	}
+	if (strncasecmp(tok[1], "h323:", 5) == 0 && len == 5)
+		return fail(s, "empty alias after its h323: scheme", tok[1]);
+	memcpy(a.name, tok[1], len + 1);
+	a.type = digits ? MG_ALIAS_DIGITS : MG_ALIAS_NAME;
+	const char *colon = strchr(tok[2], ':');
+	a.port = 1720;
+	if (colon) {
+		if (split_addr(s, tok[2], colon, &a.addr) || parse_port(s, colon + 1, &a.port))
+			return -1;
+	} else if (!parse_ip4(tok[2], &a.addr) || a.addr == 0) {
+		return fail(s, "expected <inside-address>[:<port>]", tok[2]);
+	}
+	if (n > 3) {
+		if (strcmp(tok[3], "pool") != 0)
+			return fail(s, "expected 'pool'", tok[3]);
+		a.pool = true;
+	}
+	for (unsigned i = 0; i < s->c.n_alias; i++) {
+		if (!alias_same(&s->c.alias[i], a.name, a.type))
+			continue;
+		char msg[64];
+		snprintf(msg, sizeof(msg), "alias already given on line %u", s->c.alias[i].line);
+		return fail(s, msg, tok[1]);
+	}
+	if (s->c.n_alias >= MG_CFG_MAX_ALIAS)
+		return fail(s, "too many alias lines (at most 256)", tok[1]);
+	a.line = s->line;
+	s->c.alias[s->c.n_alias++] = a;
+	return 0;
+}
+
 /* ---- the live gateway (doc/live.md) ---- */
 
 /* Interface names as the kernel takes them: 1 to 15 bytes, printable, no
@@ -545,7 +609,7 @@ static const struct directive directives[] = {
 	{"inside", d_inside, 1, 1},   {"public", d_public, 1, 1},   {"forward", d_forward, 4, 4},
 	{"allow", d_allow, 2, 3},     {"nat", d_nat, 1, 1},         {"alg", d_alg, 2, 2},
 	{"max", d_max, 2, 2},         {"ports", d_ports, 1, 1},     {"timeout", d_timeout, 2, 2},
-	{"log-rate", d_log_rate, 1, 1},
+	{"log-rate", d_log_rate, 1, 1}, {"alias", d_alias, 2, 3},
 	{"log-level", d_log_level, 1, 1},
 	{"interface", d_interface, 2, 2}, {"queue", d_queue, 1, 1}, {"fail", d_fail, 1, 1},
 	{"control", d_control, 1, 1}, {"sysctl", d_sysctl, 1, 1}, {"metrics", d_metrics, 1, 1},
@@ -630,6 +694,16 @@ static int parse_finish(struct pstate *s)
 		if (mg_config_is_inside(c, c->public_addr[i]))
 			return fail_file(s, "public address lies inside",
 					 ip_text(c->public_addr[i], ip));
+	for (unsigned i = 0; i < c->n_alias; i++) {
+		s->line = c->alias[i].line;
+		if (!mg_config_is_inside(c, c->alias[i].addr))
+			return fail(s, "alias address is not inside", ip_text(c->alias[i].addr, ip));
+	}
+	if (c->n_alias > c->max_directory) {
+		char n[16];
+		snprintf(n, sizeof(n), "%u", (unsigned)c->max_directory);
+		return fail_file(s, "more alias lines than max directory", n);
+	}
 	return 0;
 }
 

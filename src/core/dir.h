@@ -14,7 +14,12 @@
  * ASCII case.  A url-ID's "h323:" scheme is dropped before it is stored or
  * looked up, so "h323:alice@example.org" finds the email "alice@example.org".
  *
- * Fixed capacity from mg_dir_init; no allocation afterwards.
+ * Fixed capacity from mg_dir_init; no allocation afterwards.  Entries live
+ * in one array with a keyed-hash index (SipHash of class and key) and a free
+ * list; learned entries are also kept in expiry order, so mg_dir_expire
+ * costs one comparison when nothing is due.  Learning an entry whose expiry
+ * is not the latest walks that list back from its end (with one `timeout
+ * directory` for every Setup, a learned entry goes straight to the end).
  */
 #ifndef MG_DIR_H
 #define MG_DIR_H
@@ -23,6 +28,9 @@
 #include <stdint.h>
 
 #include "core/reason.h"
+#include "util/siphash.h"
+
+struct mg_alias_cfg; /* core/config.h */
 
 #define MG_DIR_KEY_LEN 48 /* characters kept per alias, NUL included (= MG_CALL_ALIAS_LEN) */
 
@@ -50,9 +58,13 @@ struct mg_dir_entry {
 	uint64_t created_ms, refreshed_ms;
 	uint64_t expire_ms;       /* UINT64_MAX: never (static) */
 	uint32_t hits;            /* inbound calls routed by this entry */
-	/* private: hash chain, free list */
-	uint32_t next, hnext;
+	/* private: next is the free list's link for a free slot and the expiry
+	 * order's (with prev) for a learned entry; hnext the hash chain */
+	uint32_t next, prev, hnext;
 };
+
+/* A slot of d->e is free when its cls is 0 (reports walking the array). */
+#define MG_DIR_SLOT_USED(en) ((en)->cls != 0)
 
 struct mg_dir {
 	struct mg_dir_entry *e;
@@ -60,10 +72,18 @@ struct mg_dir {
 	uint32_t cap, nbuckets, used, free_head;
 	uint32_t n_origin[MG_DIR__COUNT];
 	uint64_t learned, refreshed, expired, refused; /* counters for `show stats` */
+	/* private */
+	uint32_t mask;              /* nbuckets - 1 */
+	uint32_t exp_head, exp_tail; /* learned entries, soonest expiry first */
+	struct mg_sipkey key;
 };
 
+/* cap entries (at least 1); the hash key is fixed until mg_dir_set_key.
+ * Returns -1 when out of memory. */
 int mg_dir_init(struct mg_dir *d, uint32_t cap);
 void mg_dir_free(struct mg_dir *d);
+/* Key the index (the engine's per-engine key); only while it is empty. */
+void mg_dir_set_key(struct mg_dir *d, const struct mg_sipkey *key);
 
 /* The class of an alias string: digits when it is all 0-9 * # (and not
  * empty), else a name.  `type` (enum mg_alias_type) settles it when it is
@@ -72,7 +92,9 @@ enum mg_dir_class mg_dir_class_of(const char *alias, uint8_t type);
 
 /* Add or refresh alias -> addr:port.  A static entry is only replaced by
  * another static line (config reload); a learned one refreshes (new
- * address, port, expiry, origin) when learned again.  A learned alias that a
+ * address, port, expiry, origin) when learned again, and becomes static
+ * when a static line names it.  A learned alias that a static entry holds
+ * for the same host changes nothing (MG_R_NONE).  A learned alias that a
  * static entry holds for another host is refused (MG_R_DIR_CONFLICT); a full
  * directory refuses with MG_R_DIR_FULL (after dropping expired entries).  An
  * empty alias, or one longer than MG_DIR_KEY_LEN - 1, is refused with
@@ -94,10 +116,21 @@ unsigned mg_dir_forget(struct mg_dir *d, const char *alias, uint8_t alias_type,
 		       enum mg_dir_origin origin);
 unsigned mg_dir_forget_addr(struct mg_dir *d, uint32_t addr, enum mg_dir_origin origin);
 
-/* Drop learned entries whose expiry is <= now; returns how many. */
+/* Drop learned entries whose expiry is <= now; returns how many.  One
+ * comparison when nothing is due. */
 unsigned mg_dir_expire(struct mg_dir *d, uint64_t now_ms);
 
-/* Visit every live entry (for `show directory`); stop when fn returns false. */
+/* Make the static entries those of the configuration's `alias` lines
+ * (start, reload): static entries no longer listed are dropped, listed
+ * ones added or updated (a learned entry of the same alias becomes static;
+ * one listed line whose directory is full takes the place of the learned
+ * entry that would expire first).  Returns how many lines found no room. */
+unsigned mg_dir_load_static(struct mg_dir *d, const struct mg_alias_cfg *a, unsigned n,
+			    uint64_t now_ms);
+
+/* Visit every stored entry (for `show directory`; mg_dir_expire drops the
+ * ones due, so after it ran for the current time they are all live); stop
+ * when fn returns false. */
 void mg_dir_foreach(const struct mg_dir *d, bool (*fn)(void *ctx, const struct mg_dir_entry *en),
 		    void *ctx);
 

@@ -96,6 +96,7 @@ void mg_engine_expire(struct mg_engine *e, uint64_t now)
 		e->now = now;
 	mg_wheel_run(&e->ct.wheel, e->now, flow_fire, e);
 	mg_wheel_run(&e->ex.wheel, e->now, pinhole_fire, e);
+	mg_dir_expire(&e->dir, e->now);
 	for (int i = 0; i < MG_ALG__COUNT; i++)
 		if (e->alg[i] && e->alg[i]->tick)
 			e->alg[i]->tick(e->alg_state[i], e, e->now);

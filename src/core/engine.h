@@ -49,6 +49,10 @@ struct mg_stats {
 	uint32_t flows_active, bindings_active, pinholes_active, calls_active;
 	uint32_t flows_embryonic; /* TCP flows whose handshake has not completed */
 	uint32_t frags_active; /* incomplete fragmented datagrams tracked */
+	/* the directory of inside endpoints (core/dir.h): entries now, learned
+	 * (new), refreshed, expired and refused (conflict, full, bad alias) */
+	uint32_t directory_entries;
+	uint64_t directory_learned, directory_refreshed, directory_expired, directory_refused;
 };
 
 /* A flow as reports see it. */
@@ -210,6 +214,13 @@ void mg_engine_set_events(struct mg_engine *e, const struct mg_engine_events *ev
 const struct mg_stats *mg_engine_stats(const struct mg_engine *e);
 const struct mg_config *mg_engine_config(const struct mg_engine *e);
 
+/* The directory of inside endpoints (core/dir.h), read-only, for reports. */
+struct mg_dir;
+struct mg_dir_entry;
+const struct mg_dir *mg_engine_dir(const struct mg_engine *e);
+/* The engine's time: the latest now_ms it was given. */
+uint64_t mg_engine_now(const struct mg_engine *e);
+
 /* The public address:port bound to an inside endpoint, if a NAT binding
  * exists.  Bindings only an ALG announced in signalling (no packet of the
  * inside endpoint has used them yet) count only with include_advertised.
@@ -241,6 +252,10 @@ struct mg_walk {
 bool mg_engine_walk_flows(struct mg_engine *e, struct mg_walk *w, mg_flow_fn fn, void *ctx);
 bool mg_engine_walk_bindings(struct mg_engine *e, struct mg_walk *w, mg_binding_fn fn, void *ctx);
 bool mg_engine_walk_pinholes(struct mg_engine *e, struct mg_walk *w, mg_pinhole_fn fn, void *ctx);
+/* Directory entries (slots of the directory's array); entries due at the
+ * engine's time are skipped. */
+typedef void (*mg_dir_entry_fn)(void *ctx, const struct mg_dir_entry *en);
+bool mg_engine_walk_directory(struct mg_engine *e, struct mg_walk *w, mg_dir_entry_fn fn, void *ctx);
 
 /* An optional trace of what an ALG does with calls, message by message
  * (H.323 today), for call logs, live events, metrics and meetgate replay's

@@ -38,6 +38,20 @@ static int reserve_forwards(struct mg_engine *e, char *err, size_t errlen)
 	return 0;
 }
 
+/* The `alias` lines as the directory's static entries.  The parser keeps
+ * them within max directory, so only a configuration built in code can
+ * find no room. */
+static int load_aliases(struct mg_engine *e, char *err, size_t errlen)
+{
+	unsigned n = e->cfg.n_alias < MG_CFG_MAX_ALIAS ? e->cfg.n_alias : MG_CFG_MAX_ALIAS;
+	if (mg_dir_load_static(&e->dir, e->cfg.alias, n, e->now) != 0) {
+		snprintf(err, errlen, "the directory (max directory %u) has no room for the %u alias lines",
+			 (unsigned)e->cfg.max_directory, n);
+		return -1;
+	}
+	return 0;
+}
+
 struct mg_engine *mg_engine_new(const struct mg_config *cfg, uint64_t seed, char *err, size_t errlen)
 {
 	if (check_config(cfg, err, errlen) < 0)
@@ -59,10 +73,15 @@ struct mg_engine *mg_engine_new(const struct mg_config *cfg, uint64_t seed, char
 		goto fail_frag;
 	if (mg_engine_seqadj_init(e) < 0)
 		goto fail_seqadj;
-	if (reserve_forwards(e, err, errlen) < 0)
+	if (mg_dir_init(&e->dir, cfg->max_directory) < 0)
+		goto fail_dir;
+	mg_dir_set_key(&e->dir, &e->key);
+	if (reserve_forwards(e, err, errlen) < 0 || load_aliases(e, err, errlen) < 0)
 		goto fail_reserve;
 	return e;
 fail_reserve:
+	mg_dir_free(&e->dir);
+fail_dir:
 	mg_engine_seqadj_free(e);
 fail_seqadj:
 	mg_frag_free(&e->frag);
@@ -84,6 +103,7 @@ void mg_engine_free(struct mg_engine *e)
 {
 	if (!e)
 		return;
+	mg_dir_free(&e->dir);
 	mg_engine_seqadj_free(e);
 	mg_frag_free(&e->frag);
 	mg_expect_free(&e->ex);
@@ -101,12 +121,16 @@ int mg_engine_reconfigure(struct mg_engine *e, const struct mg_config *cfg, char
 	if (cfg->max_flows != e->cfg.max_flows || cfg->max_bindings != e->cfg.max_bindings ||
 	    cfg->max_pinholes != e->cfg.max_pinholes || cfg->n_public != e->cfg.n_public ||
 	    memcmp(cfg->public_addr, e->cfg.public_addr, sizeof(uint32_t) * cfg->n_public) != 0 ||
-	    cfg->port_lo != e->cfg.port_lo || cfg->port_hi != e->cfg.port_hi) {
+	    cfg->port_lo != e->cfg.port_lo || cfg->port_hi != e->cfg.port_hi ||
+	    cfg->max_directory != e->cfg.max_directory) {
 		snprintf(err, errlen, "table sizes, public addresses and port range change only on restart");
 		return -1;
 	}
 	e->cfg = *cfg;
 	mg_nat_set_forwards(&e->nat, &e->cfg);
+	/* static entries follow the file; learned ones stay (a new alias
+	 * line takes over a learned entry of the same alias) */
+	load_aliases(e, err, errlen);
 	return 0;
 }
 
@@ -138,7 +162,17 @@ const struct mg_stats *mg_engine_stats(const struct mg_engine *e)
 	st->bindings_expired = e->nat.freed;
 	st->pinholes_active = e->ex.used;
 	st->frags_active = mg_frag_active(&e->frag);
+	st->directory_entries = e->dir.used;
+	st->directory_learned = e->dir.learned;
+	st->directory_refreshed = e->dir.refreshed;
+	st->directory_expired = e->dir.expired;
+	st->directory_refused = e->dir.refused;
 	return st;
+}
+
+const struct mg_dir *mg_engine_dir(const struct mg_engine *e)
+{
+	return &e->dir;
 }
 
 const struct mg_config *mg_engine_config(const struct mg_engine *e)

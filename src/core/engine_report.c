@@ -169,6 +169,23 @@ bool mg_engine_walk_pinholes(struct mg_engine *e, struct mg_walk *w, mg_pinhole_
 	return w->pos < e->ex.cap;
 }
 
+bool mg_engine_walk_directory(struct mg_engine *e, struct mg_walk *w, mg_dir_entry_fn fn, void *ctx)
+{
+	for (; walk_room(w, e->dir.cap); w->pos++, w->slots--) {
+		const struct mg_dir_entry *en = &e->dir.e[w->pos];
+		if (!MG_DIR_SLOT_USED(en) || en->expire_ms <= e->now)
+			continue;
+		fn(ctx, en);
+		w->rows--;
+	}
+	return w->pos < e->dir.cap;
+}
+
+uint64_t mg_engine_now(const struct mg_engine *e)
+{
+	return e->now;
+}
+
 /* The whole table in one go (replay reports). */
 #define WALK_ALL {0, UINT32_MAX, UINT32_MAX}
 

@@ -401,7 +401,9 @@ static const struct {
 	STAT("pinhole_hits", pinhole_hits),    STAT("alg_rewrites", alg_rewrites),
 	STAT("calls_active", calls_active),    STAT("calls_created", calls_created),
 	STAT("calls_ended", calls_ended),      STAT("flows_embryonic", flows_embryonic),
-	STAT("frags_active", frags_active),
+	STAT("frags_active", frags_active),    STAT("directory_entries", directory_entries),
+	STAT("directory_learned", directory_learned), STAT("directory_refreshed", directory_refreshed),
+	STAT("directory_expired", directory_expired), STAT("directory_refused", directory_refused),
 };
 #define N_STAT_ROWS (sizeof(stat_rows) / sizeof(stat_rows[0]))
 

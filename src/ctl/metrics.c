@@ -93,6 +93,15 @@ int mg_metrics_render(const struct mg_metrics_snap *s, char *buf, size_t n)
 	one(&o, "pinholes_total", "counter", "Pinholes opened.", st->pinholes_opened);
 	one(&o, "calls_total", "counter", "H.323 calls seen (Setups that made a call).",
 	    st->calls_created);
+	one(&o, "directory_entries", "gauge", "Directory entries now (static and learned).",
+	    st->directory_entries);
+	one(&o, "directory_learned_total", "counter", "Directory entries learned (new aliases).",
+	    st->directory_learned);
+	one(&o, "directory_expired_total", "counter", "Learned directory entries expired.",
+	    st->directory_expired);
+	one(&o, "directory_refused_total", "counter",
+	    "Aliases not learned (held by a static entry, directory full, bad alias).",
+	    st->directory_refused);
 	head(&o, "call_setup_seconds", "histogram", "Time from a call's Setup to its Connect.");
 	uint64_t cum = 0;
 	for (unsigned i = 0; i < MG_METRICS_BUCKETS; i++) {
