@@ -16,7 +16,7 @@ static const struct {
 	{"replay", mg_cli_replay, "Run captures through the gateway engine and report the result"},
 	{"check-config", mg_cli_check_config, "Parse a configuration and print it as meetgate sees it"},
 	{"run", mg_cli_run, "Run the live gateway on Linux (NFQUEUE and nftables)"},
-	{"show", mg_cli_show, "Ask a running gateway for its calls, flows, pinholes, bindings or stats"},
+	{"show", mg_cli_show, "Ask a running gateway for its calls, flows, pinholes, bindings, stats or directory"},
 	{"events", mg_cli_events, "Stream a running gateway's calls, flows, pinholes and bindings live"},
 	{"version", cmd_version, "Print the version"},
 	{"help", cmd_help, "Show this list"},

@@ -1,4 +1,4 @@
-/* show.c - `meetgate show calls|flows|pinholes|stats|bindings`: ask the
+/* show.c - `meetgate show calls|flows|pinholes|stats|bindings|directory`: ask the
  * running gateway through its control socket (protocol: src/ctl/ctl.h).
  * Options become words of the request; the daemon filters the rows and,
  * with --json, renders them as JSON.  `show calls --ladder N` asks for one
@@ -14,17 +14,20 @@
 
 static int usage(FILE *f, int rc)
 {
-	fprintf(f, "usage: meetgate show calls|flows|pinholes|stats|bindings [--json]\n"
+	fprintf(f, "usage: meetgate show calls|flows|pinholes|stats|bindings|directory [--json]\n"
 		   "         [--proto tcp|udp|icmp|icmpv6] [--port N] [--addr A] [--call N]\n"
 		   "         [--socket PATH | --config FILE]\n"
 		   "       meetgate show calls --ladder N [--json] [--socket PATH | --config FILE]\n");
 	if (f == stdout)
 		fprintf(f, "\nPrint a table of a running gateway: its calls, flows, pinholes, NAT\n"
-			   "bindings or counters (stats: pkts, drops and events by reason).\n\n"
+			   "bindings, counters (stats: pkts, drops and events by reason) or its\n"
+			   "directory of inside endpoints (directory: alias, class, type, inside\n"
+			   "address:port, origin static|setup|ils|ras, age, expires, hits, pool).\n\n"
 			   "  --json          one JSON document instead of a table\n"
 			   "  --proto P       only rows of protocol P (flows, pinholes, bindings)\n"
 			   "  --port N        only rows with N as either port (flows, pinholes, bindings)\n"
-			   "  --addr A        only rows with address A anywhere (IPv4 or IPv6; all tables)\n"
+			   "  --addr A        only rows with address A anywhere (IPv4 or IPv6; all tables;\n"
+			   "                  directory: its inside address)\n"
 			   "  --call N        only call N, or the flows and pinholes it owns\n"
 			   "  --ladder N      the signalling ladder of live call N: messages each way,\n"
 			   "                  rewrites (before -> after), pinholes, problems\n"
@@ -107,8 +110,8 @@ int mg_cli_show(int argc, char **argv)
 	}
 	if (mg_ctl_parse_request(line, (size_t)ll, &r, &why) != 0) {
 		if (strncmp(why, "unknown request", 15) == 0)
-			fprintf(stderr, "meetgate show: '%s': expected calls, flows, pinholes, stats "
-					"or bindings\n", what);
+			fprintf(stderr, "meetgate show: '%s': expected calls, flows, pinholes, stats, "
+					"bindings or directory\n", what);
 		else
 			fprintf(stderr, "meetgate show %s: %s\n", what, why);
 		return 2;

@@ -162,6 +162,15 @@ static void on_call(void *ctx, const struct mg_call_info *ci)
 									ci, g->now));
 }
 
+static void on_dir(void *ctx, const struct mg_dir_entry *en)
+{
+	struct gen *g = ctx;
+	const struct mg_ctl_req *q = &g->c->req;
+	if (mg_ctl_match_dir(&q->f, en))
+		put_row(g, (q->json ? mg_ctl_json_dir : mg_ctl_fmt_dir)(row_at(g), MG_CTL_ROW_MAX, en,
+									 g->now));
+}
+
 /* The rows of the ladder copied into the client.  Returns true while rows
  * remain. */
 static bool walk_ladder(struct client *c, struct mg_walk *w, uint64_t now)
@@ -241,6 +250,9 @@ static void produce_slice(struct mg_ctl *s, struct client *c, uint32_t *slots, u
 		break;
 	case MG_CTL_PINHOLES:
 		more = mg_engine_walk_pinholes(s->e, &w, on_pinhole, &g);
+		break;
+	case MG_CTL_DIRECTORY:
+		more = mg_engine_walk_directory(s->e, &w, on_dir, &g);
 		break;
 	case MG_CTL_CALLS:
 		more = c->req.has_ladder ? walk_ladder(c, &w, s->now)

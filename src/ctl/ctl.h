@@ -2,7 +2,8 @@
  *
  * Protocol (one request per connection, text, lines end in '\n'):
  *   client: "show TABLE [json] [proto=P] [port=N] [addr=A] [call=N]"
- *           TABLE: calls | flows | pinholes | stats | bindings; words apart
+ *           TABLE: calls | flows | pinholes | stats | bindings | directory;
+ *           words apart
  *           by one space, each option at most once, in any order
  *                                               (at most MG_CTL_LINE_MAX bytes)
  *   client: "show calls [json] ladder=N": the ladder of live call N (its
@@ -20,7 +21,7 @@
  *           port= either port of the row (flows, pinholes, bindings);
  *           addr= any address of the row, IPv4 or IPv6 (all tables);
  *           call= the owning call (flows, pinholes) or the call's id
- *           (calls).  A filter a table cannot apply is an error, and stats
+ *           (calls); directory takes addr= (its inside address) only.  A filter a table cannot apply is an error, and stats
  *           takes none.
  *   client: "events [json]"  (a subscription, see below)
  *   daemon: one line per event as it happens ("[NEW] flow ...", "[END]
@@ -85,6 +86,7 @@ enum mg_ctl_cmd {
 	MG_CTL_PINHOLES,
 	MG_CTL_STATS,
 	MG_CTL_BINDINGS,
+	MG_CTL_DIRECTORY,
 	MG_CTL__COUNT
 };
 
@@ -121,6 +123,8 @@ bool mg_ctl_match_flow(const struct mg_ctl_filter *f, const struct mg_flow_info 
 bool mg_ctl_match_binding(const struct mg_ctl_filter *f, const struct mg_binding_info *bi);
 bool mg_ctl_match_pinhole(const struct mg_ctl_filter *f, const struct mg_pinhole_info *pi);
 bool mg_ctl_match_call(const struct mg_ctl_filter *f, const struct mg_call_info *ci);
+struct mg_dir_entry; /* core/dir.h */
+bool mg_ctl_match_dir(const struct mg_ctl_filter *f, const struct mg_dir_entry *en);
 
 /* One row each, newline included, snprintf-like (the return value is the
  * full length; rows always fit MG_CTL_ROW_MAX).  now_ms turns expiry times
@@ -129,6 +133,12 @@ int mg_ctl_fmt_flow(char *buf, size_t n, const struct mg_flow_info *fi, uint64_t
 int mg_ctl_fmt_binding(char *buf, size_t n, const struct mg_binding_info *bi, uint64_t now_ms);
 int mg_ctl_fmt_pinhole(char *buf, size_t n, const struct mg_pinhole_info *pi, uint64_t now_ms);
 int mg_ctl_fmt_call(char *buf, size_t n, const struct mg_call_info *ci, uint64_t now_ms);
+/* A directory entry (ctl_dir.c): alias (a space shown as '_'), class
+ * (digits|name), type, inside address:port, origin (static|setup|ils|ras),
+ * age s, seconds until it expires ("never"), hits, "pool" or "-". */
+int mg_ctl_fmt_dir(char *buf, size_t n, const struct mg_dir_entry *en, uint64_t now_ms);
+/* "digits" or "name" (enum mg_dir_class). */
+const char *mg_ctl_dir_class(uint8_t cls);
 /* Row i of a call's ladder (ctl_call.c): 0 the title, then the steps
  * (after a line saying how many earlier ones were not kept, if any).
  * Same convention as the rows; -1 past the last row. */
@@ -154,6 +164,7 @@ int mg_ctl_json_flow(char *buf, size_t n, const struct mg_flow_info *fi, uint64_
 int mg_ctl_json_binding(char *buf, size_t n, const struct mg_binding_info *bi, uint64_t now_ms);
 int mg_ctl_json_pinhole(char *buf, size_t n, const struct mg_pinhole_info *pi, uint64_t now_ms);
 int mg_ctl_json_call(char *buf, size_t n, const struct mg_call_info *ci, uint64_t now_ms);
+int mg_ctl_json_dir(char *buf, size_t n, const struct mg_dir_entry *en, uint64_t now_ms);
 /* Row i of a call's ladder: 0 the call's row, then one object per step;
  * -1 past the last row. */
 int mg_ctl_json_ladder(char *buf, size_t n, const struct mg_call_ladder *l, unsigned i,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/dir.h"
 #include "core/pkt.h"
 
 static void put_str(json_object *o, const char *key, const char *s)
@@ -330,5 +331,26 @@ int mg_ctl_json_stat(char *buf, size_t n, const char *row)
 		json_object_put(o);
 		return -1;
 	}
+	return emit(buf, n, o);
+}
+
+int mg_ctl_json_dir(char *buf, size_t n, const struct mg_dir_entry *en, uint64_t now_ms)
+{
+	json_object *o = json_object_new_object();
+	if (o == NULL)
+		return -1;
+	put_str(o, "alias", en->key);
+	put_str(o, "class", mg_ctl_dir_class(en->cls));
+	put_str(o, "type", mg_ctl_alias_type(en->alias_type));
+	put_v4(o, "inside_addr", en->addr);
+	put_u64(o, "inside_port", en->port);
+	put_str(o, "origin", mg_dir_origin_name(en->origin));
+	put_u64(o, "age_s", age_s(en->created_ms, now_ms));
+	json_object_object_add(o, "expires_s",
+			       en->expire_ms == UINT64_MAX
+				       ? NULL
+				       : json_object_new_uint64(secs_left(en->expire_ms, now_ms)));
+	put_u64(o, "hits", en->hits);
+	put_bool(o, "pool", en->pool);
 	return emit(buf, n, o);
 }

@@ -13,6 +13,7 @@
 static const char *const cmd_names[MG_CTL__COUNT] = {
 	[MG_CTL_CALLS] = "calls",       [MG_CTL_FLOWS] = "flows", [MG_CTL_PINHOLES] = "pinholes",
 	[MG_CTL_STATS] = "stats",       [MG_CTL_BINDINGS] = "bindings",
+	[MG_CTL_DIRECTORY] = "directory",
 };
 
 const char *mg_ctl_cmd_name(enum mg_ctl_cmd cmd)
@@ -158,6 +159,12 @@ static int check_filters(const struct mg_ctl_req *req, const char **why)
 			return -1;
 		}
 		break;
+	case MG_CTL_DIRECTORY:
+		if (f->proto || f->has_port || f->has_call) {
+			*why = "the directory has no proto, port or call to filter on; the addr filter applies";
+			return -1;
+		}
+		break;
 	default:
 		break;
 	}
@@ -214,8 +221,8 @@ int mg_ctl_parse_request(const char *line, size_t len, struct mg_ctl_req *req, c
 			return check_filters(req, why);
 		}
 	}
-	*why = "unknown request; expected show calls|flows|pinholes|stats|bindings [json] [filters] "
-	       "or events [json]";
+	*why = "unknown request; expected show calls|flows|pinholes|stats|bindings|directory [json] "
+	       "[filters] or events [json]";
 	return -1;
 }
 
@@ -381,6 +388,9 @@ const char *mg_ctl_header(enum mg_ctl_cmd cmd)
 	case MG_CTL_PINHOLES:
 		return "proto  what     side             remote          dst:port                   "
 		       "to:port   call     hits expires\n";
+	case MG_CTL_DIRECTORY:
+		return "alias                    class  type                  inside:port  origin    "
+		       "age expires   hits pool\n";
 	default:
 		return "";
 	}
