@@ -488,6 +488,9 @@ static const char *call_route(struct mg_h323 *h, const struct h323_cur *cur)
 {
 	if (cur->from_inside)
 		return "outbound";
+	const char *routed = mg_alg_flow_route(h->e, cur->flow);
+	if (routed)
+		return routed;
 	if (cur->sf->via_pinhole)
 		return "pinhole";
 	return (mg_alg_flow(h->e, cur->flow)->flags & MG_FLOW_DNAT) ? "forward" : "direct";
@@ -535,6 +538,8 @@ uint32_t mg_h323_call_for_message(struct mg_h323 *h)
 	c->peer = cur->from_inside ? cur->peer_seen : cur->sender;
 	c->route = call_route(h, cur);
 	mg_h323_sigflow_attach(h, cur->sf, k);
+	if (c->inbound && mg_alg_flow_route(h->e, cur->flow))
+		mg_h323_follow_call(h, c, mg_addr_v4(&mg_alg_flow(h->e, cur->flow)->k[0].dst));
 	if (h->trace)
 		trace_call(h, c, MG_H323_TR_CALL_START, NULL);
 	return k;

@@ -87,6 +87,28 @@ static void open_pin(struct mg_h323 *h, struct h323_call *c, const struct mg_exp
 		mg_alg_count(h->e, MG_R_ALG_LIMIT); /* still closed with the call */
 }
 
+void mg_h323_follow_call(struct mg_h323 *h, struct h323_call *c, uint32_t pub)
+{
+	static const uint16_t ports[2] = {1503, 1731};
+	static const char *const what[2] = {"t120-follow", "1731-follow"};
+	for (int i = 0; i < 2; i++) {
+		struct mg_expect x = {
+			.remote = c->peer,
+			.dst_addr = pub,
+			.to_addr = c->inside,
+			.dst_port = ports[i],
+			.to_port = ports[i],
+			.proto = MG_PROTO_TCP,
+			.side = MG_SIDE_OUTSIDE,
+			.alg = MG_ALG_NONE,
+			.bind = MG_NIL,
+			.alg_ctx = c->id | H323_CTX_CALL,
+			.what = what[i],
+		};
+		open_pin(h, c, &x, 0, 0);
+	}
+}
+
 static bool wants_pinhole(uint8_t field, uint8_t *proto, uint8_t *alg, const char **what)
 {
 	*alg = MG_ALG_NONE;

@@ -113,6 +113,10 @@ void mg_h323_call_end(struct mg_h323 *h, uint32_t idx, const char *why);
 void mg_h323_call_close_channel(struct mg_h323 *h, struct h323_call *c, uint16_t lcn, uint8_t side);
 void mg_h323_sigflow_attach(struct mg_h323 *h, struct h323_sigflow *sf, uint32_t call);
 uint32_t mg_h323_call_for_message(struct mg_h323 *h);
+/* h323_addr.c: a call routed in on a shared public address: the caller's
+ * T.120 (1503) and audio call control (1731) connections to that address
+ * reach the same inside host while the call lives. */
+void mg_h323_follow_call(struct mg_h323 *h, struct h323_call *c, uint32_t pub);
 uint32_t mg_h323_call_of_ctx(void *state, uint32_t alg_ctx);
 
 int mg_h323_limit_init(struct h323_limits *l, uint32_t cap);

@@ -210,3 +210,10 @@ void mg_alg_release(struct mg_engine *e, uint32_t flow, int dir, uint8_t *l3, ui
 	if (e->emit)
 		e->emit(e->emit_ctx, l3, len, out, e->now);
 }
+
+const char *mg_alg_flow_route(struct mg_engine *e, uint32_t flow)
+{
+	if (!e->ir.how || flow >= e->ir.nflows)
+		return NULL;
+	return mg_inroute_how_name(e->ir.how[flow]);
+}

@@ -137,6 +137,10 @@ enum mg_reason mg_alg_untranslatable(struct mg_engine *e, enum mg_reason r, unsi
 /* The directory of inside endpoints (core/dir.h): ALGs teach it what they
  * learn (outbound Setups' aliases, ILS registrations) and look hosts up. */
 struct mg_dir *mg_alg_dir(struct mg_engine *e);
+/* How inbound routing chose the inside host of flow's connection
+ * ("routed-alias", "routed-number", "routed-pool", "routed-default"), or
+ * NULL when the flow was not routed (core/inroute.h). */
+const char *mg_alg_flow_route(struct mg_engine *e, uint32_t flow);
 
 void mg_alg_stat_rewrites(struct mg_engine *e, unsigned n);
 void mg_alg_stat_calls(struct mg_engine *e, int created, int ended);

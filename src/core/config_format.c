@@ -113,6 +113,11 @@ static void put_addresses(struct out *o, const struct mg_config *c)
 			put(o, ":%u", a->port);
 		put(o, "%s\n", a->pool ? " pool" : "");
 	}
+	if (c->route_all)
+		put(o, "route h323\n");
+	for (unsigned i = 0; i < c->n_route && i < MG_CFG_MAX_PUBLIC; i++) {
+		put(o, "route h323 %s\n", ip_str(c->route_addr[i], ip));
+	}
 }
 
 static void put_policy(struct out *o, const struct mg_config *c)

@@ -40,6 +40,7 @@ struct pstate {
 	size_t errlen;
 	bool allow_seen;
 	unsigned forward_line[MG_CFG_MAX_FORWARD];
+	unsigned route_line; /* the first route line */
 };
 
 static int fail(struct pstate *s, const char *msg, const char *tok)
@@ -599,6 +600,29 @@ static int d_metrics(struct pstate *s, char **tok, int n)
 	return 0;
 }
 
+/* route h323 [<public-address>] */
+static int d_route(struct pstate *s, char **tok, int n)
+{
+	if (strcmp(tok[1], "h323") != 0)
+		return fail(s, "expected h323", tok[1]);
+	if (s->route_line == 0)
+		s->route_line = s->line;
+	if (n < 3) {
+		s->c.route_all = true;
+		return 0;
+	}
+	uint32_t addr;
+	if (!parse_ip4(tok[2], &addr) || addr == 0)
+		return fail(s, "bad IPv4 address", tok[2]);
+	for (unsigned i = 0; i < s->c.n_route; i++)
+		if (s->c.route_addr[i] == addr)
+			return fail(s, "duplicate route address", tok[2]);
+	if (s->c.n_route >= MG_CFG_MAX_PUBLIC)
+		return fail(s, "too many route lines", tok[2]);
+	s->c.route_addr[s->c.n_route++] = addr;
+	return 0;
+}
+
 struct directive {
 	const char *name;
 	int (*fn)(struct pstate *s, char **tok, int n);
@@ -613,6 +637,7 @@ static const struct directive directives[] = {
 	{"log-level", d_log_level, 1, 1},
 	{"interface", d_interface, 2, 2}, {"queue", d_queue, 1, 1}, {"fail", d_fail, 1, 1},
 	{"control", d_control, 1, 1}, {"sysctl", d_sysctl, 1, 1}, {"metrics", d_metrics, 1, 1},
+	{"route", d_route, 1, 2},
 };
 
 /* One line, NUL-terminated and writable, comment included. */
@@ -703,6 +728,18 @@ static int parse_finish(struct pstate *s)
 		char n[16];
 		snprintf(n, sizeof(n), "%u", (unsigned)c->max_directory);
 		return fail_file(s, "more alias lines than max directory", n);
+	}
+	if (c->route_all || c->n_route) {
+		s->line = s->route_line;
+		for (unsigned i = 0; i < c->n_route; i++)
+			if (!mg_config_is_public(c, c->route_addr[i]))
+				return fail(s, "route address is not a 'public' address",
+					    ip_text(c->route_addr[i], ip));
+		if (!c->nat)
+			return fail(s, "inbound routing needs NAT: remove 'nat off' or the line", "route");
+		if (!c->alg_h323)
+			return fail(s, "inbound routing needs the H.323 ALG: remove 'alg h323 off' or the line",
+				    "route");
 	}
 	return 0;
 }

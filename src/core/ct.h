@@ -25,6 +25,7 @@
 #define MG_FLOW_SNAT 0x02 /* source translated (bind_src holds a binding) */
 #define MG_FLOW_DNAT 0x04 /* destination translated */
 #define MG_FLOW_EMBRYO 0x08 /* a TCP handshake not completed: on the embryonic list */
+#define MG_FLOW_JOINING 0x10 /* a routed call's inside leg opening (core/inroute.h) */
 
 struct mg_flow {
 	struct mg_tuple k[2];

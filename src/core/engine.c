@@ -5,6 +5,8 @@
 #include "core/l4csum.h"
 #include "core/rewrite.h"
 
+#define PORT_Q931 1720
+
 uint32_t mg_engine_embryonic_max(const struct mg_engine *e)
 {
 	uint32_t half = e->ct.cap / 2 ? e->ct.cap / 2 : 1;
@@ -71,6 +73,7 @@ void mg_engine_flow_release(struct mg_engine *e, uint32_t idx, uint16_t why)
 	if (f->bind != MG_NIL)
 		mg_nat_unref(&e->nat, f->bind);
 	mg_engine_seqadj_release(e, f);
+	mg_inroute_flow_end(e, idx);
 	mg_ct_remove(&e->ct, idx);
 	e->st.flows_expired++;
 }
@@ -97,6 +100,7 @@ void mg_engine_expire(struct mg_engine *e, uint64_t now)
 	mg_wheel_run(&e->ct.wheel, e->now, flow_fire, e);
 	mg_wheel_run(&e->ex.wheel, e->now, pinhole_fire, e);
 	mg_dir_expire(&e->dir, e->now);
+	mg_inroute_expire(e, e->now);
 	for (int i = 0; i < MG_ALG__COUNT; i++)
 		if (e->alg[i] && e->alg[i]->tick)
 			e->alg[i]->tick(e->alg_state[i], e, e->now);
@@ -212,6 +216,13 @@ struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t le
 		mg_engine_count(e, MG_R_TCP_REOPENED);
 		idx = MG_NIL;
 	}
+	if (side == MG_SIDE_OUTSIDE && p.proto == MG_PROTO_TCP && p.t.dport == PORT_Q931 &&
+	    p.family == MG_AF_INET && !e->ir.injecting && mg_inroute_routed(e, mg_addr_v4(&p.t.dst)) &&
+	    mg_inroute_outside(e, &p, idx, &r)) {
+		if (r != MG_R_NONE)
+			goto drop;
+		goto consumed;
+	}
 	if (idx == MG_NIL) {
 		if (p.proto == MG_PROTO_TCP && (p.tcp_flags & (MG_TH_SYN | MG_TH_ACK | MG_TH_RST)) != MG_TH_SYN) {
 			r = MG_R_TCP_NO_SYN; /* checked before any state is created */
@@ -227,6 +238,11 @@ struct mg_result mg_engine_process(struct mg_engine *e, uint8_t *l3, uint32_t le
 		dir = 0;
 	}
 	struct mg_flow *f = &e->ct.flow[idx];
+	if ((f->flags & MG_FLOW_JOINING) && side == MG_SIDE_INSIDE && mg_inroute_inside(e, idx, &p, dir, &r)) {
+		if (r != MG_R_NONE)
+			goto drop;
+		goto consumed;
+	}
 	/* a segment the endpoint would discard moves no state; ACKs of a
 	 * resized stream are tracked (and leave) in its sender's numbers */
 	bool intact = alg_segment_ok(e, f, &p);
@@ -305,6 +321,10 @@ out:
 	e->st.pkts_out[res.out_side & 1]++;
 	res.reason = MG_R_NONE;
 	res.changed = p.changed;
+	return res;
+consumed: /* taken by the gateway itself (inbound routing): nothing leaves */
+	res.verdict = MG_VERDICT_HOLD;
+	res.reason = MG_R_NONE;
 	return res;
 drop:
 	mg_engine_drop(e, r, parsed, side, len);

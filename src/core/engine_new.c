@@ -52,6 +52,15 @@ static int load_aliases(struct mg_engine *e, char *err, size_t errlen)
 	return 0;
 }
 
+/* TCP 1720 of a routed public address is the router's: NAT never hands it
+ * out (a forward of the same port reserved it already). */
+static void reserve_routed(struct mg_engine *e)
+{
+	for (unsigned a = 0; a < e->cfg.n_public; a++)
+		if (mg_inroute_routed(e, e->cfg.public_addr[a]))
+			(void)mg_nat_reserve(&e->nat, MG_PROTO_TCP, e->cfg.public_addr[a], 1720);
+}
+
 struct mg_engine *mg_engine_new(const struct mg_config *cfg, uint64_t seed, char *err, size_t errlen)
 {
 	if (check_config(cfg, err, errlen) < 0)
@@ -78,6 +87,9 @@ struct mg_engine *mg_engine_new(const struct mg_config *cfg, uint64_t seed, char
 	mg_dir_set_key(&e->dir, &e->key);
 	if (reserve_forwards(e, err, errlen) < 0 || load_aliases(e, err, errlen) < 0)
 		goto fail_reserve;
+	if (mg_inroute_init(e) < 0)
+		goto fail_reserve;
+	reserve_routed(e);
 	return e;
 fail_reserve:
 	mg_dir_free(&e->dir);
@@ -103,6 +115,7 @@ void mg_engine_free(struct mg_engine *e)
 {
 	if (!e)
 		return;
+	mg_inroute_free(e);
 	mg_dir_free(&e->dir);
 	mg_engine_seqadj_free(e);
 	mg_frag_free(&e->frag);
@@ -122,8 +135,12 @@ int mg_engine_reconfigure(struct mg_engine *e, const struct mg_config *cfg, char
 	    cfg->max_pinholes != e->cfg.max_pinholes || cfg->n_public != e->cfg.n_public ||
 	    memcmp(cfg->public_addr, e->cfg.public_addr, sizeof(uint32_t) * cfg->n_public) != 0 ||
 	    cfg->port_lo != e->cfg.port_lo || cfg->port_hi != e->cfg.port_hi ||
-	    cfg->max_directory != e->cfg.max_directory) {
-		snprintf(err, errlen, "table sizes, public addresses and port range change only on restart");
+	    cfg->max_directory != e->cfg.max_directory ||
+	    cfg->route_all != e->cfg.route_all || cfg->n_route != e->cfg.n_route ||
+	    memcmp(cfg->route_addr, e->cfg.route_addr, sizeof(uint32_t) * cfg->n_route) != 0 ||
+	    cfg->max_route_pending != e->cfg.max_route_pending) {
+		snprintf(err, errlen,
+			 "table sizes, public addresses, port range and route lines change only on restart");
 		return -1;
 	}
 	e->cfg = *cfg;

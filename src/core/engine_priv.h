@@ -11,6 +11,7 @@
 #include "core/engine.h"
 #include "core/expect.h"
 #include "core/frag.h"
+#include "core/inroute.h"
 #include "core/nat.h"
 #include "core/seqadj.h"
 
@@ -41,6 +42,7 @@ struct mg_engine {
 	void *ev_ctx;
 	struct mg_seqadj_pool sa;
 	struct mg_dir dir; /* inside endpoints by alias (core/dir.c) */
+	struct mg_inroute ir; /* inbound call routing (core/inroute*.c) */
 	uint8_t *rw_out, *rw_scratch; /* rebuilt segments (engine_seqadj.c) */
 	bool alg_logged; /* the ALG logged the drop it returns (MG_ALG_UT_VERDICT_LINE) */
 	/* log rate limiting: per reason, lines in the current second */
@@ -54,6 +56,9 @@ struct mg_engine {
  * returns its index (dir is 0), or MG_NIL with *why. */
 uint32_t mg_policy_new_flow(struct mg_engine *e, struct mg_pkt *p, enum mg_side side,
 			    enum mg_reason *why);
+/* The first static forward for proto to dst:dport, or NULL. */
+const struct mg_forward *mg_policy_forward(const struct mg_config *c, uint8_t proto, uint32_t dst,
+					   uint16_t dport);
 
 /* engine_seqadj.c: sequence adjustment of flows whose streams an ALG
  * resized.  On arrival, a segment's ACK and SACK blocks are mapped back

@@ -27,8 +27,8 @@ static bool allowed_out(const struct mg_config *c, const struct mg_pkt *p)
 	return false;
 }
 
-static const struct mg_forward *find_forward(const struct mg_config *c, uint8_t proto, uint32_t dst,
-					     uint16_t dport)
+const struct mg_forward *mg_policy_forward(const struct mg_config *c, uint8_t proto, uint32_t dst,
+					   uint16_t dport)
 {
 	for (unsigned i = 0; i < c->n_forward; i++) {
 		const struct mg_forward *f = &c->forward[i];
@@ -86,7 +86,12 @@ static enum mg_reason inbound_target(struct mg_engine *e, const struct mg_pkt *p
 {
 	uint32_t dst = mg_addr_v4(&p->t.dst);
 	*pin = MG_NIL;
-	const struct mg_forward *fw = find_forward(&e->cfg, p->proto, dst, p->t.dport);
+	if (e->ir.injecting && e->ir.force_addr) { /* a routed call's inside leg */
+		*to_addr = e->ir.force_addr;
+		*to_port = e->ir.force_port;
+		return MG_R_NONE;
+	}
+	const struct mg_forward *fw = mg_policy_forward(&e->cfg, p->proto, dst, p->t.dport);
 	if (fw) {
 		*to_addr = fw->to_addr;
 		*to_port = (uint16_t)(fw->to_port + (p->t.dport - fw->pub_port));

@@ -34,6 +34,23 @@
 /* ---- field writers on raw IPv4 bytes (rewrite_field.c) ----
  * l4c: offset of the L4 checksum to carry the change into, 0 for none.
  * Each returns true if a byte changed. */
+/* A new IPv4 TCP segment (rewrite_build.c), for the connections the
+ * gateway answers itself (inbound call routing): IPv4 header without
+ * options (DF, TTL 64), TCP header with an MSS option when mss != 0, then
+ * pay[0..paylen), both checksums computed.  Addresses network order, ports
+ * host order.  Returns the datagram's length, or 0 if it does not fit cap. */
+struct mg_rw_seg {
+	uint32_t src, dst;
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint8_t flags; /* MG_TH_* */
+	uint16_t win;
+	uint16_t mss;  /* 0: no option */
+	uint16_t ip_id;
+};
+uint32_t mg_rw_build_tcp4(uint8_t *out, uint32_t cap, const struct mg_rw_seg *s, const uint8_t *pay,
+			  uint32_t paylen);
+
 static inline bool mg_rw_addr4(uint8_t *l3, uint32_t at, const uint8_t nv[4], uint32_t l4c);
 static inline bool mg_rw_port(uint8_t *l3, uint32_t at, uint16_t nv, uint32_t l4c);
 bool mg_rw_u32(uint8_t *l3, uint32_t at, uint32_t nv, uint32_t l4c);
