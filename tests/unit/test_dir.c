@@ -474,3 +474,23 @@ TEST(dir_random_against_model)
 		CHECK_EQ(d.n_origin[o], by_origin[o]);
 	mg_dir_free(&d);
 }
+
+TEST(dir_entries_stored_at_time_zero_take_the_first_time_known)
+{
+	struct mg_dir d;
+	CHECK_EQ(mg_dir_init(&d, 4), 0);
+	CHECK_EQ(put_static(&d, "alice", MG_ALIAS_NAME, A10), MG_R_NONE);
+	CHECK_EQ(mg_dir_lookup(&d, "alice", MG_ALIAS_NAME, 0)->created_ms, 0);
+	CHECK_EQ(mg_dir_expire(&d, 0), 0);
+	CHECK_EQ(mg_dir_lookup(&d, "alice", MG_ALIAS_NAME, 0)->created_ms, 0);
+	CHECK_EQ(mg_dir_expire(&d, 5000), 0);
+	CHECK_EQ(mg_dir_lookup(&d, "alice", MG_ALIAS_NAME, 5000)->created_ms, 5000);
+	CHECK_EQ(mg_dir_lookup(&d, "alice", MG_ALIAS_NAME, 5000)->refreshed_ms, 5000);
+	CHECK(!d.unstamped);
+	CHECK_EQ(learn(&d, "bob", MG_ALIAS_NAME, A10, 6000), MG_R_NONE);
+	CHECK_EQ(mg_dir_expire(&d, 7000), 0);
+	CHECK_EQ(mg_dir_lookup(&d, "bob", MG_ALIAS_NAME, 7000)->created_ms, 6000);
+	mg_dir_free(&d);
+	/* an unused directory is harmless */
+	CHECK_EQ(mg_dir_expire(&d, 1), 0);
+}
