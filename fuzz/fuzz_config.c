@@ -41,6 +41,14 @@ static int same(const struct mg_config *a, const struct mg_config *b)
 		if (a->allow[i].proto != b->allow[i].proto || a->allow[i].lo != b->allow[i].lo ||
 		    a->allow[i].hi != b->allow[i].hi)
 			return 0;
+	if (a->n_alias != b->n_alias || a->max_directory != b->max_directory)
+		return 0;
+	for (unsigned i = 0; i < a->n_alias; i++) { /* the line number moves */
+		const struct mg_alias_cfg *x = &a->alias[i], *y = &b->alias[i];
+		if (strcmp(x->name, y->name) != 0 || x->type != y->type || x->addr != y->addr ||
+		    x->port != y->port || x->pool != y->pool)
+			return 0;
+	}
 	return 1;
 }
 

@@ -239,6 +239,11 @@ static void json_stats(json_object *o, const struct mg_stats *s)
 	put_u64(j, "calls_ended", s->calls_ended);
 	put_u64(j, "calls_active", s->calls_active);
 	put_u64(j, "flows_embryonic", s->flows_embryonic);
+	put_u64(j, "directory_entries", s->directory_entries);
+	put_u64(j, "directory_learned", s->directory_learned);
+	put_u64(j, "directory_refreshed", s->directory_refreshed);
+	put_u64(j, "directory_expired", s->directory_expired);
+	put_u64(j, "directory_refused", s->directory_refused);
 	json_reasons(j, "dropped", s->dropped);
 	json_reasons(j, "events", s->events);
 }

@@ -161,7 +161,7 @@ bool mg_config_forward_to(const struct mg_config *c, uint8_t proto, uint32_t to_
  * text (NUL excluded) and writes as much as fits, always NUL-terminated when
  * outlen > 0; a result >= outlen means the output was cut.  -1 only on an
  * internal formatting error.  MG_CFG_FORMAT_MAX is always enough. */
-#define MG_CFG_FORMAT_MAX 16384
+#define MG_CFG_FORMAT_MAX 65536 /* 256 alias lines alone take up to 21 KiB */
 
 /* The `timeout` names in file order, each with the offset of its field in
  * struct mg_timeouts (shared by the parser and the formatter). */

@@ -230,6 +230,8 @@ enum mg_reason mg_dir_learn(struct mg_dir *d, const char *alias, uint8_t alias_t
 	}
 	uint32_t b = bucket_of(d, &k);
 	uint32_t i = find(d, &k, b);
+	if (now_ms == 0)
+		d->unstamped = true;
 	if (i != MG_NIL) {
 		struct mg_dir_entry *en = &d->e[i];
 		if (en->origin == MG_DIR_STATIC && !stat) {
@@ -325,9 +327,28 @@ unsigned mg_dir_forget_addr(struct mg_dir *d, uint32_t addr, enum mg_dir_origin 
 	return n;
 }
 
+/* Entries stored before the owner knew the time get the first one it
+ * gives (once). */
+static void stamp(struct mg_dir *d, uint64_t now_ms)
+{
+	for (uint32_t i = 0; i < d->cap; i++) {
+		struct mg_dir_entry *en = &d->e[i];
+		if (MG_DIR_SLOT_USED(en) && en->created_ms == 0) {
+			en->created_ms = now_ms;
+			if (en->refreshed_ms == 0)
+				en->refreshed_ms = now_ms;
+		}
+	}
+	d->unstamped = false;
+}
+
 unsigned mg_dir_expire(struct mg_dir *d, uint64_t now_ms)
 {
 	unsigned n = 0;
+	if (d->e == NULL)
+		return 0;
+	if (d->unstamped && now_ms > 0)
+		stamp(d, now_ms);
 	while (d->exp_head != MG_NIL && d->e[d->exp_head].expire_ms <= now_ms) {
 		remove_entry(d, d->exp_head);
 		d->expired++;

@@ -75,6 +75,7 @@ struct mg_dir {
 	/* private */
 	uint32_t mask;              /* nbuckets - 1 */
 	uint32_t exp_head, exp_tail; /* learned entries, soonest expiry first */
+	bool unstamped;             /* entries stored at time 0 (see mg_dir_expire) */
 	struct mg_sipkey key;
 };
 
@@ -117,7 +118,9 @@ unsigned mg_dir_forget(struct mg_dir *d, const char *alias, uint8_t alias_type,
 unsigned mg_dir_forget_addr(struct mg_dir *d, uint32_t addr, enum mg_dir_origin origin);
 
 /* Drop learned entries whose expiry is <= now; returns how many.  One
- * comparison when nothing is due. */
+ * comparison when nothing is due.  Time 0 means "not known yet" (the
+ * engine loads its `alias` lines before it is given a time): entries stored
+ * then take the first later time this sees as their creation. */
 unsigned mg_dir_expire(struct mg_dir *d, uint64_t now_ms);
 
 /* Make the static entries those of the configuration's `alias` lines

@@ -147,7 +147,7 @@ int mg_engine_reconfigure(struct mg_engine *e, const struct mg_config *cfg, char
 	mg_nat_set_forwards(&e->nat, &e->cfg);
 	/* static entries follow the file; learned ones stay (a new alias
 	 * line takes over a learned entry of the same alias) */
-	load_aliases(e, err, errlen);
+	load_aliases(e, NULL, 0);
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "core/config.h"
+#include "core/engine.h"
 #include "core/pkt.h"
 
 static uint32_t ip(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
@@ -47,6 +48,14 @@ static bool cfg_equal(const struct mg_config *a, const struct mg_config *b)
 		if (a->allow[i].proto != b->allow[i].proto || a->allow[i].lo != b->allow[i].lo ||
 		    a->allow[i].hi != b->allow[i].hi)
 			return false;
+	if (a->n_alias != b->n_alias || a->max_directory != b->max_directory)
+		return false;
+	for (unsigned i = 0; i < a->n_alias; i++) {
+		const struct mg_alias_cfg *x = &a->alias[i], *y = &b->alias[i];
+		if (strcmp(x->name, y->name) != 0 || x->type != y->type || x->addr != y->addr ||
+		    x->port != y->port || x->pool != y->pool)
+			return false;
+	}
 	return true;
 }
 
@@ -312,6 +321,29 @@ static const struct err_case err_cases[] = {
 	{"log-rate +5\n", "t.conf:1: rate must be a number from 0 to 1000000 '+5'"},
 	{"log-level loud\n", "t.conf:1: level must be error, warning, notice, info or debug 'loud'"},
 	{"inside 198.18.1.0/24\npublic 198.18.1.77\n", "t.conf: public address lies inside '198.18.1.77'"},
+	{"alias alice\n", "t.conf:1: missing argument after 'alice'"},
+	{"alias a#b 198.18.1.10\n", "t.conf:1: missing argument after 'a'"},
+	{"alias alice 198.18.1.10 pool x\n", "t.conf:1: extra argument 'x'"},
+	{"alias alice 198.18.1.10 pools\n", "t.conf:1: expected 'pool' 'pools'"},
+	{"alias abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuv 198.18.1.10\n",
+	 "t.conf:1: alias longer than 47 characters 'abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuv'"},
+	{"alias a\"b 198.18.1.10\n", "t.conf:1: bad character in alias (printable, no quotes) 'a\"b'"},
+	{"alias it's 198.18.1.10\n", "t.conf:1: bad character in alias (printable, no quotes) 'it's'"},
+	{"alias H323: 198.18.1.10\n", "t.conf:1: empty alias after its h323: scheme 'H323:'"},
+	{"alias alice 198.18.1\n", "t.conf:1: expected <inside-address>[:<port>] '198.18.1'"},
+	{"alias alice 0.0.0.0\n", "t.conf:1: expected <inside-address>[:<port>] '0.0.0.0'"},
+	{"alias alice 198.18.1:1720\n", "t.conf:1: bad IPv4 address '198.18.1:1720'"},
+	{"alias alice 198.18.1.10:0\n", "t.conf:1: port must be a number from 1 to 65535 '0'"},
+	{"alias Alice 198.18.1.10\nalias alice 198.18.1.11\n",
+	 "t.conf:2: alias already given on line 1 'alice'"},
+	{"alias alice@example.org 198.18.1.10\n\nalias h323:ALICE@example.org 198.18.1.11\n",
+	 "t.conf:3: alias already given on line 1 'h323:ALICE@example.org'"},
+	{"alias 100 198.18.1.10\nalias 100 198.18.1.10:1721\n", "t.conf:2: alias already given on line 1 '100'"},
+	{"inside 198.18.1.0/24\npublic 198.19.0.1\nalias bob 198.18.1.10\nalias alice 198.18.7.10\n",
+	 "t.conf:4: alias address is not inside '198.18.7.10'"},
+	{"inside 198.18.1.0/24\npublic 198.19.0.1\nmax directory 1\nalias a 198.18.1.10\n"
+	 "alias b 198.18.1.10\n",
+	 "t.conf: more alias lines than max directory '1'"},
 	{"nat off\n", "t.conf: no 'inside' line: name the inside network, for example "
 		      "'inside 198.18.1.0/24'"},
 	{"inside 198.18.1.0/24\n", "t.conf: no 'public' line: name the gateway's outside address, "
@@ -361,6 +393,51 @@ TEST(config_too_many_entries)
 				      1000 + i, 1000 + i);
 	CHECK_EQ(parse(&(struct mg_config){0}, text), -1);
 	CHECK(strcmp(err, "t.conf:65: too many forwards '1064'") == 0);
+
+	static char big[16384];
+	n = 0;
+	for (int i = 0; i < MG_CFG_MAX_ALIAS + 1; i++)
+		n += (size_t)snprintf(big + n, sizeof(big) - n, "alias a%d 198.18.1.9\n", i);
+	CHECK(n < sizeof(big));
+	CHECK_EQ(parse(&(struct mg_config){0}, big), -1);
+	CHECK(strcmp(err, "t.conf:257: too many alias lines (at most 256) 'a256'") == 0);
+}
+
+TEST(config_alias_lines)
+{
+	struct mg_config c;
+	CHECK_EQ(parse(&c, "alias Alice 198.18.1.10\n"
+			   "alias 100 198.18.1.10:1721\n"
+			   "alias h323:100 198.18.1.11 pool   # a name, not digits\n"
+			   "alias *12 198.18.1.12\n"
+			   "alias bob@example.org 198.18.1.12\n"
+			   "alias Alice2 198.18.1.10\n"
+			   "inside 198.18.1.0/24\npublic 198.19.0.1\n"),
+		 0);
+	CHECK_EQ(c.n_alias, 6);
+	CHECK(strcmp(c.alias[0].name, "Alice") == 0); /* kept as written */
+	CHECK_EQ(c.alias[0].type, MG_ALIAS_NAME);
+	CHECK_EQ(c.alias[0].addr, ip(198, 18, 1, 10));
+	CHECK_EQ(c.alias[0].port, 1720);
+	CHECK(!c.alias[0].pool);
+	CHECK_EQ(c.alias[0].line, 1);
+	CHECK_EQ(c.alias[1].type, MG_ALIAS_DIGITS);
+	CHECK_EQ(c.alias[1].port, 1721);
+	CHECK_EQ(c.alias[2].type, MG_ALIAS_NAME);
+	CHECK(c.alias[2].pool);
+	CHECK_EQ(c.alias[3].type, MG_ALIAS_DIGITS);
+	CHECK(strcmp(c.alias[3].name, "*12") == 0);
+	CHECK_EQ(c.alias[4].type, MG_ALIAS_NAME);
+	CHECK_EQ(c.alias[5].line, 6);
+	/* 47 characters is the longest */
+	CHECK_EQ(parse(&c, "alias abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstu 198.18.1.10\n"
+			   "inside 198.18.1.0/24\npublic 198.19.0.1\n"),
+		 0);
+	CHECK_EQ(strlen(c.alias[0].name), 47);
+	/* as many as max directory holds */
+	CHECK_EQ(parse(&c, "max directory 2\nalias a 198.18.1.10\nalias b 198.18.1.10\n"
+			   "inside 198.18.1.0/24\npublic 198.19.0.1\n"),
+		 0);
 }
 
 TEST(config_long_line_and_many_tokens)
@@ -404,7 +481,9 @@ static void rich_config(struct mg_config *c)
 			   "max flows 1000\nmax bindings 2000\nmax pinholes 300\nmax calls 40\n"
 			   "max frags 5\nports 40000-40999\n"
 			   "timeout tcp-established 86400\ntimeout pinhole 31536000\n"
-			   "log-rate 1000000\n";
+			   "log-rate 1000000\n"
+			   "alias Alice 198.18.1.10\nalias 100 198.18.64.5:1721 pool\n"
+			   "alias h323:bob@example.org 198.18.1.11 pool\nmax directory 3\n";
 	mg_config_defaults(c);
 	if (parse(c, text) != 0)
 		fprintf(stderr, "  rich config: %s\n", err);
@@ -421,7 +500,11 @@ TEST(config_round_trip)
 	CHECK(strstr(out, "forward udp 198.19.0.2:5000-5100 to 198.18.64.5:7000\n") != NULL);
 	CHECK(strstr(out, "inside 198.18.200.7/32\n") != NULL);
 	CHECK(strstr(out, "timeout pinhole 31536000\n") != NULL);
+	CHECK(strstr(out, "\nalias Alice 198.18.1.10\nalias 100 198.18.64.5:1721 pool\n"
+			  "alias h323:bob@example.org 198.18.1.11 pool\n") != NULL);
+	CHECK(strstr(out, "\nmax directory 3\n") != NULL);
 	CHECK_EQ(parse(&b, out), 0);
+	CHECK_EQ(b.n_alias, 3);
 	CHECK(cfg_equal(&a, &b));
 	/* the default, whose allow list is written as comments */
 	mg_config_defaults(&a);
@@ -489,6 +572,12 @@ TEST(config_format_max_fits)
 	a.max_flows = a.max_bindings = a.max_pinholes = a.max_calls = a.max_frags = 4294967295u;
 	a.max_frags_per_src = 4294967295u;
 	a.log_rate = 4294967295u;
+	a.n_alias = MG_CFG_MAX_ALIAS;
+	for (unsigned i = 0; i < MG_CFG_MAX_ALIAS; i++) {
+		a.alias[i] = (struct mg_alias_cfg){  .type = MG_ALIAS_NAME, .addr = ip(198, 18, 255, 255), .port = 65535,
+						   .pool = true};
+		memset(a.alias[i].name, 'x', MG_CFG_ALIAS_LEN - 1);
+	}
 	int n = mg_config_format(&a, out, sizeof(out));
 	CHECK(n > 0 && n < MG_CFG_FORMAT_MAX);
 }
