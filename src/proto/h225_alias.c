@@ -14,29 +14,18 @@
  * contents after its discriminator), or NULL. */
 static const uint8_t *find_uuie(const uint8_t *msg, uint32_t len, uint32_t *n)
 {
-	struct mg_cur c;
-	unsigned codeset = 0;
-	mg_cur_init(&c, msg, len);
-	mg_cur_skip(&c, 1);                      /* protocol discriminator */
-	mg_cur_skip(&c, mg_cur_u8(&c) & 0x0F);  /* call reference */
-	mg_cur_skip(&c, 1);                      /* message type */
-	while (!c.err && mg_cur_bytes_left(&c) > 0) {
-		uint8_t id = mg_cur_u8(&c);
-		unsigned cs = codeset;
-		if (id & 0x80) {
-			if ((id & 0xF8) == 0x90) /* locking shift */
-				codeset = id & 0x07;
-			continue; /* (a non-locking shift only moves the next IE) */
-		}
-		if (cs == 0 && id == MG_Q931_IE_USER_USER) {
-			uint16_t l = mg_cur_be16(&c);
-			const uint8_t *p = mg_cur_take(&c, l);
-			if (p == NULL || l < 2 || p[0] != MG_Q931_UU_PROTO_X208)
-				return NULL;
-			*n = (uint32_t)l - 1;
-			return p + 1;
-		}
-		mg_cur_skip(&c, mg_cur_u8(&c));
+	struct mg_q931_ies it;
+	struct mg_q931_ie ie;
+
+	if (!mg_q931_ies_begin(&it, msg, len))
+		return NULL;
+	while (mg_q931_ies_next(&it, &ie) > 0) {
+		if (ie.codeset != 0 || ie.id != MG_Q931_IE_USER_USER)
+			continue;
+		if (ie.len < 2 || ie.v[0] != MG_Q931_UU_PROTO_X208)
+			return NULL;
+		*n = ie.len - 1;
+		return ie.v + 1;
 	}
 	return NULL;
 }

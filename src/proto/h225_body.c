@@ -176,17 +176,27 @@ static bool information(struct mg_walk *w, struct mg_cur *c)
 	return ext ? mg_walk_exts(w, c, info_ext, "information.extensions") : true;
 }
 
-/* ReleaseComplete-UUIE root: protocolIdentifier, reason? (12 NULL roots). */
+/* ReleaseComplete-UUIE root: protocolIdentifier, reason? (12 NULL roots;
+ * additions are numbered on from 12, as in enum mg_h225_release_reason). */
 static bool release_complete(struct mg_walk *w, struct mg_cur *c)
 {
-	uint32_t opt;
-	bool ext = mg_per_seq_preamble(c, true, 1, &opt);
+	uint32_t opt, reason;
+	bool ext = mg_per_seq_preamble(c, true, 1, &opt), rext;
 
 	if (!mg_walk_ok(w, c, "releaseComplete") ||
 	    !mg_h225_oid(w, c, "releaseComplete.protocolIdentifier"))
 		return false;
-	if ((opt & 1) && !null_choice(w, c, 12, "releaseComplete.reason"))
-		return false;
+	if (opt & 1) {
+		reason = mg_per_choice(c, 12, true, &rext);
+		if (!mg_walk_ok(w, c, "releaseComplete.reason"))
+			return false;
+		if (rext) {
+			reason = reason > 0xfe - 12 ? 0xfe : reason + 12;
+			if (!mg_walk_skip_open(w, c, "releaseComplete.reason"))
+				return false;
+		}
+		w->s->release_reason = (uint8_t)reason;
+	}
 	return ext ? mg_walk_exts(w, c, release_ext, "releaseComplete.extensions") : true;
 }
 

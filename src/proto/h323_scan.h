@@ -157,6 +157,27 @@ enum mg_h225_body {
 	MG_H225_NONE = 255,    /* no UUIE / not decoded */
 };
 
+/* ReleaseCompleteReason alternatives (H.225.0 root + extensions). */
+enum mg_h225_release_reason {
+	MG_H225_RR_NO_BANDWIDTH = 0,
+	MG_H225_RR_GATEKEEPER_RESOURCES = 1,
+	MG_H225_RR_UNREACHABLE_DESTINATION = 2,
+	MG_H225_RR_DESTINATION_REJECTION = 3,
+	MG_H225_RR_INVALID_REVISION = 4,
+	MG_H225_RR_NO_PERMISSION = 5,
+	MG_H225_RR_UNREACHABLE_GATEKEEPER = 6,
+	MG_H225_RR_GATEWAY_RESOURCES = 7,
+	MG_H225_RR_BAD_FORMAT_ADDRESS = 8,
+	MG_H225_RR_ADAPTIVE_BUSY = 9,
+	MG_H225_RR_IN_CONF = 10,
+	MG_H225_RR_UNDEFINED = 11,
+	MG_H225_RR_FACILITY_CALL_DEFLECTION = 12, /* extension additions from here on */
+	MG_H225_RR_SECURITY_DENIED = 13,
+	MG_H225_RR_CALLED_NOT_REGISTERED = 14,
+	MG_H225_RR_CALLER_NOT_REGISTERED = 15,
+	MG_H225_RR_NONE = 0xff,
+};
+
 struct mg_h323_scan {
 	const uint8_t *top; /* base of all offsets */
 	size_t top_len;
@@ -172,6 +193,7 @@ struct mg_h323_scan {
 	bool h245_tunneling;
 	uint8_t q931_cause;      /* Cause IE value (Q.931 4.5.12), 0 = none */
 	uint8_t facility_reason; /* FacilityReason index (0 routeCallToGatekeeper, 1 callForwarded, ...), 0xff none */
+	uint8_t release_reason;  /* ReleaseCompleteReason index (enum mg_h225_release_reason), 0xff none */
 	unsigned n_faststart;    /* fastStart elements seen */
 	unsigned n_tunnel;       /* h245Control elements seen */
 	/* findings */
