@@ -401,7 +401,7 @@ static const struct mg_alg_ops q931_ops = {
 	.name = "h323-q931", .inspect = inspect_q931, .flow_end = flow_end, .tick = tick,
 	.call_of = mg_h323_call_of_ctx, .admit = admit, .idle_s = idle_s,
 	.walk_calls = mg_h323_walk_calls, .call_ladder = mg_h323_call_ladder, .media = mg_h323_media,
-	.set_trace = set_trace,
+	.set_trace = set_trace, .route = mg_h323_route,
 };
 static const struct mg_alg_ops h245_ops = {
 	.name = "h245", .inspect = inspect_h245, .flow_end = flow_end, .call_of = mg_h323_call_of_ctx,

@@ -116,6 +116,9 @@ uint32_t mg_h323_call_for_message(struct mg_h323 *h);
 /* h323_addr.c: a call routed in on a shared public address: the caller's
  * T.120 (1503) and audio call control (1731) connections to that address
  * reach the same inside host while the call lives. */
+/* h323_route.c: the alg ops' route hook (inbound routing). */
+void mg_h323_route(void *state, struct mg_engine *e, const uint8_t *b, uint32_t len, uint32_t pub,
+		   struct mg_inroute_decision *d);
 void mg_h323_follow_call(struct mg_h323 *h, struct h323_call *c, uint32_t pub);
 uint32_t mg_h323_call_of_ctx(void *state, uint32_t alg_ctx);
 

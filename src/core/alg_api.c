@@ -217,3 +217,14 @@ const char *mg_alg_flow_route(struct mg_engine *e, uint32_t flow)
 		return NULL;
 	return mg_inroute_how_name(e->ir.how[flow]);
 }
+
+bool mg_alg_forward_for(struct mg_engine *e, uint8_t proto, uint32_t pub, uint16_t port, uint32_t *to_addr,
+			uint16_t *to_port)
+{
+	const struct mg_forward *fw = mg_policy_forward(&e->cfg, proto, pub, port);
+	if (!fw)
+		return false;
+	*to_addr = fw->to_addr;
+	*to_port = (uint16_t)(fw->to_port + (port - fw->pub_port));
+	return true;
+}

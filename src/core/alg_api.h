@@ -18,6 +18,7 @@
 #include "core/ct.h"
 #include "core/engine.h"
 #include "core/expect.h"
+#include "core/inroute.h"
 #include "core/nat.h"
 #include "core/pkt.h"
 
@@ -73,6 +74,15 @@ struct mg_alg_ops {
 	 * that has the hook gets it (as with call_of).  Optional; keep it cheap,
 	 * it runs for every media packet. */
 	void (*media)(void *state, uint32_t alg_ctx, bool from_inside, uint32_t len);
+	/* Inbound routing (core/inroute.h): b[0..len) is what a caller sent so
+	 * far on its connection to public address pub, TCP 1720; decide
+	 * (MG_IR_NEED while the first message is incomplete).  With
+	 * MG_IR_ROUTE, also put into d->rc the ReleaseComplete the caller gets
+	 * should the chosen host not answer (cause 27).  The engine asks the
+	 * H.323 call-signalling ALG.  Optional: without it, routed connections
+	 * are reset. */
+	void (*route)(void *state, struct mg_engine *e, const uint8_t *b, uint32_t len, uint32_t pub,
+		      struct mg_inroute_decision *d);
 	/* mg_engine_set_call_trace: report call events to fn.  Optional. */
 	void (*set_trace)(void *state, mg_call_trace_fn fn, void *ctx);
 };
@@ -141,6 +151,9 @@ struct mg_dir *mg_alg_dir(struct mg_engine *e);
  * ("routed-alias", "routed-number", "routed-pool", "routed-default"), or
  * NULL when the flow was not routed (core/inroute.h). */
 const char *mg_alg_flow_route(struct mg_engine *e, uint32_t flow);
+/* The static forward's target for proto to pub:port (false: none). */
+bool mg_alg_forward_for(struct mg_engine *e, uint8_t proto, uint32_t pub, uint16_t port, uint32_t *to_addr,
+			uint16_t *to_port);
 
 void mg_alg_stat_rewrites(struct mg_engine *e, unsigned n);
 void mg_alg_stat_calls(struct mg_engine *e, int created, int ended);

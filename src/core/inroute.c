@@ -8,7 +8,6 @@
 #include "core/l4csum.h"
 #include "core/rewrite.h"
 #include "core/syncookie.h"
-#include "proto/h323_scan.h"
 
 #define PORT_Q931 1720
 #define WIN_MAX 65535u
@@ -31,8 +30,7 @@ int mg_inroute_init(struct mg_engine *e)
 	ir->bucket = malloc(nb * sizeof(uint32_t));
 	ir->sbucket = malloc(nb * sizeof(uint32_t));
 	ir->how = calloc(ir->nflows, 1);
-	ir->scan = malloc(sizeof(struct mg_h323_scan));
-	if (!ir->p || !ir->buf || !ir->bucket || !ir->sbucket || !ir->how || !ir->scan ||
+	if (!ir->p || !ir->buf || !ir->bucket || !ir->sbucket || !ir->how ||
 	    mg_wheel_init(&ir->wheel, 256, 250, ir->p, sizeof(*ir->p),
 			  offsetof(struct mg_inroute_pend, tn), 0) < 0) {
 		mg_inroute_free(e);
@@ -58,7 +56,6 @@ void mg_inroute_free(struct mg_engine *e)
 	free(ir->bucket);
 	free(ir->sbucket);
 	free(ir->how);
-	free(ir->scan);
 	memset(ir, 0, sizeof(*ir));
 }
 

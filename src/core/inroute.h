@@ -62,6 +62,30 @@ enum mg_inroute_how {
 	MG_IR_HOW_DEFAULT, /* the `forward tcp 1720` of that public address */
 };
 
+/* What the ALG that reads the first message (the H.323 ALG's `route`
+ * hook, core/alg_api.h) decided. */
+enum mg_inroute_verdict {
+	MG_IR_NEED = 0,  /* the message is not complete yet */
+	MG_IR_ROUTE,     /* to to_addr:to_port */
+	MG_IR_RELEASE,   /* send rc[0..rc_len) (a ReleaseComplete) and close */
+	MG_IR_RESET,     /* not a Setup: reset */
+};
+struct mg_inroute_decision {
+	uint8_t verdict;         /* enum mg_inroute_verdict */
+	uint8_t how;             /* enum mg_inroute_how (ROUTE) */
+	uint8_t cause;           /* Q.931 cause (RELEASE) */
+	uint32_t to_addr;        /* network order */
+	uint16_t to_port;
+	char key[80];            /* what routed it, for the log: "alias 'alice'" */
+	uint8_t rc[256];         /* RELEASE: the message to send */
+	uint32_t rc_len;
+	/* for a ReleaseComplete sent by the engine itself (the inside host did
+	 * not answer): the Setup's call reference and callIdentifier */
+	uint16_t call_ref;
+	bool has_callid;
+	uint8_t callid[16];
+};
+
 struct mg_inroute_pend {
 	struct mg_tnode tn;
 	uint32_t caller, pub;  /* network order */
@@ -77,9 +101,8 @@ struct mg_inroute_pend {
 	uint32_t to_addr;      /* chosen inside host */
 	uint16_t to_port;
 	uint32_t flow;         /* the joined flow (JOINING), MG_NIL before */
-	uint16_t call_ref;     /* the Setup's call reference */
-	uint8_t callid[16];
-	bool has_callid;
+	uint8_t rc[256];       /* the ReleaseComplete to send if the inside leg fails */
+	uint32_t rc_len;
 	uint64_t flow_created;
 	uint64_t created;
 	uint32_t hnext, snext; /* chains: by 4-tuple, by source address */
@@ -94,7 +117,7 @@ struct mg_inroute {
 	struct mg_wheel wheel;
 	uint8_t *how;          /* per flow index: enum mg_inroute_how of a routed flow */
 	uint32_t nflows;
-	void *scan;            /* a struct mg_h323_scan the Setup decoder uses */
+	struct mg_inroute_decision d; /* the one being made */
 	uint8_t seg[MG_INROUTE_BUF + 128]; /* segments being built */
 	uint16_t ip_id;
 	bool injecting;        /* a segment of ours is going through mg_engine_process */

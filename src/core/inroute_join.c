@@ -1,25 +1,18 @@
-/* inroute_join.c - inbound routing: choosing the inside host for a Setup,
- * opening the inside leg and joining it to the caller's (see inroute.h). */
+/* inroute_join.c - inbound routing: the decision on the first message (made
+ * by the H.323 ALG's route hook), opening the inside leg and joining it to
+ * the caller's (see inroute.h). */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "core/engine_priv.h"
 #include "core/inroute_priv.h"
 #include "core/rewrite.h"
-#include "proto/h225.h"
-#include "proto/q931.h"
-#include "proto/q931_build.h"
-#include "proto/tpkt.h"
 
 #define PORT_Q931 1720
 #define JOIN_MS 3000    /* the inside host answers the SYN within this */
 #define CLOSING_MS 5000 /* the caller closes after ReleaseComplete within this */
 
-/* Q.931 cause values (Q.850) */
-#define CAUSE_UNALLOCATED 1
-#define CAUSE_NO_ROUTE 3
-#define CAUSE_OUT_OF_ORDER 27
-#define CAUSE_RESOURCES 47
 
 static void addr_str(uint32_t a, char *out, size_t n)
 {
@@ -27,64 +20,15 @@ static void addr_str(uint32_t a, char *out, size_t n)
 	snprintf(out, n, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
 }
 
-/* ReleaseComplete and FIN to the caller; the entry waits for its FIN. */
-static void release(struct mg_engine *e, uint32_t idx, uint8_t cause)
+/* ReleaseComplete (rc[0..n)) and FIN to the caller; the entry waits for
+ * its FIN. */
+static void release(struct mg_engine *e, uint32_t idx, const uint8_t *rc, uint32_t n)
 {
 	struct mg_inroute_pend *q = &e->ir.p[idx];
-	uint8_t rc[256];
-	size_t n = mg_q931_build_release_complete(rc, sizeof(rc), q->call_ref, true, cause,
-						  q->has_callid ? q->callid : NULL);
-	mg_inroute_to_caller(e, q, q->snd_nxt, MG_TH_ACK | MG_TH_PSH | MG_TH_FIN, 0, rc, (uint32_t)n);
-	q->snd_nxt += (uint32_t)n + 1;
+	mg_inroute_to_caller(e, q, q->snd_nxt, MG_TH_ACK | MG_TH_PSH | MG_TH_FIN, 0, rc, n);
+	q->snd_nxt += n + 1;
 	q->state = MG_IR_CLOSING;
 	mg_inroute_pend_deadline(e, idx, CLOSING_MS);
-}
-
-/* Which inside host: destinationAddress aliases, then the Called party
- * number, then the `forward tcp 1720` of the public address dialled. */
-static uint8_t pick(struct mg_engine *e, struct mg_inroute_pend *q, const uint8_t *msg, uint32_t len,
-		    char *key, size_t keylen, uint8_t *cause)
-{
-	struct mg_h225_aliases al;
-	bool named = false;
-	key[0] = '\0';
-	if (mg_h225_setup_aliases(msg, len, e->ir.scan, &al) || al.n[1] > 0) {
-		for (unsigned i = 0; i < al.n[1] && i < MG_H225_ALIASES; i++) {
-			const struct mg_h225_alias *a = &al.a[1][i];
-			if (a->type == MG_H225_ALIAS_NONE || a->type == MG_H225_ALIAS_OTHER || a->cut)
-				continue;
-			named = true;
-			struct mg_dir_entry *en = mg_dir_lookup_mut(&e->dir, a->s, a->type, e->now);
-			if (en) {
-				q->to_addr = en->addr;
-				q->to_port = en->port;
-				en->hits++;
-				snprintf(key, keylen, "alias '%s'", a->s);
-				return MG_IR_HOW_ALIAS;
-			}
-		}
-	}
-	char num[MG_DIR_KEY_LEN];
-	if (mg_q931_called_number(msg, len, num, sizeof(num)) && num[0]) {
-		named = true;
-		struct mg_dir_entry *en = mg_dir_lookup_mut(&e->dir, num, MG_ALIAS_DIGITS, e->now);
-		if (en) {
-			q->to_addr = en->addr;
-			q->to_port = en->port;
-			en->hits++;
-			snprintf(key, keylen, "called number '%s'", num);
-			return MG_IR_HOW_NUMBER;
-		}
-	}
-	const struct mg_forward *fw = mg_policy_forward(&e->cfg, MG_PROTO_TCP, q->pub, PORT_Q931);
-	if (fw) {
-		q->to_addr = fw->to_addr;
-		q->to_port = fw->to_port;
-		snprintf(key, keylen, "the default forward");
-		return MG_IR_HOW_DEFAULT;
-	}
-	*cause = named ? CAUSE_UNALLOCATED : CAUSE_NO_ROUTE;
-	return MG_IR_HOW_NONE;
 }
 
 /* One of the caller's segments, made here, through the engine as if it had
@@ -136,9 +80,7 @@ static void join(struct mg_engine *e, uint32_t idx)
 	int dir;
 	uint32_t flow = res.verdict == MG_VERDICT_ACCEPT ? mg_ct_lookup(&e->ct, &t, &dir) : MG_NIL;
 	if (flow == MG_NIL) {
-		ir->inside_failed++;
-		mg_engine_count(e, MG_R_ROUTE_INSIDE_FAILED);
-		release(e, idx, CAUSE_RESOURCES);
+		mg_inroute_inside_failed(e, idx);
 		return;
 	}
 	struct mg_flow *f = &e->ct.flow[flow];
@@ -153,41 +95,40 @@ static void join(struct mg_engine *e, uint32_t idx)
 void mg_inroute_setup_ready(struct mg_engine *e, uint32_t idx)
 {
 	struct mg_inroute_pend *q = &e->ir.p[idx];
-	const uint8_t *b = mg_inroute_pend_buf(e, idx);
-	uint32_t tlen;
-	enum mg_tpkt_status st = mg_tpkt_frame(b, q->len, &tlen);
-	if (st == MG_TPKT_NEED)
-		return;
-	if (st == MG_TPKT_BAD || tlen <= MG_TPKT_HDR_LEN) {
+	const struct mg_alg_ops *ops = e->alg[MG_ALG_H323_Q931];
+	struct mg_inroute_decision *d = &e->ir.d;
+	if (!ops || !ops->route) {
 		mg_inroute_reset(e, idx, MG_R_ROUTE_NOT_SETUP);
 		return;
 	}
-	const uint8_t *msg = b + MG_TPKT_HDR_LEN;
-	uint32_t len = tlen - MG_TPKT_HDR_LEN;
-	struct mg_h323_scan *s = e->ir.scan;
-	mg_h323_scan_init(s, msg, len);
-	if (mg_q931_scan(s, msg, len) != MG_R_NONE || s->q931_type != MG_Q931_SETUP || !s->has_uuie ||
-	    s->body != MG_H225_SETUP) {
-		mg_inroute_reset(e, idx, MG_R_ROUTE_NOT_SETUP);
-		return;
-	}
-	q->call_ref = s->call_ref;
-	q->has_callid = s->has_call_id;
-	memcpy(q->callid, s->call_id, 16);
-	char key[MG_DIR_KEY_LEN + 24], ca[16], to[16];
-	uint8_t cause = CAUSE_NO_ROUTE;
+	memset(d, 0, offsetof(struct mg_inroute_decision, rc));
+	d->rc_len = 0;
+	ops->route(e->alg_state[MG_ALG_H323_Q931], e, mg_inroute_pend_buf(e, idx), q->len, q->pub, d);
+	char ca[16], to[16];
 	addr_str(q->caller, ca, sizeof(ca));
-	q->how = pick(e, q, msg, len, key, sizeof(key), &cause);
-	if (q->how == MG_IR_HOW_NONE) {
+	switch (d->verdict) {
+	case MG_IR_NEED:
+		return;
+	case MG_IR_RELEASE:
 		e->ir.refused++;
 		mg_engine_event(e, MG_R_ROUTE_NO_ROUTE, "call from %s:%u: no inside host, ReleaseComplete cause %u",
-				ca, q->cport, cause);
-		release(e, idx, cause);
+				ca, q->cport, d->cause);
+		release(e, idx, d->rc, d->rc_len < sizeof(d->rc) ? d->rc_len : 0);
+		return;
+	case MG_IR_ROUTE:
+		break;
+	default:
+		mg_inroute_reset(e, idx, MG_R_ROUTE_NOT_SETUP);
 		return;
 	}
+	q->how = d->how;
+	q->to_addr = d->to_addr;
+	q->to_port = d->to_port;
+	q->rc_len = d->rc_len <= sizeof(q->rc) ? d->rc_len : 0;
+	memcpy(q->rc, d->rc, q->rc_len);
 	addr_str(q->to_addr, to, sizeof(to));
 	mg_engine_event(e, MG_R_ROUTE_ROUTED, "call from %s:%u routed to %s:%u by %s", ca, q->cport, to,
-			q->to_port, key);
+			q->to_port, d->key);
 	join(e, idx);
 }
 
@@ -202,7 +143,7 @@ void mg_inroute_inside_failed(struct mg_engine *e, uint32_t idx)
 	}
 	e->ir.inside_failed++;
 	mg_engine_count(e, MG_R_ROUTE_INSIDE_FAILED);
-	release(e, idx, CAUSE_OUT_OF_ORDER);
+	release(e, idx, q->rc, q->rc_len);
 }
 
 /* The inside host accepted: its numbers are shifted into the cookie's, the
