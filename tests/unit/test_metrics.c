@@ -16,6 +16,10 @@ TEST(metrics_text)
 	static char out[64 << 10];
 	memset(&s, 0, sizeof(s));
 	s.st.calls_created = 3;
+	s.st.directory_entries = 5;
+	s.st.directory_learned = 6;
+	s.st.directory_expired = 2;
+	s.st.directory_refused = 1;
 	s.st.dropped[MG_R_INBOUND_NO_PINHOLE] = 7;
 	s.st.pkts_in[MG_SIDE_OUTSIDE] = 11;
 	s.setup_le[2] = 1; /* 25 ms */
@@ -28,6 +32,11 @@ TEST(metrics_text)
 	CHECK(strstr(out, "\nmeetgate_drops_total{reason=\"inbound-no-pinhole\"} 7\n") != NULL);
 	CHECK(strstr(out, "\nmeetgate_packets_in_total{side=\"outside\"} 11\n") != NULL);
 	CHECK(strstr(out, "\nmeetgate_calls_total 3\n") != NULL);
+	CHECK(strstr(out, "# TYPE meetgate_directory_entries gauge\nmeetgate_directory_entries 5\n") != NULL);
+	CHECK(strstr(out, "# TYPE meetgate_directory_learned_total counter\nmeetgate_directory_learned_total 6\n") !=
+	      NULL);
+	CHECK(strstr(out, "\nmeetgate_directory_expired_total 2\n") != NULL);
+	CHECK(strstr(out, "\nmeetgate_directory_refused_total 1\n") != NULL);
 	CHECK(strstr(out, "\nmeetgate_call_setup_seconds_bucket{le=\"0.01\"} 0\n") != NULL);
 	CHECK(strstr(out, "\nmeetgate_call_setup_seconds_bucket{le=\"0.025\"} 1\n") != NULL);
 	CHECK(strstr(out, "\nmeetgate_call_setup_seconds_bucket{le=\"10\"} 2\n") != NULL);
