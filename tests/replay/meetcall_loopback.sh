@@ -1,6 +1,7 @@
 #!/bin/sh
 # meetcall end to end on loopback (127.0.0.1 only): a listener and a caller
-# in every fastStart x tunnelling combination plus --split-tpkt, then one
+# in every fastStart x tunnelling combination plus --split-tpkt, a listener
+# with --alias refusing unknown aliases (cause 1, --expect-release), then one
 # captured run checked with tshark (every H.225.0 / H.245 message decodes,
 # no malformed packet, no expert error).  Every wait is bounded.
 # Binary: $MEETCALL, else build/rel/meetcall (built with make if missing).
@@ -122,6 +123,53 @@ if [ $? -eq 2 ] && grep -q "'abc'" "$tmp/usage.out"; then
 	ok "usage error exits 2 quoting the argument"
 else
 	bad "usage error handling"
+fi
+
+# listen --alias: an unknown alias is refused with cause 1 within 1 s (the
+# caller expects it), the listener's own alias, dialled as ALIAS@HOST with
+# digits, is answered, and the listener's report names the aliases dialled
+"$MC" call x@127.0.0.1:$PORT --alias y >"$tmp/usage.out" 2>&1
+[ $? -eq 2 ] && ok "ALIAS@HOST with --alias too is a usage error" || bad "ALIAS@HOST with --alias too"
+rm -f "$tmp/listen.out"
+timeout 25 "$MC" listen --bind 127.0.0.1 --port $PORT --alias Alice --alias 5551234 --calls 1 --timeout 20 \
+	--report "$tmp/alias.json" >"$tmp/listen.out" 2>&1 &
+lp=$!
+i=0
+while [ $i -lt 30 ] && ! grep -q listening "$tmp/listen.out" 2>/dev/null; do
+	sleep 0.1
+	i=$((i + 1))
+done
+timeout 10 "$MC" call nobody@127.0.0.1:$PORT --expect-release 1 --timeout 1 --report "$tmp/refused.json" \
+	>"$tmp/call.out" 2>&1
+crc=$?
+timeout 10 "$MC" call carol@127.0.0.1:$PORT --timeout 1 >"$tmp/call2.out" 2>&1
+crc2=$?
+timeout 25 "$MC" call 5551234@127.0.0.1:$PORT --duration 1 --timeout 12 >"$tmp/call3.out" 2>&1
+crc3=$?
+wait $lp
+lrc=$?
+ms=$(python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["calls"][0]
+print(c["release_ms"] if c["release_cause"] == 1 and c["release_reason"] == "calledPartyNotRegistered" else -1)' \
+	"$tmp/refused.json" 2>/dev/null)
+if [ $crc -eq 0 ] && [ -n "$ms" ] && [ "$ms" -ge 0 ] && [ "$ms" -lt 1000 ]; then
+	ok "an unknown alias is refused with cause 1 in $ms ms (--expect-release 1)"
+else
+	bad "unknown alias (caller exit $crc, release_ms '$ms')"
+	cat "$tmp/call.out" "$tmp/listen.out"
+fi
+if [ $crc2 -eq 1 ] && grep -q "released by the far end: cause 1 (unallocated number)" "$tmp/call2.out"; then
+	ok "a refused call fails without --expect-release and says why"
+else
+	bad "refused call without --expect-release (exit $crc2)"
+	cat "$tmp/call2.out"
+fi
+if [ $crc3 -eq 0 ] && [ $lrc -eq 0 ] && python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+a=[c["dest_aliases"] for c in d["calls"] if not c["refused"]]
+sys.exit(0 if d["refused"] == 2 and d["total"] == 1 and a == [["5551234"]] else 1)' "$tmp/alias.json"; then
+	ok "listen --alias answers its own alias, refuses two others, reports dest_aliases"
+else
+	bad "listen --alias (caller exit $crc3, listener exit $lrc)"
+	cat "$tmp/call3.out" "$tmp/listen.out"
 fi
 
 # garbage from the caller side: the listener refuses the call, no crash

@@ -2,12 +2,22 @@
  * project's own walkers (mg_q931_scan, mg_h245_scan_msg, mg_h245_scan_olc)
  * and with meetcall's decoder; the addresses, ports, channel numbers and
  * identifiers must come back exactly as they were put in.  The Setup a call
- * builds from its options (--call-id, --advertise-port) is checked the same
- * way, and so is the list of addresses a call remembers from its peer. */
+ * builds from its options (--call-id, --advertise-port, ALIAS@HOST's Called
+ * party number) is checked the same way, and so is the list of addresses a
+ * call remembers from its peer.  The release handling runs over
+ * socketpairs: a listener with --alias refusing a Setup, a caller with
+ * --expect-release taking the refusal, and their JSON reports. */
+#include <json-c/json.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "harness.h"
 
 #include "proto/h245.h"
 #include "proto/q931.h"
+#include "proto/q931_build.h"
 #include "meetcall/mc.h"
 
 static const struct mg_mc_addr caller_sig = {{198, 18, 0, 10}, 40001};
@@ -579,4 +589,297 @@ TEST(mc_call_notes_peer_addresses)
 	}
 	CHECK(h245 == 1 && rtp == 1 && rtcp == 1);
 	CHECK(strcmp(mg_mc_field_name(MG_F_MEDIA), "mediaChannel") == 0);
+}
+
+/* ALIAS@HOST with digits: the Setup carries them as dialedDigits and as
+ * the Q.931 Called party number (type unknown, plan ISDN/E.164). */
+TEST(mc_setup_called_party_number)
+{
+	static struct mg_mc_call c;
+	static struct mg_mc_in in;
+	static struct mg_h323_scan scratch;
+	struct mg_h225_aliases al;
+	struct mg_mc_opts o;
+	uint8_t buf[1024], *g;
+	char num[40];
+	call_opts(&o);
+	o.alias = o.called_number = "5551234#";
+	size_t n = call_setup(&c, &o, buf, sizeof buf);
+	CHECK(n > 0);
+	CHECK_EQ(dec(&in, buf, n, &g), MG_R_NONE);
+	CHECK_EQ(in.scan.q931_type, MG_Q931_SETUP);
+	CHECK(mg_q931_called_number(g, (uint32_t)(n - 4), num, sizeof num));
+	CHECK(strcmp(num, "5551234#") == 0);
+	const uint8_t *ie = memchr(g + 5, 0x70, n - 9);
+	CHECK(ie != NULL && ie[1] == 9 && ie[2] == 0x81);
+	CHECK(mg_h225_setup_aliases(g, (uint32_t)(n - 4), &scratch, &al));
+	CHECK_EQ(al.n[1], 1);
+	CHECK_EQ(al.a[1][0].type, MG_H225_ALIAS_DIGITS);
+	CHECK(strcmp(al.a[1][0].s, "5551234#") == 0);
+	t_guarded_free(g, n - 4);
+
+	/* --alias alone (and a call back) carries no Called party number */
+	o.called_number = NULL;
+	n = call_setup(&c, &o, buf, sizeof buf);
+	CHECK(n > 0);
+	CHECK_EQ(dec(&in, buf, n, &g), MG_R_NONE);
+	CHECK(!mg_q931_called_number(g, (uint32_t)(n - 4), num, sizeof num));
+	t_guarded_free(g, n - 4);
+
+	/* the encoder refuses what is not a number */
+	struct mg_mc_h225 m;
+	base_msg(&m, MG_H225_SETUP);
+	m.called_number = "12a";
+	CHECK_EQ(mg_mc_enc_h225(&m, buf, sizeof buf), 0);
+	m.called_number = "";
+	CHECK_EQ(mg_mc_enc_h225(&m, buf, sizeof buf), 0);
+	m.called_number = "123456789012345678901234567890123"; /* 33 digits */
+	CHECK_EQ(mg_mc_enc_h225(&m, buf, sizeof buf), 0);
+}
+
+static void one_alias(struct mg_h225_aliases *al, unsigned i, uint8_t type, const char *s)
+{
+	al->a[1][i].type = type;
+	al->a[1][i].cut = false;
+	snprintf(al->a[1][i].s, sizeof al->a[1][i].s, "%s", s);
+	if (al->n[1] <= i)
+		al->n[1] = (uint8_t)(i + 1);
+}
+
+/* listen --alias: refused only when the Setup names aliases and none is
+ * ours (case-insensitive; cut and untyped aliases match nothing). */
+TEST(mc_listener_alias_match)
+{
+	struct mg_mc_opts o;
+	struct mg_h225_aliases al;
+	memset(&o, 0, sizeof o);
+	memset(&al, 0, sizeof al);
+	one_alias(&al, 0, MG_H225_ALIAS_NAME, "Carol");
+	CHECK(!mg_mc_alias_refused(&o, &al)); /* no own aliases: answer everything */
+	o.own_alias[0] = "alice";
+	o.own_alias[1] = "5551234";
+	o.n_own_alias = 2;
+	CHECK(mg_mc_alias_refused(&o, &al));
+	one_alias(&al, 1, MG_H225_ALIAS_NAME, "ALICE");
+	CHECK(!mg_mc_alias_refused(&o, &al));
+	al.a[1][1].cut = true;
+	CHECK(mg_mc_alias_refused(&o, &al));
+	one_alias(&al, 1, MG_H225_ALIAS_DIGITS, "5551234");
+	CHECK(!mg_mc_alias_refused(&o, &al));
+	al.a[1][1].type = MG_H225_ALIAS_OTHER;
+	CHECK(mg_mc_alias_refused(&o, &al));
+	memset(&al, 0, sizeof al);
+	CHECK(!mg_mc_alias_refused(&o, &al)); /* no destinationAddress: answered */
+}
+
+/* A caller that receives ReleaseComplete: cause, reason and time kept;
+ * with --expect-release the matching cause is the expected end. */
+TEST(mc_caller_release_causes)
+{
+	static struct mg_mc_call c;
+	static struct mg_mc_in in;
+	struct mg_mc_opts o;
+	uint8_t buf[128], *g;
+	char why[96];
+	call_opts(&o);
+	size_t n = mg_q931_build_release_complete(buf, sizeof buf, 0x1234, true, 1, NULL);
+	CHECK(n > 0);
+	CHECK_EQ(dec(&in, buf, n, &g), MG_R_NONE);
+
+	mg_mc_call_init(&c, &o, 1, MG_MC_CALLER, 0);
+	c.state = MG_MC_SETUP;
+	c.t_setup = mg_mc_now_ms();
+	mg_mc_call_released(&c, &in.scan);
+	CHECK(c.failed);
+	CHECK(strcmp(c.err, "released by the far end: cause 1 (unallocated number), reason "
+			    "calledPartyNotRegistered") == 0);
+	CHECK_EQ(c.release_cause, 1);
+	CHECK_EQ(c.release_reason, MG_H225_RR_CALLED_NOT_REGISTERED);
+	CHECK(c.t_release >= c.t_setup);
+
+	o.expect_release = true;
+	o.expect_cause = 1;
+	mg_mc_call_init(&c, &o, 1, MG_MC_CALLER, 0);
+	c.state = MG_MC_SETUP;
+	c.t_setup = mg_mc_now_ms();
+	mg_mc_call_released(&c, &in.scan);
+	CHECK(!c.failed);
+	CHECK(c.release_expected);
+	c.state = MG_MC_DONE;
+	CHECK(mg_mc_call_ok(&c));
+
+	o.expect_cause = 3;
+	mg_mc_call_init(&c, &o, 1, MG_MC_CALLER, 0);
+	c.state = MG_MC_SETUP;
+	mg_mc_call_released(&c, &in.scan);
+	CHECK(c.failed && !c.release_expected);
+	CHECK(strstr(c.err, "expected cause 3 (no route to destination)") != NULL);
+	CHECK(!mg_mc_call_ok(&c));
+	t_guarded_free(g, n - 4);
+
+	/* a ReleaseComplete without a Cause IE (meetcall's own hang-up) */
+	struct mg_mc_h225 m;
+	base_msg(&m, MG_H225_RELEASE_COMPLETE);
+	n = mg_mc_enc_h225(&m, buf, sizeof buf);
+	CHECK_EQ(dec(&in, buf, n, &g), MG_R_NONE);
+	mg_mc_call_init(&c, &o, 1, MG_MC_CALLER, 0);
+	mg_mc_call_released(&c, &in.scan);
+	mg_mc_release_str(&c, why, sizeof why);
+	CHECK(strcmp(why, "no cause, reason undefinedReason") == 0);
+	CHECK(c.failed);
+	t_guarded_free(g, n - 4);
+}
+
+/* Read one whole TPKT from fd (a socketpair end) into buf. */
+static size_t read_tpkt(int fd, uint8_t *buf, size_t cap)
+{
+	size_t got = 0;
+	while (got < 4 || got < ((size_t)buf[2] << 8 | buf[3])) {
+		ssize_t r = read(fd, buf + got, cap - got);
+		if (r <= 0)
+			return 0;
+		got += (size_t)r;
+	}
+	return got;
+}
+
+/* The JSON report of one call, read back. */
+static json_object *report_of(const struct mg_mc_call *c, const struct mg_mc_opts *o)
+{
+	char path[] = "/tmp/mg_test_mc_report_XXXXXX";
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return NULL;
+	close(fd);
+	struct mg_mc_totals t;
+	memset(&t, 0, sizeof t);
+	mg_mc_totals_add(&t, c);
+	void *j = mg_mc_json_open(path, o);
+	mg_mc_json_call(j, c);
+	mg_mc_json_close(j, &t);
+	json_object *doc = json_object_from_file(path);
+	unlink(path);
+	return doc;
+}
+
+/* End to end over a socketpair: a listener with --alias alice refuses a
+ * Setup for bob with ReleaseComplete cause 1 (the caller's call reference
+ * with the flag, its callIdentifier), waits for the caller's close, and
+ * reports the call as refused with the aliases the Setup carried; the
+ * caller, run with --expect-release 1, ends the call as expected. */
+TEST(mc_listener_refuses_and_caller_expects_it)
+{
+	static struct mg_mc_call callee, caller;
+	static struct mg_mc_in in;
+	struct mg_mc_opts lo, co;
+	uint8_t buf[1024], *g;
+	int sv[2];
+	memset(&lo, 0, sizeof lo);
+	lo.listen = lo.faststart = lo.tunnel = true;
+	lo.own_alias[0] = "alice";
+	lo.n_own_alias = 1;
+	call_opts(&co);
+	co.alias = "bob";
+	co.expect_release = true;
+	co.expect_cause = 1;
+	size_t n = call_setup(&caller, &co, buf, sizeof buf);
+	CHECK(n > 0);
+	CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
+	mg_mc_call_init(&callee, &lo, 1, MG_MC_CALLEE, mg_mc_now_ms());
+	callee.sig.fd = sv[0];
+	callee.state = MG_MC_SETUP;
+	CHECK_EQ(write(sv[1], buf, n), (ssize_t)n);
+	mg_mc_call_sig_ready(&callee, POLLIN);
+	CHECK(callee.refused && !callee.failed);
+	CHECK_EQ(callee.state, MG_MC_CLOSING);
+	CHECK_EQ(callee.n_dest_alias, 1);
+	CHECK(strcmp(callee.dest_alias[0], "bob") == 0);
+
+	/* what the caller receives */
+	n = read_tpkt(sv[1], buf, sizeof buf);
+	CHECK(n > 0);
+	CHECK_EQ(dec(&in, buf, n, &g), MG_R_NONE);
+	CHECK_EQ(in.scan.q931_type, MG_Q931_RELEASE_COMPLETE);
+	CHECK_EQ(in.scan.call_ref, caller.call_ref);
+	CHECK(in.scan.call_ref_flag);
+	CHECK_EQ(in.scan.q931_cause, 1);
+	CHECK_EQ(in.scan.release_reason, MG_H225_RR_CALLED_NOT_REGISTERED);
+	CHECK(in.scan.has_call_id && memcmp(in.scan.call_id, caller.call_id, 16) == 0);
+	t_guarded_free(g, n - 4);
+
+	/* the caller (Setup sent 5 ms ago) takes it and closes */
+	int cv[2];
+	CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, cv), 0);
+	caller.sig.fd = cv[0];
+	caller.state = MG_MC_SETUP;
+	caller.t_setup = mg_mc_now_ms() - 5;
+	CHECK_EQ(write(cv[1], buf, n), (ssize_t)n);
+	mg_mc_call_sig_ready(&caller, POLLIN);
+	CHECK_EQ(caller.state, MG_MC_DONE);
+	CHECK(caller.release_expected && !caller.failed);
+	CHECK(mg_mc_call_ok(&caller));
+	close(cv[1]);
+
+	/* the caller's close ends the refused call */
+	close(sv[1]);
+	mg_mc_call_sig_ready(&callee, POLLIN);
+	CHECK_EQ(callee.state, MG_MC_DONE);
+	CHECK(mg_mc_call_ok(&callee));
+
+	json_object *doc = report_of(&callee, &lo), *calls, *one, *v;
+	CHECK(doc != NULL);
+	CHECK(json_object_object_get_ex(doc, "refused", &v) && json_object_get_int(v) == 1);
+	CHECK(json_object_object_get_ex(doc, "total", &v) && json_object_get_int(v) == 0);
+	CHECK(json_object_object_get_ex(doc, "calls", &calls));
+	one = json_object_array_get_idx(calls, 0);
+	CHECK(json_object_object_get_ex(one, "refused", &v) && json_object_get_boolean(v));
+	CHECK(json_object_object_get_ex(one, "dest_aliases", &v) && json_object_array_length(v) == 1);
+	CHECK(strcmp(json_object_get_string(json_object_array_get_idx(v, 0)), "bob") == 0);
+	json_object_put(doc);
+
+	doc = report_of(&caller, &co);
+	CHECK(doc != NULL);
+	CHECK(json_object_object_get_ex(doc, "calls", &calls));
+	one = json_object_array_get_idx(calls, 0);
+	CHECK(json_object_object_get_ex(one, "ok", &v) && json_object_get_boolean(v));
+	CHECK(json_object_object_get_ex(one, "release_cause", &v) && json_object_get_int(v) == 1);
+	CHECK(json_object_object_get_ex(one, "release_reason", &v) &&
+	      strcmp(json_object_get_string(v), "calledPartyNotRegistered") == 0);
+	CHECK(json_object_object_get_ex(one, "release_ms", &v) && json_object_get_int(v) >= 5 &&
+	      json_object_get_int(v) < 1000);
+	CHECK(json_object_object_get_ex(one, "dest_aliases", &v) && json_object_array_length(v) == 1);
+	json_object_put(doc);
+}
+
+/* A listener with --alias answers a Setup for one of its aliases, and one
+ * without destinationAddress, as before (no refusal). */
+TEST(mc_listener_answers_its_alias)
+{
+	static struct mg_mc_call callee, caller;
+	struct mg_mc_opts lo, co;
+	uint8_t buf[1024];
+	const char *dialled[2] = {"Alice", NULL};
+	for (int k = 0; k < 2; k++) {
+		int sv[2];
+		memset(&lo, 0, sizeof lo);
+		lo.listen = true;
+		lo.own_alias[0] = "alice";
+		lo.n_own_alias = 1;
+		call_opts(&co);
+		co.alias = dialled[k];
+		size_t n = call_setup(&caller, &co, buf, sizeof buf);
+		CHECK(n > 0);
+		CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
+		mg_mc_call_init(&callee, &lo, 1, MG_MC_CALLEE, mg_mc_now_ms());
+		callee.sig.fd = sv[0];
+		callee.state = MG_MC_SETUP;
+		callee.local_sig = callee_sig; /* no IPv4 address to open media on: the answer fails */
+		CHECK_EQ(write(sv[1], buf, n), (ssize_t)n);
+		mg_mc_call_sig_ready(&callee, POLLIN);
+		CHECK(!callee.refused);
+		CHECK_EQ(callee.n_dest_alias, k == 0 ? 1 : 0);
+		CHECK(k != 0 || strcmp(callee.dest_alias[0], "Alice") == 0);
+		mg_mc_call_finish(&callee);
+		close(sv[1]);
+	}
 }

@@ -10,6 +10,11 @@
  * (bounded) for the peer's close and closes after it, so that with FINs the
  * TIME_WAIT state lands on the peer and this side may connect again from the
  * same port (--sport).  With --close rst every close is a reset.
+ * A listener with its own aliases (listen --alias) answers a Setup meant for
+ * none of them with ReleaseComplete, cause 1 (unallocated number), and
+ * closes like any side that sent ReleaseComplete.  A caller that receives
+ * ReleaseComplete reports its cause and reason; with --expect-release it
+ * is the expected end when the cause matches.
  * fastStart: the caller proposes one transmit and one receive G.711
  * channel; the callee accepts both in Connect (H.323 8.1.7.1: the transmit
  * proposal comes back with the callee's mediaChannel, the receive proposal
@@ -24,10 +29,12 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "meetcall/mc.h"
+#include "proto/q931_build.h"
 
 #define SIG_MAX 4096
 #define ESC_WAIT_MS 1000 /* longest wait for the peer's endSessionCommand */
@@ -110,6 +117,10 @@ void mg_mc_call_note_addrs(struct mg_mc_call *c, const struct mg_h323_scan *s)
 bool mg_mc_call_ok(const struct mg_mc_call *c)
 {
 	const struct mg_mc_media *m = &c->media;
+	if (c->refused)
+		return !c->failed && c->release_sent;
+	if (c->role == MG_MC_CALLER && !c->call_back && c->o->expect_release)
+		return !c->failed && c->release_expected;
 	unsigned expected = mg_mc_media_expected(m);
 	bool released = c->role == MG_MC_CALLER ? c->release_sent : c->release_seen;
 	return !c->failed && released && m->rtp_tx > 0 && expected > 0 && m->rtp_rx_other == 0 &&
@@ -195,6 +206,7 @@ size_t mg_mc_call_enc_setup(const struct mg_mc_call *c, uint8_t *out, size_t cap
 	m.display = c->o->from;
 	m.src_alias = c->o->from;
 	m.dst_alias = c->o->alias;
+	m.called_number = c->call_back ? NULL : c->o->called_number;
 	m.src_sig = c->local_sig;
 	if (c->o->advertise_port != 0 && !c->call_back)
 		m.src_sig.port = c->o->advertise_port;
@@ -276,9 +288,24 @@ static const struct mg_h323_addr *fs_addr(const struct mg_h323_scan *s, uint8_t 
 	return a != NULL && a->media == MG_MEDIA_AUDIO ? a : NULL;
 }
 
+static void refuse(struct mg_mc_call *c, const struct mg_h323_scan *s);
+
+/* Callee: keep the Setup's destinationAddress aliases (as decoded, the
+ * first MG_H225_ALIASES); true when the listener refuses the call. */
+static bool dest_aliases(struct mg_mc_call *c, const uint8_t *msg, size_t n)
+{
+	static struct mg_h323_scan scratch; /* large; one message at a time */
+	struct mg_h225_aliases al;
+	(void)mg_h225_setup_aliases(msg, (uint32_t)n, &scratch, &al); /* lists as far as they got */
+	c->n_dest_alias = 0;
+	for (unsigned i = 0; i < al.n[1] && i < MG_H225_ALIASES; i++)
+		memcpy(c->dest_alias[c->n_dest_alias++], al.a[1][i].s, MG_H225_ALIAS_LEN);
+	return mg_mc_alias_refused(c->o, &al);
+}
+
 /* Callee: choose what to accept, answer with CallProceeding, Alerting and
- * Connect. */
-static void on_setup(struct mg_mc_call *c, const struct mg_mc_in *in)
+ * Connect (or refuse a call for none of our aliases). */
+static void on_setup(struct mg_mc_call *c, const struct mg_mc_in *in, const uint8_t *msg, size_t n)
 {
 	const struct mg_h323_scan *s = &in->scan;
 	struct mg_mc_addr ip = c->local_sig;
@@ -293,6 +320,10 @@ static void on_setup(struct mg_mc_call *c, const struct mg_mc_in *in)
 		c->have_setup_src = true;
 	}
 	c->t_setup = mg_mc_now_ms();
+	if (dest_aliases(c, msg, n)) {
+		refuse(c, s);
+		return;
+	}
 	ip.port = 0;
 	if (!mg_mc_media_open(&c->media, &ip)) {
 		mg_mc_call_fail(c, "cannot open an RTP/RTCP port pair: %s", strerror(errno));
@@ -403,6 +434,11 @@ static void on_answer(struct mg_mc_call *c, const struct mg_mc_in *in)
 		return;
 	c->state = MG_MC_CONNECTED;
 	c->t_connect = mg_mc_now_ms();
+	if (c->o->expect_release && !c->call_back) {
+		mg_mc_call_fail(c, "connected, but a release with cause %u (%s) was expected", c->o->expect_cause,
+				mg_q931_cause_name(c->o->expect_cause));
+		return;
+	}
 	if (c->fs_used)
 		mg_mc_call_media(c);
 	if (c->tunnel_used) {
@@ -419,6 +455,20 @@ static void on_answer(struct mg_mc_call *c, const struct mg_mc_in *in)
 	}
 }
 
+/* ReleaseComplete went out (or could not): close now, or let the peer
+ * close first (see the top of this file). */
+static void after_release(struct mg_mc_call *c, uint64_t now)
+{
+	if (!c->release_sent || c->o->close_rst) {
+		mg_mc_call_finish(c);
+		return;
+	}
+	teardown(c, now);
+	c->rc_at = 0;
+	c->close_at = now + MG_MC_CLOSE_WAIT_MS;
+	c->state = MG_MC_CLOSING;
+}
+
 static void release(struct mg_mc_call *c)
 {
 	struct mg_mc_h225 m;
@@ -429,15 +479,68 @@ static void release(struct mg_mc_call *c)
 	/* nothing to release on a connection not yet up (a send would wait) */
 	if (c->sig.fd >= 0 && !c->sig.connecting && mg_mc_call_send_h225(c, &m))
 		c->release_sent = true;
-	if (!c->release_sent || c->o->close_rst) {
-		mg_mc_call_finish(c);
-		return;
+	after_release(c, now);
+}
+
+/* Callee with --alias: the Setup is for none of our aliases. */
+static void refuse(struct mg_mc_call *c, const struct mg_h323_scan *s)
+{
+	uint8_t buf[128];
+	size_t n = mg_q931_build_release_complete(buf, sizeof buf, c->call_ref, true, MG_Q931_CAUSE_UNALLOCATED,
+						  s->has_call_id ? s->call_id : NULL);
+	c->refused = true;
+	if (n == 0)
+		mg_mc_call_fail(c, "internal: ReleaseComplete did not encode");
+	else if (!mg_mc_send_tpkt(c->sig.fd, buf, n, c->o->split))
+		mg_mc_call_fail(c, "signalling send failed: %s", strerror(errno));
+	else
+		c->release_sent = true;
+	after_release(c, mg_mc_now_ms());
+}
+
+bool mg_mc_alias_refused(const struct mg_mc_opts *o, const struct mg_h225_aliases *al)
+{
+	if (o->n_own_alias == 0 || al->n[1] == 0)
+		return false;
+	for (unsigned i = 0; i < al->n[1] && i < MG_H225_ALIASES; i++) {
+		const struct mg_h225_alias *a = &al->a[1][i];
+		if (a->cut || a->type == MG_H225_ALIAS_OTHER)
+			continue;
+		for (unsigned k = 0; k < o->n_own_alias; k++)
+			if (strcasecmp(a->s, o->own_alias[k]) == 0)
+				return false;
 	}
-	/* let the peer close first (see the top of this file) */
-	teardown(c, now);
-	c->rc_at = 0;
-	c->close_at = now + MG_MC_CLOSE_WAIT_MS;
-	c->state = MG_MC_CLOSING;
+	return true;
+}
+
+void mg_mc_release_str(const struct mg_mc_call *c, char *out, size_t cap)
+{
+	int n;
+	if (c->release_cause != 0)
+		n = snprintf(out, cap, "cause %u (%s)", c->release_cause, mg_q931_cause_name(c->release_cause));
+	else
+		n = snprintf(out, cap, "no cause");
+	if (n >= 0 && (size_t)n < cap && c->release_reason != MG_H225_RR_NONE)
+		snprintf(out + n, cap - (size_t)n, ", reason %s", mg_h225_release_reason_name(c->release_reason));
+}
+
+void mg_mc_call_released(struct mg_mc_call *c, const struct mg_h323_scan *s)
+{
+	char why[96];
+	c->release_seen = true;
+	c->release_cause = s->q931_cause;
+	c->release_reason = s->release_reason;
+	c->t_release = mg_mc_now_ms();
+	if (c->role != MG_MC_CALLER)
+		return;
+	mg_mc_release_str(c, why, sizeof why);
+	if (c->call_back || !c->o->expect_release)
+		mg_mc_call_fail(c, "released by the far end: %s", why);
+	else if (c->release_cause == c->o->expect_cause)
+		c->release_expected = true;
+	else
+		mg_mc_call_fail(c, "released by the far end: %s; expected cause %u (%s)", why, c->o->expect_cause,
+				mg_q931_cause_name(c->o->expect_cause));
 }
 
 /* H.323 8.5: when H.245 ran, endSessionCommand goes first and the
@@ -483,7 +586,7 @@ static void on_message(struct mg_mc_call *c, const uint8_t *msg, size_t n)
 			mg_mc_call_fail(c, "unexpected Setup");
 			return;
 		}
-		on_setup(c, &in);
+		on_setup(c, &in, msg, n);
 		break;
 	case MG_Q931_CALL_PROCEEDING:
 	case MG_Q931_ALERTING:
@@ -496,15 +599,13 @@ static void on_message(struct mg_mc_call *c, const uint8_t *msg, size_t n)
 		break;
 	case MG_Q931_RELEASE_COMPLETE:
 		mg_mc_call_note_addrs(c, s);
-		c->release_seen = true;
-		if (c->role == MG_MC_CALLER)
-			mg_mc_call_fail(c, "released by the callee before the end of the call");
+		mg_mc_call_released(c, s);
 		mg_mc_call_finish(c);
 		return;
 	default:
 		break;
 	}
-	if (c->failed)
+	if (c->failed || c->state == MG_MC_CLOSING)
 		return;
 	for (unsigned i = 0; i < in.n_h245 && !c->failed; i++)
 		mg_mc_h245_input(c, in.h245[i].p, in.h245[i].n, MG_C_TUNNEL);
@@ -539,11 +640,17 @@ void mg_mc_call_sig_ready(struct mg_mc_call *c, short revents)
 			break;
 		c->last_rx = mg_mc_now_ms();
 		on_message(c, msg, n);
-		if (c->failed || c->state == MG_MC_DONE)
+		if (c->failed || c->state == MG_MC_DONE || c->state == MG_MC_CLOSING)
 			break;
 	}
 	if (c->state == MG_MC_DONE)
 		return;
+	if (c->state == MG_MC_CLOSING) {
+		/* we refused the call: wait for the peer's close */
+		if (r <= 0)
+			mg_mc_call_finish(c);
+		return;
+	}
 	if (c->failed) {
 		if (c->state == MG_MC_CONNECTED || c->state == MG_MC_SETUP)
 			hang_up(c);

@@ -1,5 +1,6 @@
 /* main.c - meetcall's command line: `meetcall listen ...` / `meetcall call
- * HOST[:PORT] ...`.  Usage errors exit with 2 and quote the bad argument. */
+ * [ALIAS@]HOST[:PORT] ...`.  Usage errors exit with 2 and quote the bad
+ * argument. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -12,20 +13,24 @@
 /* full: with the notes on the options that are not obvious (--help) */
 static void usage(FILE *f, bool full)
 {
-	fprintf(f, "usage: meetcall listen [--bind IP] [--port 1720] [--calls N] [--timeout SEC]\n"
+	fprintf(f, "usage: meetcall listen [--bind IP] [--port 1720] [--alias NAME]... [--calls N] [--timeout SEC]\n"
 		   "                      [--no-faststart] [--no-tunnel] [--split-tpkt] [--close fin|rst]\n"
 		   "                      [--call-back [--duration SEC]] [--report FILE.json] [--quiet]\n"
-		   "       meetcall call HOST[:PORT] [--bind IP] [--alias NAME] [--from NAME] [--no-faststart]\n"
-		   "                      [--no-tunnel] [--split-tpkt] [--duration SEC] [--calls N] [--rate CPS]\n"
-		   "                      [--concurrent C] [--timeout SEC] [--sport PORT] [--gap SEC]\n"
+		   "       meetcall call [ALIAS@]HOST[:PORT] [--bind IP] [--alias NAME] [--from NAME]\n"
+		   "                      [--no-faststart] [--no-tunnel] [--split-tpkt] [--duration SEC] [--calls N]\n"
+		   "                      [--rate CPS] [--concurrent C] [--timeout SEC] [--sport PORT] [--gap SEC]\n"
 		   "                      [--close fin|rst] [--call-id HEX32] [--advertise-port PORT]\n"
-		   "                      [--report FILE.json] [--quiet]\n");
+		   "                      [--expect-release CAUSE] [--report FILE.json] [--quiet]\n");
 	if (!full)
 		return;
 	fprintf(f, "       meetcall --help | --version\n\n"
 		   "  --bind IP             listen: address to listen on; call: source address (IPv4)\n"
 		   "  --port N              listen: TCP port for call signalling (default 1720)\n"
-		   "  --alias NAME          call: destinationAddress (dialedDigits if all 0-9#*, else h323-ID)\n"
+		   "  ALIAS@HOST            call: ALIAS is the destinationAddress (as --alias); when it is all\n"
+		   "                        0-9*# the Setup also carries it as Q.931 Called party number\n"
+		   "  --alias NAME          call: destinationAddress (dialedDigits if all 0-9#*, else h323-ID);\n"
+		   "                        listen (up to 4 times): our aliases; a Setup whose destinationAddress\n"
+		   "                        names none of them is refused with ReleaseComplete cause 1\n"
 		   "  --from NAME           call: sourceAddress h323-ID and Q.931 Display (default meetcall)\n"
 		   "  --no-faststart        do not propose (call) / accept (listen) fastStart\n"
 		   "  --no-tunnel           separate H.245 TCP channel instead of tunnelling in H.225.0\n"
@@ -44,6 +49,9 @@ static void usage(FILE *f, bool full)
 		   "                        closes first) or with a reset (SO_LINGER 0) (default fin)\n"
 		   "  --call-id HEX32       callIdentifier (and conferenceID) of every call, 32 hex digits\n"
 		   "  --advertise-port PORT sourceCallSignalAddress port in the Setup (e.g. 1720, where we listen)\n"
+		   "  --expect-release CAUSE\n"
+		   "                        call: the far end should answer the Setup with ReleaseComplete\n"
+		   "                        carrying Q.931 cause CAUSE (1..127); that counts as success\n"
 		   "  --call-back           listen: once an answered call is connected, call the Setup's\n"
 		   "                        sourceCallSignalAddress back (one call back per answered call,\n"
 		   "                        --duration SEC of media)\n"
@@ -106,6 +114,15 @@ static bool hex16(const char *s, uint8_t out[16])
 	return true;
 }
 
+/* An alias: printable ASCII. */
+static bool alias_ok(const char *s)
+{
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+			return false;
+	return true;
+}
+
 static bool ipv4(const char *s)
 {
 	struct in_addr a;
@@ -139,13 +156,28 @@ int main(int argc, char **argv)
 		o.listen = true;
 	} else if (strcmp(argv[1], "call") == 0) {
 		if (argc < 3 || argv[2][0] == '-')
-			return bad("call needs HOST[:PORT]", argc < 3 ? "" : argv[2]);
+			return bad("call needs [ALIAS@]HOST[:PORT]", argc < 3 ? "" : argv[2]);
 		char host[64];
-		const char *colon = strrchr(argv[2], ':');
-		size_t hl = colon ? (size_t)(colon - argv[2]) : strlen(argv[2]);
+		const char *target = argv[2];
+		const char *at = strrchr(target, '@'); /* an h323-ID may hold '@' itself */
+		if (at != NULL) {
+			size_t al = (size_t)(at - target);
+			if (al == 0 || al > MG_MC_ALIAS_MAX)
+				return bad("ALIAS@HOST needs an alias of 1..64 characters", argv[2]);
+			memcpy(o.target_alias, target, al);
+			o.target_alias[al] = '\0';
+			if (!alias_ok(o.target_alias))
+				return bad("alias must be printable ASCII", argv[2]);
+			o.alias = o.target_alias;
+			if (strspn(o.alias, "0123456789*#") == al && al <= 32)
+				o.called_number = o.alias;
+			target = at + 1;
+		}
+		const char *colon = strrchr(target, ':');
+		size_t hl = colon ? (size_t)(colon - target) : strlen(target);
 		if (hl == 0 || hl >= sizeof host)
-			return bad("bad HOST[:PORT]", argv[2]);
-		memcpy(host, argv[2], hl);
+			return bad("bad [ALIAS@]HOST[:PORT]", argv[2]);
+		memcpy(host, target, hl);
 		host[hl] = '\0';
 		if (!ipv4(host))
 			return bad("HOST must be an IPv4 address", argv[2]);
@@ -227,16 +259,30 @@ int main(int argc, char **argv)
 			if (!hex16(val, o.call_id))
 				return bad("--call-id needs 32 hex digits", val);
 			o.have_call_id = true;
+		} else if (o.listen && strcmp(a, "--alias") == 0) {
+			if (val == NULL || val[0] == '\0' || strlen(val) >= MG_H225_ALIAS_LEN)
+				return bad("listen --alias needs 1..47 characters", val);
+			if (!alias_ok(val))
+				return bad("alias must be printable ASCII", val);
+			if (o.n_own_alias == MG_MC_OWN_ALIASES)
+				return bad("listen --alias: at most 4", val);
+			o.own_alias[o.n_own_alias++] = val;
 		} else if (!o.listen && (strcmp(a, "--alias") == 0 || strcmp(a, "--from") == 0)) {
-			if (val == NULL || val[0] == '\0' || strlen(val) > 64)
+			if (val == NULL || val[0] == '\0' || strlen(val) > MG_MC_ALIAS_MAX)
 				return bad("alias needs 1..64 characters", val);
-			for (const char *p = val; *p; p++)
-				if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
-					return bad("alias must be printable ASCII", val);
+			if (!alias_ok(val))
+				return bad("alias must be printable ASCII", val);
+			if (a[2] == 'a' && o.alias != NULL)
+				return bad("the alias is given twice (ALIAS@HOST and --alias)", val);
 			if (a[2] == 'a')
 				o.alias = val;
 			else
 				o.from = val;
+		} else if (!o.listen && strcmp(a, "--expect-release") == 0) {
+			if (!num(val, 1, 127, &v))
+				return bad("--expect-release needs a Q.931 cause value 1..127", val);
+			o.expect_release = true;
+			o.expect_cause = (uint8_t)v;
 		} else if (!o.listen && strcmp(a, "--rate") == 0) {
 			char *end;
 			o.rate = val ? strtod(val, &end) : -1;

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "meetcall/mc_msg.h"
+#include "proto/h225.h"
 
 #define MG_MC_MAX_CALLS 64     /* calls in progress at once */
 #define MG_MC_RXBUF 8192       /* one signalling stream's receive buffer */
@@ -28,6 +29,8 @@
 #define MG_MC_RETRY_MS 2000    /* --sport: longest wait for the port's previous connection to go */
 #define MG_MC_PEER_ADDRS 16    /* distinct addresses remembered from the peer's messages */
 #define MG_MC_CALLBACK_SLACK_MS 10000 /* a call back's bound: its media time + this */
+#define MG_MC_OWN_ALIASES 4    /* listen --alias: the listener's own aliases */
+#define MG_MC_ALIAS_MAX 64     /* characters of a caller's alias */
 
 struct mg_mc_opts {
 	bool listen;             /* listen mode (else call mode) */
@@ -35,6 +38,12 @@ struct mg_mc_opts {
 	uint16_t port;           /* call: peer port; listen: port to listen on */
 	char bind_ip[64];        /* local IPv4 address ("" = any / kernel's choice) */
 	const char *alias;       /* call: destinationAddress */
+	const char *called_number; /* call: Q.931 Called party number (ALIAS@HOST with digits), NULL: none */
+	char target_alias[MG_MC_ALIAS_MAX + 1]; /* call: the ALIAS of ALIAS@HOST */
+	bool expect_release;     /* call: --expect-release given */
+	uint8_t expect_cause;    /* ... the Q.931 cause value a release must carry */
+	const char *own_alias[MG_MC_OWN_ALIASES]; /* listen: --alias, matched case-insensitively */
+	unsigned n_own_alias;
 	const char *from;        /* call: sourceAddress (h323-ID) and Display */
 	bool faststart, tunnel, split, quiet;
 	unsigned duration_ms;    /* call: media time per call */
@@ -132,8 +141,16 @@ struct mg_mc_call {
 	uint64_t retry_at;        /* caller, --sport: next connect attempt (0: none pending) */
 	uint64_t retry_end;       /* ... and the last one */
 	bool release_sent, release_seen;
+	/* ReleaseComplete received: its Q.931 cause (0: no Cause IE), its
+	 * H.225.0 reason (MG_H225_RR_NONE: none) and when it came */
+	uint8_t release_cause, release_reason;
+	uint64_t t_release;
+	bool release_expected;   /* caller: released with --expect-release's cause */
+	bool refused;            /* callee: Setup for none of --alias, answered with ReleaseComplete */
+	char dest_alias[MG_H225_ALIASES][MG_H225_ALIAS_LEN]; /* callee: the Setup's destinationAddress */
+	unsigned n_dest_alias;
 	bool failed;
-	char err[128];
+	char err[192];
 };
 
 /* clock and randomness */
@@ -201,6 +218,17 @@ void mg_mc_call_media(struct mg_mc_call *c);
 /* Remember every IPv4 address of a received message (distinct, first
  * MG_MC_PEER_ADDRS). */
 void mg_mc_call_note_addrs(struct mg_mc_call *c, const struct mg_h323_scan *s);
+/* A ReleaseComplete s arrived: keep its cause, reason and time; for a
+ * caller it is the end of the call, expected (--expect-release with that
+ * cause) or a failure saying what the far end said. */
+void mg_mc_call_released(struct mg_mc_call *c, const struct mg_h323_scan *s);
+/* Listen --alias: true when the Setup's destinationAddress has aliases and
+ * none of them is one of ours (case-insensitive; an alias cut by the
+ * decoder matches nothing). */
+bool mg_mc_alias_refused(const struct mg_mc_opts *o, const struct mg_h225_aliases *al);
+/* "cause 1 (unallocated number), reason calledPartyNotRegistered" or "no
+ * cause": what a received ReleaseComplete said. */
+void mg_mc_release_str(const struct mg_mc_call *c, char *out, size_t cap);
 
 /* h245.c: the H.245 session (tunnelled or separate) */
 void mg_mc_h245_start(struct mg_mc_call *c);
@@ -216,6 +244,7 @@ const char *mg_mc_field_name(uint8_t field);
 struct mg_mc_totals {
 	unsigned calls, ok, failed;
 	unsigned answered;       /* listen: answered calls reported (call backs not counted) */
+	unsigned refused;        /* listen: calls refused (--alias), not counted in calls */
 	uint64_t setup_sum, setup_max;
 	unsigned setup_n;
 	uint64_t rtp_tx, rtp_rx;

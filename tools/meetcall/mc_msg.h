@@ -48,6 +48,8 @@ struct mg_mc_h225 {
 	const char *src_alias;  /* setup sourceAddress h323-ID, NULL: none */
 	const char *dst_alias;  /* setup destinationAddress: dialedDigits when all
 				 * of it is in "0-9#*,", else h323-ID; NULL: none */
+	const char *called_number; /* setup Q.931 Called party number (type unknown,
+				    * plan ISDN/E.164), 1..32 of "0-9*#"; NULL: none */
 	struct mg_mc_addr src_sig; /* setup sourceCallSignalAddress */
 	struct mg_mc_addr dst_sig; /* setup destCallSignalAddress */
 	bool has_h245_addr;        /* connect h245Address */

@@ -278,10 +278,14 @@ size_t mg_mc_enc_h225(const struct mg_mc_h225 *m, uint8_t *out, size_t cap)
 	uint8_t uu[UUIE_MAX];
 	size_t un = uuie(m, uu, sizeof uu);
 	size_t dn = m->display ? strlen(m->display) : 0;
+	size_t cn = m->called_number ? strlen(m->called_number) : 0;
 	if (un == 0 || dn > 80 || m->call_ref > 0x7fff)
 		return 0;
-	/* TPKT 4, Q.931 header 5, bearer 5, display 2 + dn, user-user 3 + 1 + un */
-	size_t total = 4 + 5 + (m->body == MG_H225_SETUP ? 5 : 0) + (dn ? dn + 2 : 0) + 4 + un;
+	if (m->called_number && (cn == 0 || cn > 32 || strspn(m->called_number, "0123456789*#") != cn))
+		return 0;
+	/* TPKT 4, Q.931 header 5, bearer 5, display 2 + dn, called party
+	 * number 3 + cn, user-user 3 + 1 + un */
+	size_t total = 4 + 5 + (m->body == MG_H225_SETUP ? 5 : 0) + (dn ? dn + 2 : 0) + (cn ? cn + 3 : 0) + 4 + un;
 	if (total > cap || total > 65535 || un + 1 > 65535)
 		return 0;
 	uint8_t *p = out;
@@ -306,6 +310,15 @@ size_t mg_mc_enc_h225(const struct mg_mc_h225 *m, uint8_t *out, size_t cap)
 		*p++ = (uint8_t)dn;
 		memcpy(p, m->display, dn);
 		p += dn;
+	}
+	if (cn) {
+		/* Called party number: type of number unknown, numbering
+		 * plan ISDN/telephony (E.164), then the digits in IA5 */
+		*p++ = 0x70;
+		*p++ = (uint8_t)(cn + 1);
+		*p++ = 0x81;
+		memcpy(p, m->called_number, cn);
+		p += cn;
 	}
 	*p++ = 0x7e;
 	*p++ = (uint8_t)((un + 1) >> 8);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "meetcall/mc.h"
+#include "proto/q931_build.h"
 
 static const char *h245_mode(const struct mg_mc_call *c)
 {
@@ -18,6 +19,29 @@ static long setup_ms(const struct mg_mc_call *c)
 	if (c->role != MG_MC_CALLER || c->t_connect == 0 || c->t_setup == 0)
 		return -1;
 	return (long)(c->t_connect - c->t_setup);
+}
+
+/* Caller: Setup sent -> ReleaseComplete received. */
+static long release_ms(const struct mg_mc_call *c)
+{
+	if (c->role != MG_MC_CALLER || c->t_release == 0 || c->t_setup == 0)
+		return -1;
+	return (long)(c->t_release - c->t_setup);
+}
+
+/* The destinationAddress aliases of the call's Setup: as received
+ * (callee), as sent (caller). */
+static unsigned dest_alias_list(const struct mg_mc_call *c, const char **out)
+{
+	if (c->role == MG_MC_CALLER) {
+		if (c->call_back || c->o->alias == NULL)
+			return 0;
+		out[0] = c->o->alias;
+		return 1;
+	}
+	for (unsigned i = 0; i < c->n_dest_alias; i++)
+		out[i] = c->dest_alias[i];
+	return c->n_dest_alias;
 }
 
 const char *mg_mc_field_name(uint8_t field)
@@ -66,6 +90,21 @@ void mg_mc_report_line(const struct mg_mc_call *c)
 		snprintf(setup, sizeof setup, "%ld ms", setup_ms(c));
 	char name[64];
 	name_of(c, name, sizeof name);
+	const char *da[MG_H225_ALIASES];
+	unsigned nda = dest_alias_list(c, da);
+	if (c->refused && !c->failed) {
+		printf("%s refused: destination aliases", name);
+		for (unsigned i = 0; i < nda; i++)
+			printf("%s%s", i ? "," : " ", da[i]);
+		printf(" are none of ours: ReleaseComplete cause 1 (%s)\n", mg_q931_cause_name(1));
+		return;
+	}
+	if (mg_mc_call_ok(c) && c->release_expected) {
+		char why[96];
+		mg_mc_release_str(c, why, sizeof why);
+		printf("%s ok: released as expected: %s, %ld ms after Setup\n", name, why, release_ms(c));
+		return;
+	}
 	printf("%s %s: setup %s, rtp sent %u recv %u of ~%u, rtcp sent %u recv %u, "
 	       "media from negotiated %s %s, faststart %s, h245 %s",
 	       name, mg_mc_call_ok(c) ? "ok" : "FAIL", setup, m->rtp_tx, m->rtp_rx,
@@ -80,6 +119,14 @@ void mg_mc_report_line(const struct mg_mc_call *c)
 		char a[32];
 		mg_mc_addr_str(&c->setup_src, a, sizeof a);
 		printf(", setup source %s", a);
+	}
+	if (c->role == MG_MC_CALLEE && nda > 0) {
+		printf(", dest aliases");
+		for (unsigned i = 0; i < nda; i++)
+			printf("%s%s", i ? "," : " ", da[i]);
+	}
+	if (c->role == MG_MC_CALLER && c->release_seen && release_ms(c) >= 0) {
+		printf(", ReleaseComplete %ld ms after Setup", release_ms(c));
 	}
 	if (c->n_peer_addr > 0) {
 		printf(", peer addresses");
@@ -97,6 +144,10 @@ void mg_mc_report_line(const struct mg_mc_call *c)
 void mg_mc_totals_add(struct mg_mc_totals *t, const struct mg_mc_call *c)
 {
 	long s = setup_ms(c);
+	if (c->refused && !c->failed) {
+		t->refused++;
+		return;
+	}
 	t->calls++;
 	if (!c->call_back)
 		t->answered++;
@@ -116,9 +167,12 @@ void mg_mc_totals_add(struct mg_mc_totals *t, const struct mg_mc_call *c)
 
 void mg_mc_totals_print(const struct mg_mc_totals *t, const struct mg_mc_opts *o)
 {
-	printf("total: %u calls, %u ok, %u failed; setup avg %llu ms max %llu ms; rtp sent %llu recv %llu\n",
-	       t->calls, t->ok, t->failed, (unsigned long long)(t->setup_n ? t->setup_sum / t->setup_n : 0),
+	printf("total: %u calls, %u ok, %u failed; setup avg %llu ms max %llu ms; rtp sent %llu recv %llu", t->calls,
+	       t->ok, t->failed, (unsigned long long)(t->setup_n ? t->setup_sum / t->setup_n : 0),
 	       (unsigned long long)t->setup_max, (unsigned long long)t->rtp_tx, (unsigned long long)t->rtp_rx);
+	if (t->refused > 0)
+		printf("; %u refused", t->refused);
+	printf("\n");
 }
 
 /* The JSON report is built in memory and written when the run ends; the
@@ -216,6 +270,21 @@ void mg_mc_json_call(void *p, const struct mg_mc_call *c)
 		json_object_array_add(pa, e);
 	}
 	json_object_object_add(o, "peer_addresses", pa);
+	json_object_object_add(o, "release_cause",
+			       c->release_seen && c->release_cause ? json_object_new_int(c->release_cause) : NULL);
+	json_object_object_add(o, "release_reason",
+			       c->release_seen && c->release_reason != MG_H225_RR_NONE
+				       ? json_object_new_string(mg_h225_release_reason_name(c->release_reason))
+				       : NULL);
+	long r = release_ms(c);
+	json_object_object_add(o, "release_ms", r >= 0 ? json_object_new_int64(r) : NULL);
+	put_bool(o, "refused", c->refused && !c->failed);
+	const char *da[MG_H225_ALIASES];
+	unsigned nda = dest_alias_list(c, da);
+	json_object *dl = json_object_new_array();
+	for (unsigned i = 0; dl != NULL && i < nda; i++)
+		json_object_array_add(dl, json_object_new_string(da[i]));
+	json_object_object_add(o, "dest_aliases", dl);
 	json_object_array_add(j->calls, o);
 }
 
@@ -227,6 +296,7 @@ void mg_mc_json_close(void *p, const struct mg_mc_totals *t)
 	put_uint(j->doc, "total", t->calls);
 	put_uint(j->doc, "ok", t->ok);
 	put_uint(j->doc, "failed", t->failed);
+	put_uint(j->doc, "refused", t->refused);
 	const char *s = json_object_to_json_string_ext(
 		j->doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (s == NULL || fputs(s, j->f) == EOF || fputc('\n', j->f) == EOF)

@@ -155,7 +155,7 @@ static int finish(struct loop *l)
 	reap(l);
 	mg_mc_totals_print(&l->t, l->o);
 	mg_mc_json_close(l->json, &l->t);
-	return l->t.failed == 0 && l->t.calls > 0 ? 0 : 1;
+	return l->t.failed == 0 && l->t.calls + l->t.refused > 0 ? 0 : 1;
 }
 
 /* listen --call-back: once an answered call is connected, call its caller
@@ -210,7 +210,8 @@ int mg_mc_run_listen(const struct mg_mc_opts *o)
 	}
 	uint64_t end = o->timeout_ms ? mg_mc_now_ms() + o->timeout_ms : UINT64_MAX;
 	while (mg_mc_now_ms() < end && (o->calls == 0 || l.t.answered < o->calls || l.active > 0)) {
-		bool want = o->calls == 0 || accepted < o->calls;
+		/* refused calls (--alias) do not count against --calls */
+		bool want = o->calls == 0 || accepted < o->calls + l.t.refused;
 		bool incoming = round_once(&l, want ? lfd : -1, end);
 		if (o->call_back)
 			call_backs(&l, &placed);
