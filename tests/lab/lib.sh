@@ -4,8 +4,9 @@
 #                        +-- [GW] bridge  bridge +
 #   IN2 198.18.1.11/24 --+  198.18.1.1  198.19.0.1, .2, .3   +-- OUT2 198.19.0.21/24
 #
-# A third inside host is made on demand:
+# A third and fourth inside host are made on demand:
 #     lab_host IN3 pi3 198.18.1.12/24 198.18.1.1 "$LAB_BI"
+#     lab_host IN4 pi4 198.18.1.13/24 198.18.1.1 "$LAB_BI"
 #
 # Every namespace and link name starts with a per-run prefix (LAB_P, "mg" +
 # pid digits + random hex), so parallel runs never meet and nothing of the
@@ -27,7 +28,7 @@ lab_rand() { od -An -N2 -tx1 /dev/urandom | tr -d ' \n'; }
 lab_ns() { # HOST -> namespace name
 	case "$1" in
 	GW) echo "${LAB_P}gw" ;; IN1) echo "${LAB_P}i1" ;; IN2) echo "${LAB_P}i2" ;; IN3) echo "${LAB_P}i3" ;;
-	OUT1) echo "${LAB_P}o1" ;; OUT2) echo "${LAB_P}o2" ;;
+	IN4) echo "${LAB_P}i4" ;; OUT1) echo "${LAB_P}o1" ;; OUT2) echo "${LAB_P}o2" ;;
 	*) lab_log "unknown host '$1'"; return 1 ;;
 	esac
 }
@@ -95,7 +96,7 @@ lab_down() {
 	for _p in $LAB_BG_PIDS; do kill -KILL "$_p" 2>/dev/null; done
 	for _p in $LAB_BG_PIDS; do wait "$_p" 2>/dev/null; done
 	LAB_BG_PIDS=""
-	for _h in IN1 IN2 IN3 OUT1 OUT2 GW; do
+	for _h in IN1 IN2 IN3 IN4 OUT1 OUT2 GW; do
 		ip netns del "$(lab_ns $_h)" 2>/dev/null
 	done
 	[ -n "${LAB_DIR:-}" ] && rm -rf "$LAB_DIR"
