@@ -374,6 +374,8 @@ static void bench_seqadj(void)
 	       best_shift, best_ack, segs, best_rebuild);
 }
 
+void bench_route(void); /* bench_route.c */
+
 int main(void)
 {
 	bench_fast_path();
@@ -381,5 +383,6 @@ int main(void)
 	bench_memory();
 	bench_parsers();
 	bench_seqadj();
+	bench_route();
 	return 0;
 }

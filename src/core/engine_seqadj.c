@@ -8,7 +8,9 @@
 #include "core/rewrite.h"
 
 /* Tables for at most this many flows at once (flows of ALGs whose edits
- * change lengths: few, long-lived signalling connections). */
+ * change lengths: few, long-lived signalling connections); with inbound
+ * routing, one more per call (a routed call's signalling connection keeps
+ * its sequence offset in one). */
 #define SEQADJ_FLOWS_MAX 4096u
 #define REBUILD_SEGS 8
 #define REBUILD_OUT (REBUILD_SEGS * 65536u)
@@ -16,6 +18,8 @@
 int mg_engine_seqadj_init(struct mg_engine *e)
 {
 	uint32_t cap = e->cfg.max_flows < SEQADJ_FLOWS_MAX ? e->cfg.max_flows : SEQADJ_FLOWS_MAX;
+	if (e->cfg.route_all || e->cfg.n_route)
+		cap += e->cfg.max_calls < e->cfg.max_flows ? e->cfg.max_calls : e->cfg.max_flows;
 	if (mg_seqadj_pool_init(&e->sa, cap) < 0)
 		return -1;
 	e->rw_out = malloc(REBUILD_OUT);

@@ -7,16 +7,19 @@
 #define EX_WHEEL_SLOTS 1024
 #define EX_WHEEL_MS 1000
 
+/* Pinholes hash by where they admit flows to and from whom: many calls'
+ * pinholes to one public address and port (T.120 following routed calls)
+ * from different peers land in different buckets. */
 struct ex_key {
-	uint32_t dst;
+	uint32_t dst, remote;
 	uint16_t port;
 	uint8_t proto, side;
 };
 
 static uint32_t dbucket(const struct mg_expect_tab *t, uint8_t proto, uint8_t side, uint32_t dst,
-			uint16_t port)
+			uint16_t port, uint32_t remote)
 {
-	struct ex_key k = {dst, port, proto, side};
+	struct ex_key k = {dst, remote, port, proto, side};
 	return (uint32_t)mg_siphash(&t->key, &k, sizeof(k)) & t->mask;
 }
 
@@ -74,7 +77,7 @@ uint32_t mg_expect_add(struct mg_expect_tab *t, const struct mg_expect *spec, ui
 		       int *dup)
 {
 	*dup = 0;
-	uint32_t b = dbucket(t, spec->proto, spec->side, spec->dst_addr, spec->dst_port);
+	uint32_t b = dbucket(t, spec->proto, spec->side, spec->dst_addr, spec->dst_port, spec->remote);
 	for (uint32_t i = t->bucket[b]; i != MG_NIL; i = t->x[i].hnext) {
 		if (same(&t->x[i], spec)) {
 			*dup = 1;
@@ -106,17 +109,20 @@ uint32_t mg_expect_add(struct mg_expect_tab *t, const struct mg_expect *spec, ui
 uint32_t mg_expect_match(const struct mg_expect_tab *t, uint8_t proto, uint8_t side, uint32_t src,
 			 uint32_t dst, uint16_t dport)
 {
-	uint32_t best = MG_NIL;
-	for (uint32_t i = t->bucket[dbucket(t, proto, side, dst, dport)]; i != MG_NIL; i = t->x[i].hnext) {
-		const struct mg_expect *x = &t->x[i];
-		if (x->proto != proto || x->side != side || x->dst_addr != dst || x->dst_port != dport)
-			continue;
-		if (x->remote == src)
-			return i; /* an exact remote beats a wildcard */
-		if (x->remote == 0 && best == MG_NIL)
-			best = i;
+	/* an exact remote beats a wildcard: its bucket first */
+	uint32_t remote[2] = {src, 0};
+	for (int k = 0; k < 2; k++) {
+		uint32_t b = dbucket(t, proto, side, dst, dport, remote[k]);
+		for (uint32_t i = t->bucket[b]; i != MG_NIL; i = t->x[i].hnext) {
+			const struct mg_expect *x = &t->x[i];
+			if (x->proto == proto && x->side == side && x->dst_addr == dst && x->dst_port == dport &&
+			    x->remote == remote[k])
+				return i;
+		}
+		if (src == 0)
+			break;
 	}
-	return best;
+	return MG_NIL;
 }
 
 uint32_t mg_expect_del(struct mg_expect_tab *t, uint32_t idx)
@@ -124,7 +130,7 @@ uint32_t mg_expect_del(struct mg_expect_tab *t, uint32_t idx)
 	struct mg_expect *x = &t->x[idx];
 	if (!x->used)
 		return MG_NIL;
-	uint32_t *l = &t->bucket[dbucket(t, x->proto, x->side, x->dst_addr, x->dst_port)];
+	uint32_t *l = &t->bucket[dbucket(t, x->proto, x->side, x->dst_addr, x->dst_port, x->remote)];
 	while (*l != MG_NIL && *l != idx)
 		l = &t->x[*l].hnext;
 	if (*l == idx)
