@@ -67,14 +67,23 @@ static bool facility_ext(struct mg_walk *w, unsigned i, struct mg_cur *sub)
 	return ext_walk(w, &facility_map, i, sub);
 }
 
-/* A CHOICE whose root alternatives are all NULL. */
-static bool null_choice(struct mg_walk *w, struct mg_cur *c, uint32_t nroot, const char *where)
+/* A CHOICE whose root alternatives are all NULL (an extension alternative
+ * is skipped by its length).  *idx, when not NULL, gets the alternative:
+ * additions are numbered on from nroot, 0xfe for any beyond that. */
+static bool null_choice(struct mg_walk *w, struct mg_cur *c, uint32_t nroot, const char *where, uint8_t *idx)
 {
 	bool ext;
-	mg_per_choice(c, nroot, true, &ext);
+	uint32_t i = mg_per_choice(c, nroot, true, &ext);
 	if (!mg_walk_ok(w, c, where))
 		return false;
-	return ext ? mg_walk_skip_open(w, c, where) : true;
+	if (ext) {
+		i = i > 0xfe - nroot ? 0xfe : i + nroot;
+		if (!mg_walk_skip_open(w, c, where))
+			return false;
+	}
+	if (idx != NULL)
+		*idx = (uint8_t)i;
+	return true;
 }
 
 /* QseriesOptions ::= SEQUENCE { q932Full .. q957Full (7 BOOLEAN), q954Info
@@ -125,11 +134,11 @@ static bool setup(struct mg_walk *w, struct mg_cur *c)
 	mg_cur_skip_bits(c, 1); /* activeMC */
 	if (!mg_h225_guid(w, c, "setup.conferenceID"))
 		return false;
-	if (!null_choice(w, c, 3, "setup.conferenceGoal"))
+	if (!null_choice(w, c, 3, "setup.conferenceGoal", NULL))
 		return false;
 	if ((opt & 1) && !qseries(w, c))
 		return false;
-	if (!null_choice(w, c, 4, "setup.callType"))
+	if (!null_choice(w, c, 4, "setup.callType", NULL))
 		return false;
 	return ext ? mg_walk_exts(w, c, setup_ext, "setup.extensions") : true;
 }
@@ -180,23 +189,14 @@ static bool information(struct mg_walk *w, struct mg_cur *c)
  * additions are numbered on from 12, as in enum mg_h225_release_reason). */
 static bool release_complete(struct mg_walk *w, struct mg_cur *c)
 {
-	uint32_t opt, reason;
-	bool ext = mg_per_seq_preamble(c, true, 1, &opt), rext;
+	uint32_t opt;
+	bool ext = mg_per_seq_preamble(c, true, 1, &opt);
 
 	if (!mg_walk_ok(w, c, "releaseComplete") ||
 	    !mg_h225_oid(w, c, "releaseComplete.protocolIdentifier"))
 		return false;
-	if (opt & 1) {
-		reason = mg_per_choice(c, 12, true, &rext);
-		if (!mg_walk_ok(w, c, "releaseComplete.reason"))
-			return false;
-		if (rext) {
-			reason = reason > 0xfe - 12 ? 0xfe : reason + 12;
-			if (!mg_walk_skip_open(w, c, "releaseComplete.reason"))
-				return false;
-		}
-		w->s->release_reason = (uint8_t)reason;
-	}
+	if ((opt & 1) && !null_choice(w, c, 12, "releaseComplete.reason", &w->s->release_reason))
+		return false;
 	return ext ? mg_walk_exts(w, c, release_ext, "releaseComplete.extensions") : true;
 }
 
@@ -205,8 +205,8 @@ static bool release_complete(struct mg_walk *w, struct mg_cur *c)
  * root alternatives; additions are numbered on from 4 (startH245 = 5). */
 static bool facility(struct mg_walk *w, struct mg_cur *c)
 {
-	uint32_t opt, reason;
-	bool ext = mg_per_seq_preamble(c, true, 3, &opt), rext;
+	uint32_t opt;
+	bool ext = mg_per_seq_preamble(c, true, 3, &opt);
 
 	if (!mg_walk_ok(w, c, "facility") || !mg_h225_oid(w, c, "facility.protocolIdentifier"))
 		return false;
@@ -216,15 +216,8 @@ static bool facility(struct mg_walk *w, struct mg_cur *c)
 		return false;
 	if ((opt & 1) && !mg_h225_guid(w, c, "facility.conferenceID"))
 		return false;
-	reason = mg_per_choice(c, 4, true, &rext);
-	if (!mg_walk_ok(w, c, "facility.reason"))
+	if (!null_choice(w, c, 4, "facility.reason", &w->s->facility_reason))
 		return false;
-	if (rext) {
-		reason = reason > 0xfe - 4 ? 0xfe : reason + 4;
-		if (!mg_walk_skip_open(w, c, "facility.reason"))
-			return false;
-	}
-	w->s->facility_reason = (uint8_t)reason;
 	return ext ? mg_walk_exts(w, c, facility_ext, "facility.extensions") : true;
 }
 

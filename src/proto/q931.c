@@ -110,7 +110,7 @@ int mg_q931_ies_next(struct mg_q931_ies *it, struct mg_q931_ie *ie)
 		} else {
 			n = mg_cur_u8(c);
 		}
-		const uint8_t *v = c->err ? NULL : mg_cur_take(c, n);
+		const uint8_t *v = mg_cur_take(c, n); /* NULL too when the length was missing */
 		if (v == NULL && cs == 0 && id == MG_Q931_IE_USER_USER)
 			return ies_bad(it, "q931.user-user (past end of message)");
 		if (v == NULL)

@@ -148,10 +148,11 @@ static inline const uint8_t *mg_cur_ptr(const struct mg_cur *c)
 }
 
 /* Take n octet-aligned bytes: returns a pointer to them and advances, or
- * NULL (and err) if not aligned or not that many left. */
+ * NULL (and err) if not aligned or not that many left.  After an error even
+ * 0 bytes are refused (the sticky-err contract above). */
 static inline const uint8_t *mg_cur_take(struct mg_cur *c, size_t n)
 {
-	if (!mg_cur_aligned(c) || n > mg_cur_bytes_left(c)) {
+	if (c->err || !mg_cur_aligned(c) || n > mg_cur_bytes_left(c)) {
 		c->err = true;
 		return NULL;
 	}

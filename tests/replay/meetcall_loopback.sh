@@ -24,6 +24,15 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 PORT=17200
 
+# wait (3 s at most) for the listener started last to say it listens
+wait_listening() {
+	i=0
+	while [ $i -lt 30 ] && ! grep -q listening "$tmp/listen.out" 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
 # one call: $1 = label, rest = options for both sides
 one_call() {
 	label=$1
@@ -31,11 +40,7 @@ one_call() {
 	rm -f "$tmp/listen.out"
 	timeout 25 "$MC" listen --bind 127.0.0.1 --port $PORT --calls 1 --timeout 20 "$@" >"$tmp/listen.out" 2>&1 &
 	lp=$!
-	i=0
-	while [ $i -lt 30 ] && ! grep -q listening "$tmp/listen.out" 2>/dev/null; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_listening
 	timeout 25 "$MC" call 127.0.0.1:$PORT --duration 2 --timeout 12 "$@" >"$tmp/call.out" 2>&1
 	crc=$?
 	wait $lp
@@ -134,11 +139,7 @@ rm -f "$tmp/listen.out"
 timeout 25 "$MC" listen --bind 127.0.0.1 --port $PORT --alias Alice --alias 5551234 --calls 1 --timeout 20 \
 	--report "$tmp/alias.json" >"$tmp/listen.out" 2>&1 &
 lp=$!
-i=0
-while [ $i -lt 30 ] && ! grep -q listening "$tmp/listen.out" 2>/dev/null; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_listening
 timeout 10 "$MC" call nobody@127.0.0.1:$PORT --expect-release 1 --timeout 1 --report "$tmp/refused.json" \
 	>"$tmp/call.out" 2>&1
 crc=$?
