@@ -575,6 +575,7 @@ int mg_cli_replay(int argc, char **argv)
 	rp.e = mg_engine_new(cfg, o.seed, ctx.err, sizeof(ctx.err));
 	if (rp.e == NULL)
 		goto free_cfg;
+	mg_engine_route_trust_ack(rp.e, true); /* the capture's cookies are not ours */
 	if (cfg->alg_h323 && (rp.h323 = mg_h323_attach(rp.e)) == NULL) {
 		snprintf(ctx.err, sizeof(ctx.err), "out of memory for the H.323 ALG");
 		goto close_src;

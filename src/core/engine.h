@@ -303,6 +303,11 @@ typedef void (*mg_call_trace_fn)(void *ctx, const struct mg_call_trace *t);
 /* Every ALG that traces calls reports to fn (NULL: stop). */
 void mg_engine_set_call_trace(struct mg_engine *e, mg_call_trace_fn fn, void *ctx);
 
+/* Replay only: a capture's SYN cookies were made with the recording
+ * gateway's key, which this engine cannot check; with `on`, inbound
+ * routing takes a caller's handshake ACK as it comes (core/inroute.h). */
+void mg_engine_route_trust_ack(struct mg_engine *e, bool on);
+
 /* Calls, as the ALG that keeps them reports them (engine_calls.c); none
  * without one.  The walk's slots are that ALG's call slots. */
 void mg_engine_foreach_call(struct mg_engine *e, mg_call_fn fn, void *ctx);

@@ -78,6 +78,11 @@ void mg_engine_seqadj_peer_view(struct mg_engine *e, uint8_t *l3, uint32_t len)
 	uint32_t idx = mg_ct_lookup(&e->ct, &p.t, &dir);
 	if (idx == MG_NIL || e->ct.flow[idx].seqadj == MG_NIL)
 		return;
+	/* a routed call's caller saw the joined legs' numbers already: the
+	 * capture was taken through a routing gateway (its legs carry no
+	 * resizing edits, H.323 rewrites keep lengths) */
+	if (e->ir.how && idx < e->ir.nflows && e->ir.how[idx] != MG_IR_HOW_NONE)
+		return;
 	mg_rw_tcp_ack_fwd(&p, &e->sa.t[e->ct.flow[idx].seqadj].d[1 - dir]);
 }
 

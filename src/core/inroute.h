@@ -121,6 +121,7 @@ struct mg_inroute {
 	uint8_t seg[MG_INROUTE_BUF + 128]; /* segments being built */
 	uint16_t ip_id;
 	bool injecting;        /* a segment of ours is going through mg_engine_process */
+	bool trust_ack;        /* replay: any handshake ACK ends the handshake */
 	uint32_t force_addr;   /* while injecting the inside leg's SYN: its target */
 	uint16_t force_port;
 	/* counters */
