@@ -195,7 +195,7 @@ static bool v4_from_gateway_side(const struct rp_src *s, const struct mg_config 
 {
 	if (mg_config_is_inside(cfg, src))
 		return true;
-	return s->is_out_file && mg_config_is_public(cfg, src);
+	return s->is_out_file && mg_config_is_ours(cfg, src);
 }
 
 /* First pass over a file: learn the link addresses of its inside senders

@@ -244,6 +244,11 @@ static void json_stats(json_object *o, const struct mg_stats *s)
 	put_u64(j, "directory_refreshed", s->directory_refreshed);
 	put_u64(j, "directory_expired", s->directory_expired);
 	put_u64(j, "directory_refused", s->directory_refused);
+	put_u64(j, "pool_addresses", s->pool_addresses);
+	put_u64(j, "pool_in_use", s->pool_in_use);
+	put_u64(j, "pool_assigned", s->pool_assigned);
+	put_u64(j, "pool_released", s->pool_released);
+	put_u64(j, "pool_exhausted", s->pool_exhausted);
 	json_reasons(j, "dropped", s->dropped);
 	json_reasons(j, "events", s->events);
 }

@@ -112,6 +112,19 @@ bool mg_config_is_public(const struct mg_config *c, uint32_t addr)
 	return false;
 }
 
+bool mg_config_is_pool(const struct mg_config *c, uint32_t addr)
+{
+	for (unsigned i = 0; i < c->n_pool && i < MG_CFG_MAX_POOL; i++)
+		if (c->pool_addr[i] == addr)
+			return true;
+	return false;
+}
+
+bool mg_config_is_ours(const struct mg_config *c, uint32_t addr)
+{
+	return mg_config_is_public(c, addr) || mg_config_is_pool(c, addr);
+}
+
 bool mg_config_forward_to(const struct mg_config *c, uint8_t proto, uint32_t to_addr, uint16_t to_port,
 			  uint32_t *pub_addr, uint16_t *pub_port)
 {

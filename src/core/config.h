@@ -16,6 +16,7 @@
 
 #define MG_CFG_MAX_INSIDE 16
 #define MG_CFG_MAX_PUBLIC 16
+#define MG_CFG_MAX_POOL 64 /* addresses of all `pool` lines together */
 #define MG_CFG_MAX_FORWARD 64
 #define MG_CFG_MAX_ALLOW 64
 #define MG_CFG_MAX_ALIAS 256
@@ -86,6 +87,10 @@ struct mg_config {
 	unsigned n_inside;
 	uint32_t public_addr[MG_CFG_MAX_PUBLIC]; /* network order */
 	unsigned n_public;
+	/* pool <address>[-<address>]: outside addresses of the gateway lent to
+	 * registered inside hosts one to one (core/pool.h); never NAPT's */
+	uint32_t pool_addr[MG_CFG_MAX_POOL]; /* network order, in file order */
+	unsigned n_pool;
 	struct mg_forward forward[MG_CFG_MAX_FORWARD];
 	unsigned n_forward;
 	struct mg_allow allow[MG_CFG_MAX_ALLOW];
@@ -148,9 +153,13 @@ int mg_config_parse_string(struct mg_config *c, const char *text, const char *na
 /* Render the effective configuration in file syntax (for `check-config`). */
 int mg_config_format(const struct mg_config *c, char *out, size_t outlen);
 
-/* Is a network-order IPv4 address inside? / one of ours? */
+/* Is a network-order IPv4 address inside?  A `public` address?  A `pool`
+ * address?  One of the gateway's outside addresses (public or pool: what
+ * it receives traffic for and what an ALG must not take for a peer)? */
 bool mg_config_is_inside(const struct mg_config *c, uint32_t addr);
 bool mg_config_is_public(const struct mg_config *c, uint32_t addr);
+bool mg_config_is_pool(const struct mg_config *c, uint32_t addr);
+bool mg_config_is_ours(const struct mg_config *c, uint32_t addr);
 
 /* The public address:port a static forward makes an inside endpoint
  * reachable on (pub_addr 0: the forward holds on every public address). */

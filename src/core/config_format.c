@@ -91,6 +91,30 @@ static void put_allow(struct out *o, const struct mg_allow *a, const char *prefi
 	put(o, "\n");
 }
 
+static uint32_t host_order(uint32_t a)
+{
+	uint8_t b[4];
+	memcpy(b, &a, sizeof(b));
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+/* `pool` lines, consecutive addresses (in the order given) as one range. */
+static void put_pool(struct out *o, const struct mg_config *c)
+{
+	char a[16], b[16];
+	unsigned n = c->n_pool < MG_CFG_MAX_POOL ? c->n_pool : MG_CFG_MAX_POOL;
+	for (unsigned i = 0; i < n;) {
+		unsigned j = i;
+		while (j + 1 < n && host_order(c->pool_addr[j + 1]) == host_order(c->pool_addr[j]) + 1)
+			j++;
+		if (j == i)
+			put(o, "pool %s\n", ip_str(c->pool_addr[i], a));
+		else
+			put(o, "pool %s-%s\n", ip_str(c->pool_addr[i], a), ip_str(c->pool_addr[j], b));
+		i = j + 1;
+	}
+}
+
 static void put_addresses(struct out *o, const struct mg_config *c)
 {
 	char ip[16];
@@ -98,6 +122,7 @@ static void put_addresses(struct out *o, const struct mg_config *c)
 		put(o, "inside %s/%u\n", ip_str(c->inside[i].addr, ip), prefix_len(c->inside[i].mask));
 	for (unsigned i = 0; i < c->n_public && i < MG_CFG_MAX_PUBLIC; i++)
 		put(o, "public %s\n", ip_str(c->public_addr[i], ip));
+	put_pool(o, c);
 	for (unsigned i = 0; i < c->n_forward && i < MG_CFG_MAX_FORWARD; i++) {
 		const struct mg_forward *f = &c->forward[i];
 		put(o, "forward %s ", proto_name(f->proto));

@@ -41,6 +41,7 @@ struct pstate {
 	bool allow_seen;
 	unsigned forward_line[MG_CFG_MAX_FORWARD];
 	unsigned route_line; /* the first route line */
+	unsigned pool_line[MG_CFG_MAX_POOL];
 };
 
 static int fail(struct pstate *s, const char *msg, const char *tok)
@@ -197,6 +198,62 @@ static int d_public(struct pstate *s, char **tok, int n)
 	if (s->c.n_public >= MG_CFG_MAX_PUBLIC)
 		return fail(s, "too many public addresses", tok[1]);
 	s->c.public_addr[s->c.n_public++] = addr;
+	return 0;
+}
+
+static uint32_t host_order(uint32_t a)
+{
+	uint8_t b[4];
+	memcpy(b, &a, sizeof(b));
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+static uint32_t net_order(uint32_t h)
+{
+	const uint8_t b[4] = {(uint8_t)(h >> 24), (uint8_t)(h >> 16), (uint8_t)(h >> 8), (uint8_t)h};
+	uint32_t v;
+	memcpy(&v, b, sizeof(v));
+	return v;
+}
+
+/* pool <address>[-<address>]: addresses lent to registered hosts.  Whether
+ * one is also a public address or lies inside is checked after the whole
+ * file (those lines may come later). */
+static int d_pool(struct pstate *s, char **tok, int n)
+{
+	char a[PIECE_MAX];
+	uint32_t lo, hi;
+	const char *dash = strchr(tok[1], '-');
+	if (!dash) {
+		if (!parse_ip4(tok[1], &lo))
+			return fail(s, "bad IPv4 address", tok[1]);
+		hi = lo;
+	} else {
+		if (!piece(a, tok[1], (size_t)(dash - tok[1])) || !parse_ip4(a, &lo))
+			return fail(s, "bad IPv4 address in range", tok[1]);
+		if (!parse_ip4(dash + 1, &hi))
+			return fail(s, "bad IPv4 address in range", tok[1]);
+	}
+	uint32_t hlo = host_order(lo), hhi = host_order(hi);
+	if (hlo > hhi)
+		return fail(s, "pool range runs backwards", tok[1]);
+	if (hlo == 0)
+		return fail(s, "0.0.0.0 cannot be a pool address", tok[1]);
+	if (hhi - hlo >= MG_CFG_MAX_POOL || s->c.n_pool + (hhi - hlo + 1) > MG_CFG_MAX_POOL)
+		return fail(s, "too many pool addresses (at most 64)", tok[1]);
+	for (uint32_t h = hlo;; h++) {
+		uint32_t addr = net_order(h);
+		if (mg_config_is_pool(&s->c, addr)) {
+			char ip[16];
+			snprintf(ip, sizeof(ip), "%u.%u.%u.%u", h >> 24, (h >> 16) & 255, (h >> 8) & 255,
+				 h & 255);
+			return fail(s, "duplicate pool address", ip);
+		}
+		s->pool_line[s->c.n_pool] = s->line;
+		s->c.pool_addr[s->c.n_pool++] = addr;
+		if (h == hhi)
+			break;
+	}
 	return 0;
 }
 
@@ -637,7 +694,7 @@ static const struct directive directives[] = {
 	{"log-level", d_log_level, 1, 1},
 	{"interface", d_interface, 2, 2}, {"queue", d_queue, 1, 1}, {"fail", d_fail, 1, 1},
 	{"control", d_control, 1, 1}, {"sysctl", d_sysctl, 1, 1}, {"metrics", d_metrics, 1, 1},
-	{"route", d_route, 1, 2},
+	{"route", d_route, 1, 2},     {"pool", d_pool, 1, 1},
 };
 
 /* One line, NUL-terminated and writable, comment included. */
@@ -719,6 +776,17 @@ static int parse_finish(struct pstate *s)
 		if (mg_config_is_inside(c, c->public_addr[i]))
 			return fail_file(s, "public address lies inside",
 					 ip_text(c->public_addr[i], ip));
+	if (c->n_pool && !c->nat) {
+		s->line = s->pool_line[0];
+		return fail(s, "a pool needs NAT: remove 'nat off' or the line", "pool");
+	}
+	for (unsigned i = 0; i < c->n_pool; i++) {
+		s->line = s->pool_line[i];
+		if (mg_config_is_public(c, c->pool_addr[i]))
+			return fail(s, "pool address is a 'public' address", ip_text(c->pool_addr[i], ip));
+		if (mg_config_is_inside(c, c->pool_addr[i]))
+			return fail(s, "pool address lies inside", ip_text(c->pool_addr[i], ip));
+	}
 	for (unsigned i = 0; i < c->n_alias; i++) {
 		s->line = c->alias[i].line;
 		if (!mg_config_is_inside(c, c->alias[i].addr))

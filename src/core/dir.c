@@ -158,6 +158,41 @@ static void exp_insert(struct mg_dir *d, uint32_t i)
 		d->exp_head = i;
 }
 
+/* ---- pool addresses of the entries' hosts ---- */
+
+bool mg_dir_wants_pool(const struct mg_dir_entry *en)
+{
+	return en->pool || en->origin == MG_DIR_ILS;
+}
+
+static void pool_get(struct mg_dir *d, uint32_t i)
+{
+	struct mg_dir_entry *en = &d->e[i];
+	if (d->pool_hook.take && en->pool_addr == 0 && mg_dir_wants_pool(en))
+		en->pool_addr = d->pool_hook.take(d->pool_hook.ctx, en->addr);
+}
+
+/* An address went back to the pool: the entries still waiting, in table
+ * order, until one finds none (except: an entry being changed). */
+static void pool_refill(struct mg_dir *d, uint32_t except)
+{
+	for (uint32_t i = 0; i < d->cap; i++) {
+		struct mg_dir_entry *en = &d->e[i];
+		if (i == except || !MG_DIR_SLOT_USED(en) || en->pool_addr || !mg_dir_wants_pool(en))
+			continue;
+		pool_get(d, i);
+		if (en->pool_addr == 0)
+			return;
+	}
+}
+
+/* host's reference (held by a removed or changed entry) goes. */
+static void pool_put(struct mg_dir *d, uint32_t host, uint32_t except)
+{
+	if (d->pool_hook.release && d->pool_hook.release(d->pool_hook.ctx, host))
+		pool_refill(d, except);
+}
+
 /* ---- slots ---- */
 
 static void remove_entry(struct mg_dir *d, uint32_t i)
@@ -176,10 +211,13 @@ static void remove_entry(struct mg_dir *d, uint32_t i)
 		exp_unlink(d, i);
 	d->n_origin[en->origin]--;
 	d->used--;
+	uint32_t host = en->addr, held = en->pool_addr;
 	memset(en, 0, sizeof(*en));
 	en->prev = en->hnext = MG_NIL;
 	en->next = d->free_head;
 	d->free_head = i;
+	if (held)
+		pool_put(d, host, MG_NIL);
 }
 
 static uint32_t take_slot(struct mg_dir *d, const struct dkey *k, uint32_t b)
@@ -251,12 +289,18 @@ enum mg_reason mg_dir_learn(struct mg_dir *d, const char *alias, uint8_t alias_t
 			if (!stat)
 				d->learned++;
 		}
+		uint32_t old_host = en->addr, held = en->pool_addr;
 		set_origin(d, i, (uint8_t)origin, expire_ms, true);
 		en->alias_type = alias_type;
 		en->addr = addr;
 		en->port = port;
 		en->pool = pool;
 		en->refreshed_ms = now_ms;
+		if (held && (old_host != addr || !mg_dir_wants_pool(en))) {
+			en->pool_addr = 0;
+			pool_put(d, old_host, i);
+		}
+		pool_get(d, i); /* a refresh of an entry still waiting asks again */
 		return MG_R_NONE;
 	}
 	if (d->free_head == MG_NIL)
@@ -278,6 +322,7 @@ enum mg_reason mg_dir_learn(struct mg_dir *d, const char *alias, uint8_t alias_t
 	set_origin(d, i, (uint8_t)origin, expire_ms, false);
 	if (!stat)
 		d->learned++;
+	pool_get(d, i);
 	return MG_R_NONE;
 }
 

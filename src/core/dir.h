@@ -53,6 +53,7 @@ struct mg_dir_entry {
 	uint8_t origin;           /* enum mg_dir_origin */
 	uint8_t alias_type;       /* enum mg_alias_type it was learned as (core/engine.h) */
 	bool pool;                /* static: `alias ... pool` asks for a pool address */
+	uint32_t pool_addr;       /* the pool address this entry holds a reference on, 0 = none */
 	uint32_t addr;            /* inside address, network order */
 	uint16_t port;            /* call-signalling port (1720 unless told) */
 	uint64_t created_ms, refreshed_ms;
@@ -66,6 +67,21 @@ struct mg_dir_entry {
 /* A slot of d->e is free when its cls is 0 (reports walking the array). */
 #define MG_DIR_SLOT_USED(en) ((en)->cls != 0)
 
+/* The pool hook (optional; the engine sets it, core/pool.h).  An entry
+ * that asks for a pool address (mg_dir_wants_pool) calls take when it is
+ * stored or refreshed holding none: take returns the address lent to the
+ * entry's host (0: none).  An entry holding one calls release when it goes
+ * (expiry, forget, forget_addr, a reload that drops its line), changes host
+ * or stops asking; release returns true when that was the host's last
+ * reference and the address is free again, and the directory then offers
+ * it to the entries still waiting (one walk of the table).  Hooks may not
+ * call back into the directory. */
+struct mg_dir_pool_hook {
+	uint32_t (*take)(void *ctx, uint32_t host);
+	bool (*release)(void *ctx, uint32_t host);
+	void *ctx;
+};
+
 struct mg_dir {
 	struct mg_dir_entry *e;
 	uint32_t *bucket;
@@ -77,6 +93,7 @@ struct mg_dir {
 	uint32_t exp_head, exp_tail; /* learned entries, soonest expiry first */
 	bool unstamped;             /* entries stored at time 0 (see mg_dir_expire) */
 	struct mg_sipkey key;
+	struct mg_dir_pool_hook pool_hook;
 };
 
 /* cap entries (at least 1); the hash key is fixed until mg_dir_set_key.
@@ -136,6 +153,10 @@ unsigned mg_dir_load_static(struct mg_dir *d, const struct mg_alias_cfg *a, unsi
  * when fn returns false. */
 void mg_dir_foreach(const struct mg_dir *d, bool (*fn)(void *ctx, const struct mg_dir_entry *en),
 		    void *ctx);
+
+/* Does the entry ask for a pool address?  `alias ... pool` lines and ILS
+ * registrations do. */
+bool mg_dir_wants_pool(const struct mg_dir_entry *en);
 
 const char *mg_dir_origin_name(uint8_t origin); /* "static", "setup", "ils", "ras" */
 

@@ -53,6 +53,10 @@ struct mg_stats {
 	 * (new), refreshed, expired and refused (conflict, full, bad alias) */
 	uint32_t directory_entries;
 	uint64_t directory_learned, directory_refreshed, directory_expired, directory_refused;
+	/* the public address pool (core/pool.h): addresses configured and lent
+	 * now; addresses given, given back, and requests that found none */
+	uint32_t pool_addresses, pool_in_use;
+	uint64_t pool_assigned, pool_released, pool_exhausted;
 };
 
 /* A flow as reports see it. */

@@ -85,6 +85,8 @@ struct mg_engine *mg_engine_new(const struct mg_config *cfg, uint64_t seed, char
 	if (mg_dir_init(&e->dir, cfg->max_directory) < 0)
 		goto fail_dir;
 	mg_dir_set_key(&e->dir, &e->key);
+	mg_pool_init(&e->pool, cfg->pool_addr, cfg->n_pool);
+	mg_engine_pool_attach(e);
 	if (reserve_forwards(e, err, errlen) < 0 || load_aliases(e, err, errlen) < 0)
 		goto fail_reserve;
 	if (mg_inroute_init(e) < 0)
@@ -93,6 +95,7 @@ struct mg_engine *mg_engine_new(const struct mg_config *cfg, uint64_t seed, char
 	return e;
 fail_reserve:
 	mg_dir_free(&e->dir);
+	mg_pool_free(&e->pool);
 fail_dir:
 	mg_engine_seqadj_free(e);
 fail_seqadj:
@@ -117,6 +120,7 @@ void mg_engine_free(struct mg_engine *e)
 		return;
 	mg_inroute_free(e);
 	mg_dir_free(&e->dir);
+	mg_pool_free(&e->pool);
 	mg_engine_seqadj_free(e);
 	mg_frag_free(&e->frag);
 	mg_expect_free(&e->ex);
@@ -138,9 +142,11 @@ int mg_engine_reconfigure(struct mg_engine *e, const struct mg_config *cfg, char
 	    cfg->max_directory != e->cfg.max_directory ||
 	    cfg->route_all != e->cfg.route_all || cfg->n_route != e->cfg.n_route ||
 	    memcmp(cfg->route_addr, e->cfg.route_addr, sizeof(uint32_t) * cfg->n_route) != 0 ||
-	    cfg->max_route_pending != e->cfg.max_route_pending) {
+	    cfg->max_route_pending != e->cfg.max_route_pending || cfg->n_pool != e->cfg.n_pool ||
+	    memcmp(cfg->pool_addr, e->cfg.pool_addr, sizeof(uint32_t) * cfg->n_pool) != 0) {
 		snprintf(err, errlen,
-			 "table sizes, public addresses, port range and route lines change only on restart");
+			 "table sizes, public and pool addresses, port range and route lines change only on "
+			 "restart");
 		return -1;
 	}
 	e->cfg = *cfg;
@@ -184,6 +190,11 @@ const struct mg_stats *mg_engine_stats(const struct mg_engine *e)
 	st->directory_refreshed = e->dir.refreshed;
 	st->directory_expired = e->dir.expired;
 	st->directory_refused = e->dir.refused;
+	st->pool_addresses = e->pool.n;
+	st->pool_in_use = e->pool.in_use;
+	st->pool_assigned = e->pool.assigned;
+	st->pool_released = e->pool.released;
+	st->pool_exhausted = e->pool.exhausted;
 	return st;
 }
 

@@ -13,6 +13,7 @@
 #include "core/frag.h"
 #include "core/inroute.h"
 #include "core/nat.h"
+#include "core/pool.h"
 #include "core/seqadj.h"
 
 struct mg_engine {
@@ -42,6 +43,7 @@ struct mg_engine {
 	void *ev_ctx;
 	struct mg_seqadj_pool sa;
 	struct mg_dir dir; /* inside endpoints by alias (core/dir.c) */
+	struct mg_pool pool; /* addresses lent to registered hosts (core/pool.c) */
 	struct mg_inroute ir; /* inbound call routing (core/inroute*.c) */
 	uint8_t *rw_out, *rw_scratch; /* rebuilt segments (engine_seqadj.c) */
 	bool alg_logged; /* the ALG logged the drop it returns (MG_ALG_UT_VERDICT_LINE) */
@@ -59,6 +61,11 @@ uint32_t mg_policy_new_flow(struct mg_engine *e, struct mg_pkt *p, enum mg_side 
 /* The first static forward for proto to dst:dport, or NULL. */
 const struct mg_forward *mg_policy_forward(const struct mg_config *c, uint8_t proto, uint32_t dst,
 					   uint16_t dport);
+
+/* engine_pool.c: lend the pool's addresses to the directory's entries
+ * (the directory's pool hook; NAT reads who holds what).  Before the
+ * `alias` lines are loaded. */
+void mg_engine_pool_attach(struct mg_engine *e);
 
 /* engine_seqadj.c: sequence adjustment of flows whose streams an ALG
  * resized.  On arrival, a segment's ACK and SACK blocks are mapped back

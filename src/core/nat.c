@@ -39,7 +39,7 @@ static struct mg_portmap *map_for(struct mg_nat *n, uint8_t proto, uint32_t pub_
 	int ps = proto_slot(proto);
 	if (ps < 0)
 		return NULL;
-	for (unsigned i = 0; i < n->n_pub; i++)
+	for (unsigned i = 0; i < n->n_addr; i++)
 		if (n->pub[i] == pub_addr)
 			return &n->maps[i * 3 + (unsigned)ps];
 	return NULL;
@@ -56,7 +56,8 @@ int mg_nat_init(struct mg_nat *n, const struct mg_config *cfg, const struct mg_s
 	n->b = calloc(cap, sizeof(*n->b));
 	n->bucket_in = malloc(sizeof(uint32_t) * nb);
 	n->bucket_pub = malloc(sizeof(uint32_t) * nb);
-	n->maps = calloc(cfg->n_public ? cfg->n_public * 3 : 1, sizeof(*n->maps));
+	unsigned n_addr = cfg->n_public + cfg->n_pool;
+	n->maps = calloc(n_addr ? n_addr * 3 : 1, sizeof(*n->maps));
 	if (!n->b || !n->bucket_in || !n->bucket_pub || !n->maps) {
 		mg_nat_free(n);
 		return -1;
@@ -70,8 +71,10 @@ int mg_nat_init(struct mg_nat *n, const struct mg_config *cfg, const struct mg_s
 	n->key = *key;
 	n->rng = rng;
 	n->n_pub = cfg->n_public;
+	n->n_addr = n_addr;
 	memcpy(n->pub, cfg->public_addr, sizeof(uint32_t) * cfg->n_public);
-	for (unsigned i = 0; i < cfg->n_public * 3; i++)
+	memcpy(n->pub + cfg->n_public, cfg->pool_addr, sizeof(uint32_t) * cfg->n_pool);
+	for (unsigned i = 0; i < n_addr * 3; i++)
 		mg_portmap_init(&n->maps[i]);
 	n->lo = cfg->port_lo;
 	n->hi = cfg->port_hi;
@@ -108,6 +111,9 @@ void mg_nat_set_forwards(struct mg_nat *n, const struct mg_config *cfg)
 
 uint32_t mg_nat_public_for(const struct mg_nat *n, uint32_t in_addr)
 {
+	uint32_t lent = n->pool ? mg_pool_of(n->pool, in_addr) : 0;
+	if (lent)
+		return lent;
 	if (n->n_pub == 0)
 		return 0;
 	for (unsigned k = 0; k < n->n_home; k++)
@@ -186,7 +192,12 @@ static uint32_t bind_one(struct mg_nat *n, uint8_t proto, uint32_t in_addr, uint
 		lo = 1;
 		hi = 65535;
 	}
-	uint16_t p = mg_portmap_alloc(m, in_port, pair, lo, hi, (uint32_t)mg_rand_next(n->rng));
+	uint16_t p = 0;
+	bool lent = proto != MG_PROTO_ICMP && n->pool && mg_pool_host(n->pool, pub) == in_addr;
+	if (lent && !mg_portmap_is_used(m, in_port) && (!pair || !mg_portmap_is_used(m, (uint16_t)(in_port + 1))))
+		p = mg_portmap_alloc(m, in_port, pair, in_port, pair ? (uint16_t)(in_port + 1) : in_port, 0);
+	if (p == 0)
+		p = mg_portmap_alloc(m, in_port, pair, lo, hi, (uint32_t)mg_rand_next(n->rng));
 	if (p == 0) {
 		*why = MG_R_NAT_NO_PORT;
 		return MG_NIL;

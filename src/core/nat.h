@@ -16,6 +16,7 @@
 
 #include "core/config.h"
 #include "core/nat_port.h"
+#include "core/pool.h"
 #include "core/reason.h"
 #include "util/siphash.h"
 
@@ -41,9 +42,12 @@ struct mg_nat {
 	uint32_t *bucket_in, *bucket_pub;
 	uint32_t mask;
 	struct mg_sipkey key;
-	struct mg_portmap *maps; /* [n_public][3]: tcp, udp, icmp */
-	uint32_t pub[MG_CFG_MAX_PUBLIC];
-	unsigned n_pub;
+	struct mg_portmap *maps; /* [n_addr][3]: tcp, udp, icmp */
+	/* the public addresses (pub[0..n_pub), NAPT's), then the pool's
+	 * (pub[n_pub..n_addr), each lent whole to one host) */
+	uint32_t pub[MG_CFG_MAX_PUBLIC + MG_CFG_MAX_POOL];
+	unsigned n_pub, n_addr;
+	const struct mg_pool *pool; /* optional: who holds which pool address */
 	uint16_t lo, hi;
 	/* hosts reached through a static forward on one public address speak
 	 * from that address (home_in[k] -> home_pub[k]) */
@@ -65,11 +69,18 @@ void mg_nat_free(struct mg_nat *n);
  * sees one address per party.  Bindings that exist keep theirs. */
 void mg_nat_set_forwards(struct mg_nat *n, const struct mg_config *cfg);
 
-/* Public address of an inside host: the one its first forward names, else
- * a keyed hash over the public addresses (0 if there is none). */
+/* Public address of an inside host: its pool address while it holds one
+ * (n->pool), else the one its first forward names, else a keyed hash over
+ * the public addresses (0 if there is none).  A binding keeps the address
+ * it was made with: bindings made before a host got its pool address stay
+ * on the shared one, and those made while it held one stay on it after it
+ * went back (their ports stay taken, so the next holder gets others). */
 uint32_t mg_nat_public_for(const struct mg_nat *n, uint32_t in_addr);
 
 /* Find or create the binding of an inside endpoint and take a reference.
+ * On a pool address (basic NAT) the inside port is kept whenever it is free
+ * there, whatever the `ports` range; only a port still held by a binding
+ * of the address's previous holder makes it search (within the range).
  * want_pair (in_port even): bind in_port and in_port+1 to public p (even)
  * and p+1 together, taking one reference on EACH; the caller releases both.
  * Returns the index (of in_port) or MG_NIL with *why set. */

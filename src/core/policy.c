@@ -3,9 +3,10 @@
  * From the inside: flows the allow list permits (the NetMeeting port list by
  * default) or an ALG pinhole opened; the source is bound to a public
  * address (endpoint-independent mapping).  A destination that is one of our
- * public addresses is hairpinned: judged as if the translated packet had
- * arrived from outside.  From the outside: only static forwards and ALG
- * pinholes; everything else is dropped as MG_R_INBOUND_NO_PINHOLE.
+ * outside addresses (public or pool) is hairpinned: judged as if the
+ * translated packet had arrived from outside.  From the outside: only static
+ * forwards, ALG pinholes and the NetMeeting ports of a lent pool address;
+ * everything else is dropped as MG_R_INBOUND_NO_PINHOLE.
  */
 #include <string.h>
 
@@ -50,6 +51,8 @@ static void set4(union mg_addr *a, uint32_t v)
 #define PORT_RAS_DISCOVERY 1718
 #define PORT_ILS 389
 #define PORT_ILS_SITE_SERVER 1002 /* Windows 2000 Site Server ILS */
+#define PORT_T120 1503
+#define PORT_AUDIO_CC 1731
 
 static bool ras_port(uint16_t port)
 {
@@ -79,6 +82,39 @@ static uint8_t alg_for_inside(const struct mg_engine *e, const struct mg_pkt *p)
 	return a;
 }
 
+/* The NetMeeting ports of KB 158623 an outside caller opens towards a
+ * host: H.323 call setup, T.120, audio call control. */
+static bool netmeeting_port(uint8_t proto, uint16_t port)
+{
+	return proto == MG_PROTO_TCP && (port == PORT_Q931 || port == PORT_T120 || port == PORT_AUDIO_CC);
+}
+
+/* To a pool address: while a host holds it, its NetMeeting ports reach
+ * that host on the same port (a forward that follows the lease; TCP 1720
+ * is then call signalling for the H.323 ALG like any forwarded call);
+ * anything else needs a pinhole, which the ALG opens there because the
+ * host's bindings are on that address.  Static forwards never apply. */
+static enum mg_reason pool_target(struct mg_engine *e, const struct mg_pkt *p, uint32_t src,
+				  uint32_t *to_addr, uint16_t *to_port, uint32_t *pin)
+{
+	uint32_t dst = mg_addr_v4(&p->t.dst);
+	uint32_t host = mg_pool_host(&e->pool, dst);
+	if (host && netmeeting_port(p->proto, p->t.dport)) {
+		*to_addr = host;
+		*to_port = p->t.dport;
+		return MG_R_NONE;
+	}
+	/* a call still running when the lease ended keeps its media: pinholes
+	 * belong to calls, not to leases */
+	uint32_t x = mg_expect_match(&e->ex, p->proto, MG_SIDE_OUTSIDE, src, dst, p->t.dport);
+	if (x == MG_NIL)
+		return MG_R_INBOUND_NO_PINHOLE;
+	*pin = x;
+	*to_addr = e->ex.x[x].to_addr;
+	*to_port = e->ex.x[x].to_port;
+	return MG_R_NONE;
+}
+
 /* Where an arriving packet to dst (a public address, or any address with NAT
  * off) goes: a forward or a pinhole.  Fills the translated destination. */
 static enum mg_reason inbound_target(struct mg_engine *e, const struct mg_pkt *p, uint32_t src,
@@ -91,6 +127,8 @@ static enum mg_reason inbound_target(struct mg_engine *e, const struct mg_pkt *p
 		*to_port = e->ir.force_port;
 		return MG_R_NONE;
 	}
+	if (mg_config_is_pool(&e->cfg, dst))
+		return pool_target(e, p, src, to_addr, to_port, pin);
 	const struct mg_forward *fw = mg_policy_forward(&e->cfg, p->proto, dst, p->t.dport);
 	if (fw) {
 		*to_addr = fw->to_addr;
@@ -198,7 +236,7 @@ uint32_t mg_policy_new_flow(struct mg_engine *e, struct mg_pkt *p, enum mg_side 
 	uint8_t alg;
 
 	if (side == MG_SIDE_OUTSIDE) {
-		if (c->nat && !mg_config_is_public(c, dst)) {
+		if (c->nat && !mg_config_is_ours(c, dst)) {
 			*why = MG_R_INBOUND_NO_PINHOLE;
 			return MG_NIL;
 		}
@@ -226,7 +264,7 @@ uint32_t mg_policy_new_flow(struct mg_engine *e, struct mg_pkt *p, enum mg_side 
 		*why = MG_R_POLICY_SPOOF;
 		return MG_NIL;
 	}
-	bool hairpin = c->nat && mg_config_is_public(c, dst);
+	bool hairpin = c->nat && mg_config_is_ours(c, dst);
 	if (!hairpin) {
 		pin = mg_expect_match(&e->ex, p->proto, MG_SIDE_INSIDE, src, dst, p->t.dport);
 		if (pin == MG_NIL && !allowed_out(c, p)) {

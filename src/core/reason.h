@@ -82,6 +82,10 @@
 	X(DIR_CONFLICT, "dir-conflict", "a learned alias is held by a static entry for another host") \
 	X(DIR_FULL, "dir-full", "directory full: a learned alias was not stored")             \
 	X(DIR_BAD_ALIAS, "dir-bad-alias", "an alias empty or too long for the directory")      \
+	/* the public address pool (core/pool) */                                              \
+	X(POOL_ASSIGNED, "pool-assigned", "an inside host got an address of the pool while its registration lives") \
+	X(POOL_RELEASED, "pool-released", "an inside host's last registration went: its pool address is free again") \
+	X(POOL_EXHAUSTED, "pool-exhausted", "an inside host asked for a pool address and none was free: reached through the shared public address") \
 	/* inbound call routing on one public 1720 (core/route) */                             \
 	X(ROUTE_COOKIE, "route-cookie", "a SYN to a routed public 1720 was answered with a SYN cookie") \
 	X(ROUTE_BAD_COOKIE, "route-bad-cookie", "an ACK to a routed public 1720 carried no valid SYN cookie") \

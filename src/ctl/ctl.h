@@ -135,7 +135,8 @@ int mg_ctl_fmt_pinhole(char *buf, size_t n, const struct mg_pinhole_info *pi, ui
 int mg_ctl_fmt_call(char *buf, size_t n, const struct mg_call_info *ci, uint64_t now_ms);
 /* A directory entry (ctl_dir.c): alias (a space shown as '_'), class
  * (digits|name), type, inside address:port, origin (static|setup|ils|ras),
- * age s, seconds until it expires ("never"), hits, "pool" or "-". */
+ * age s, seconds until it expires ("never"), hits, the pool address the
+ * entry holds or "-". */
 int mg_ctl_fmt_dir(char *buf, size_t n, const struct mg_dir_entry *en, uint64_t now_ms);
 /* "digits" or "name" (enum mg_dir_class). */
 const char *mg_ctl_dir_class(uint8_t cls);

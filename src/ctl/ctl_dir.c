@@ -17,18 +17,22 @@ bool mg_ctl_match_dir(const struct mg_ctl_filter *f, const struct mg_dir_entry *
 {
 	if (f->proto || f->has_port || f->has_call)
 		return false;
-	return !f->has_addr || (f->family == MG_AF_INET && f->addr.w[0] == en->addr);
+	return !f->has_addr ||
+	       (f->family == MG_AF_INET && (f->addr.w[0] == en->addr ||
+					    (en->pool_addr && f->addr.w[0] == en->pool_addr)));
 }
 
 int mg_ctl_fmt_dir(char *buf, size_t n, const struct mg_dir_entry *en, uint64_t now_ms)
 {
-	char alias[MG_DIR_KEY_LEN], in[INET_ADDRSTRLEN], left[24];
+	char alias[MG_DIR_KEY_LEN], in[INET_ADDRSTRLEN], left[24], pool[INET_ADDRSTRLEN];
 	size_t i = 0;
 	for (; en->key[i] && i < sizeof(alias) - 1; i++)
 		alias[i] = en->key[i] == ' ' ? '_' : en->key[i]; /* one word per column */
 	alias[i] = '\0';
 	if (inet_ntop(AF_INET, &en->addr, in, sizeof(in)) == NULL)
 		snprintf(in, sizeof(in), "?");
+	if (en->pool_addr == 0 || inet_ntop(AF_INET, &en->pool_addr, pool, sizeof(pool)) == NULL)
+		snprintf(pool, sizeof(pool), "-");
 	if (en->expire_ms == UINT64_MAX)
 		snprintf(left, sizeof(left), "never");
 	else
@@ -40,5 +44,5 @@ int mg_ctl_fmt_dir(char *buf, size_t n, const struct mg_dir_entry *en, uint64_t 
 	return snprintf(buf, n, "%-24s %-6s %-12s %15s:%-5u %-6s %6llu %7s %6u %s\n", alias,
 			mg_ctl_dir_class(en->cls), mg_ctl_alias_type(en->alias_type), in,
 			(unsigned)en->port, mg_dir_origin_name(en->origin), age, left,
-			(unsigned)en->hits, en->pool ? "pool" : "-");
+			(unsigned)en->hits, pool);
 }

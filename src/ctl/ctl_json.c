@@ -351,6 +351,10 @@ int mg_ctl_json_dir(char *buf, size_t n, const struct mg_dir_entry *en, uint64_t
 				       ? NULL
 				       : json_object_new_uint64(secs_left(en->expire_ms, now_ms)));
 	put_u64(o, "hits", en->hits);
-	put_bool(o, "pool", en->pool);
+	if (en->pool_addr)
+		put_v4(o, "pool", en->pool_addr);
+	else
+		json_object_object_add(o, "pool", NULL);
+	put_bool(o, "pool_wanted", mg_dir_wants_pool(en));
 	return emit(buf, n, o);
 }

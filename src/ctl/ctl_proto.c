@@ -414,6 +414,9 @@ static const struct {
 	STAT("frags_active", frags_active),    STAT("directory_entries", directory_entries),
 	STAT("directory_learned", directory_learned), STAT("directory_refreshed", directory_refreshed),
 	STAT("directory_expired", directory_expired), STAT("directory_refused", directory_refused),
+	STAT("pool_addresses", pool_addresses), STAT("pool_in_use", pool_in_use),
+	STAT("pool_assigned", pool_assigned),  STAT("pool_released", pool_released),
+	STAT("pool_exhausted", pool_exhausted),
 };
 #define N_STAT_ROWS (sizeof(stat_rows) / sizeof(stat_rows[0]))
 

@@ -48,8 +48,11 @@ static bool cfg_equal(const struct mg_config *a, const struct mg_config *b)
 		if (a->allow[i].proto != b->allow[i].proto || a->allow[i].lo != b->allow[i].lo ||
 		    a->allow[i].hi != b->allow[i].hi)
 			return false;
-	if (a->n_alias != b->n_alias || a->max_directory != b->max_directory)
+	if (a->n_alias != b->n_alias || a->max_directory != b->max_directory || a->n_pool != b->n_pool)
 		return false;
+	for (unsigned i = 0; i < a->n_pool; i++)
+		if (a->pool_addr[i] != b->pool_addr[i])
+			return false;
 	for (unsigned i = 0; i < a->n_alias; i++) {
 		const struct mg_alias_cfg *x = &a->alias[i], *y = &b->alias[i];
 		if (strcmp(x->name, y->name) != 0 || x->type != y->type || x->addr != y->addr ||
@@ -344,6 +347,23 @@ static const struct err_case err_cases[] = {
 	{"inside 198.18.1.0/24\npublic 198.19.0.1\nmax directory 1\nalias a 198.18.1.10\n"
 	 "alias b 198.18.1.10\n",
 	 "t.conf: more alias lines than max directory '1'"},
+	{"pool 198.19.0.10-198.19.0.9\n", "t.conf:1: pool range runs backwards '198.19.0.10-198.19.0.9'"},
+	{"pool 198.19.0\n", "t.conf:1: bad IPv4 address '198.19.0'"},
+	{"pool 198.19.0.10-\n", "t.conf:1: bad IPv4 address in range '198.19.0.10-'"},
+	{"pool 198.19.0.10 198.19.0.11\n", "t.conf:1: extra argument '198.19.0.11'"},
+	{"pool 0.0.0.0\n", "t.conf:1: 0.0.0.0 cannot be a pool address '0.0.0.0'"},
+	{"pool 198.19.0.0-198.19.0.64\n", "t.conf:1: too many pool addresses (at most 64) '198.19.0.0-198.19.0.64'"},
+	{"pool 198.19.0.0-198.19.0.60\npool 198.19.1.0-198.19.1.3\n",
+	 "t.conf:2: too many pool addresses (at most 64) '198.19.1.0-198.19.1.3'"},
+	{"pool 198.19.0.10-198.19.0.12\n\npool 198.19.0.12\n", "t.conf:3: duplicate pool address '198.19.0.12'"},
+	{"inside 198.18.1.0/24\npool 198.19.0.10-198.19.0.11\npublic 198.19.0.11\n",
+	 "t.conf:2: pool address is a 'public' address '198.19.0.11'"},
+	{"pool 198.18.1.200\ninside 198.18.1.0/24\npublic 198.19.0.1\n",
+	 "t.conf:1: pool address lies inside '198.18.1.200'"},
+	{"inside 198.18.1.0/24\npublic 198.19.0.1\nnat off\npool 198.19.0.10\n",
+	 "t.conf:4: a pool needs NAT: remove 'nat off' or the line 'pool'"},
+	{"inside 198.18.1.0/24\npublic 198.19.0.1\npool 198.19.0.10\nforward tcp 198.19.0.10:1720 to 198.18.1.10:1720\n",
+	 "t.conf:4: forward address is not a 'public' address '198.19.0.10'"},
 	{"nat off\n", "t.conf: no 'inside' line: name the inside network, for example "
 		      "'inside 198.18.1.0/24'"},
 	{"inside 198.18.1.0/24\n", "t.conf: no 'public' line: name the gateway's outside address, "
@@ -483,7 +503,8 @@ static void rich_config(struct mg_config *c)
 			   "timeout tcp-established 86400\ntimeout pinhole 31536000\n"
 			   "log-rate 1000000\n"
 			   "alias Alice 198.18.1.10\nalias 100 198.18.64.5:1721 pool\n"
-			   "alias h323:bob@example.org 198.18.1.11 pool\nmax directory 3\n";
+			   "alias h323:bob@example.org 198.18.1.11 pool\nmax directory 3\n"
+			   "pool 198.19.0.10-198.19.0.12\npool 198.19.0.20\npool 198.19.0.13\n";
 	mg_config_defaults(c);
 	if (parse(c, text) != 0)
 		fprintf(stderr, "  rich config: %s\n", err);
@@ -503,6 +524,11 @@ TEST(config_round_trip)
 	CHECK(strstr(out, "\nalias Alice 198.18.1.10\nalias 100 198.18.64.5:1721 pool\n"
 			  "alias h323:bob@example.org 198.18.1.11 pool\n") != NULL);
 	CHECK(strstr(out, "\nmax directory 3\n") != NULL);
+	CHECK_EQ(a.n_pool, 5);
+	CHECK(strstr(out, "\npool 198.19.0.10-198.19.0.12\npool 198.19.0.20\npool 198.19.0.13\n") != NULL);
+	CHECK(mg_config_is_pool(&a, ip(198, 19, 0, 11)) && !mg_config_is_public(&a, ip(198, 19, 0, 11)));
+	CHECK(mg_config_is_ours(&a, ip(198, 19, 0, 11)) && mg_config_is_ours(&a, ip(198, 19, 0, 2)));
+	CHECK(!mg_config_is_ours(&a, ip(198, 19, 0, 14)));
 	CHECK_EQ(parse(&b, out), 0);
 	CHECK_EQ(b.n_alias, 3);
 	CHECK(cfg_equal(&a, &b));
@@ -578,6 +604,9 @@ TEST(config_format_max_fits)
 						   .pool = true};
 		memset(a.alias[i].name, 'x', MG_CFG_ALIAS_LEN - 1);
 	}
+	a.n_pool = MG_CFG_MAX_POOL;
+	for (unsigned i = 0; i < MG_CFG_MAX_POOL; i++)
+		a.pool_addr[i] = ip(198, 19, 255, (uint8_t)(2 * i)); /* no two consecutive: 64 lines */
 	int n = mg_config_format(&a, out, sizeof(out));
 	CHECK(n > 0 && n < MG_CFG_FORMAT_MAX);
 }

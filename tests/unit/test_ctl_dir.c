@@ -65,10 +65,11 @@ TEST(ctl_dir_text_row)
 	en.origin = MG_DIR_STATIC;
 	en.expire_ms = UINT64_MAX;
 	en.pool = true;
+	en.pool_addr = ip4("198.19.0.10");
 	en.port = 1721;
 	n = mg_ctl_fmt_dir(buf, sizeof(buf), &en, 13000);
 	want = "100                      digits dialedDigits     198.18.1.10:1721  static     12"
-	       "   never      2 pool\n";
+	       "   never      2 198.19.0.10\n";
 	if (strcmp(buf, want) != 0)
 		fprintf(stderr, "  got  \"%s\"\n  want \"%s\"\n", buf, want);
 	CHECK(strcmp(buf, want) == 0);
@@ -99,13 +100,23 @@ TEST(ctl_dir_json_row)
 	CHECK(json_object_object_get_ex(o, "age_s", &v) && json_object_get_int(v) == 12);
 	CHECK(json_object_object_get_ex(o, "expires_s", &v) && json_object_get_int(v) == 3592);
 	CHECK(json_object_object_get_ex(o, "hits", &v) && json_object_get_int(v) == 2);
-	CHECK(json_object_object_get_ex(o, "pool", &v) && !json_object_get_boolean(v));
+	CHECK(json_object_object_get_ex(o, "pool", &v) && v == NULL);
+	CHECK(json_object_object_get_ex(o, "pool_wanted", &v) && !json_object_get_boolean(v));
 	json_object_put(o);
 	en.expire_ms = UINT64_MAX;
 	n = mg_ctl_json_dir(buf, sizeof(buf), &en, 13000);
 	o = json_tokener_parse(buf);
 	CHECK(o != NULL);
 	CHECK(json_object_object_get_ex(o, "expires_s", &v) && v == NULL); /* never */
+	json_object_put(o);
+	/* an entry holding a pool address */
+	en.pool = true;
+	en.pool_addr = ip4("198.19.0.11");
+	n = mg_ctl_json_dir(buf, sizeof(buf), &en, 13000);
+	o = json_tokener_parse(buf);
+	CHECK(o != NULL);
+	CHECK(json_object_object_get_ex(o, "pool", &v) && strcmp(json_object_get_string(v), "198.19.0.11") == 0);
+	CHECK(json_object_object_get_ex(o, "pool_wanted", &v) && json_object_get_boolean(v));
 	json_object_put(o);
 }
 
@@ -207,6 +218,8 @@ TEST(ctl_dir_served_from_the_engine)
 	mg_config_defaults(&cfg);
 	cfg.max_flows = cfg.max_bindings = cfg.max_pinholes = 64;
 	cfg.max_directory = 8;
+	cfg.n_pool = 1;
+	cfg.pool_addr[0] = ip4("198.19.0.10");
 	cfg.n_alias = 2;
 	cfg.alias[0] = (struct mg_alias_cfg){.name = "Alice", .type = MG_ALIAS_NAME,
 					     .addr = ip4("198.18.1.10"), .port = 1720};
@@ -233,7 +246,7 @@ TEST(ctl_dir_served_from_the_engine)
 	CHECK_EQ(count_lines(out), 1 + 3 + 1);
 	CHECK(strstr(out, "\nalice                    name   h323-ID          198.18.1.10:1720  static ") != NULL);
 	CHECK(strstr(out, "\n100                      digits dialedDigits     198.18.1.11:1720  static ") != NULL);
-	CHECK(strstr(out, "never      0 pool\n") != NULL);
+	CHECK(strstr(out, "never      0 198.19.0.10\n") != NULL);
 	CHECK(strstr(out, "\nbob@example.org          name   url-ID           198.18.1.12:1720  setup      10"
 			  "      50      0 -\n") != NULL);
 	CHECK(strstr(out, "gone") == NULL);
