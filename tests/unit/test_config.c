@@ -126,6 +126,24 @@ TEST(config_defaults)
 	CHECK_EQ(mg_config_n_timeout_names, 16);
 }
 
+TEST(config_route_lines_round_trip)
+{
+	struct mg_config c;
+	char emsg[256], out[MG_CFG_FORMAT_MAX];
+	CHECK(mg_config_parse_string(&c, "inside 198.18.1.0/24\npublic 198.19.0.1\npublic 198.19.0.2\n"
+					 "route h323 198.19.0.2\nroute h323 198.19.0.1\n",
+				     "t.conf", emsg, sizeof(emsg)) == 0);
+	CHECK(!c.route_all && c.n_route == 2);
+	CHECK(mg_config_format(&c, out, sizeof(out)) > 0);
+	CHECK(strstr(out, "route h323 198.19.0.2\nroute h323 198.19.0.1\n") != NULL);
+	CHECK(mg_config_parse_string(&c, "inside 198.18.1.0/24\npublic 198.19.0.1\nroute h323\n", "t.conf", emsg,
+				     sizeof(emsg)) == 0);
+	CHECK(c.route_all && c.n_route == 0);
+	CHECK(mg_config_format(&c, out, sizeof(out)) > 0 && strstr(out, "route h323\n") != NULL);
+	struct mg_config d;
+	CHECK(mg_config_parse_string(&d, out, "again", emsg, sizeof(emsg)) == 0 && d.route_all);
+}
+
 TEST(config_spec_example)
 {
 	struct mg_config c, want;
@@ -324,6 +342,17 @@ static const struct err_case err_cases[] = {
 	{"log-rate +5\n", "t.conf:1: rate must be a number from 0 to 1000000 '+5'"},
 	{"log-level loud\n", "t.conf:1: level must be error, warning, notice, info or debug 'loud'"},
 	{"inside 198.18.1.0/24\npublic 198.18.1.77\n", "t.conf: public address lies inside '198.18.1.77'"},
+	{"route sip\n", "t.conf:1: expected h323 'sip'"},
+	{"route\n", "t.conf:1: missing argument after 'route'"},
+	{"route h323 198.19.0.1 x\n", "t.conf:1: extra argument 'x'"},
+	{"route h323 198.19.0\n", "t.conf:1: bad IPv4 address '198.19.0'"},
+	{"route h323 198.19.0.1\nroute h323 198.19.0.1\n", "t.conf:2: duplicate route address '198.19.0.1'"},
+	{"inside 198.18.1.0/24\npublic 198.19.0.1\n\nroute h323 198.19.0.2\n",
+	 "t.conf:4: route address is not a 'public' address '198.19.0.2'"},
+	{"inside 198.18.1.0/24\npublic 198.19.0.1\nroute h323\nnat off\n",
+	 "t.conf:3: inbound routing needs NAT: remove 'nat off' or the line 'route'"},
+	{"inside 198.18.1.0/24\npublic 198.19.0.1\nroute h323\nalg h323 off\n",
+	 "t.conf:3: inbound routing needs the H.323 ALG: remove 'alg h323 off' or the line 'route'"},
 	{"alias alice\n", "t.conf:1: missing argument after 'alice'"},
 	{"alias a#b 198.18.1.10\n", "t.conf:1: missing argument after 'a'"},
 	{"alias alice 198.18.1.10 pool x\n", "t.conf:1: extra argument 'x'"},
