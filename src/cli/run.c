@@ -392,6 +392,12 @@ static int run_gateway(struct run *r)
 		goto close_sfd;
 	}
 	mg_engine_set_log(r->e, on_engine_log, NULL);
+	if (r->cfg->n_pool > 0) { /* lent while the alias lines loaded, before there was a log */
+		const struct mg_stats *st = mg_engine_stats(r->e);
+		logf_(MG_LOG_NOTICE, "pool: %u addresses, %u lent to alias lines, %llu asked in vain",
+		      (unsigned)st->pool_addresses, (unsigned)st->pool_in_use,
+		      (unsigned long long)st->pool_exhausted);
+	}
 	if (r->cfg->alg_h323 && (r->h323 = mg_h323_attach(r->e)) == NULL) {
 		logf_(MG_LOG_ERROR, "cannot attach the H.323 ALG");
 		goto free_engine;

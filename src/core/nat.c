@@ -192,10 +192,13 @@ static uint32_t bind_one(struct mg_nat *n, uint8_t proto, uint32_t in_addr, uint
 		lo = 1;
 		hi = 65535;
 	}
+	/* basic NAT: on the host's own pool address the inside port is kept
+	 * whatever the range, unless a binding of a previous holder has it */
 	uint16_t p = 0;
+	uint16_t last = pair ? (uint16_t)(in_port + 1) : in_port;
 	bool lent = proto != MG_PROTO_ICMP && n->pool && mg_pool_host(n->pool, pub) == in_addr;
-	if (lent && !mg_portmap_is_used(m, in_port) && (!pair || !mg_portmap_is_used(m, (uint16_t)(in_port + 1))))
-		p = mg_portmap_alloc(m, in_port, pair, in_port, pair ? (uint16_t)(in_port + 1) : in_port, 0);
+	if (lent && !mg_portmap_is_used(m, in_port) && !mg_portmap_is_used(m, last))
+		p = mg_portmap_alloc(m, in_port, pair, in_port, last, 0);
 	if (p == 0)
 		p = mg_portmap_alloc(m, in_port, pair, lo, hi, (uint32_t)mg_rand_next(n->rng));
 	if (p == 0) {

@@ -36,7 +36,7 @@ struct mg_pool {
 	/* counters for `show stats` */
 	uint64_t assigned;  /* an address given to a host */
 	uint64_t released;  /* an address back in the pool */
-	uint64_t exhausted; /* a host that asked found none free */
+	uint64_t exhausted; /* a request that found none free (a host may ask again) */
 };
 
 /* Load the pool addresses (at most MG_CFG_MAX_POOL; the rest ignored);

@@ -104,7 +104,7 @@ int mg_metrics_render(const struct mg_metrics_snap *s, char *buf, size_t n)
 	    st->directory_refused);
 	one(&o, "pool_in_use", "gauge", "Pool addresses lent to inside hosts now.", st->pool_in_use);
 	one(&o, "pool_assigned_total", "counter", "Pool addresses lent to inside hosts.", st->pool_assigned);
-	one(&o, "pool_exhausted_total", "counter", "Hosts that asked for a pool address and found none free.",
+	one(&o, "pool_exhausted_total", "counter", "Requests for a pool address that found none free.",
 	    st->pool_exhausted);
 	head(&o, "call_setup_seconds", "histogram", "Time from a call's Setup to its Connect.");
 	uint64_t cum = 0;

@@ -12,8 +12,9 @@
 # address; the third is called by alias through `route h323` on the shared
 # address; outbound UDP leaves from the host's pool address with its own
 # port, and the third host's from the shared address; port 80 of a pool
-# address and an address nobody holds admit nothing; no inside address on
-# the outside link.
+# address and an address nobody holds admit nothing; a reload that drops
+# the first host's line passes its address to the third, who is then
+# called on it; no inside address on the outside link.
 # Prints "ok - ..." / "FAIL - ..." and "lab-pool: N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -92,6 +93,7 @@ except socket.timeout: print("timeout")' "$2" "$3" "$4"
 lab_gw_start "$CONF" || { bad "meetgate run starts"; cat "$LAB_DIR/gw.log"; finish; }
 
 # --- who holds what
+check "the start-up log line counts the loans" grep -q 'pool: 2 addresses, 2 lent to alias lines, 1 asked in vain' "$LAB_DIR/gw.log"
 dir=$(lab_exec GW "$LAB_MEETGATE" show directory --socket "$SOCK" 2>&1)
 check "show directory: alice holds 198.19.0.10" sh -c "echo '$dir' | grep -q '^alice .* 198.19.0.10\$'"
 check "show directory: bob holds 198.19.0.11" sh -c "echo '$dir' | grep -q '^bob .* 198.19.0.11\$'"
@@ -154,6 +156,22 @@ r=$(lab_py OUT1 tcpconnect 198.19.0.10 80 2)
 check "port 80 of alice's pool address admits nothing ($r)" [ "$r" = "timeout" ]
 r=$(lab_py OUT1 tcpconnect 198.19.0.12 1720 2)
 check "an address outside the pool is not forwarded ($r)" [ "$r" != "connected" ]
+# --- a reload drops alice's line: her address goes to carol, who waited
+grep -v '^alias alice' "$CONF" >"$CONF.new" && mv "$CONF.new" "$CONF"
+lab_gw_signal HUP
+sleep 1
+dir=$(lab_exec GW "$LAB_MEETGATE" show directory --socket "$SOCK" 2>&1)
+check "after the reload carol holds 198.19.0.10" sh -c "echo '$dir' | grep -q '^carol .* 198.19.0.10\$'"
+lab_bg IN3 "$MEETCALL" listen --bind 198.18.1.12 --port 1720 --calls 1 --timeout 30 --quiet \
+	>"$LAB_DIR/l3b.log" 2>&1
+L3=$!
+sleep 0.4
+if lab_exec OUT1 timeout 30 "$MEETCALL" call 198.19.0.10 --duration 2 --timeout 15 >"$LAB_DIR/c4.log" 2>&1 &&
+	wait "$L3"; then
+	ok "OUT1 calls 198.19.0.10 again: now carol answers ($(tail -n 1 "$LAB_DIR/c4.log"))"
+else
+	bad "call to 198.19.0.10 after the reload: $(cat "$LAB_DIR/c4.log")"
+fi
 cap_stop
 if r=$(no_leak "$CAP"); then ok "outside link clean ($r)"; else bad "outside link: $r"; fi
 

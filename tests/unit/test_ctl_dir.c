@@ -136,6 +136,12 @@ TEST(ctl_dir_request_and_filter)
 	CHECK(mg_ctl_match_dir(&r.f, &en));
 	en.addr = ip4("198.18.1.11");
 	CHECK(!mg_ctl_match_dir(&r.f, &en));
+	/* the pool address an entry holds matches too */
+	ok = "show directory addr=198.19.0.10";
+	CHECK_EQ(mg_ctl_parse_request(ok, strlen(ok), &r, &why), 0);
+	CHECK(!mg_ctl_match_dir(&r.f, &en));
+	en.pool_addr = ip4("198.19.0.10");
+	CHECK(mg_ctl_match_dir(&r.f, &en));
 	const char *bad[] = {"show directory proto=tcp", "show directory port=1720",
 			     "show directory call=1", "show directory ladder=1", "show directories"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

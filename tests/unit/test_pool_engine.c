@@ -300,3 +300,43 @@ TEST(pool_engine_without_pool_lines_counts_nothing)
 	CHECK_EQ(res.verdict, MG_VERDICT_DROP);
 	rig_down(&g);
 }
+
+/* A pinhole the H.323 ALG opened on a host's pool address (for its media)
+ * still admits its call's peer after the lease ended; a new connection to
+ * 1720 there does not reach the old holder. */
+TEST(pool_engine_pinhole_outlives_the_lease)
+{
+	struct rig g;
+	struct mg_config c = pool_cfg();
+	c.n_alias = 1; /* alice only */
+	CHECK_EQ(rig_up(&g, &c), 0);
+	if (t_failed_now())
+		return;
+	struct mg_expect x;
+	memset(&x, 0, sizeof(x));
+	x.proto = MG_PROTO_UDP;
+	x.side = MG_SIDE_OUTSIDE;
+	x.remote = R;
+	x.dst_addr = Q0;
+	x.dst_port = 5004;
+	x.to_addr = HA;
+	x.to_port = 5004;
+	x.bind = MG_NIL;
+	x.owner = 1;
+	x.what = "rtp";
+	CHECK(mg_alg_pinhole_open(g.e, &x, g.now + 300000) != MG_NIL);
+	struct mg_config c2 = c;
+	c2.n_alias = 0;
+	char err[200];
+	CHECK_EQ(mg_engine_reconfigure(g.e, &c2, err, sizeof(err)), 0);
+	CHECK_EQ(mg_engine_public_for(g.e, HA), P);
+	uint8_t b[1500];
+	size_t n = tb_udp(b, R, 6000, Q0, 5004, (const uint8_t *)"m", 1);
+	struct mg_result res = feed(&g, b, n, MG_SIDE_OUTSIDE);
+	CHECK_EQ(res.verdict, MG_VERDICT_ACCEPT);
+	CHECK_EQ(tb_dst(b), HA);
+	res = syn_in(&g, b, 46000, Q0, 1720);
+	CHECK_EQ(res.verdict, MG_VERDICT_DROP);
+	CHECK_EQ(res.reason, MG_R_INBOUND_NO_PINHOLE);
+	rig_down(&g);
+}
