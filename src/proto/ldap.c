@@ -51,7 +51,7 @@ static int str_attr(const struct in *type)
 {
 	if (type_is(type, "cn"))
 		return MG_LDAP_A_CN;
-	if (type_is(type, "rfc822mailbox"))
+	if (type_is(type, "rfc822mailbox") || type_is(type, "mail"))
 		return MG_LDAP_A_MAIL;
 	if (type_is(type, "sttl"))
 		return MG_LDAP_A_TTL;

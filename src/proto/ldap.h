@@ -11,7 +11,8 @@
  * attribute type `sipaddress` (any case) is reported with its own length
  * field and every enclosing one, so that a caller can replace the value
  * and fix all lengths; the entry's DN and the values of `cn`,
- * `rfc822mailbox` and `sttl` are reported as views.  Also read:
+ * `rfc822mailbox` (or `mail`, its other name) and `sttl` are reported as
+ * views.  Also read:
  *   DelRequest        [APPLICATION 10] LDAPDN (primitive): the DN;
  *   ModifyResponse [7], AddResponse [9], DelResponse [11]: the resultCode
  *                     (the ENUMERATED that starts their LDAPResult).
