@@ -58,9 +58,23 @@ static struct mg_alg_verdict raw_segment(const struct ils_flow *fl, struct mg_en
 					 struct mg_pkt *p, int dir)
 {
 	uint32_t skip = 0;
-	if ((int32_t)(p->seq - fl->st.bad_seq) < 0)
+	const struct mg_flow *f = mg_alg_flow(e, flow);
+	/* a segment reaching back before the stream's first byte is none of
+	 * its messages: searched whole */
+	bool before = (f->tcp.d[dir].flags & MG_TCPF_SEEN) && (int32_t)(p->seq - (f->tcp.d[dir].isn + 1)) < 0;
+	if (!before && (int32_t)(p->seq - fl->st.bad_seq) < 0)
 		skip = fl->st.bad_seq - p->seq < p->paylen ? fl->st.bad_seq - p->seq : p->paylen;
 	bool changed = mg_stream_apply_log(&fl->st, p->l3 + p->payoff, skip, p->seq);
+	/* bytes sent again, other than they were: not parsed again, so the
+	 * address's 4 bytes must not be among them (as the stream checks), nor
+	 * start among them and end in the bytes the guard searches */
+	uint32_t chk = p->paylen - skip > 3 ? skip + 3 : p->paylen;
+	if (skip > 0 && mg_stream_has_addr(p->l3 + p->payoff, chk, mg_addr_v4(&f->k[dir].src))) {
+		struct mg_alg_verdict l =
+			mg_guard_leak(e, MG_R_ILS_UNTRANSLATED, p, "LDAP sent again carrying the sender's address");
+		l.payload_changed = changed;
+		return l;
+	}
 	struct mg_alg_verdict v = mg_ils_guard_segment(e, flow, p, dir, skip);
 	v.payload_changed |= changed;
 	return v;
