@@ -70,8 +70,8 @@ static struct mg_alg_verdict raw_segment(const struct ils_flow *fl, struct mg_en
 	 * start among them and end in the bytes the guard searches */
 	uint32_t chk = p->paylen - skip > 3 ? skip + 3 : p->paylen;
 	if (skip > 0 && mg_stream_has_addr(p->l3 + p->payoff, chk, mg_addr_v4(&f->k[dir].src))) {
-		struct mg_alg_verdict l =
-			mg_guard_leak(e, MG_R_ILS_UNTRANSLATED, p, "LDAP sent again carrying the sender's address");
+		struct mg_alg_verdict l = mg_guard_leak(e, MG_R_ILS_UNTRANSLATED, p,
+							"LDAP sent again carrying the sender's address");
 		l.payload_changed = changed;
 		return l;
 	}
