@@ -6,6 +6,10 @@
  * gap, flags) and a length byte, then that many payload bytes.  Segments
  * carry right checksums, so every one reaches the BER framer, the LDAP
  * walker, the sipaddress translation, seqadj and the segment rebuild.
+ * The directory's answers (direction 1) reach the response side: results
+ * of Add/Modify/Del settling registrations, and search results naming the
+ * public address, which are translated for "alice@example.org" (in the
+ * directory from the start) and for whoever the script registers.
  * Checks: no crash or sanitizer report; with the drop policy no packet
  * leaves towards the directory with the inside address's 4 bytes in its
  * payload; the pools are empty again after the flow times out. */
@@ -15,7 +19,9 @@
 
 #include "alg/guards.h"
 #include "alg/ils.h"
+#include "core/alg_api.h"
 #include "core/csum.h"
+#include "core/dir.h"
 #include "core/engine.h"
 #include "fuzz_tcp.h"
 
@@ -68,6 +74,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	uint32_t seq[2] = {1000, 50000};
 	uint64_t now = 1000;
+	uint32_t a;
+	memcpy(&a, A, 4);
+	mg_dir_learn(mg_alg_dir(e), "alice@example.org", MG_ALIAS_EMAIL, a, 1720, MG_DIR_ILS, now,
+		     now + 3600ull * 1000, false);
 	fz_handshake(e, pkt, A, 40001, B, 389, P, seq, now);
 	size_t n;
 

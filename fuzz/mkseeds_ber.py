@@ -91,3 +91,43 @@ for name in sorted(os.listdir(OUT)):
                 prev += take
         with open(os.path.join(ILS, f"{name}-{k}"), "wb") as f:
             f.write(script)
+
+# fuzz_ils: dialogs with the directory's answers (control byte 0x01: from
+# the directory, in order): a registration accepted then deleted, and
+# search results naming the public address (198.19.0.1 -> "16782278").
+FORM[0] = 0
+
+
+def result(op, mid, code=0):
+    return msg(op, b"\x0a\x01" + bytes([code]) + s("") + s(""), mid)
+
+
+def reg_add(mid):
+    attrs = (attr("cn", "alice@example.org") + attr("rfc822mailbox", "alice@example.org")
+             + attr("sipaddress", "167842502") + attr("sttl", "600"))
+    return msg(0x68, s(DN) + tlv(0x30, attrs), mid)
+
+
+def pub_entry(cn):
+    return msg(0x64, s(DN) + tlv(0x30, attr("cn", cn) + attr("mail", cn) + attr("sipaddress", "16782278")), 9)
+
+
+def script(*steps):
+    out = b""
+    for d, m in steps:
+        for i in range(0, len(m), 255):
+            out += bytes([d, len(m[i:i + 255])]) + m[i:i + 255]
+    return out
+
+
+dialogs = {
+    "dialog-register": script((0, reg_add(1)), (1, result(0x69, 1)), (0, msg(0x4a, DN.encode(), 2)),
+                              (1, result(0x6b, 2))),
+    "dialog-search": script((0, search()), (1, pub_entry("alice@example.org")), (1, pub_entry("bob")),
+                            (1, result(0x65, 7))),
+    "dialog-refused": script((0, reg_add(3)), (1, result(0x69, 3, 68)), (0, modify("167842502")),
+                             (1, result(0x67, 7))),
+}
+for name, m in dialogs.items():
+    with open(os.path.join(ILS, name), "wb") as f:
+        f.write(m)

@@ -22,8 +22,18 @@
  * (counted as alg-ldap-bad too) but carries it.  A stream that cannot be
  * framed (not BER, an indefinite length) is counted as alg-ldap-bad and
  * from then on searched segment by segment like the ILS guard (guards.h);
- * so is a flow for which the ALG has no room.  LDAP from the outside
- * passes (SearchResultEntry translation is not done yet).
+ * so is a flow for which the ALG has no room.
+ *
+ * On a connection the inside host opened, the server's answers are
+ * followed too.  Add/Modify/Del the server accepted (resultCode 0, matched
+ * by messageID) teach the directory of inside endpoints (core/dir.h) the
+ * user's cn and rfc822mailbox -> the host, port 1720, origin ils, expiry
+ * from sttl (ils-registered), refresh them, or forget them
+ * (ils-unregistered); see ils_dir.c.  A SearchResultEntry whose sipaddress
+ * is one of our public addresses and whose cn / rfc822mailbox the
+ * directory holds for an inside host gets that host's decimal
+ * (ils-result-translated), lengths fixed as above; any other value stays.
+ * An answer that cannot be decoded goes to `alg malformed-outside`.
  */
 #ifndef MG_ILS_H
 #define MG_ILS_H

@@ -1,5 +1,8 @@
 /* ils_msg.c - one LDAPMessage from an inside host: its sipaddress values
- * translated, its BER lengths fixed, what is left searched (alg/ils.h).
+ * translated, its BER lengths fixed, what is left searched (alg/ils.h);
+ * one answer from outside: a search result naming one of our public
+ * addresses for a user of the directory gets the user's inside address,
+ * lengths fixed the same way; responses to registrations go to ils_dir.c.
  *
  * The edits are planned first, applied after: each value naming the
  * sender becomes its own length field and the public decimal string; then
@@ -117,28 +120,34 @@ static enum mg_reason leak(struct mg_ils *ils, const char *what)
 	return mg_guard_leak(ils->e, MG_R_ILS_UNTRANSLATED, ils->p, what).reason;
 }
 
-/* Plan the values: those naming the sender get the public string; one
- * naming another inside host goes to policy at once (*r).  False when the
- * plan is full. */
+/* Plan the values.  From the inside host: those naming the sender get the
+ * public string; one naming another inside host goes to policy at once
+ * (*r).  An answer from outside: those naming a public address of ours get
+ * the string of ils->to (the inside host of the entry; 0: none, they
+ * stay).  False when the plan is full. */
 static bool plan_values(struct mg_ils *ils, const uint8_t *b, struct plan *pl, enum mg_reason *r)
 {
 	const struct mg_config *cfg = mg_engine_config(ils->e);
 	*r = MG_R_NONE;
 	for (uint8_t i = 0; i < ils->msg.n; i++) {
 		const struct mg_ldap_value *v = &ils->msg.v[i];
-		uint32_t num;
+		uint32_t num, to = ils->pub;
 		bool neg;
 		if (!sip_number(b + v->off, v->len, &num, &neg))
 			continue; /* not an address: the last search judges it */
 		uint32_t a = sip_addr(num);
-		if (a != ils->sender) {
+		if (ils->resp) {
+			if (!ils->to || !mg_config_is_public(cfg, a))
+				continue;
+			to = ils->to;
+		} else if (a != ils->sender) {
 			if (mg_config_is_inside(cfg, a) &&
 			    (*r = leak(ils, "sipaddress naming another inside host")) != MG_R_NONE)
 				return true;
 			continue;
 		}
 		char s[16];
-		int n = sip_string(ils->pub, neg, s, sizeof(s));
+		int n = sip_string(to, neg, s, sizeof(s));
 		struct edit *e = plan_add(pl, v->own.at, v->own.size + v->len);
 		if (n <= 0 || !e)
 			return false;
@@ -221,7 +230,9 @@ static bool translate(struct mg_ils *ils, struct mg_rw_msg *m, enum mg_reason *r
 	else if (!apply(m, &pl))
 		why = "too many length-changing edits in one message";
 	if (why) {
-		*r = leak(ils, why);
+		*r = ils->resp ? MG_R_NONE : leak(ils, why);
+		if (ils->resp) /* the user keeps the public address: it works, the longer way */
+			mg_alg_event(ils->e, MG_R_ALG_LIMIT, "ILS search result not translated: %s", why);
 		return false;
 	}
 	*values = pl.values;
@@ -251,5 +262,55 @@ enum mg_reason mg_ils_on_message(void *ctx, struct mg_rw_msg *m)
 	}
 	if (r == MG_R_NONE && values > 0)
 		mg_alg_stat_rewrites(ils->e, values); /* counted when the message leaves */
+	if (r == MG_R_NONE && err == MG_BER_E_NONE)
+		mg_ils_pend_request(ils, m->b);
+	return r;
+}
+
+/* Does the SearchResultEntry name one of our public addresses? */
+static bool names_public(const struct mg_ils *ils, const uint8_t *b)
+{
+	const struct mg_config *cfg = mg_engine_config(ils->e);
+	for (uint8_t i = 0; i < ils->msg.n; i++) {
+		uint32_t num;
+		bool neg;
+		const struct mg_ldap_value *v = &ils->msg.v[i];
+		if (sip_number(b + v->off, v->len, &num, &neg) && mg_config_is_public(cfg, sip_addr(num)))
+			return true;
+	}
+	return false;
+}
+
+enum mg_reason mg_ils_on_response(void *ctx, struct mg_rw_msg *m)
+{
+	struct mg_ils *ils = ctx;
+	enum mg_ber_err err = mg_ldap_scan(m->b, m->len, &ils->msg);
+	if (err != MG_BER_E_NONE) {
+		char t[MG_TUPLE_STR];
+		mg_tuple_str(&ils->p->t, t, sizeof(t));
+		ils->undecoded = true; /* not a stream that cannot be framed */
+		return mg_alg_untranslatable(ils->e, MG_R_ALG_LDAP_BAD, MG_ALG_UT_MALFORMED_OUTSIDE,
+					     "%s: LDAP answer of %u bytes not decoded (%s)", t, m->len,
+					     mg_ber_err_name(err));
+	}
+	if (ils->msg.op != MG_LDAP_OP_SEARCH_ENTRY) {
+		mg_ils_on_result(ils);
+		return MG_R_NONE;
+	}
+	char alias[MG_DIR_KEY_LEN + 1];
+	if (ils->msg.n == 0 || !names_public(ils, m->b) || !(ils->to = mg_ils_result_host(ils, m->b, alias)))
+		return MG_R_NONE; /* a public address with no user of ours behind it stays */
+	enum mg_reason r = MG_R_NONE;
+	unsigned values = 0;
+	bool done = translate(ils, m, &r, &values);
+	if (done && values > 0) {
+		char a[16];
+		sip_string(ils->to, false, a, sizeof(a));
+		const uint8_t *q = (const uint8_t *)&ils->to;
+		mg_alg_event(ils->e, MG_R_ILS_RESULT_TRANSLATED,
+			     "ILS search result for \"%s\": sipaddress now %u.%u.%u.%u (%s)", alias, q[0],
+			     q[1], q[2], q[3], a);
+		mg_alg_stat_rewrites(ils->e, values);
+	}
 	return r;
 }

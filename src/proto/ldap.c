@@ -31,18 +31,43 @@ static enum mg_ber_err next(struct in *in, uint8_t tag, struct mg_ber_tlv *t, st
 	return MG_BER_E_NONE;
 }
 
-static bool is_sipaddress(const struct in *type)
+/* Is the attribute type `name` (lower case), in any case? */
+static bool type_is(const struct in *type, const char *name)
 {
-	static const char name[] = "sipaddress";
-	if (mg_cur_bytes_left(&type->c) != sizeof(name) - 1)
+	size_t n = strlen(name);
+	if (mg_cur_bytes_left(&type->c) != n)
 		return false;
 	const uint8_t *p = mg_cur_ptr(&type->c);
-	for (size_t i = 0; i < sizeof(name) - 1; i++) {
+	for (size_t i = 0; i < n; i++) {
 		uint8_t ch = p[i] >= 'A' && p[i] <= 'Z' ? (uint8_t)(p[i] + 32) : p[i];
 		if (ch != (uint8_t)name[i])
 			return false;
 	}
 	return true;
+}
+
+/* Which reported attribute the type is: an enum mg_ldap_attr, or -1. */
+static int str_attr(const struct in *type)
+{
+	if (type_is(type, "cn"))
+		return MG_LDAP_A_CN;
+	if (type_is(type, "rfc822mailbox") || type_is(type, "mail"))
+		return MG_LDAP_A_MAIL;
+	if (type_is(type, "sttl"))
+		return MG_LDAP_A_TTL;
+	return -1;
+}
+
+static void add_str(struct mg_ldap_msg *m, const struct mg_ber_tlv *t, int attr)
+{
+	if (m->n_str == MG_LDAP_STRS) {
+		m->str_cut = true;
+		return;
+	}
+	struct mg_ldap_str *s = &m->s[m->n_str++];
+	s->off = t->off;
+	s->len = t->l.len;
+	s->attr = (uint8_t)attr;
 }
 
 static enum mg_ber_err push(struct chain *ch, const struct mg_ber_len *l)
@@ -66,9 +91,12 @@ static enum mg_ber_err attribute(struct in *a, struct chain *ch, struct mg_ldap_
 		e = push(ch, &t.l);
 	if (e != MG_BER_E_NONE)
 		return e;
-	bool sip = is_sipaddress(&type);
+	bool sip = type_is(&type, "sipaddress");
+	int str = sip ? -1 : str_attr(&type);
 	while (e == MG_BER_E_NONE && mg_cur_bytes_left(&set.c) > 0) {
 		e = next(&set, MG_BER_OCTET_STRING, &t, &val);
+		if (e == MG_BER_E_NONE && str >= 0)
+			add_str(m, &t, str);
 		if (e != MG_BER_E_NONE || !sip)
 			continue;
 		if (m->n == MG_LDAP_VALUES)
@@ -112,6 +140,23 @@ static enum mg_ber_err attr_list(struct in *list, struct chain *ch, bool modify,
 	return e;
 }
 
+/* An LDAPResult's resultCode: its first element, ENUMERATED (at most 4
+ * octets read, as the messageID). */
+static enum mg_ber_err result(struct in *body, struct mg_ldap_msg *m)
+{
+	struct mg_ber_tlv t;
+	struct in code;
+	enum mg_ber_err e = next(body, MG_BER_ENUMERATED, &t, &code);
+	if (e != MG_BER_E_NONE)
+		return e;
+	if (t.l.len < 1 || t.l.len > 4)
+		return MG_BER_E_LIMIT;
+	while (mg_cur_bytes_left(&code.c) > 0)
+		m->result = m->result << 8 | mg_cur_u8(&code.c);
+	m->has_result = true;
+	return MG_BER_E_NONE;
+}
+
 enum mg_ber_err mg_ldap_scan(const uint8_t *b, size_t len, struct mg_ldap_msg *m)
 {
 	struct in all, msg, id, body, dn, list;
@@ -137,16 +182,29 @@ enum mg_ber_err mg_ldap_scan(const uint8_t *b, size_t len, struct mg_ldap_msg *m
 		return MG_BER_E_TAG; /* protocolOp is [APPLICATION n] */
 	m->op = t.tag & 0x1f;
 	bool constructed = (t.tag & 0x20) != 0;
-	if (!constructed || (m->op != MG_LDAP_OP_ADD && m->op != MG_LDAP_OP_MODIFY &&
-			     m->op != MG_LDAP_OP_SEARCH_ENTRY))
+	if (!constructed && m->op == MG_LDAP_OP_DEL) {
+		m->has_dn = true;
+		m->dn_off = t.off;
+		m->dn_len = t.l.len;
+		return MG_BER_E_NONE;
+	}
+	if (!constructed)
 		return MG_BER_E_NONE;
 	mg_cur_sub(&msg.c, t.l.len, &body.c);
 	body.base = t.off;
+	if (m->op == MG_LDAP_OP_ADD_RESP || m->op == MG_LDAP_OP_MODIFY_RESP || m->op == MG_LDAP_OP_DEL_RESP)
+		return result(&body, m);
+	if (m->op != MG_LDAP_OP_ADD && m->op != MG_LDAP_OP_MODIFY && m->op != MG_LDAP_OP_SEARCH_ENTRY)
+		return MG_BER_E_NONE;
 	push(&ch, &t.l);
 	m->walked = true;
 	e = next(&body, MG_BER_OCTET_STRING, &t, &dn);
-	if (e == MG_BER_E_NONE)
+	if (e == MG_BER_E_NONE) {
+		m->has_dn = true;
+		m->dn_off = t.off;
+		m->dn_len = t.l.len;
 		e = next(&body, MG_BER_SEQUENCE, &t, &list);
+	}
 	if (e == MG_BER_E_NONE)
 		e = push(&ch, &t.l);
 	if (e == MG_BER_E_NONE)

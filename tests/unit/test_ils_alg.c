@@ -423,3 +423,47 @@ TEST(ils_message_before_unframable_bytes_still_translated)
 	CHECK_EQ(count(&g, MG_R_ILS_UNTRANSLATED), 0);
 	rig_free(&g);
 }
+
+TEST(ils_unframable_stream_segment_reaching_before_its_start_searched_whole)
+{
+	struct rig g;
+	mk(&g, "198.19.0.1", MG_UNTRANS_DROP);
+	CHECK(g.e && g.ils && open_conn(&g));
+	static const uint8_t junk[] = {0x30, 0x80, 0xfd, 0x00, 0x01, 0x30, 0x00, 0x00, 0x00, 0x0a};
+	CHECK_EQ(from_a(&g, 0x18, ISN_A + 1, junk, sizeof(junk)).verdict, MG_VERDICT_ACCEPT);
+	/* starts 40 bytes before the first data byte, the address 4 bytes
+	 * after its start: nothing of it was a message the ALG handled */
+	uint8_t seg[60];
+	memset(seg, 0x41, sizeof(seg));
+	uint32_t a = A;
+	memcpy(seg + 4, &a, 4);
+	struct mg_result r = from_a(&g, 0x18, ISN_A + 1 - 40, seg, sizeof(seg));
+	CHECK_EQ(r.verdict, MG_VERDICT_DROP);
+	CHECK_EQ(r.reason, MG_R_ILS_UNTRANSLATED);
+	rig_free(&g);
+}
+
+TEST(ils_unframable_stream_resent_bytes_other_than_sent_are_searched)
+{
+	struct rig g;
+	mk(&g, "198.19.0.1", MG_UNTRANS_DROP);
+	CHECK(g.e && g.ils && open_conn(&g));
+	uint8_t m[1100];
+	lb_set_len_form(0);
+	size_t n = lb_search_request(m); /* handled, nothing to rewrite */
+	static const uint8_t junk[] = {0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a};
+	memcpy(m + n, junk, sizeof(junk));
+	CHECK_EQ(from_a(&g, 0x18, ISN_A + 1, m, n + sizeof(junk)).verdict, MG_VERDICT_ACCEPT);
+	/* the same range again, other bytes: the address inside the handled
+	 * message, and across its end */
+	for (int k = 0; k < 2; k++) {
+		uint8_t r[1100];
+		memcpy(r, m, n + sizeof(junk));
+		uint32_t a = A;
+		memcpy(r + (k ? n - 2 : n / 2), &a, 4);
+		struct mg_result res = from_a(&g, 0x18, ISN_A + 1, r, n + sizeof(junk));
+		CHECK_EQ(res.verdict, MG_VERDICT_DROP);
+		CHECK_EQ(res.reason, MG_R_ILS_UNTRANSLATED);
+	}
+	rig_free(&g);
+}
