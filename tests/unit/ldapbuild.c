@@ -208,7 +208,7 @@ size_t lb_search_entry(uint8_t *out, const char *cn, const char *mail, const cha
 	if (cn)
 		put_attr(&attrs, "cn", cn);
 	if (mail)
-		put_attr(&attrs, "rfc822mailbox", mail);
+		put_attr(&attrs, "mail", mail);
 	put_attr(&attrs, "sipaddress", sip);
 	put_attr(&attrs, "comment", comment);
 	put_str(&body, dn);

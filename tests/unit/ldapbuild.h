@@ -28,7 +28,8 @@ size_t lb_modify_ttl(uint8_t *out, const char *cn, const char *sttl);
 size_t lb_del_request(uint8_t *out, const char *cn);
 /* An LDAPResult answer: op 0x67 (Modify), 0x69 (Add), 0x6b (Del). */
 size_t lb_result(uint8_t *out, uint8_t op, unsigned code);
-/* A SearchResultEntry of `cn` (cn and rfc822mailbox, when not NULL) with
+/* A SearchResultEntry of `cn` (cn, when not NULL) and `mail` (as `mail`,
+ * rfc822mailbox's other name, the way OpenLDAP answers; when not NULL) with
  * sipaddress `sip` and a comment. */
 size_t lb_search_entry(uint8_t *out, const char *cn, const char *mail, const char *sip, const char *comment);
 /* The sipaddress string of an IPv4 address (network order). */

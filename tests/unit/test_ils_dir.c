@@ -479,3 +479,39 @@ TEST(ils_unframable_answers_pass)
 	CHECK(memcmp(a.in + before + sizeof(junk), m, n) == 0); /* not followed any more */
 	rig_free(&g);
 }
+
+TEST(ldap_scan_reads_dn_names_ttl_and_result_codes)
+{
+	uint8_t m[1024];
+	struct mg_ldap_msg s;
+	lb_set_msg_id(300);
+	size_t n = lb_add_reg(m, "Alice@Example.org", "167842502", "600");
+	uint8_t *g = t_guarded(m, n);
+	CHECK_EQ(mg_ldap_scan(g, n, &s), MG_BER_E_NONE);
+	CHECK_EQ(s.id, 300);
+	CHECK(s.has_dn && s.dn_len == strlen("c=-, o=Microsoft, cn=Alice@Example.org, objectClass=RTPerson"));
+	CHECK_EQ(s.n_str, 3); /* cn, rfc822mailbox, sttl */
+	CHECK(s.s[0].attr == MG_LDAP_A_CN && s.s[1].attr == MG_LDAP_A_MAIL && s.s[2].attr == MG_LDAP_A_TTL);
+	CHECK(s.s[2].len == 3 && memcmp(g + s.s[2].off, "600", 3) == 0);
+	t_guarded_free(g, n);
+	n = lb_del_request(m, "a@b");
+	g = t_guarded(m, n);
+	CHECK_EQ(mg_ldap_scan(g, n, &s), MG_BER_E_NONE);
+	CHECK(s.op == MG_LDAP_OP_DEL && s.has_dn &&
+	      memcmp(g + s.dn_off, "c=-, o=Microsoft, cn=a@b", 24) == 0);
+	t_guarded_free(g, n);
+	n = lb_result(m, 0x6b, 68);
+	g = t_guarded(m, n);
+	CHECK_EQ(mg_ldap_scan(g, n, &s), MG_BER_E_NONE);
+	CHECK(s.op == MG_LDAP_OP_DEL_RESP && s.has_result && s.result == 68);
+	/* cut short: the resultCode runs past its message */
+	CHECK(mg_ldap_scan(g, 8, &s) != MG_BER_E_NONE);
+	t_guarded_free(g, n);
+	/* 'mail' is rfc822mailbox's other name */
+	n = lb_search_entry(m, NULL, "x@y", "1", "");
+	g = t_guarded(m, n);
+	CHECK_EQ(mg_ldap_scan(g, n, &s), MG_BER_E_NONE);
+	CHECK(s.n_str == 1 && s.s[0].attr == MG_LDAP_A_MAIL);
+	t_guarded_free(g, n);
+	lb_set_msg_id(7);
+}
