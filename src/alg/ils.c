@@ -166,6 +166,9 @@ static void flow_end(void *state, struct mg_engine *e, uint32_t flow)
 		return;
 	mg_stream_release(&fl->st, &ils->hold);
 	mg_stream_release(&fl->rst, &ils->hold);
+	if (fl->lent)
+		mg_alg_pool_return(e, fl->lent);
+	fl->lent = 0;
 	fl->used = false;
 }
 

@@ -120,6 +120,24 @@ static enum mg_reason leak(struct mg_ils *ils, const char *what)
 	return mg_guard_leak(ils->e, MG_R_ILS_UNTRANSLATED, ils->p, what).reason;
 }
 
+/* The address a registering host is published with: a pool address of
+ * its own when the pool has one for it (lent for as long as the
+ * connection lives; the directory entry the accepted registration makes
+ * holds its own reference), else the one its connection leaves with. */
+static uint32_t registered_pub(struct mg_ils *ils)
+{
+	struct ils_flow *fl = ils->cur;
+	if (fl->lent == 0) {
+		uint32_t a = mg_alg_pool_lend(ils->e, ils->sender);
+		if (a == 0)
+			return ils->pub;
+		fl->lent = ils->sender;
+		return a;
+	}
+	uint32_t a = mg_engine_public_for(ils->e, ils->sender);
+	return a ? a : ils->pub;
+}
+
 /* Plan the values.  From the inside host: those naming the sender get the
  * public string; one naming another inside host goes to policy at once
  * (*r).  An answer from outside: those naming a public address of ours get
@@ -137,7 +155,7 @@ static bool plan_values(struct mg_ils *ils, const uint8_t *b, struct plan *pl, e
 			continue; /* not an address: the last search judges it */
 		uint32_t a = sip_addr(num);
 		if (ils->resp) {
-			if (!ils->to || !mg_config_is_public(cfg, a))
+			if (!ils->to || !mg_config_is_ours(cfg, a))
 				continue;
 			to = ils->to;
 		} else if (a != ils->sender) {
@@ -145,6 +163,8 @@ static bool plan_values(struct mg_ils *ils, const uint8_t *b, struct plan *pl, e
 			    (*r = leak(ils, "sipaddress naming another inside host")) != MG_R_NONE)
 				return true;
 			continue;
+		} else {
+			to = registered_pub(ils);
 		}
 		char s[16];
 		int n = sip_string(to, neg, s, sizeof(s));

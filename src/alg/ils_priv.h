@@ -48,6 +48,7 @@ struct ils_flow {
 	bool used, raw, rraw;
 	uint8_t dir;
 	uint32_t flow;
+	uint32_t lent; /* the inside host a pool address was lent for, 0 none */
 	struct mg_stream st, rst;
 	struct ils_pend pend[ILS_PENDING];
 };

@@ -151,6 +151,12 @@ struct mg_dir *mg_alg_dir(struct mg_engine *e);
  * ("routed-alias", "routed-number", "routed-pool", "routed-default"), or
  * NULL when the flow was not routed (core/inroute.h). */
 const char *mg_alg_flow_route(struct mg_engine *e, uint32_t flow);
+/* The address pool (core/pool.h), for a registration on its way: lend
+ * host a pool address (one more reference; 0: no pool, or none free) and
+ * give that reference back.  The directory entry the registration makes
+ * takes its own reference, so the address stays while it lives. */
+uint32_t mg_alg_pool_lend(struct mg_engine *e, uint32_t host);
+void mg_alg_pool_return(struct mg_engine *e, uint32_t host);
 /* The static forward's target for proto to pub:port (false: none). */
 bool mg_alg_forward_for(struct mg_engine *e, uint8_t proto, uint32_t pub, uint16_t port, uint32_t *to_addr,
 			uint16_t *to_port);

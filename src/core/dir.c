@@ -186,6 +186,11 @@ static void pool_refill(struct mg_dir *d, uint32_t except)
 	}
 }
 
+void mg_dir_pool_freed(struct mg_dir *d)
+{
+	pool_refill(d, UINT32_MAX);
+}
+
 /* host's reference (held by a removed or changed entry) goes. */
 static void pool_put(struct mg_dir *d, uint32_t host, uint32_t except)
 {

@@ -76,6 +76,11 @@ struct mg_dir_entry {
  * reference and the address is free again, and the directory then offers
  * it to the entries still waiting (one walk of the table).  Hooks may not
  * call back into the directory. */
+/* A pool address came back from outside the directory (an ILS request's
+ * loan ended): offer it to the entries still waiting. */
+struct mg_dir;
+void mg_dir_pool_freed(struct mg_dir *d);
+
 struct mg_dir_pool_hook {
 	uint32_t (*take)(void *ctx, uint32_t host);
 	bool (*release)(void *ctx, uint32_t host);

@@ -46,6 +46,17 @@ static bool pool_release(void *ctx, uint32_t host)
 	return true;
 }
 
+uint32_t mg_alg_pool_lend(struct mg_engine *e, uint32_t host)
+{
+	return e->pool.n ? pool_take(e, host) : 0;
+}
+
+void mg_alg_pool_return(struct mg_engine *e, uint32_t host)
+{
+	if (e->pool.n && pool_release(e, host))
+		mg_dir_pool_freed(&e->dir);
+}
+
 void mg_engine_pool_attach(struct mg_engine *e)
 {
 	e->nat.pool = &e->pool;

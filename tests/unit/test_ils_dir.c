@@ -80,18 +80,29 @@ static void took(struct conn *c, const uint8_t *l3, uint32_t len, bool to_host)
 		c->in_max = at + n;
 }
 
+static uint8_t last_out[4096]; /* the host's last segment as it left (passed or rebuilt) */
+static size_t last_len;
+
 static void on_emit(void *ctx, const uint8_t *l3, uint32_t len, enum mg_side side, uint64_t now)
 {
 	struct rig *g = ctx;
+	if (side == MG_SIDE_OUTSIDE && len <= sizeof(last_out)) {
+		memcpy(last_out, l3, len);
+		last_len = len;
+	}
 	if (g->cur)
 		took(g->cur, l3, len, side == MG_SIDE_INSIDE);
 }
 
-static void mk(struct rig *g, const char *pub)
+static void mk_pool(struct rig *g, const char *pub, const char *pool)
 {
 	memset(g, 0, sizeof(*g));
 	struct mg_config c;
 	tb_lab_config(&c, tb_ip(pub));
+	if (pool) {
+		c.pool_addr[0] = tb_ip(pool);
+		c.n_pool = 1;
+	}
 	c.nat = true;
 	c.max_flows = 1024;
 	char err[200];
@@ -102,6 +113,11 @@ static void mk(struct rig *g, const char *pub)
 	g->ils = mg_ils_attach(g->e);
 	mg_engine_set_emit(g->e, on_emit, g);
 	g->now = 1000;
+}
+
+static void mk(struct rig *g, const char *pub)
+{
+	mk_pool(g, pub, NULL);
 }
 
 static void rig_free(struct rig *g)
@@ -118,6 +134,8 @@ static struct mg_result from_host(struct rig *g, struct conn *c, uint8_t flags, 
 	g->cur = c;
 	struct mg_result r = mg_engine_process(g->e, b, (uint32_t)len, MG_SIDE_INSIDE, g->now += 5);
 	if (r.verdict == MG_VERDICT_ACCEPT) {
+		memcpy(last_out, b, len);
+		last_len = len;
 		c->pub = tb_src(b);
 		c->pub_port = tb_sport(b);
 		took(c, b, (uint32_t)len, false);
@@ -514,4 +532,44 @@ TEST(ldap_scan_reads_dn_names_ttl_and_result_codes)
 	CHECK(s.n_str == 1 && s.s[0].attr == MG_LDAP_A_MAIL);
 	t_guarded_free(g, n);
 	lb_set_msg_id(7);
+}
+
+static bool has_bytes(const uint8_t *b, size_t n, const char *s)
+{
+	size_t k = strlen(s);
+	for (size_t i = 0; i + k <= n; i++)
+		if (memcmp(b + i, s, k) == 0)
+			return true;
+	return false;
+}
+
+/* With a pool, a registering host is published with an address of its own:
+ * lent while the request is on its way, held by the directory entry once
+ * the server accepted, kept after the connection ends; a second host finds
+ * the pool empty and is published with the shared address. */
+TEST(ils_registration_gets_a_pool_address)
+{
+	struct rig g;
+	struct conn c, d;
+	mk_pool(&g, "198.19.0.1", "198.19.0.10"); /* 198.19.0.10 = "167777222" */
+	CHECK(g.e && g.ils && open_conn(&g, &c, A, 40000));
+	CHECK(c.pub == tb_ip("198.19.0.1")); /* the connection itself leaves from the shared address */
+	uint8_t m[1024], r[64];
+	lb_set_msg_id(1);
+	size_t n = lb_add_reg(m, "alice@example.org", "167842502", "600");
+	CHECK(from_host(&g, &c, 0x18, m, n, c.dseq).verdict != MG_VERDICT_DROP);
+	CHECK(has_bytes(last_out, last_len, "167777222") && !has_bytes(last_out, last_len, "167842502"));
+	size_t k = lb_result(r, 0x69, 0);
+	CHECK(from_srv(&g, &c, 0x18, r, k).verdict != MG_VERDICT_DROP);
+	const struct mg_dir_entry *en = entry(&g, "alice@example.org");
+	CHECK(en != NULL && en->pool_addr == tb_ip("198.19.0.10"));
+	CHECK_EQ(mg_engine_public_for(g.e, A), tb_ip("198.19.0.10"));
+	/* bob registers too: the pool is empty, he is published as the shared address */
+	CHECK(open_conn(&g, &d, B, 40001));
+	lb_set_msg_id(2);
+	n = lb_add_reg(m, "bob@example.org", "184619718", "600"); /* 198.18.1.11 */
+	CHECK(from_host(&g, &d, 0x18, m, n, d.dseq).verdict != MG_VERDICT_DROP);
+	CHECK(has_bytes(last_out, last_len, "16782278")); /* 198.19.0.1 */
+	lb_set_msg_id(7);
+	rig_free(&g);
 }
