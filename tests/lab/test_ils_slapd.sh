@@ -14,12 +14,15 @@
 # only what crossed the gateway.  Checks:
 #   - each registration succeeds, and an outside search sees only the
 #     public sipaddress (198.19.0.1 -> 16782278), never an inside one;
-#   - the gateway learned the three users (`show directory` when the tree has
-#     it, else the ils-registered events);
+#   - the gateway learned the three users (`show directory`, the
+#     ils-registered events);
+#   - with `route h323`, an outside caller dials what its search found
+#     (bob@example.org at the public address) and reaches bob;
 #   - a search from an inside host gets every user's inside address (the
 #     search result translation);
 #   - after alice's ldapdelete her entry leaves the directory
-#     (ils-unregistered) and the server;
+#     (ils-unregistered) and the server, and a call to her gets
+#     ReleaseComplete cause 1;
 #   - captures on both links: no inside sipaddress on the outside link,
 #     every LDAP message decodes in tshark without a malformed mark, the
 #     rewritten Adds, Modifies and search results are all there.
@@ -37,7 +40,8 @@ for _c in slapd slapadd ldapmodify ldapsearch ldapdelete tcpdump tshark; do
 	}
 done
 
-lab_suite lab-ils-slapd "$LAB_MEETGATE"
+MEETCALL=${MEETCALL:-build/rel/meetcall}
+lab_suite lab-ils-slapd "$LAB_MEETGATE" "$MEETCALL"
 lab_host IN3 pi3 198.18.1.12/24 198.18.1.1 "$LAB_BI" || { bad "third inside host"; finish; }
 
 SRV=198.19.0.20
@@ -84,6 +88,7 @@ queue 7
 control $LAB_DIR/ctl.sock
 inside 198.18.1.0/24
 public 198.19.0.1
+route h323
 EOC
 
 # captures: the outside link (the server's) and the inside hosts' links
@@ -153,18 +158,27 @@ check "an outside search sees the three users at the public address only ($(echo
 
 ctl() { lab_exec GW "$LAB_MEETGATE" "$@" --socket "$LAB_DIR/ctl.sock" 2>&1; }
 stat_of() { ctl show stats | awk -v k="$1" '$1 " " $2 == k { print $3 }'; }
-if dir=$(ctl show directory) && echo "$dir" | grep -q 'example.org'; then
-	n=$(echo "$dir" | grep -c 'ils')
-	check "show directory lists the three users, origin ils ($n lines)" \
-		sh -c "echo \"\$0\" | grep -q 'alice@example.org.*198.18.1.10' &&
-			echo \"\$0\" | grep -q 'bob@example.org.*198.18.1.11' &&
-			echo \"\$0\" | grep -q 'carol@example.org.*198.18.1.12'" "$dir"
-	HAVE_DIR=1
-else
-	HAVE_DIR=0
-fi
+dir=$(ctl show directory)
+n=$(echo "$dir" | grep -c ' ils ')
+check "show directory lists the three users, origin ils ($n lines)" \
+	sh -c "echo \"\$0\" | grep -q 'alice@example.org.*198.18.1.10' &&
+		echo \"\$0\" | grep -q 'bob@example.org.*198.18.1.11' &&
+		echo \"\$0\" | grep -q 'carol@example.org.*198.18.1.12'" "$dir"
+HAVE_DIR=1
 reg=$(stat_of "event ils-registered")
 check "the gateway counts 3 registrations (ils-registered ${reg:-none})" [ "${reg:-0}" -eq 3 ]
+
+# an outside caller dials what its search found: the address and the name
+found=$(echo "$outside" | awk '$1 == "bob@example.org" { print $2 }')
+addr=$(python3 -c 'import socket, struct, sys; print(socket.inet_ntoa(struct.pack("<I", int(sys.argv[1]))))' "${found:-0}")
+lab_bg IN2 "$MEETCALL" listen --bind 198.18.1.11 --calls 1 --timeout 20 --alias bob@example.org --quiet
+LP=$!
+sleep 0.3
+lab_exec OUT2 timeout 20 "$MEETCALL" call "bob@example.org@$addr" --duration 1 --timeout 10 >"$LAB_DIR/call.log" 2>&1
+rc=$?
+wait $LP 2>/dev/null || rc=1
+check "an outside caller dials what it found (bob@example.org at $addr) and reaches bob ($(tail -n 1 "$LAB_DIR/call.log"))" \
+	[ $rc -eq 0 ]
 
 inside=$(search IN2)
 want_in=$(printf 'alice@example.org %s\nbob@example.org %s\ncarol@example.org %s' $SIP_A $SIP_B $SIP_C)
@@ -179,6 +193,9 @@ check "the gateway forgets her (ils-unregistered ${unreg:-none})" [ "${unreg:-0}
 if [ $HAVE_DIR = 1 ]; then
 	check "show directory no longer lists alice" sh -c "! echo \"\$0\" | grep -q alice@" "$(ctl show directory)"
 fi
+lab_exec OUT2 timeout 10 "$MEETCALL" call "alice@example.org@198.19.0.1" --expect-release 1 --timeout 5 \
+	>"$LAB_DIR/call2.log" 2>&1
+check "after the delete a call to alice gets ReleaseComplete cause 1: her route went with her entry" [ $? -eq 0 ]
 inside=$(search IN3)
 want_in=$(printf 'bob@example.org %s\ncarol@example.org %s' $SIP_B $SIP_C)
 check "an inside search after the delete: bob and carol at their inside addresses ($(echo $inside))" \
