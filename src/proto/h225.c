@@ -29,7 +29,7 @@ static bool body_ext(struct mg_walk *w, struct mg_cur *sub)
 /* H323-UU-PDU ::= SEQUENCE { h323-message-body CHOICE {7 root, ...},
  * nonStandardData OPTIONAL, ..., h4501SupplementaryService, h245Tunneling,
  * h245Control, ... } */
-static bool uu_pdu(struct mg_walk *w, struct mg_cur *c)
+bool mg_h225_uu_pdu(struct mg_walk *w, struct mg_cur *c)
 {
 	uint32_t opt;
 	bool ext = mg_per_seq_preamble(c, true, 1, &opt);
@@ -80,6 +80,6 @@ enum mg_reason mg_h225_scan_uuie(struct mg_h323_scan *s, const uint8_t *buf, siz
 	mg_per_seq_preamble(&c, true, 1, &opt);
 	if (!mg_walk_ok(&w, &c, "h323-userinformation"))
 		return s->err;
-	uu_pdu(&w, &c);
+	mg_h225_uu_pdu(&w, &c);
 	return s->err;
 }

@@ -79,6 +79,11 @@ static void alias(struct mg_cur *c, struct mg_h225_alias *a)
 		chars(c, a, 1, 256, 16, NULL);
 }
 
+void mg_h225_alias_decode(struct mg_cur *c, struct mg_h225_alias *a)
+{
+	alias(c, a);
+}
+
 /* SEQUENCE OF AliasAddress: the first MG_H225_ALIASES kept. */
 static bool alias_seq(struct mg_cur *c, struct mg_h225_alias *out, uint8_t *n)
 {

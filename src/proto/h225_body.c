@@ -88,7 +88,7 @@ static bool null_choice(struct mg_walk *w, struct mg_cur *c, uint32_t nroot, con
 
 /* QseriesOptions ::= SEQUENCE { q932Full .. q957Full (7 BOOLEAN), q954Info
  * Q954Details ::= SEQUENCE { 2 BOOLEAN, ... }, ... } */
-static bool qseries(struct mg_walk *w, struct mg_cur *c)
+bool mg_h225_qseries(struct mg_walk *w, struct mg_cur *c)
 {
 	bool ext = mg_cur_bit(c);
 	mg_cur_skip_bits(c, 7);
@@ -136,7 +136,7 @@ static bool setup(struct mg_walk *w, struct mg_cur *c)
 		return false;
 	if (!null_choice(w, c, 3, "setup.conferenceGoal", NULL))
 		return false;
-	if ((opt & 1) && !qseries(w, c))
+	if ((opt & 1) && !mg_h225_qseries(w, c))
 		return false;
 	if (!null_choice(w, c, 4, "setup.callType", NULL))
 		return false;

@@ -180,7 +180,7 @@ static bool nonstd_only(struct mg_walk *w, struct mg_cur *c, const char *where)
 
 /* VendorIdentifier ::= SEQUENCE { vendor H221NonStandard, productId OCTET
  * STRING (SIZE(1..256)) OPTIONAL, versionId (same) OPTIONAL, ... } */
-static bool vendor(struct mg_walk *w, struct mg_cur *c)
+bool mg_h225_vendor(struct mg_walk *w, struct mg_cur *c)
 {
 	uint32_t opt, n;
 	bool ext = mg_per_seq_preamble(c, true, 2, &opt);
@@ -198,7 +198,7 @@ static bool vendor(struct mg_walk *w, struct mg_cur *c)
 
 /* SupportedProtocols ::= CHOICE { nonStandardData, h310 .. t120-only (eight
  * SEQUENCEs whose root is one optional NonStandardParameter), ... } */
-static bool supported_protocols(struct mg_walk *w, struct mg_cur *c)
+bool mg_h225_supported_protocols(struct mg_walk *w, struct mg_cur *c)
 {
 	bool ext;
 	uint32_t alt = mg_per_choice(c, 9, true, &ext);
@@ -226,7 +226,7 @@ static bool gateway(struct mg_walk *w, struct mg_cur *c)
 		if (!mg_walk_ok(w, c, "GatewayInfo.protocol"))
 			return false;
 		for (uint32_t i = 0; i < n; i++)
-			if (!supported_protocols(w, c))
+			if (!mg_h225_supported_protocols(w, c))
 				return false;
 	}
 	if ((opt & 1) && !mg_h225_nonstd(w, c))
@@ -245,7 +245,7 @@ bool mg_h225_endpoint_type(struct mg_walk *w, struct mg_cur *c)
 		return false;
 	if ((opt & 32) && !mg_h225_nonstd(w, c))
 		return false;
-	if ((opt & 16) && !vendor(w, c))
+	if ((opt & 16) && !mg_h225_vendor(w, c))
 		return false;
 	if ((opt & 8) && !nonstd_only(w, c, "EndpointType.gatekeeper"))
 		return false;

@@ -12,6 +12,7 @@ void mg_h323_scan_init(struct mg_h323_scan *s, const uint8_t *top, size_t len)
 	s->body = MG_H225_NONE;
 	s->facility_reason = 0xff;
 	s->release_reason = 0xff;
+	s->ras_type = 0xff;
 	s->err = MG_R_NONE;
 }
 

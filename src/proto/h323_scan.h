@@ -36,6 +36,18 @@ enum mg_h323_field {
 	MG_F_T120,              /* separateStack localAreaAddress (T.120 over TCP) */
 	MG_F_MC_SIGNAL,         /* mcLocationIndication.signalAddress */
 	MG_F_OTHER,             /* any other TransportAddress on a walked path */
+	/* H.225.0 RAS (container MG_C_RAS; proto/ras.h) */
+	MG_F_RAS_ADDRESS,       /* rasAddress (GRQ, GCF, RRQ list, LCF, IRR) */
+	MG_F_CALLSIG,           /* callSignalAddress (RRQ, RCF, URQ, ARJ lists, LCF, IRR list;
+	                         * IRR perCallInfo callSignaling) */
+	MG_F_REPLY_ADDRESS,     /* replyAddress (LRQ, IRQ) */
+	MG_F_ALT_GK,            /* AlternateGK.rasAddress (alternateGatekeeper, altGKInfo,
+	                         * assignedGatekeeper) */
+	MG_F_ALT_EP_CALLSIG,    /* Endpoint.callSignalAddress (alternateEndpoints, src/destAlternatives) */
+	MG_F_ALT_EP_RAS,        /* Endpoint.rasAddress (same lists) */
+	MG_F_ALT_TRANSPORT,     /* AlternateTransportAddresses annexE / sctp */
+	MG_F_GENERIC,           /* a transport Content of genericData / featureSet (H.460.x) */
+	MG_F_H460_CALLSIG,      /* H.460.18 SCI IncomingCallIndication.callSignallingAddress */
 };
 
 /* Where the address sits. */
@@ -45,7 +57,13 @@ enum mg_h323_container {
 	MG_C_TUNNEL,         /* an H.245 PDU inside h245Control */
 	MG_C_PARALLEL,       /* an H.245 PDU inside setup.parallelH245Control */
 	MG_C_H245,           /* a separate H.245 TCP channel */
+	MG_C_RAS,            /* an H.225.0 RAS message (UDP 1719 / 1718) */
 };
+
+/* For addresses of an IRR perCallInfo TransportChannelInfo (container
+ * MG_C_RAS), `part` tells its side; `media` (audio / video / data list) and
+ * `session_id` (RTPSession.sessionId) say which stream it is. */
+enum mg_ras_chan { MG_RAS_CHAN_NONE = 0, MG_RAS_CHAN_SEND = 1, MG_RAS_CHAN_RECV = 2 };
 
 /* H.245 message kinds the ALG acts on. */
 enum mg_h245_kind {
@@ -80,7 +98,7 @@ struct mg_h323_addr {
 	uint8_t field;      /* enum mg_h323_field */
 	uint8_t container;  /* enum mg_h323_container */
 	uint8_t h245;       /* enum mg_h245_kind of the enclosing H.245 message */
-	uint8_t part;       /* enum mg_olc_part */
+	uint8_t part;       /* enum mg_olc_part (H.245), enum mg_ras_chan (RAS) */
 	uint8_t media;      /* enum mg_media_kind from the OLC dataType (0 if unknown) */
 	uint8_t session_id; /* h2250 sessionID, 0 if absent */
 	uint16_t lcn;       /* forwardLogicalChannelNumber, 0 if none */
@@ -196,6 +214,16 @@ struct mg_h323_scan {
 	uint8_t release_reason;  /* ReleaseCompleteReason index (enum mg_h225_release_reason), 0xff none */
 	unsigned n_faststart;    /* fastStart elements seen */
 	unsigned n_tunnel;       /* h245Control elements seen */
+	/* H.225.0 RAS (mg_ras_scan; call_ref holds a callReferenceValue, call_id
+	 * a callIdentifier when the message has them) */
+	uint8_t ras_type;        /* enum mg_ras_type (proto/ras.h), MG_RAS_NONE (0xff) if none */
+	uint16_t ras_seq;        /* requestSeqNum, 0 until read */
+	bool ras_answer;         /* ARQ answerCall */
+	bool ras_has_ttl;        /* timeToLive present (RRQ, RCF) */
+	uint32_t ras_ttl;        /* its value, seconds */
+	bool ras_keepalive;      /* RRQ keepAlive */
+	bool ras_h46018;         /* H.460.18 named in a featureSet / genericData */
+	bool ras_h46019;         /* H.460.19 likewise */
 	/* findings */
 	struct mg_h323_addr addr[MG_H323_MAX_ADDRS];
 	unsigned n_addr;

@@ -1,5 +1,5 @@
-/* walk.h - the walker toolkit shared by the H.225.0 and H.245 walkers (not a
- * public interface: only proto/h225*.c and proto/h245*.c include it).
+/* walk.h - the walker toolkit shared by the H.225.0, RAS and H.245 walkers
+ * (not a public interface: only proto/h225*.c, ras*.c and h245*.c include it).
  *
  * Convention: every walk function takes the walk and a cursor, returns true
  * when the element was walked, and on failure records the first problem and
@@ -90,6 +90,15 @@ bool mg_h225_call_id(struct mg_walk *w, struct mg_cur *c);
 bool mg_h225_h245_security(struct mg_walk *w, struct mg_cur *c);
 bool mg_h225_oid(struct mg_walk *w, struct mg_cur *c, const char *where);
 bool mg_h225_guid(struct mg_walk *w, struct mg_cur *c, const char *where);
+bool mg_h225_vendor(struct mg_walk *w, struct mg_cur *c);
+bool mg_h225_supported_protocols(struct mg_walk *w, struct mg_cur *c);
+bool mg_h225_qseries(struct mg_walk *w, struct mg_cur *c);
+/* H323-UU-PDU (h225.c); also reached from a RAS IRR's perCallInfo.pdu. */
+bool mg_h225_uu_pdu(struct mg_walk *w, struct mg_cur *c);
+/* One AliasAddress read into a (h225_alias.c): type and printable text,
+ * cut to MG_H225_ALIAS_LEN - 1 characters; c->err on malformed input. */
+struct mg_h225_alias;
+void mg_h225_alias_decode(struct mg_cur *c, struct mg_h225_alias *a);
 
 /* SEQUENCE OF OCTET STRING whose elements are H.245 PER encodings: each one
  * goes to the H.245 walker. */
