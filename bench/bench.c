@@ -7,7 +7,7 @@
  *   memory     bytes per flow (entry + hash buckets) and per NAT binding
  *   parsers    ns per Setup (4 fastStart OLCs) decoded and rewritten, ns per
  *              H.245 OpenLogicalChannelAck decoded, taken from the bundled
- *              real captures
+ *              real captures; ns per RAS RRQ and ARQ decoded (bench_ras.c)
  *   seqadj     ns per segment of a stream an ALG resized: a data segment
  *              whose sequence number is only shifted, an ACK mapped back (a
  *              table of 16 edits), a 1400-byte segment carrying two edits
@@ -375,6 +375,7 @@ static void bench_seqadj(void)
 }
 
 void bench_route(void); /* bench_route.c */
+void bench_ras(void);   /* bench_ras.c */
 
 int main(void)
 {
@@ -382,6 +383,7 @@ int main(void)
 	bench_new_flows();
 	bench_memory();
 	bench_parsers();
+	bench_ras();
 	bench_seqadj();
 	bench_route();
 	return 0;
