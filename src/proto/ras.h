@@ -28,12 +28,10 @@
  * callIdentifier, ARQ answerCall, RRQ / RCF timeToLive, RRQ keepAlive, and
  * whether H.460.18 / H.460.19 is named by a featureSet or genericData.
  *
- * H.235 tokens (ClearToken, CryptoH323Token) are not walked.  Where they are
- * extension additions (most messages) they are skipped by length; where a
- * root holds them (Endpoint, RAI, RAC, SCI, SCR, RIP, IACK, INAK) the walk
- * ends before them when nothing after them can hold an address, and the
- * message is refused (MG_R_ALG_H225_BAD, "... tokens (not walked)") when
- * something could.
+ * H.235 tokens (ClearToken, CryptoH323Token) are skipped by length where
+ * they are extension additions (most messages) and walked by their
+ * definitions where a root holds them (Endpoint, RIP, RAI, RAC, IACK, INAK,
+ * SCI, SCR), so that what follows them is reached.
  */
 #ifndef MG_RAS_H
 #define MG_RAS_H

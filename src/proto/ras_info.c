@@ -1,8 +1,7 @@
 /* ras_info.c - IRQ / IRR (perCallInfo with its RTP sessions and PDUs), and
  * the messages whose roots hold H.235 tokens: RIP, RAI, RAC, IACK, INAK,
- * SCI, SCR; NonStandardMessage and UnknownMessageResponse.  Tokens are not
- * walked: a root stops before them when nothing after them can hold an
- * address, and is refused when something could (ras.h). */
+ * SCI, SCR (the tokens walked by ras_tokens.c); NonStandardMessage and
+ * UnknownMessageResponse. */
 #include "proto/ras_priv.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -184,8 +183,8 @@ bool mg_ras_xrs(struct mg_walk *w, struct mg_cur *c)
 	return ext ? mg_walk_skip_exts(w, c, "UnknownMessageResponse.extensions") : true;
 }
 
-/* The presence bits of tokens and cryptoTokens in a root preamble. */
-#define TOKENS(opt, tok, cry) (((opt) & (tok)) || ((opt) & (cry)))
+/* tokens and cryptoTokens by their presence bits in a root preamble. */
+#define TOKENS(w, c, opt, tok, cry) mg_ras_tokens(w, c, ((opt) & (tok)) != 0, ((opt) & (cry)) != 0)
 
 /* RequestInProgress root: requestSeqNum, nonStandardData?, tokens?,
  * cryptoTokens?, integrityCheckValue?, delay INTEGER (1..65535) */
@@ -198,8 +197,8 @@ bool mg_ras_rip(struct mg_walk *w, struct mg_cur *c)
 		return false;
 	if ((opt & 8) && !mg_h225_nonstd(w, c))
 		return false;
-	if (TOKENS(opt, 4, 2))
-		return true; /* nothing after them holds an address */
+	if (!TOKENS(w, c, opt, 4, 2))
+		return false;
 	if ((opt & 1) && !mg_ras_icv(w, c))
 		return false;
 	mg_per_constrained(c, 1, 65535);
@@ -230,8 +229,8 @@ bool mg_ras_rai(struct mg_walk *w, struct mg_cur *c)
 	mg_cur_skip_bits(c, 1);
 	if (!mg_walk_ok(w, c, "RAI.almostOutOfResources"))
 		return false;
-	if (TOKENS(opt, 4, 2))
-		return ext ? mg_ras_tokens_refused(w, "RAI.tokens (not walked; genericData may follow)") : true;
+	if (!TOKENS(w, c, opt, 4, 2))
+		return false;
 	if ((opt & 1) && !mg_ras_icv(w, c))
 		return false;
 	return ext ? mg_ras_exts(w, c, rai_ext, N(rai_ext), "RAI.extensions") : true;
@@ -250,8 +249,8 @@ bool mg_ras_rac(struct mg_walk *w, struct mg_cur *c)
 		return false;
 	if ((opt & 8) && !mg_h225_nonstd(w, c))
 		return false;
-	if (TOKENS(opt, 4, 2))
-		return ext ? mg_ras_tokens_refused(w, "RAC.tokens (not walked; genericData may follow)") : true;
+	if (!TOKENS(w, c, opt, 4, 2))
+		return false;
 	if ((opt & 1) && !mg_ras_icv(w, c))
 		return false;
 	return ext ? mg_ras_exts(w, c, rac_ext, N(rac_ext), "RAC.extensions") : true;
@@ -268,8 +267,8 @@ bool mg_ras_iack(struct mg_walk *w, struct mg_cur *c)
 		return false;
 	if ((opt & 8) && !mg_h225_nonstd(w, c))
 		return false;
-	if (TOKENS(opt, 4, 2))
-		return true;
+	if (!TOKENS(w, c, opt, 4, 2))
+		return false;
 	if ((opt & 1) && !mg_ras_icv(w, c))
 		return false;
 	return ext ? mg_walk_skip_exts(w, c, "IACK.extensions") : true;
@@ -290,21 +289,20 @@ bool mg_ras_inak(struct mg_walk *w, struct mg_cur *c)
 		return false;
 	if ((opt & 8) && !mg_ras_alt_gk_info(w, c))
 		return false;
-	if (TOKENS(opt, 4, 2))
-		return true;
+	if (!TOKENS(w, c, opt, 4, 2))
+		return false;
 	if ((opt & 1) && !mg_ras_icv(w, c))
 		return false;
 	return ext ? mg_walk_skip_exts(w, c, "INAK.extensions") : true;
 }
 
-/* The end shared by SCI and SCR: [tokens, cryptoTokens,]
- * integrityCheckValue?, featureSet?, genericData?, ...; bits: icv 4,
- * featureSet 2, genericData 1 of opt, tokens / cryptoTokens by tok. */
-static bool service_tail(struct mg_walk *w, struct mg_cur *c, uint32_t opt, bool tok, bool ext,
-			 const char *where)
+/* The end shared by SCI and SCR: tokens?, cryptoTokens?,
+ * integrityCheckValue?, featureSet?, genericData?, ...; presence bits
+ * tokens 16, cryptoTokens 8, icv 4, featureSet 2, genericData 1. */
+static bool service_tail(struct mg_walk *w, struct mg_cur *c, uint32_t opt, bool ext, const char *where)
 {
-	if (tok)
-		return (opt & 3) ? mg_ras_tokens_refused(w, where) : true;
+	if (!TOKENS(w, c, opt, 16, 8))
+		return false;
 	if ((opt & 4) && !mg_ras_icv(w, c))
 		return false;
 	if ((opt & 2) && !mg_ras_feature_set(w, c))
@@ -341,7 +339,7 @@ bool mg_ras_sci(struct mg_walk *w, struct mg_cur *c)
 		if (cext && !mg_walk_skip_exts(w, c, "SCI.callSpecific"))
 			return false;
 	}
-	return service_tail(w, c, opt, TOKENS(opt, 16, 8), ext, "SCI.tokens (not walked; genericData follows)");
+	return service_tail(w, c, opt, ext, "SCI.extensions");
 }
 
 /* SCR root: requestSeqNum, result? (5 NULL roots), nonStandardData?,
@@ -357,5 +355,5 @@ bool mg_ras_scr(struct mg_walk *w, struct mg_cur *c)
 		return false;
 	if ((opt & 32) && !mg_h225_nonstd(w, c))
 		return false;
-	return service_tail(w, c, opt, TOKENS(opt, 16, 8), ext, "SCR.tokens (not walked; genericData follows)");
+	return service_tail(w, c, opt, ext, "SCR.extensions");
 }

@@ -75,8 +75,13 @@ bool mg_ras_icv(struct mg_walk *w, struct mg_cur *c);
 /* TransportChannelInfo: sendAddress / recvAddress recorded as `field`. */
 bool mg_ras_tci(struct mg_walk *w, struct mg_cur *c, uint8_t field);
 bool mg_ras_service_controls(struct mg_walk *w, struct mg_cur *c);
-/* Refuse H.235 tokens standing before fields that may hold addresses. */
-bool mg_ras_tokens_refused(struct mg_walk *w, const char *where);
+
+/* ---- H.235 tokens in a root (ras_tokens.c) ------------------------------ */
+
+bool mg_ras_clear_tokens(struct mg_walk *w, struct mg_cur *c);  /* SEQUENCE OF ClearToken */
+bool mg_ras_crypto_tokens(struct mg_walk *w, struct mg_cur *c); /* SEQUENCE OF CryptoH323Token */
+/* tokens if clear, then cryptoTokens if crypto (presence bits of a root) */
+bool mg_ras_tokens(struct mg_walk *w, struct mg_cur *c, bool clear, bool crypto);
 
 /* ---- genericData / featureSet (ras_generic.c) -------------------------- */
 

@@ -3,8 +3,6 @@
  * TransportChannelInfo, ICV, ServiceControlSession.  Root components are
  * walked by their definitions, extension additions skipped by length
  * unless they can hold an address. */
-#include <string.h>
-
 #include "proto/ras_priv.h"
 
 bool mg_ras_seq(struct mg_walk *w, struct mg_cur *c)
@@ -181,8 +179,8 @@ static bool endpoint(struct mg_walk *w, struct mg_cur *c)
 		return false;
 	if ((opt & 0x020) && !mg_h225_endpoint_type(w, c))
 		return false;
-	if (opt & 0x018)
-		return mg_ras_tokens_refused(w, "Endpoint.tokens (not walked)");
+	if (!mg_ras_tokens(w, c, opt & 0x010, opt & 0x008))
+		return false;
 	if (opt & 0x004) {
 		mg_per_constrained(c, 0, 127);
 		if (!mg_walk_ok(w, c, "Endpoint.priority"))
@@ -313,9 +311,4 @@ bool mg_ras_service_controls(struct mg_walk *w, struct mg_cur *c)
 			return false;
 	}
 	return true;
-}
-
-bool mg_ras_tokens_refused(struct mg_walk *w, const char *where)
-{
-	return mg_walk_fail(w, MG_R_ALG_H225_BAD, where);
 }
