@@ -1411,6 +1411,10 @@ TEST(ras_captures_ext_partC_gnugk)
 	CHECK(s[3].ras_has_ttl);
 	CHECK_EQ(s[3].ras_ttl, 3600);
 	CHECK(has(&s[4], MG_F_DEST_CALLSIG, callee, 1720));
+	CHECK_EQ(s[4].n_addr, 1); /* no srcCallSignalAddress in this ARQ */
+	CHECK_EQ(s[4].call_ref, 1);
+	CHECK(!s[4].ras_answer);
+	CHECK(s[4].has_call_id);
 	CHECK(has(&s[5], MG_F_DEST_CALLSIG, callee, 1720));
 	CHECK_EQ(s[6].ras_seq, 4180);
 	CHECK_EQ(s[8].ras_seq, 4181);
@@ -1434,6 +1438,8 @@ TEST(ras_captures_ext_partD_tandberg_vcs)
 	}
 	CHECK_EQ(ras_datagrams(path, &n, t, s, 16, al), 0);
 	CHECK_EQ(n, 5);
+	CHECK_EQ(s[0].ras_seq, 18067);
+	CHECK_EQ(s[1].ras_seq, 18067);
 	for (unsigned i = 0; i < n; i += 2) {
 		CHECK_EQ(t[i], MG_RAS_RRQ);
 		CHECK(has(&s[i], MG_F_CALLSIG, ep, 1720));
