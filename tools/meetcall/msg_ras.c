@@ -99,7 +99,8 @@ static void endpoint_terminal(struct mg_penc *e)
 	mg_penc_bool(e, false);                     /* undefinedNode */
 }
 
-/* VendorIdentifier: H221NonStandard all zero (no vendor code claimed),
+/* VendorIdentifier: H221NonStandard t35CountryCode, t35Extension and
+ * manufacturerCode 0 (meetcall has no manufacturer code of its own),
  * productId "meetcall", versionId the release. */
 static void vendor(struct mg_penc *e)
 {
