@@ -634,3 +634,43 @@ TEST(mc_gk_admits_locates_disengages)
 		CHECK_EQ(ask(&b, &q, &ep_ras, 50), MG_MC_DRJ);
 	}
 }
+
+/* --routed: a Setup goes to the callee of the ACF with its callIdentifier,
+ * else to the owner of its destinationAddress alias; nothing else routes. */
+TEST(mc_gk_routes_setups)
+{
+	static struct gk_bench b;
+	struct mg_mc_ras q;
+	struct mg_mc_h225 s;
+	struct mg_mc_addr to;
+	uint8_t buf[1024];
+	bench_init(&b, true, 60);
+	reg_req(&q, "alice", &ep_sig, &ep_ras, 60);
+	CHECK_EQ(ask(&b, &q, &ep_ras, 0), MG_MC_RCF);
+	reg_req(&q, "bob", &peer_sig, &peer_sig, 60);
+	CHECK_EQ(ask(&b, &q, &peer_sig, 0), MG_MC_RCF);
+	arq_req(&q, "ep-1", "bob", false); /* callIdentifier c0.. */
+	CHECK_EQ(ask(&b, &q, &ep_ras, 10), MG_MC_ACF);
+	CHECK(same_addr(&b.r.dest_sig, &gk_sig));
+	memset(&s, 0, sizeof s);
+	s.body = MG_H225_SETUP;
+	s.call_ref = 5;
+	ids(&q);
+	memcpy(s.call_id, q.call_id, 16);
+	memcpy(s.conf_id, q.call_id, 16);
+	s.src_sig = ep_sig;
+	s.dst_sig = gk_sig;
+	size_t n = mg_mc_enc_h225(&s, buf, sizeof buf); /* no alias: by callIdentifier */
+	CHECK(n > 4);
+	CHECK(mg_mc_gk_route(&b.g, buf + 4, n - 4, &to));
+	CHECK(same_addr(&to, &peer_sig));
+	s.call_id[0] ^= 1; /* not admitted, no alias: no route */
+	n = mg_mc_enc_h225(&s, buf, sizeof buf);
+	CHECK(!mg_mc_gk_route(&b.g, buf + 4, n - 4, &to));
+	s.dst_alias = "ALICE"; /* by alias */
+	n = mg_mc_enc_h225(&s, buf, sizeof buf);
+	CHECK(mg_mc_gk_route(&b.g, buf + 4, n - 4, &to));
+	CHECK(same_addr(&to, &ep_sig));
+	static const uint8_t junk[] = {0x08, 0x02, 0x00};
+	CHECK(!mg_mc_gk_route(&b.g, junk, sizeof junk, &to));
+}
