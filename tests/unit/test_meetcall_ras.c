@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "asn1/per_enc.h"
 #include "io/pcap.h"
 #include "pktbuild.h"
 #include "proto/h225.h"
@@ -673,4 +674,48 @@ TEST(mc_gk_routes_setups)
 	CHECK(same_addr(&to, &ep_sig));
 	static const uint8_t junk[] = {0x08, 0x02, 0x00};
 	CHECK(!mg_mc_gk_route(&b.g, junk, sizeof junk, &to));
+}
+
+/* The decoder steps over the other TransportAddress forms (ip6Address,
+ * ipSourceRoute with routes, netBios) and keeps the IPv4 one. */
+TEST(mc_ras_decoder_skips_other_transports)
+{
+	static const uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8};
+	static const uint8_t nb[16] = {'N', 'B'};
+	uint8_t buf[256];
+	struct mg_penc e;
+	struct mg_mc_ras d;
+	mg_penc_init(&e, buf, sizeof buf);
+	mg_penc_choice(&e, MG_MC_URQ, MG_MC_RAS_ROOT, true, false);
+	mg_penc_seq_preamble(&e, true, false, 3, 0);
+	mg_penc_constrained(&e, 77, 1, 65535);
+	mg_penc_length(&e, 4);
+	mg_penc_choice(&e, 3, 7, true, false); /* ip6Address */
+	mg_penc_bool(&e, false);
+	mg_penc_octets(&e, v6, 16, 16, 16, false);
+	mg_penc_constrained(&e, 1720, 0, 65535);
+	mg_penc_choice(&e, 1, 7, true, false); /* ipSourceRoute, two routes, loose */
+	mg_penc_bool(&e, false);
+	mg_penc_octets(&e, ep_sig.ip, 4, 4, 4, false);
+	mg_penc_constrained(&e, 1, 0, 65535);
+	mg_penc_length(&e, 2);
+	mg_penc_octets(&e, gk_ras.ip, 4, 4, 4, false);
+	mg_penc_octets(&e, gk_sig.ip, 4, 4, 4, false);
+	mg_penc_choice(&e, 1, 2, true, false);
+	mg_penc_choice(&e, 4, 7, true, false); /* netBios */
+	mg_penc_octets(&e, nb, 16, 16, 16, false);
+	mg_penc_choice(&e, 0, 7, true, false); /* ipAddress */
+	mg_penc_octets(&e, peer_sig.ip, 4, 4, 4, false);
+	mg_penc_constrained(&e, peer_sig.port, 0, 65535);
+	CHECK(!e.err);
+	size_t n = mg_penc_len(&e);
+	uint8_t *g = t_guarded(buf, n);
+	const char *err = mg_mc_dec_ras(&d, g, n);
+	t_guarded_free(g, n);
+	CHECK(err == NULL);
+	CHECK_EQ(d.type, MG_MC_URQ);
+	CHECK_EQ(d.seq, 77);
+	CHECK_EQ(d.n_sig_all, 4);
+	CHECK_EQ(d.n_sig, 1);
+	CHECK(same_addr(&d.sig[0], &peer_sig));
 }

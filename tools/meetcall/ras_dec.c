@@ -167,20 +167,22 @@ static bool transport(struct mg_cur *c, struct mg_mc_addr *a)
 			return false;
 		memcpy(a->ip, ip, 4);
 		return true;
-	case 1: /* ipSourceRoute */
+	case 1: { /* ipSourceRoute */
 		sext = mg_cur_bit(c);
 		mg_per_octets(c, 4, 4, false, &n);
 		mg_per_constrained(c, 0, 65535);
-		n = mg_per_length(c);
-		if (n > MG_PER_MAX_SEQOF)
+		uint32_t routes = mg_per_length(c);
+		if (routes > MG_PER_MAX_SEQOF)
 			mg_cur_fail(c);
-		for (uint32_t i = 0; i < n && !c->err; i++)
+		for (uint32_t i = 0; i < routes && !c->err; i++)
 			mg_per_octets(c, 4, 4, false, &n);
-		if (mg_per_choice(c, 2, true, &ext) == 0 && ext)
+		(void)mg_per_choice(c, 2, true, &ext); /* routing */
+		if (ext)
 			mg_per_skip_open_type(c);
 		if (sext)
 			mg_per_skip_extensions(c);
 		return false;
+	}
 	case 2: /* ipxAddress */
 		mg_per_octets(c, 6, 6, false, &n);
 		mg_per_octets(c, 4, 4, false, &n);
