@@ -141,6 +141,18 @@ else
 	cat "$tmp/arj.out"
 fi
 
+# no gatekeeper there: GRQ is sent three times, then the run ends with exit 1
+t0=$(date +%s)
+timeout 15 "$MC" call alice --gk 127.0.0.1:$((GK + 9)) --timeout 3 >"$tmp/nogk.out" 2>&1
+nrc=$?
+t1=$(date +%s)
+if [ $nrc -eq 1 ] && [ $((t1 - t0)) -le 6 ] && grep -q "registration with the gatekeeper failed: no answer to GRQ" "$tmp/nogk.out"; then
+	ok "no gatekeeper: registration fails after the GRQ's retries (exit 1, $((t1 - t0)) s)"
+else
+	bad "no gatekeeper (exit $nrc, $((t1 - t0)) s)"
+	cat "$tmp/nogk.out"
+fi
+
 # usage: ALIAS alone needs --gk
 "$MC" call alice >"$tmp/usage.out" 2>&1
 [ $? -eq 2 ] && grep -q "needs --gk" "$tmp/usage.out" && ok "call ALIAS without --gk is a usage error" ||
