@@ -221,8 +221,10 @@ d["calls"][0]["target"] == "127.0.0.1:'$GKSIG'"'; then
 		cat "$tmp/call.json"
 	fi
 fi
+run_pair "routed, split TPKTs and a separate H.245 channel (direct)" "--split-tpkt --no-tunnel" "--split-tpkt --no-tunnel"
 stop_gk
-if json "$tmp/gk.json" 'len(d["routed_calls"]) == 1 and d["routed_calls"][0]["to"] == "127.0.0.1:'$PORT'" and
+if json "$tmp/gk.json" 'len(d["routed_calls"]) == 2 and d["routed_calls"][0]["to"] == "127.0.0.1:'$PORT'" and
+[(r["tpkts_to_callee"], r["tpkts_to_caller"], r["error"]) for r in d["routed_calls"][1:]] == [(2, 3, "")] and
 d["routed_calls"][0]["tpkts_to_callee"] >= 3 and d["routed_calls"][0]["tpkts_to_caller"] >= 4 and
 d["routed_calls"][0]["error"] == "" and d["call_signal_address"] == "127.0.0.1:'$GKSIG'"'; then
 	ok "routed: the gatekeeper relayed the TPKTs both ways to 127.0.0.1:$PORT"
