@@ -84,7 +84,7 @@ run_pair() {
 }
 
 # ---- direct calls: registration, keep-alive, admission, DRQ, URQ ----
-start_gk --ttl 2
+start_gk --ttl 2 --alternate-gk 127.0.0.1:$((GK + 10))
 if grep -q "gatekeeper on 127.0.0.1:$GK" "$tmp/gk.out"; then
 	ok "gatekeeper listens on 127.0.0.1:$GK"
 else
@@ -112,8 +112,9 @@ else
 fi
 if json "$tmp/listen.json" 'd["ras"]["registered"] and d["ras"]["ttl"] == 2 and d["ras"]["keepalives"] >= 1 and
 d["ras"]["admissions"] == 1 and d["ras"]["disengages"] == 1 and d["ras"]["unregistered"] and
-d["ras"]["call_signal_address"] == "127.0.0.1:'$PORT'" and d["calls"][0]["admission"] == "ACF"'; then
-	ok "listener: registered (ttl 2), kept alive, admitted the answer (ARQ answerCall), DRQ, URQ"
+d["ras"]["call_signal_address"] == "127.0.0.1:'$PORT'" and d["calls"][0]["admission"] == "ACF" and
+d["ras"]["alternate_gatekeepers"] == ["127.0.0.1:'$((GK + 10))'"]'; then
+	ok "listener: registered (ttl 2, the RCF's alternate gatekeeper), kept alive, admitted the answer (ARQ answerCall), DRQ, URQ"
 else
 	bad "listener's RAS report"
 	cat "$tmp/listen.json"
