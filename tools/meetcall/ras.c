@@ -395,7 +395,9 @@ bool mg_mc_ras_start(const struct mg_mc_opts *o, const struct mg_mc_addr *sig)
 		for (unsigned i = 0; i < o->n_own_alias; i++)
 			mg_mc_ras_alias_add(&R.aliases, o->own_alias[i]);
 	} else {
+		/* the caller's --from, an h323-ID as in its Setups' sourceAddress */
 		mg_mc_ras_alias_add(&R.aliases, o->from);
+		R.aliases.a[0].type = MG_H225_ALIAS_NAME;
 	}
 	struct mg_mc_ras m;
 	memset(&m, 0, sizeof m);
