@@ -5,6 +5,10 @@
  *   ReleaseComplete -> CLOSING -> DONE.
  * Callee: SETUP (waiting for Setup) -> CallProceeding, Alerting, Connect ->
  *   CONNECTED -> (ReleaseComplete) -> DONE.
+ * With --gk (ras.c): the caller starts in ADMISSION (ARQ sent) and calls
+ * the destCallSignalAddress of the ACF; the callee holds the Setup, sends
+ * ARQ answerCall and answers it on ACF (ReleaseComplete cause 21 on ARJ or
+ * no answer); an admitted call's end sends a DRQ (mg_mc_call_finish).
  * Closing (--close): the side that receives ReleaseComplete closes the
  * signalling connection at once; the side that sent it waits in CLOSING
  * (bounded) for the peer's close and closes after it, so that with FINs the

@@ -6,7 +6,9 @@
  * end and their slot is reused.  Both loops end: listen after --calls calls
  * or --timeout, call after every call is placed and finished, each call
  * being bounded by its own deadline.  `listen --call-back` places one call
- * back per answered call from the same loop, bounded like any call. */
+ * back per answered call from the same loop, bounded like any call.  With
+ * --gk the RAS socket and its timers (retries, keep-alives) join the loop;
+ * registration happens before it and unregistration after it (ras.c). */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
