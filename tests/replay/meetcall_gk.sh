@@ -189,7 +189,7 @@ lp=$! # meetcall itself (bounded by its --timeout): killed below
 wait_for "$tmp/listen.out" "listening on"
 kill -KILL $lp 2>/dev/null # no keep-alive, no URQ
 wait $lp 2>/dev/null
-sleep 1.5
+sleep 2
 stop_gk
 if json "$tmp/gk.json" '[r["state"] for r in d["registrations"] if r["aliases"] == ["carol"]] == ["expired"] and
 d["counts"]["expired"] == 1'; then
