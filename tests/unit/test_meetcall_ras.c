@@ -719,3 +719,38 @@ TEST(mc_ras_decoder_skips_other_transports)
 	CHECK_EQ(d.n_sig, 1);
 	CHECK(same_addr(&d.sig[0], &peer_sig));
 }
+
+/* A url-ID alias (an extension alternative) registers and is found; an
+ * alias without a text (a transportID, partyNumber, ... as decoded) cannot
+ * be encoded, which is why the gatekeeper keeps only aliases with one. */
+TEST(mc_gk_registers_url_aliases)
+{
+	static struct gk_bench b;
+	struct mg_mc_ras q;
+	bench_init(&b, false, 60);
+	reg_req(&q, "alice", &ep_sig, &ep_ras, 60);
+	q.alias.a[1].type = MG_H225_ALIAS_OTHER; /* as decoded from a transportID */
+	q.alias.a[1].s[0] = '\0';
+	q.alias.a[2].type = MG_H225_ALIAS_URL;
+	snprintf(q.alias.a[2].s, sizeof q.alias.a[2].s, "h323:alice@198.18.0.10");
+	q.alias.n = 3;
+	uint8_t in[MG_MC_RAS_MAX];
+	/* the request itself cannot carry an empty alias: encode it without */
+	struct mg_mc_ras enc = q;
+	enc.alias.a[1] = q.alias.a[2];
+	enc.alias.n = 2;
+	size_t n = mg_mc_enc_ras(&enc, in, sizeof in);
+	CHECK(n > 0);
+	struct mg_mc_ras d;
+	CHECK(mg_mc_dec_ras(&d, in, n) == NULL);
+	CHECK_EQ(d.alias.a[1].type, MG_H225_ALIAS_URL);
+	CHECK(strcmp(d.alias.a[1].s, "h323:alice@198.18.0.10") == 0);
+	/* the decoded list with an OTHER entry put back, as from a transportID */
+	d.alias.a[2] = d.alias.a[1];
+	d.alias.a[1] = q.alias.a[1];
+	d.alias.n = 3;
+	CHECK(mg_mc_enc_ras(&d, in, sizeof in) == 0); /* an empty alias does not encode */
+	CHECK_EQ(ask(&b, &enc, &ep_ras, 0), MG_MC_RCF);
+	CHECK_EQ(b.r.alias.n, 2);
+	CHECK(mg_mc_gk_find_alias(&b.g, "h323:alice@198.18.0.10") != NULL);
+}

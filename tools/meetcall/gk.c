@@ -216,7 +216,12 @@ static void on_rrq(struct mg_mc_gk *g, const struct mg_mc_ras *q, const struct m
 		r->since = now;
 	}
 	r->state = MG_MC_REG_ACTIVE;
-	r->alias = q->alias;
+	/* aliases with a text (a transportID, partyNumber, ... is not kept:
+	 * nothing here looks them up, and the RCF repeats what is kept) */
+	r->alias.n = 0;
+	for (unsigned i = 0; i < q->alias.n; i++)
+		if (q->alias.a[i].type != MG_H225_ALIAS_OTHER && q->alias.a[i].s[0] != '\0')
+			r->alias.a[r->alias.n++] = q->alias.a[i];
 	r->n_sig = q->n_sig;
 	memcpy(r->sig, q->sig, sizeof r->sig);
 	r->ras = q->has_ras ? q->ras : *src;
