@@ -79,6 +79,17 @@ const struct mg_mc_gk_reg *mg_mc_gk_find_alias(const struct mg_mc_gk *g, const c
 	return NULL;
 }
 
+/* The aliases of src that have a text: a transportID, partyNumber, ... is
+ * not kept (nothing here looks them up, and answers repeat only what is
+ * kept, which always encodes). */
+static void text_aliases(struct mg_mc_ras_aliases *dst, const struct mg_mc_ras_aliases *src)
+{
+	dst->n = 0;
+	for (unsigned i = 0; i < src->n; i++)
+		if (src->a[i].type != MG_H225_ALIAS_OTHER && src->a[i].s[0] != '\0')
+			dst->a[dst->n++] = src->a[i];
+}
+
 static struct mg_mc_gk_reg *find_ep(struct mg_mc_gk *g, const char *ep_id)
 {
 	if (ep_id[0] == '\0')
@@ -216,12 +227,7 @@ static void on_rrq(struct mg_mc_gk *g, const struct mg_mc_ras *q, const struct m
 		r->since = now;
 	}
 	r->state = MG_MC_REG_ACTIVE;
-	/* aliases with a text (a transportID, partyNumber, ... is not kept:
-	 * nothing here looks them up, and the RCF repeats what is kept) */
-	r->alias.n = 0;
-	for (unsigned i = 0; i < q->alias.n; i++)
-		if (q->alias.a[i].type != MG_H225_ALIAS_OTHER && q->alias.a[i].s[0] != '\0')
-			r->alias.a[r->alias.n++] = q->alias.a[i];
+	text_aliases(&r->alias, &q->alias);
 	r->n_sig = q->n_sig;
 	memcpy(r->sig, q->sig, sizeof r->sig);
 	r->ras = q->has_ras ? q->ras : *src;
@@ -305,7 +311,7 @@ static void on_arq(struct mg_mc_gk *g, const struct mg_mc_ras *q, const struct m
 			say(g, "ARQ from %s (%s) for %s -> ARJ calledPartyNotRegistered", s1, q->ep_id, al);
 			return;
 		}
-		a->dest = q->dest;
+		text_aliases(&a->dest, &q->dest);
 	}
 	if (ad != NULL) {
 		ad->ok = true;
