@@ -211,6 +211,30 @@ else
 	cat "$tmp/listen.out" "$tmp/gk.out"
 fi
 
+# ---- the callee's ARQ refused: the gatekeeper restarted and forgot the
+# listener, so its ARQ answerCall gets ARJ and it releases with cause 21 ----
+start_gk
+rm -f "$tmp/listen.out"
+timeout 30 "$MC" listen --bind 127.0.0.1 --port $PORT --alias alice --calls 1 --timeout 20 --gk 127.0.0.1:$GK \
+	--report "$tmp/listen.json" >"$tmp/listen.out" 2>&1 &
+lp=$!
+wait_for "$tmp/listen.out" "listening on"
+stop_gk
+start_gk
+timeout 10 "$MC" call alice@127.0.0.1:$PORT --expect-release 21 --timeout 5 >"$tmp/call.out" 2>&1
+crc=$?
+wait $lp
+lrc=$?
+stop_gk
+if [ $crc -eq 0 ] && [ $lrc -eq 1 ] && grep -q "ARJ callerNotRegistered" "$tmp/listen.out" &&
+	json "$tmp/listen.json" 'd["calls"][0]["admission"] == "ARJ" and
+d["calls"][0]["admission_reason"] == "callerNotRegistered"'; then
+	ok "an ARJ to the callee's ARQ answerCall: ReleaseComplete cause 21 to the caller"
+else
+	bad "callee ARJ (caller exit $crc, listener exit $lrc)"
+	cat "$tmp/call.out" "$tmp/listen.out"
+fi
+
 # ---- gatekeeper-routed: the ACF points at the gatekeeper, which relays ----
 start_gk --routed --sig-port $GKSIG
 if run_pair "a gatekeeper-routed call (ACF gatekeeperRouted, signalling relayed) succeeds" "" ""; then
