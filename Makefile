@@ -105,6 +105,11 @@ build/fuzzlib/libmeetgate.a: $(FUZZ_OBJ)
 build/fuzz/%: fuzz/%.c build/fuzzlib/libmeetgate.a $(HDRS) $(wildcard fuzz/*.h)
 	@mkdir -p build/fuzz
 	$(call say,LD,$@)clang $(FUZZ_CFLAGS) -o $@ $< build/fuzzlib/libmeetgate.a $(LDLIBS) $(NFQ_LIBS)
+# meetcall's RAS code is compiled into its harness (it is not in the library)
+MC_RAS_SRC := tools/meetcall/msg_ras.c tools/meetcall/ras_dec.c
+build/fuzz/fuzz_meetcall_ras: fuzz/fuzz_meetcall_ras.c $(MC_RAS_SRC) build/fuzzlib/libmeetgate.a $(HDRS)
+	@mkdir -p build/fuzz
+	$(call say,LD,$@)clang $(FUZZ_CFLAGS) -Itools -o $@ $< $(MC_RAS_SRC) build/fuzzlib/libmeetgate.a $(LDLIBS) $(NFQ_LIBS)
 fuzz: $(FUZZ_BINS)
 
 # the build is silent here (compiler warnings and errors still show), so the

@@ -5,6 +5,10 @@
  *   ReleaseComplete -> CLOSING -> DONE.
  * Callee: SETUP (waiting for Setup) -> CallProceeding, Alerting, Connect ->
  *   CONNECTED -> (ReleaseComplete) -> DONE.
+ * With --gk (ras.c): the caller starts in ADMISSION (ARQ sent) and calls
+ * the destCallSignalAddress of the ACF; the callee holds the Setup, sends
+ * ARQ answerCall and answers it on ACF (ReleaseComplete cause 21 on ARJ or
+ * no answer); an admitted call's end sends a DRQ (mg_mc_call_finish).
  * Closing (--close): the side that receives ReleaseComplete closes the
  * signalling connection at once; the side that sent it waits in CLOSING
  * (bounded) for the peer's close and closes after it, so that with FINs the
@@ -38,6 +42,7 @@
 
 #define SIG_MAX 4096
 #define ESC_WAIT_MS 1000 /* longest wait for the peer's endSessionCommand */
+#define CAUSE_CALL_REJECTED 21 /* Q.931: a callee whose gatekeeper refused the admission */
 
 void mg_mc_call_init(struct mg_mc_call *c, const struct mg_mc_opts *o, unsigned num, enum mg_mc_role role,
 		     uint64_t now)
@@ -91,6 +96,8 @@ void mg_mc_call_finish(struct mg_mc_call *c)
 	if (c->state == MG_MC_DONE || c->state == MG_MC_FREE)
 		return;
 	uint64_t now = mg_mc_now_ms();
+	if (c->o->gk)
+		mg_mc_ras_call_done(c); /* its ARQ is dropped, or its DRQ goes out */
 	teardown(c, now);
 	mg_mc_stream_close_mode(&c->sig, c->o->close_rst);
 	c->t_end = now;
@@ -168,6 +175,16 @@ bool mg_mc_call_place(struct mg_mc_call *c)
 {
 	uint16_t sport = c->call_back ? 0 : c->o->sport;
 	uint64_t now = mg_mc_now_ms();
+	if (c->o->gk && !c->call_back && !c->admitted) {
+		/* --gk: the gatekeeper's ACF says where to call */
+		c->state = MG_MC_ADMISSION;
+		if (!mg_mc_ras_admit(c, NULL, NULL)) {
+			mg_mc_call_fail(c, "internal: the ARQ could not be sent");
+			mg_mc_call_finish(c);
+			return false;
+		}
+		return true;
+	}
 	c->state = MG_MC_CONNECTING;
 	c->retry_at = 0;
 	c->sig.fd = mg_mc_tcp_connect(c->o->bind_ip, sport, &c->target);
@@ -482,13 +499,12 @@ static void release(struct mg_mc_call *c)
 	after_release(c, now);
 }
 
-/* Callee with --alias: the Setup is for none of our aliases. */
-static void refuse(struct mg_mc_call *c, const struct mg_h323_scan *s)
+/* Callee: answer the Setup with ReleaseComplete and this Q.931 cause,
+ * then close like any sender of ReleaseComplete. */
+static void release_cause(struct mg_mc_call *c, uint8_t cause, const uint8_t *call_id)
 {
 	uint8_t buf[128];
-	size_t n = mg_q931_build_release_complete(buf, sizeof buf, c->call_ref, true, MG_Q931_CAUSE_UNALLOCATED,
-						  s->has_call_id ? s->call_id : NULL);
-	c->refused = true;
+	size_t n = mg_q931_build_release_complete(buf, sizeof buf, c->call_ref, true, cause, call_id);
 	if (n == 0)
 		mg_mc_call_fail(c, "internal: ReleaseComplete did not encode");
 	else if (!mg_mc_send_tpkt(c->sig.fd, buf, n, c->o->split))
@@ -496,6 +512,13 @@ static void refuse(struct mg_mc_call *c, const struct mg_h323_scan *s)
 	else
 		c->release_sent = true;
 	after_release(c, mg_mc_now_ms());
+}
+
+/* Callee with --alias: the Setup is for none of our aliases. */
+static void refuse(struct mg_mc_call *c, const struct mg_h323_scan *s)
+{
+	c->refused = true;
+	release_cause(c, MG_Q931_CAUSE_UNALLOCATED, s->has_call_id ? s->call_id : NULL);
 }
 
 bool mg_mc_alias_refused(const struct mg_mc_opts *o, const struct mg_h225_aliases *al)
@@ -564,6 +587,77 @@ static void hang_up(struct mg_mc_call *c)
 	release(c);
 }
 
+/* Callee with --gk: keep the Setup and ask the gatekeeper (ARQ answerCall)
+ * before answering it; a Setup for none of our --alias is refused at once. */
+static void hold_setup(struct mg_mc_call *c, const struct mg_mc_in *in, const uint8_t *msg, size_t n)
+{
+	static struct mg_h323_scan scratch;
+	struct mg_h225_aliases al;
+	const struct mg_h323_scan *s = &in->scan;
+	c->call_ref = s->call_ref;
+	if (s->has_call_id)
+		memcpy(c->call_id, s->call_id, 16);
+	const struct mg_h323_addr *src = mg_mc_find_addr(s, MG_F_SRC_CALLSIG, MG_MC_ANY, MG_C_UUIE);
+	if (src != NULL) {
+		memcpy(c->setup_src.ip, src->ip, 4);
+		c->setup_src.port = src->port;
+		c->have_setup_src = true;
+	}
+	if (dest_aliases(c, msg, n)) {
+		c->t_setup = mg_mc_now_ms();
+		refuse(c, s);
+		return;
+	}
+	if (n > sizeof c->held) {
+		mg_mc_call_fail(c, "Setup of %zu octets is too large to hold for the admission", n);
+		return;
+	}
+	memcpy(c->held, msg, n);
+	c->held_n = n;
+	(void)mg_h225_setup_aliases(msg, (uint32_t)n, &scratch, &al);
+	if (!mg_mc_ras_admit(c, s, &al))
+		mg_mc_call_fail(c, "internal: the ARQ could not be sent");
+}
+
+static void on_message(struct mg_mc_call *c, const uint8_t *msg, size_t n);
+
+void mg_mc_call_admission(struct mg_mc_call *c, const struct mg_mc_ras *r)
+{
+	char why[96];
+	c->admission_wait = false;
+	if (r != NULL && r->type == MG_MC_ACF) {
+		c->admitted = true;
+		c->acf_routed = r->routed;
+		c->acf_addr = r->dest_sig;
+		if (c->role == MG_MC_CALLER) {
+			c->target = r->dest_sig;
+			(void)mg_mc_call_place(c);
+			return;
+		}
+		on_message(c, c->held, c->held_n); /* the Setup, answered now */
+		if (c->failed && c->state != MG_MC_CLOSING && c->state != MG_MC_DONE) {
+			hang_up(c);
+			mg_mc_call_finish(c);
+		}
+		return;
+	}
+	if (r == NULL) {
+		snprintf(why, sizeof why, "no answer to the ARQ from the gatekeeper");
+	} else {
+		c->arj = true;
+		c->arj_reason = r->reason;
+		c->arj_ext = r->reason_ext;
+		snprintf(why, sizeof why, "admission rejected by the gatekeeper: %s %s", mg_mc_ras_name(r->type),
+			 mg_mc_ras_reason_name(r->type, r->reason, r->reason_ext));
+	}
+	mg_mc_call_fail(c, "%s", why);
+	if (c->role == MG_MC_CALLEE) {
+		release_cause(c, CAUSE_CALL_REJECTED, c->call_id);
+		return;
+	}
+	mg_mc_call_finish(c);
+}
+
 static void on_message(struct mg_mc_call *c, const uint8_t *msg, size_t n)
 {
 	static struct mg_mc_in in; /* large; one message at a time */
@@ -582,8 +676,12 @@ static void on_message(struct mg_mc_call *c, const uint8_t *msg, size_t n)
 		mg_mc_call_note_addrs(c, s);
 	switch (s->q931_type) {
 	case MG_Q931_SETUP:
-		if (c->role != MG_MC_CALLEE || c->state != MG_MC_SETUP) {
+		if (c->role != MG_MC_CALLEE || c->state != MG_MC_SETUP || c->admission_wait) {
 			mg_mc_call_fail(c, "unexpected Setup");
+			return;
+		}
+		if (c->o->gk && !c->admitted) {
+			hold_setup(c, &in, msg, n);
 			return;
 		}
 		on_setup(c, &in, msg, n);
@@ -692,7 +790,8 @@ void mg_mc_call_tick(struct mg_mc_call *c, uint64_t now)
 		return;
 	}
 	if (now >= c->deadline) {
-		mg_mc_call_fail(c, "timeout in state %s", c->state == MG_MC_CONNECTING ? "connecting"
+		mg_mc_call_fail(c, "timeout in state %s", c->state == MG_MC_ADMISSION ? "admission (ARQ sent)"
+						       : c->state == MG_MC_CONNECTING ? "connecting"
 						       : c->state == MG_MC_SETUP      ? "setup"
 										      : "connected");
 		hang_up(c);

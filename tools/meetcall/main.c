@@ -15,12 +15,15 @@ static void usage(FILE *f, bool full)
 {
 	fprintf(f, "usage: meetcall listen [--bind IP] [--port 1720] [--alias NAME]... [--calls N] [--timeout SEC]\n"
 		   "                      [--no-faststart] [--no-tunnel] [--split-tpkt] [--close fin|rst]\n"
-		   "                      [--call-back [--duration SEC]] [--report FILE.json] [--quiet]\n"
+		   "                      [--call-back [--duration SEC]] [--gk HOST[:PORT]] [--report FILE.json] [--quiet]\n"
 		   "       meetcall call [ALIAS@]HOST[:PORT] [--bind IP] [--alias NAME] [--from NAME]\n"
 		   "                      [--no-faststart] [--no-tunnel] [--split-tpkt] [--duration SEC] [--calls N]\n"
 		   "                      [--rate CPS] [--concurrent C] [--timeout SEC] [--sport PORT] [--gap SEC]\n"
 		   "                      [--close fin|rst] [--call-id HEX32] [--advertise-port PORT]\n"
-		   "                      [--expect-release CAUSE] [--report FILE.json] [--quiet]\n");
+		   "                      [--expect-release CAUSE] [--gk HOST[:PORT]] [--report FILE.json] [--quiet]\n"
+		   "       meetcall call ALIAS --gk HOST[:PORT] [options of call]\n"
+		   "       meetcall gatekeeper --bind IP [--port 1719] [--ttl SEC] [--timeout SEC] [--routed]\n"
+		   "                      [--sig-port PORT] [--alternate-gk IP[:PORT]]... [--report FILE.json] [--quiet]\n");
 	if (!full)
 		return;
 	fprintf(f, "       meetcall --help | --version\n\n"
@@ -55,6 +58,21 @@ static void usage(FILE *f, bool full)
 		   "  --call-back           listen: once an answered call is connected, call the Setup's\n"
 		   "                        sourceCallSignalAddress back (one call back per answered call,\n"
 		   "                        --duration SEC of media)\n"
+		   "  --gk HOST[:PORT]      call, listen: register with this gatekeeper (RAS, port 1719):\n"
+		   "                        GRQ, RRQ (callSignalAddress, rasAddress, ttl 60, kept alive),\n"
+		   "                        ARQ before each call (ALIAS alone: the ACF gives the address),\n"
+		   "                        DRQ after it, URQ at the end\n"
+		   "gatekeeper:\n"
+		   "  --bind IP             address of the RAS socket (and of call signalling with --routed)\n"
+		   "  --port N              UDP port for RAS (default 1719)\n"
+		   "  --ttl SEC             timeToLive granted at most (default 60); registrations expire after it\n"
+		   "  --timeout SEC         run this long, then write the report (default: until SIGINT/SIGTERM)\n"
+		   "  --routed              ACF points at our call signalling port; calls are relayed through us\n"
+		   "  --sig-port PORT       --routed: TCP port for call signalling (default 1720)\n"
+		   "  --alternate-gk IP[:PORT]\n"
+		   "                        list this alternate gatekeeper in GCF and RCF (up to 2)\n"
+		   "  --report FILE.json    registrations, admissions, routed calls, message counts\n"
+		   "  --quiet               no line per RAS exchange\n"
 		   "  --version             print the version\n"
 		   "\nExit status: 0 every call succeeded, 1 a call failed, 2 usage error (doc/meetcall.md).\n");
 }
@@ -129,6 +147,79 @@ static bool ipv4(const char *s)
 	return strlen(s) < 64 && inet_pton(AF_INET, s, &a) == 1;
 }
 
+/* IP[:PORT] with a default port. */
+static bool ip_port(const char *s, uint16_t def, struct mg_mc_addr *out)
+{
+	char host[64];
+	unsigned long v = def;
+	if (s == NULL)
+		return false;
+	const char *colon = strrchr(s, ':');
+	size_t hl = colon ? (size_t)(colon - s) : strlen(s);
+	if (hl == 0 || hl >= sizeof host)
+		return false;
+	memcpy(host, s, hl);
+	host[hl] = '\0';
+	if (!ipv4(host) || (colon && !num(colon + 1, 1, 65535, &v)))
+		return false;
+	return mg_mc_parse_addr(host, (uint16_t)v, out);
+}
+
+static int gatekeeper(int argc, char **argv)
+{
+	struct mg_mc_opts o;
+	unsigned long v;
+	memset(&o, 0, sizeof o);
+	o.gatekeeper = true;
+	o.port = 1719;
+	o.sig_port = 1720;
+	o.ttl_s = 60;
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(a, "--routed") == 0) {
+			o.routed = true;
+			continue;
+		} else if (strcmp(a, "--quiet") == 0) {
+			o.quiet = true;
+			continue;
+		} else if (strcmp(a, "--bind") == 0) {
+			if (val == NULL || !ipv4(val) || strcmp(val, "0.0.0.0") == 0)
+				return bad("gatekeeper --bind needs an IPv4 address (not 0.0.0.0)", val);
+			snprintf(o.bind_ip, sizeof o.bind_ip, "%s", val);
+		} else if (strcmp(a, "--port") == 0 || strcmp(a, "--sig-port") == 0) {
+			if (!num(val, 1, 65535, &v))
+				return bad("port needs 1..65535", val);
+			if (a[2] == 'p')
+				o.port = (uint16_t)v;
+			else
+				o.sig_port = (uint16_t)v;
+		} else if (strcmp(a, "--ttl") == 0) {
+			if (!num(val, 1, 86400, &v))
+				return bad("--ttl needs seconds 1..86400", val);
+			o.ttl_s = (unsigned)v;
+		} else if (strcmp(a, "--timeout") == 0) {
+			if (!seconds(val, 86400, &o.timeout_ms) || o.timeout_ms == 0)
+				return bad("--timeout needs seconds > 0", val);
+		} else if (strcmp(a, "--alternate-gk") == 0) {
+			if (o.n_alt_gk == MG_MC_GK_ALT)
+				return bad("--alternate-gk: at most 2", val);
+			if (!ip_port(val, 1719, &o.alt_gk[o.n_alt_gk]))
+				return bad("--alternate-gk needs IP[:PORT]", val);
+			o.n_alt_gk++;
+		} else if (strcmp(a, "--report") == 0) {
+			if (val == NULL || val[0] == '\0')
+				return bad("--report needs a file name", val);
+			o.report = val;
+		} else {
+			return bad("unknown or misplaced option", a);
+		}
+		i++;
+	}
+	if (o.bind_ip[0] == '\0')
+		return bad("gatekeeper needs --bind IP", "");
+	return mg_mc_run_gatekeeper(&o);
+}
+
 int main(int argc, char **argv)
 {
 	struct mg_mc_opts o;
@@ -142,7 +233,7 @@ int main(int argc, char **argv)
 	o.from = "meetcall";
 
 	if (argc < 2)
-		return bad("missing command (listen or call)", "");
+		return bad("missing command (listen, call or gatekeeper)", "");
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 		usage(stdout, true);
 		return 0;
@@ -152,6 +243,9 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	int i = 2;
+	bool alias_only = false;
+	if (strcmp(argv[1], "gatekeeper") == 0)
+		return gatekeeper(argc, argv);
 	if (strcmp(argv[1], "listen") == 0) {
 		o.listen = true;
 	} else if (strcmp(argv[1], "call") == 0) {
@@ -160,6 +254,19 @@ int main(int argc, char **argv)
 		char host[64];
 		const char *target = argv[2];
 		const char *at = strrchr(target, '@'); /* an h323-ID may hold '@' itself */
+		struct mg_mc_addr probe;
+		if (at == NULL && !ip_port(target, 1720, &probe)) {
+			/* ALIAS alone: the gatekeeper (--gk) tells where it is */
+			size_t al = strlen(target);
+			if (al == 0 || al > MG_MC_ALIAS_MAX || !alias_ok(target))
+				return bad("bad [ALIAS@]HOST[:PORT]", argv[2]);
+			memcpy(o.target_alias, target, al + 1);
+			o.alias = o.target_alias;
+			if (strspn(o.alias, "0123456789*#") == al && al <= 32)
+				o.called_number = o.alias;
+			alias_only = true;
+			target = NULL;
+		}
 		if (at != NULL) {
 			size_t al = (size_t)(at - target);
 			if (al == 0 || al > MG_MC_ALIAS_MAX)
@@ -173,20 +280,23 @@ int main(int argc, char **argv)
 				o.called_number = o.alias;
 			target = at + 1;
 		}
-		const char *colon = strrchr(target, ':');
-		size_t hl = colon ? (size_t)(colon - target) : strlen(target);
-		if (hl == 0 || hl >= sizeof host)
-			return bad("bad [ALIAS@]HOST[:PORT]", argv[2]);
-		memcpy(host, target, hl);
-		host[hl] = '\0';
-		if (!ipv4(host))
-			return bad("HOST must be an IPv4 address", argv[2]);
-		if (colon) {
-			if (!num(colon + 1, 1, 65535, &v))
-				return bad("bad port", argv[2]);
-			o.port = (uint16_t)v;
+		if (target != NULL) {
+			const char *colon = strrchr(target, ':');
+			size_t hl = colon ? (size_t)(colon - target) : strlen(target);
+			if (hl == 0 || hl >= sizeof host)
+				return bad("bad [ALIAS@]HOST[:PORT]", argv[2]);
+			memcpy(host, target, hl);
+			host[hl] = '\0';
+			if (!ipv4(host))
+				return bad("HOST must be an IPv4 address", argv[2]);
+			if (colon) {
+				if (!num(colon + 1, 1, 65535, &v))
+					return bad("bad port", argv[2]);
+				o.port = (uint16_t)v;
+			}
+			snprintf(o.host, sizeof o.host, "%s", host);
+			o.have_host = true;
 		}
-		snprintf(o.host, sizeof o.host, "%s", host);
 		i = 3;
 	} else {
 		return bad("unknown command", argv[1]);
@@ -228,6 +338,11 @@ int main(int argc, char **argv)
 			if (val == NULL || (strcmp(val, "fin") != 0 && strcmp(val, "rst") != 0))
 				return bad("--close needs fin or rst", val);
 			o.close_rst = val[0] == 'r';
+			i++;
+		} else if (strcmp(a, "--gk") == 0) {
+			if (!ip_port(val, 1719, &o.gk_addr))
+				return bad("--gk needs HOST[:PORT] (an IPv4 address)", val);
+			o.gk = true;
 			i++;
 		} else if (strcmp(a, "--duration") == 0) {
 			if (!seconds(val, 86400, &o.duration_ms) || o.duration_ms < MG_MC_PKT_MS)
@@ -298,6 +413,8 @@ int main(int argc, char **argv)
 		}
 		i++;
 	}
+	if (alias_only && !o.gk)
+		return bad("call ALIAS without a HOST needs --gk", argv[2]);
 	if (!o.listen) {
 		if (!timeout_set)
 			o.timeout_ms = o.duration_ms + 10000;

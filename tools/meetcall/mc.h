@@ -31,6 +31,8 @@
 #define MG_MC_CALLBACK_SLACK_MS 10000 /* a call back's bound: its media time + this */
 #define MG_MC_OWN_ALIASES 4    /* listen --alias: the listener's own aliases */
 #define MG_MC_ALIAS_MAX 64     /* characters of a caller's alias */
+#define MG_MC_HELD_MAX 4096    /* callee with --gk: the Setup held until the ACF */
+#define MG_MC_GK_ALT 2         /* gatekeeper --alternate-gk addresses */
 
 struct mg_mc_opts {
 	bool listen;             /* listen mode (else call mode) */
@@ -59,6 +61,16 @@ struct mg_mc_opts {
 	uint8_t call_id[16];
 	uint16_t advertise_port; /* call: port put in sourceCallSignalAddress (0: the real one) */
 	bool call_back;          /* listen: call every answered caller back */
+	/* RAS */
+	bool gk;                 /* call / listen --gk: register with the gatekeeper at gk_addr */
+	struct mg_mc_addr gk_addr;
+	bool have_host;          /* call: HOST given (ALIAS alone with --gk: the ACF says where) */
+	bool gatekeeper;         /* the gatekeeper command (bind_ip, port, timeout_ms, report, quiet) */
+	unsigned ttl_s;          /* gatekeeper: the timeToLive it grants at most (--ttl) */
+	bool routed;             /* gatekeeper: route call signalling through itself (--routed) */
+	uint16_t sig_port;       /* gatekeeper --routed: its call signalling port */
+	unsigned n_alt_gk;       /* gatekeeper: --alternate-gk, listed in GCF and RCF */
+	struct mg_mc_addr alt_gk[MG_MC_GK_ALT];
 };
 
 /* A TCP stream carrying TPKTs. */
@@ -91,6 +103,7 @@ enum mg_mc_role { MG_MC_CALLER, MG_MC_CALLEE };
 
 enum mg_mc_state {
 	MG_MC_FREE = 0,
+	MG_MC_ADMISSION,  /* caller with --gk: ARQ sent, waiting for ACF / ARJ */
 	MG_MC_CONNECTING, /* caller: TCP connect in progress */
 	MG_MC_SETUP,      /* caller: Setup sent; callee: waiting for Setup */
 	MG_MC_CONNECTED,  /* Connect sent / received */
@@ -149,6 +162,16 @@ struct mg_mc_call {
 	bool refused;            /* callee: Setup for none of --alias, answered with ReleaseComplete */
 	char dest_alias[MG_H225_ALIASES][MG_H225_ALIAS_LEN]; /* callee: the Setup's destinationAddress */
 	unsigned n_dest_alias;
+	/* RAS (--gk) */
+	bool admission_wait;     /* ARQ sent, no answer yet */
+	bool admitted;           /* ACF received: a DRQ goes out when the call ends */
+	bool arj;                /* ARJ received: arj_reason / arj_ext */
+	uint8_t arj_reason;
+	bool arj_ext;
+	bool acf_routed;         /* the ACF's callModel was gatekeeperRouted */
+	struct mg_mc_addr acf_addr; /* the ACF's destCallSignalAddress */
+	size_t held_n;           /* callee: the Setup waiting for its ACF */
+	uint8_t held[MG_MC_HELD_MAX];
 	bool failed;
 	char err[192];
 };
@@ -167,6 +190,8 @@ void mg_mc_close(int fd, bool rst);
 int mg_mc_udp_pair(const struct mg_mc_addr *local_ip, int *rtp_fd, int *rtcp_fd, uint16_t *rtp_port);
 bool mg_mc_sockname(int fd, struct mg_mc_addr *a);
 bool mg_mc_peername(int fd, struct mg_mc_addr *a);
+/* Send n octets, waiting (bounded) for room in the send buffer. */
+bool mg_mc_send_all(int fd, const uint8_t *p, size_t n);
 /* Send one TPKT (split: the 4-octet header in a segment of its own). */
 bool mg_mc_send_tpkt(int fd, const uint8_t *p, size_t n, bool split);
 /* Read what the socket has: -1 on error, 0 on EOF, 1 otherwise. */
@@ -259,5 +284,99 @@ void mg_mc_json_close(void *f, const struct mg_mc_totals *t);
 /* run.c */
 int mg_mc_run_listen(const struct mg_mc_opts *o);
 int mg_mc_run_call(const struct mg_mc_opts *o);
+
+/* ras.c: the endpoint's side of RAS (--gk).  One registration per process:
+ * GRQ/GCF then RRQ/RCF at the start (waited for), lightweight RRQs before
+ * the timeToLive runs out, one ARQ per call (caller before connecting,
+ * callee before answering a Setup), a DRQ when an admitted call ends, URQ at
+ * the end.  Requests are resent every second, three times at most; every
+ * wait is bounded. */
+#define MG_MC_RAS_RETRY_MS 1000
+#define MG_MC_RAS_TRIES 3
+struct mg_mc_ras_state {
+	bool registered, unregistered;
+	char ep_id[MG_MC_RAS_ID_LEN], gk_id[MG_MC_RAS_ID_LEN];
+	uint32_t ttl;                 /* granted by the RCF (or asked for) */
+	struct mg_mc_addr gk;         /* where requests go (GCF rasAddress) */
+	struct mg_mc_addr sig, ras;   /* our callSignalAddress and rasAddress as registered */
+	unsigned n_alt_gk;
+	struct mg_mc_alt_gk alt_gk[MG_MC_RAS_ALT_GK];
+	unsigned keepalives;          /* lightweight RRQs answered with RCF */
+	unsigned admissions, rejects; /* ACF, ARJ (and unanswered ARQs) */
+	unsigned disengages;          /* DRQs answered with DCF */
+	unsigned unanswered;          /* requests without an answer after every try */
+	char err[160];                /* why registration failed or was lost */
+};
+/* Register (sig: our call signalling address; IP 0.0.0.0 means the
+ * address the kernel uses towards the gatekeeper).  Prints what happened
+ * unless quiet; false when no RCF came. */
+bool mg_mc_ras_start(const struct mg_mc_opts *o, const struct mg_mc_addr *sig);
+int mg_mc_ras_fd(void);           /* -1 without --gk */
+uint64_t mg_mc_ras_next(void);    /* next RAS timer (UINT64_MAX: none) */
+void mg_mc_ras_input(void);       /* read and act on what the gatekeeper sent */
+void mg_mc_ras_tick(uint64_t now);
+/* Ask admission for call c (caller: before connecting; callee: s is the
+ * Setup's scan, al its aliases).  The answer comes back through
+ * mg_mc_call_admission. */
+bool mg_mc_ras_admit(struct mg_mc_call *c, const struct mg_h323_scan *s, const struct mg_h225_aliases *al);
+void mg_mc_ras_call_done(struct mg_mc_call *c); /* drop its ARQ, or send its DRQ */
+void mg_mc_ras_stop(void);        /* answer pending DRQs, then URQ (bounded) */
+const struct mg_mc_ras_state *mg_mc_ras_state(void);
+/* call.c: the gatekeeper answered call c's ARQ (r NULL: no answer). */
+void mg_mc_call_admission(struct mg_mc_call *c, const struct mg_mc_ras *r);
+
+/* gk.c: `meetcall gatekeeper`, a small gatekeeper for the lab. */
+#define MG_MC_GK_REGS 64      /* registrations kept (active or not) */
+#define MG_MC_GK_ADMITS 128   /* admissions kept for routing and the report */
+#define MG_MC_GK_RELAYS 32    /* routed calls at once */
+enum mg_mc_gk_reg_state { MG_MC_REG_FREE = 0, MG_MC_REG_ACTIVE, MG_MC_REG_UNREGISTERED, MG_MC_REG_EXPIRED };
+struct mg_mc_gk_reg {
+	uint8_t state;                 /* enum mg_mc_gk_reg_state */
+	char ep_id[MG_MC_RAS_ID_LEN];
+	struct mg_mc_ras_aliases alias;
+	unsigned n_sig;                /* callSignalAddress as the RRQ carried it (IPv4 ones) */
+	struct mg_mc_addr sig[MG_MC_RAS_ADDRS];
+	struct mg_mc_addr ras;         /* rasAddress as carried */
+	struct mg_mc_addr src;         /* the RRQ's source address */
+	uint32_t ttl;
+	uint64_t since, expires;
+	unsigned keepalives;
+};
+struct mg_mc_gk_admit {
+	char ep_id[MG_MC_RAS_ID_LEN];
+	struct mg_mc_addr src;         /* the ARQ's source address */
+	bool answer_call, ok, routed, disengaged;
+	uint8_t reason;                /* ARJ reason */
+	struct mg_mc_ras_aliases dest;
+	struct mg_mc_addr dest_sig;    /* the callee's registered address */
+	uint8_t call_id[16];
+};
+struct mg_mc_gk {
+	const struct mg_mc_opts *o;
+	bool verbose;                  /* print a line per exchange */
+	struct mg_mc_addr ras_addr, sig_addr; /* ours (sig_addr: --routed) */
+	unsigned next_ep;
+	struct mg_mc_gk_reg reg[MG_MC_GK_REGS];
+	struct mg_mc_gk_admit adm[MG_MC_GK_ADMITS];
+	unsigned n_adm, adm_dropped;
+	unsigned rx[MG_MC_RAS_ROOT + 1]; /* requests received by type ([ROOT]: others) */
+	unsigned tx[MG_MC_RAS_ROOT];     /* answers sent by type */
+	unsigned malformed, keepalives, expired;
+};
+void mg_mc_gk_init(struct mg_mc_gk *g, const struct mg_mc_opts *o, const struct mg_mc_addr *ras,
+		   const struct mg_mc_addr *sig);
+/* Answer one RAS message from src: the answer is encoded into out (0: no
+ * answer) to be sent to *to. */
+size_t mg_mc_gk_handle(struct mg_mc_gk *g, const uint8_t *msg, size_t len, const struct mg_mc_addr *src,
+		       uint64_t now, uint8_t *out, size_t cap, struct mg_mc_addr *to);
+void mg_mc_gk_expire(struct mg_mc_gk *g, uint64_t now);
+uint64_t mg_mc_gk_next_expiry(const struct mg_mc_gk *g);
+/* The registered endpoint an alias belongs to (active only), or NULL. */
+const struct mg_mc_gk_reg *mg_mc_gk_find_alias(const struct mg_mc_gk *g, const char *alias);
+/* --routed: where a Setup (a Q.931 message) goes: the callee of the ACF
+ * with its callIdentifier, else the registered owner of one of its
+ * destinationAddress aliases. */
+bool mg_mc_gk_route(const struct mg_mc_gk *g, const uint8_t *setup, size_t n, struct mg_mc_addr *to);
+int mg_mc_run_gatekeeper(const struct mg_mc_opts *o);
 
 #endif

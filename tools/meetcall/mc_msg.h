@@ -145,4 +145,146 @@ enum mg_reason mg_mc_dec_h245(struct mg_mc_h245_in *in, const uint8_t *buf, size
 const struct mg_h323_addr *mg_mc_find_addr(const struct mg_h323_scan *s, uint8_t field, uint8_t part,
 					   uint8_t container);
 
+/* ---- H.225.0 RAS (msg_ras.c, ras_dec.c) -------------------------------- */
+
+/* RasMessage CHOICE indexes (H.225.0 H323-MESSAGES), the ones meetcall
+ * speaks. */
+enum mg_mc_ras_type {
+	MG_MC_GRQ = 0, MG_MC_GCF = 1, MG_MC_GRJ = 2,
+	MG_MC_RRQ = 3, MG_MC_RCF = 4, MG_MC_RRJ = 5,
+	MG_MC_URQ = 6, MG_MC_UCF = 7, MG_MC_URJ = 8,
+	MG_MC_ARQ = 9, MG_MC_ACF = 10, MG_MC_ARJ = 11,
+	MG_MC_DRQ = 15, MG_MC_DCF = 16, MG_MC_DRJ = 17,
+	MG_MC_LRQ = 18, MG_MC_LCF = 19, MG_MC_LRJ = 20,
+	MG_MC_RAS_ROOT = 25,   /* root alternatives of RasMessage */
+	MG_MC_RAS_OTHER = 0xff /* decoded: any other message (type only) */
+};
+
+#define MG_MC_RAS_MAX 512      /* one encoded RAS message */
+#define MG_MC_RAS_ALIASES 4    /* aliases kept per list */
+#define MG_MC_RAS_ADDRS 4      /* transport addresses kept per list */
+#define MG_MC_RAS_ALT_GK 4     /* alternate gatekeepers kept */
+#define MG_MC_RAS_ID_LEN 65    /* gatekeeper / endpoint identifier: 64 characters + NUL */
+#define MG_MC_RAS_BANDWIDTH 1280 /* ARQ bandWidth: 128 kbit/s, in 100 bit/s */
+
+/* An alias: type as enum mg_h225_alias_type (DIGITS, NAME, URL, EMAIL,
+ * OTHER).  Encoding: DIGITS as dialedDigits, NAME as h323-ID, NONE as
+ * dialedDigits when every character is in "0-9#*," else h323-ID. */
+struct mg_mc_ras_alias {
+	uint8_t type;
+	char s[65]; /* printable ASCII, '?' for any other character */
+};
+
+struct mg_mc_ras_aliases {
+	unsigned n;
+	struct mg_mc_ras_alias a[MG_MC_RAS_ALIASES];
+};
+
+/* AlternateGK: rasAddress, needToRegister, priority (gatekeeperIdentifier
+ * not carried). */
+struct mg_mc_alt_gk {
+	struct mg_mc_addr ras;
+	bool need_register;
+	uint8_t priority; /* 0..127 */
+};
+
+/* Reject reasons as the CHOICE indexes of the message's reason type; `ext`
+ * tells an extension alternative (all of them NULL).  Names below. */
+#define MG_MC_ARJ_CALLED_NOT_REGISTERED 0
+#define MG_MC_ARJ_REQUEST_DENIED 2
+#define MG_MC_ARJ_CALLER_NOT_REGISTERED 4
+#define MG_MC_RRJ_INVALID_CALL_SIGNAL_ADDRESS 2
+#define MG_MC_RRJ_DUPLICATE_ALIAS 4      /* carries the aliases in question */
+#define MG_MC_RRJ_UNDEFINED 6
+#define MG_MC_RRJ_EXT_RESOURCE_UNAVAILABLE 1
+#define MG_MC_RRJ_EXT_FULL_REGISTRATION 4
+#define MG_MC_URJ_NOT_REGISTERED 0
+#define MG_MC_DRJ_NOT_REGISTERED 0
+#define MG_MC_LRJ_NOT_REGISTERED 0
+#define MG_MC_DRQ_NORMAL_DROP 1
+
+/* One RAS message, to encode or as decoded.  Which fields a message carries
+ * is listed with each encoder below; a decoded message has the fields of its
+ * type that were present (the has_ flags tell the optional ones), the
+ * others zero. */
+struct mg_mc_ras {
+	uint8_t type;                  /* enum mg_mc_ras_type */
+	uint16_t seq;                  /* requestSeqNum, 1..65535 */
+	char gk_id[MG_MC_RAS_ID_LEN];  /* gatekeeperIdentifier, "" none */
+	char ep_id[MG_MC_RAS_ID_LEN];  /* endpointIdentifier, "" none */
+	bool has_ras;                  /* rasAddress (GRQ, GCF, RRQ's first, LCF), replyAddress (LRQ) */
+	struct mg_mc_addr ras;
+	unsigned n_sig;                /* callSignalAddress list (RRQ, RCF, URQ): IPv4 ones kept */
+	struct mg_mc_addr sig[MG_MC_RAS_ADDRS];
+	unsigned n_sig_all;            /* decoded: every element, IPv4 or not */
+	bool has_dest_sig;             /* destCallSignalAddress (ARQ, ACF), callSignalAddress (LCF) */
+	struct mg_mc_addr dest_sig;
+	bool has_src_sig;              /* srcCallSignalAddress (ARQ) */
+	struct mg_mc_addr src_sig;
+	struct mg_mc_ras_aliases alias; /* endpointAlias (GRQ, URQ), terminalAlias (RRQ, RCF),
+					 * duplicateAlias (RRJ) */
+	struct mg_mc_ras_aliases dest;  /* destinationInfo (ARQ, LRQ, ACF) */
+	struct mg_mc_ras_aliases src;   /* srcInfo (ARQ), sourceInfo (LRQ) */
+	bool has_ttl;                  /* timeToLive (RRQ, RCF) */
+	uint32_t ttl;
+	bool keep_alive;               /* RRQ keepAlive */
+	bool discovery_complete;       /* RRQ */
+	bool answer_call;              /* ARQ answerCall; DRQ answeredCall */
+	bool routed;                   /* callModel gatekeeperRouted (ARQ, ACF) */
+	bool has_call_model;           /* ARQ: callModel present */
+	bool has_call_id;              /* callIdentifier (ARQ, DRQ) */
+	uint8_t call_id[16];
+	uint8_t conf_id[16];           /* conferenceID (ARQ, DRQ) */
+	uint16_t crv;                  /* callReferenceValue (ARQ, DRQ) */
+	uint32_t bandwidth;            /* bandWidth (ARQ, ACF) */
+	uint8_t reason;                /* rejectReason (xRJ), disengageReason (DRQ) */
+	bool reason_ext;               /* ... an extension alternative */
+	unsigned n_alt_gk;             /* alternateGatekeeper (GCF, RCF) */
+	struct mg_mc_alt_gk alt_gk[MG_MC_RAS_ALT_GK];
+};
+
+/* Encode m as a RasMessage of type m->type (GRQ, GCF, RRQ, RCF, RRJ, URQ,
+ * UCF, URJ, ARQ, ACF, ARJ, DRQ, DCF, DRJ, LRQ, LCF, LRJ); 0 when the type is
+ * not one of these, a value is out of range or it does not fit.  Every
+ * mandatory extension addition of the H.225.0 version 7 ASN.1 is present
+ * (BOOLEANs FALSE unless a field says otherwise), so each bitmap reaches the
+ * last mandatory addition.  Fields per type:
+ *   GRQ  seq, ras, alias (endpointAlias)
+ *   GCF  seq, gk_id, ras, alt_gk
+ *   RRQ  seq, discovery_complete, sig, ras, alias (terminalAlias), gk_id,
+ *        ttl, keep_alive, ep_id (a keep-alive RRQ: keep_alive, ep_id, ttl,
+ *        no aliases)
+ *   RCF  seq, sig, alias, gk_id, ep_id, alt_gk, ttl
+ *   RRJ  seq, reason (duplicateAlias: alias), gk_id
+ *   URQ  seq, sig, alias, ep_id, gk_id        UCF seq      URJ seq, reason
+ *   ARQ  seq, routed (callModel, when has_call_model), ep_id, dest,
+ *        dest_sig, src, src_sig, bandwidth, crv, conf_id, answer_call,
+ *        call_id, gk_id
+ *   ACF  seq, bandwidth, routed, dest_sig, dest
+ *   ARJ  seq, reason
+ *   DRQ  seq, ep_id, conf_id, crv, reason, call_id, gk_id, answer_call
+ *   DCF  seq      DRJ seq, reason
+ *   LRQ  seq, ep_id, dest, ras (replyAddress), src, gk_id
+ *   LCF  seq, dest_sig (callSignalAddress), ras      LRJ seq, reason */
+size_t mg_mc_enc_ras(const struct mg_mc_ras *m, uint8_t *out, size_t cap);
+
+/* Decode one RasMessage buf[0..len) into m.  Bounded decoder of the
+ * messages above: their root fields are walked (the ones meetcall does not
+ * keep are skipped by their definitions), their extension additions skipped
+ * by length except those meetcall keeps (timeToLive, keepAlive,
+ * endpointIdentifier, callIdentifier, answeredCall, alternateGatekeeper,
+ * gatekeeperIdentifier, sourceInfo, destinationInfo).  Any other RasMessage
+ * alternative gives type MG_MC_RAS_OTHER (and seq when it comes first).
+ * Returns NULL, or where the encoding stopped making sense; never reads
+ * outside buf. */
+const char *mg_mc_dec_ras(struct mg_mc_ras *m, const uint8_t *buf, size_t len);
+
+/* "GRQ", "RCF", ... ("RAS" for others); a reject reason's ASN.1 name
+ * ("calledPartyNotRegistered", ...) for type's reason type. */
+const char *mg_mc_ras_name(uint8_t type);
+const char *mg_mc_ras_reason_name(uint8_t type, uint8_t reason, bool ext);
+
+/* Set alias list l from a string (type by its characters). */
+void mg_mc_ras_alias_add(struct mg_mc_ras_aliases *l, const char *s);
+
 #endif

@@ -246,6 +246,11 @@ static bool send_all(int fd, const uint8_t *p, size_t n)
 	return true;
 }
 
+bool mg_mc_send_all(int fd, const uint8_t *p, size_t n)
+{
+	return send_all(fd, p, n);
+}
+
 bool mg_mc_send_tpkt(int fd, const uint8_t *p, size_t n, bool split)
 {
 	if (fd < 0 || n < 4)

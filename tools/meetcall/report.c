@@ -136,9 +136,25 @@ void mg_mc_report_line(const struct mg_mc_call *c)
 			printf(" %s=%s", mg_mc_field_name(c->peer_addr[i].field), a);
 		}
 	}
+	if (c->admitted || c->acf_addr.port != 0) {
+		char a[32];
+		mg_mc_addr_str(&c->acf_addr, a, sizeof a);
+		printf(", admission ACF %s %s", c->acf_routed ? "gatekeeperRouted" : "direct", a);
+	}
 	if (c->failed)
 		printf(", error: %s", c->err);
 	printf("\n");
+}
+
+/* The gatekeeper's answer to the call's ARQ: "ACF", "ARJ", "none" (no
+ * answer), or NULL without --gk. */
+static const char *admission(const struct mg_mc_call *c)
+{
+	if (!c->o->gk || c->call_back)
+		return NULL;
+	if (c->acf_addr.port != 0)
+		return "ACF";
+	return c->arj ? "ARJ" : "none";
 }
 
 void mg_mc_totals_add(struct mg_mc_totals *t, const struct mg_mc_call *c)
@@ -173,11 +189,19 @@ void mg_mc_totals_print(const struct mg_mc_totals *t, const struct mg_mc_opts *o
 	if (t->refused > 0)
 		printf("; %u refused", t->refused);
 	printf("\n");
+	if (o->gk) {
+		const struct mg_mc_ras_state *r = mg_mc_ras_state();
+		printf("ras: %s as %s, ttl %u s, %u keep-alives, %u admissions, %u rejected, %u disengages, %s\n",
+		       r->ep_id[0] ? "registered" : "not registered", r->ep_id[0] ? r->ep_id : "-", r->ttl,
+		       r->keepalives, r->admissions, r->rejects, r->disengages,
+		       r->unregistered ? "unregistered" : "not unregistered");
+	}
 }
 
 /* The JSON report is built in memory and written when the run ends; the
  * file is opened at the start so that a bad path fails before any call. */
 struct json_out {
+	bool gk;
 	FILE *f;
 	json_object *doc, *calls;
 };
@@ -216,6 +240,7 @@ void *mg_mc_json_open(const char *path, const struct mg_mc_opts *o)
 		fclose(j.f);
 		return NULL;
 	}
+	j.gk = o->gk;
 	put_str(j.doc, "mode", o->listen ? "listen" : "call");
 	put_bool(j.doc, "faststart", o->faststart);
 	put_bool(j.doc, "tunnel", o->tunnel);
@@ -285,6 +310,16 @@ void mg_mc_json_call(void *p, const struct mg_mc_call *c)
 	for (unsigned i = 0; dl != NULL && i < nda; i++)
 		json_object_array_add(dl, json_object_new_string(da[i]));
 	json_object_object_add(o, "dest_aliases", dl);
+	const char *adm = admission(c);
+	json_object_object_add(o, "admission", adm ? json_object_new_string(adm) : NULL);
+	json_object_object_add(o, "admission_reason",
+			       c->arj ? json_object_new_string(mg_mc_ras_reason_name(MG_MC_ARJ, c->arj_reason, c->arj_ext))
+				      : NULL);
+	a[0] = '\0';
+	if (c->acf_addr.port != 0)
+		mg_mc_addr_str(&c->acf_addr, a, sizeof a);
+	put_str(o, "acf_address", a);
+	put_bool(o, "acf_routed", c->acf_routed);
 	json_object_array_add(j->calls, o);
 }
 
@@ -297,6 +332,35 @@ void mg_mc_json_close(void *p, const struct mg_mc_totals *t)
 	put_uint(j->doc, "ok", t->ok);
 	put_uint(j->doc, "failed", t->failed);
 	put_uint(j->doc, "refused", t->refused);
+	if (j->gk) {
+		const struct mg_mc_ras_state *r = mg_mc_ras_state();
+		char a[32];
+		json_object *ras = json_object_new_object();
+		mg_mc_addr_str(&r->gk, a, sizeof a);
+		put_str(ras, "gatekeeper", a);
+		put_str(ras, "gatekeeper_id", r->gk_id);
+		put_bool(ras, "registered", r->ep_id[0] != '\0');
+		put_str(ras, "endpoint_id", r->ep_id);
+		put_uint(ras, "ttl", r->ttl);
+		mg_mc_addr_str(&r->sig, a, sizeof a);
+		put_str(ras, "call_signal_address", a);
+		mg_mc_addr_str(&r->ras, a, sizeof a);
+		put_str(ras, "ras_address", a);
+		put_uint(ras, "keepalives", r->keepalives);
+		put_uint(ras, "admissions", r->admissions);
+		put_uint(ras, "admission_rejects", r->rejects);
+		put_uint(ras, "disengages", r->disengages);
+		put_uint(ras, "unanswered", r->unanswered);
+		put_bool(ras, "unregistered", r->unregistered);
+		json_object *alt = json_object_new_array();
+		for (unsigned i = 0; alt != NULL && i < r->n_alt_gk; i++) {
+			mg_mc_addr_str(&r->alt_gk[i].ras, a, sizeof a);
+			json_object_array_add(alt, json_object_new_string(a));
+		}
+		json_object_object_add(ras, "alternate_gatekeepers", alt);
+		put_str(ras, "error", r->err);
+		json_object_object_add(j->doc, "ras", ras);
+	}
 	const char *s = json_object_to_json_string_ext(
 		j->doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (s == NULL || fputs(s, j->f) == EOF || fputc('\n', j->f) == EOF)

@@ -6,7 +6,9 @@
  * end and their slot is reused.  Both loops end: listen after --calls calls
  * or --timeout, call after every call is placed and finished, each call
  * being bounded by its own deadline.  `listen --call-back` places one call
- * back per answered call from the same loop, bounded like any call. */
+ * back per answered call from the same loop, bounded like any call.  With
+ * --gk the RAS socket and its timers (retries, keep-alives) join the loop;
+ * registration happens before it and unregistration after it (ras.c). */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -17,9 +19,9 @@
 
 #include "meetcall/mc.h"
 
-#define MAX_FDS (MG_MC_MAX_CALLS * 5 + 1)
+#define MAX_FDS (MG_MC_MAX_CALLS * 5 + 2)
 
-enum fd_kind { K_LISTEN, K_SIG, K_H245_LISTEN, K_H245, K_RTP, K_RTCP };
+enum fd_kind { K_LISTEN, K_SIG, K_H245_LISTEN, K_H245, K_RTP, K_RTCP, K_RAS };
 
 static struct mg_mc_call calls[MG_MC_MAX_CALLS];
 
@@ -70,6 +72,9 @@ static bool round_once(struct loop *l, int lfd, uint64_t wake)
 	bool incoming = false;
 
 	add_fd(pf, who, kind, &n, lfd, POLLIN, 0, K_LISTEN);
+	add_fd(pf, who, kind, &n, mg_mc_ras_fd(), POLLIN, 0, K_RAS);
+	if (mg_mc_ras_next() < wake)
+		wake = mg_mc_ras_next();
 	for (unsigned i = 0; i < MG_MC_MAX_CALLS; i++) {
 		struct mg_mc_call *c = &calls[i];
 		if (c->state == MG_MC_FREE || c->state == MG_MC_DONE)
@@ -94,6 +99,10 @@ static bool round_once(struct loop *l, int lfd, uint64_t wake)
 		struct mg_mc_call *c = &calls[who[i]];
 		if (kind[i] == K_LISTEN) {
 			incoming = true;
+			continue;
+		}
+		if (kind[i] == K_RAS) {
+			mg_mc_ras_input();
 			continue;
 		}
 		/* an earlier event may have ended the call and closed this fd */
@@ -127,6 +136,7 @@ static bool round_once(struct loop *l, int lfd, uint64_t wake)
 		}
 	}
 	now = mg_mc_now_ms();
+	mg_mc_ras_tick(now);
 	for (unsigned i = 0; i < MG_MC_MAX_CALLS; i++)
 		mg_mc_call_tick(&calls[i], now);
 	reap(l);
@@ -153,6 +163,8 @@ static int finish(struct loop *l)
 		mg_mc_call_finish(c);
 	}
 	reap(l);
+	if (l->o->gk)
+		mg_mc_ras_stop(); /* the last DRQs, then URQ */
 	mg_mc_totals_print(&l->t, l->o);
 	mg_mc_json_close(l->json, &l->t);
 	return l->t.failed == 0 && l->t.calls + l->t.refused > 0 ? 0 : 1;
@@ -201,6 +213,10 @@ int mg_mc_run_listen(const struct mg_mc_opts *o)
 			o->port, strerror(errno));
 		return 1;
 	}
+	if (o->gk && !mg_mc_ras_start(o, &bound)) {
+		close(lfd);
+		return 1;
+	}
 	l.json = mg_mc_json_open(o->report, o);
 	if (!o->quiet) {
 		char a[32];
@@ -238,6 +254,15 @@ int mg_mc_run_call(const struct mg_mc_opts *o)
 	struct loop l = {.o = o};
 	unsigned placed = 0;
 	signal(SIGPIPE, SIG_IGN);
+	if (o->gk) {
+		/* registered as calling from --sport, else --advertise-port, else
+		 * 1720 (meetcall call does not listen: see doc/meetcall.md) */
+		struct mg_mc_addr sig = {{0}, o->sport ? o->sport : o->advertise_port ? o->advertise_port : 1720};
+		if (o->bind_ip[0] != '\0')
+			(void)mg_mc_parse_addr(o->bind_ip, sig.port, &sig);
+		if (!mg_mc_ras_start(o, &sig))
+			return 1;
+	}
 	l.json = mg_mc_json_open(o->report, o);
 	uint64_t next = mg_mc_now_ms();
 	uint64_t gap = o->rate > 0 ? (uint64_t)(1000.0 / o->rate) : 0;
