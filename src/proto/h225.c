@@ -6,7 +6,8 @@
 
 #include "proto/walk.h"
 
-/* H323-UU-PDU extension additions: 1 h245Tunneling, 2 h245Control. */
+/* H323-UU-PDU extension additions: 1 h245Tunneling, 2 h245Control, 8
+ * genericData (where H.460 features may be named). */
 static bool uu_pdu_ext(struct mg_walk *w, unsigned idx, struct mg_cur *sub)
 {
 	switch (idx) {
@@ -15,6 +16,8 @@ static bool uu_pdu_ext(struct mg_walk *w, unsigned idx, struct mg_cur *sub)
 		return mg_walk_ok(w, sub, "h323-uu-pdu.h245Tunneling");
 	case 2:
 		return mg_h225_embedded(w, sub, MG_H225_EMBED_MSG, MG_C_TUNNEL, "h323-uu-pdu.h245Control");
+	case 8:
+		return mg_ras_generic_list(w, sub);
 	default:
 		return true;
 	}

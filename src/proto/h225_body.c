@@ -17,14 +17,21 @@ struct ext_map {
 	int src_callsig; /* sourceCallSignalAddress (setup) */
 	int remote_ext;  /* remoteExtensionAddress, an AliasAddress (setup) */
 	int parallel;    /* parallelH245Control (setup) */
+	int feature_set; /* featureSet, a FeatureSet */
+	int features;    /* the first of neededFeatures, desiredFeatures,
+			  * supportedFeatures (setup: three SEQUENCE OF
+			  * FeatureDescriptor in a row) */
 };
 
-static const struct ext_map setup_map = { 2, -1, 6, 0, 1, 24 };
-/* CallProceeding-, Alerting- and Connect-UUIE share these positions. */
-static const struct ext_map answer_map = { 0, -1, 4, -1, -1, -1 };
-static const struct ext_map info_map = { 0, -1, 3, -1, -1, -1 };
-static const struct ext_map release_map = { 0, -1, -1, -1, -1, -1 };
-static const struct ext_map facility_map = { 0, 6, 7, -1, -1, -1 };
+static const struct ext_map setup_map = { 2, -1, 6, 0, 1, 24, -1, 21 };
+/* CallProceeding-, Alerting- and Connect-UUIE share the positions up to
+ * fastStart; their featureSet sits at a position of its own. */
+static const struct ext_map proceeding_map = { 0, -1, 4, -1, -1, -1, 8, -1 };
+static const struct ext_map alerting_map = { 0, -1, 4, -1, -1, -1, 13, -1 };
+static const struct ext_map connect_map = { 0, -1, 4, -1, -1, -1, 14, -1 };
+static const struct ext_map info_map = { 0, -1, 3, -1, -1, -1, -1, -1 };
+static const struct ext_map release_map = { 0, -1, -1, -1, -1, -1, 8, -1 };
+static const struct ext_map facility_map = { 0, 6, 7, -1, -1, -1, 13, -1 };
 
 static bool ext_walk(struct mg_walk *w, const struct ext_map *m, unsigned idx, struct mg_cur *sub)
 {
@@ -43,6 +50,10 @@ static bool ext_walk(struct mg_walk *w, const struct ext_map *m, unsigned idx, s
 	if (i == m->parallel)
 		return mg_h225_embedded(w, sub, MG_H225_EMBED_MSG, MG_C_PARALLEL,
 					"setup.parallelH245Control");
+	if (i == m->feature_set)
+		return mg_ras_feature_set(w, sub);
+	if (m->features >= 0 && i >= m->features && i < m->features + 3)
+		return mg_ras_generic_list(w, sub);
 	return true;
 }
 
@@ -50,9 +61,17 @@ static bool setup_ext(struct mg_walk *w, unsigned i, struct mg_cur *sub)
 {
 	return ext_walk(w, &setup_map, i, sub);
 }
-static bool answer_ext(struct mg_walk *w, unsigned i, struct mg_cur *sub)
+static bool proceeding_ext(struct mg_walk *w, unsigned i, struct mg_cur *sub)
 {
-	return ext_walk(w, &answer_map, i, sub);
+	return ext_walk(w, &proceeding_map, i, sub);
+}
+static bool alerting_ext(struct mg_walk *w, unsigned i, struct mg_cur *sub)
+{
+	return ext_walk(w, &alerting_map, i, sub);
+}
+static bool connect_ext(struct mg_walk *w, unsigned i, struct mg_cur *sub)
+{
+	return ext_walk(w, &connect_map, i, sub);
 }
 static bool info_ext(struct mg_walk *w, unsigned i, struct mg_cur *sub)
 {
@@ -145,7 +164,7 @@ static bool setup(struct mg_walk *w, struct mg_cur *c)
 
 /* CallProceeding- and Alerting-UUIE root: protocolIdentifier,
  * destinationInfo, h245Address?. */
-static bool proceeding_or_alerting(struct mg_walk *w, struct mg_cur *c)
+static bool proceeding_or_alerting(struct mg_walk *w, struct mg_cur *c, mg_walk_ext_fn exts)
 {
 	uint32_t opt;
 	bool ext = mg_per_seq_preamble(c, true, 1, &opt);
@@ -156,7 +175,7 @@ static bool proceeding_or_alerting(struct mg_walk *w, struct mg_cur *c)
 		return false;
 	if ((opt & 1) && !mg_h225_transport(w, c, MG_F_H245_ADDRESS, "uuie.h245Address"))
 		return false;
-	return ext ? mg_walk_exts(w, c, answer_ext, "uuie.extensions") : true;
+	return ext ? mg_walk_exts(w, c, exts, "uuie.extensions") : true;
 }
 
 /* Connect-UUIE root: protocolIdentifier, h245Address?, destinationInfo,
@@ -172,7 +191,7 @@ static bool connect_uuie(struct mg_walk *w, struct mg_cur *c)
 		return false;
 	if (!mg_h225_endpoint_type(w, c) || !mg_h225_guid(w, c, "connect.conferenceID"))
 		return false;
-	return ext ? mg_walk_exts(w, c, answer_ext, "connect.extensions") : true;
+	return ext ? mg_walk_exts(w, c, connect_ext, "connect.extensions") : true;
 }
 
 /* Information-UUIE root: protocolIdentifier. */
@@ -267,8 +286,9 @@ bool mg_h225_body(struct mg_walk *w, struct mg_cur *c, unsigned body)
 	case MG_H225_SETUP:
 		return setup(w, c);
 	case MG_H225_CALL_PROCEEDING:
+		return proceeding_or_alerting(w, c, proceeding_ext);
 	case MG_H225_ALERTING:
-		return proceeding_or_alerting(w, c);
+		return proceeding_or_alerting(w, c, alerting_ext);
 	case MG_H225_CONNECT:
 		return connect_uuie(w, c);
 	case MG_H225_INFORMATION:

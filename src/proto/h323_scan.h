@@ -222,7 +222,10 @@ struct mg_h323_scan {
 	bool ras_has_ttl;        /* timeToLive present (RRQ, RCF) */
 	uint32_t ras_ttl;        /* its value, seconds */
 	bool ras_keepalive;      /* RRQ keepAlive */
-	bool ras_h46018;         /* H.460.18 named in a featureSet / genericData */
+	bool ras_h46018;         /* H.460.18 named in a featureSet / genericData (of a RAS
+				  * message, or of an H.225.0 UUIE: Setup's needed-, desired-,
+				  * supportedFeatures, another UUIE's featureSet, the
+				  * H323-UU-PDU's genericData) */
 	bool ras_h46019;         /* H.460.19 likewise */
 	/* findings */
 	struct mg_h323_addr addr[MG_H323_MAX_ADDRS];

@@ -83,10 +83,8 @@ bool mg_ras_crypto_tokens(struct mg_walk *w, struct mg_cur *c); /* SEQUENCE OF C
 /* tokens if clear, then cryptoTokens if crypto (presence bits of a root) */
 bool mg_ras_tokens(struct mg_walk *w, struct mg_cur *c, bool clear, bool crypto);
 
-/* ---- genericData / featureSet (ras_generic.c) -------------------------- */
-
-bool mg_ras_generic_list(struct mg_walk *w, struct mg_cur *c);
-bool mg_ras_feature_set(struct mg_walk *w, struct mg_cur *c);
+/* genericData / featureSet (ras_generic.c): declared in walk.h, the H.225
+ * UUIE walker uses them too. */
 
 /* ---- the messages (ras_reg.c, ras_call.c, ras_info.c) ------------------- */
 

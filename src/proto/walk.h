@@ -100,6 +100,12 @@ bool mg_h225_uu_pdu(struct mg_walk *w, struct mg_cur *c);
 struct mg_h225_alias;
 void mg_h225_alias_decode(struct mg_cur *c, struct mg_h225_alias *a);
 
+/* SEQUENCE OF GenericData and FeatureSet (ras_generic.c), in RAS messages
+ * and H.225.0 UUIEs alike: a top-level GenericData / FeatureDescriptor
+ * naming standard 18 or 19 sets s->ras_h46018 / ras_h46019. */
+bool mg_ras_generic_list(struct mg_walk *w, struct mg_cur *c);
+bool mg_ras_feature_set(struct mg_walk *w, struct mg_cur *c);
+
 /* SEQUENCE OF OCTET STRING whose elements are H.245 PER encodings: each one
  * goes to the H.245 walker. */
 enum mg_h225_embed { MG_H225_EMBED_OLC, MG_H225_EMBED_MSG };

@@ -59,6 +59,9 @@ struct mg_mc_h225 {
 	unsigned n_faststart;
 	const struct mg_mc_blob *h245; /* h245Control elements */
 	unsigned n_h245;
+	uint16_t feature;          /* setup: supportedFeatures names H.460.<feature> (a
+				    * FeatureDescriptor with that standard identifier and no
+				    * parameters), 1..16383; 0: no supportedFeatures */
 };
 
 size_t mg_mc_enc_h225(const struct mg_mc_h225 *m, uint8_t *out, size_t cap);

@@ -94,12 +94,25 @@ static void call_identifier(struct mg_penc *e, const struct mg_mc_h225 *m)
 	mg_penc_octets(e, m->call_id, 16, 16, 16, false);
 }
 
+/* SEQUENCE OF FeatureDescriptor with one GenericData { id standard n }. */
+static void one_feature(struct mg_penc *e, uint16_t n)
+{
+	mg_penc_length(e, 1);
+	mg_penc_seq_preamble(e, true, false, 1, 0); /* GenericData, no parameters */
+	mg_penc_choice(e, 0, 3, true, false);       /* GenericIdentifier standard */
+	mg_penc_bool(e, false);                     /* INTEGER (0..16383, ...): in the root */
+	mg_penc_constrained(e, n, 0, 16383);
+}
+
 /* Setup additions: 0 sourceCallSignalAddress, 2 callIdentifier,
  * 6 fastStart, 7 mediaWaitForConnect, 8 canOverlapSend, 10 multipleCalls,
- * 11 maintainConnection (all booleans false). */
+ * 11 maintainConnection (all booleans false), 23 supportedFeatures. */
 static void setup_add(struct mg_penc *e, const struct mg_mc_h225 *m, unsigned idx)
 {
 	switch (idx) {
+	case 23:
+		one_feature(e, m->feature);
+		break;
 	case 0:
 		transport(e, &m->src_sig);
 		break;
@@ -132,8 +145,9 @@ static void setup(struct mg_penc *e, const struct mg_mc_h225 *m)
 	mg_penc_octets(e, m->conf_id, 16, 16, 16, false);
 	mg_penc_choice(e, 0, 3, true, false); /* conferenceGoal create */
 	mg_penc_choice(e, 0, 4, true, false); /* callType pointToPoint */
-	uint8_t bits[12] = {1, 0, 1, 0, 0, 0, m->n_faststart > 0, 1, 1, 0, 1, 1};
-	additions(e, m, bits, 12, setup_add);
+	uint8_t bits[24] = {1, 0, 1, 0, 0, 0, m->n_faststart > 0, 1, 1, 0, 1, 1};
+	bits[23] = m->feature != 0;
+	additions(e, m, bits, m->feature ? 24 : 12, setup_add);
 }
 
 /* CallProceeding / Alerting / Connect additions: 0 callIdentifier,
