@@ -64,8 +64,10 @@ static uint32_t call_binding(struct mg_h323 *h, struct h323_call *c, uint8_t pro
 	return mg_alg_find_binding(h->e, proto, ip, port);
 }
 
+/* media: an inbound media pinhole, whose source follows the call's
+ * negotiated media address (note_media_source). */
 static void open_pin(struct mg_h323 *h, struct h323_call *c, const struct mg_expect *spec, uint16_t lcn,
-		     uint8_t chan_side)
+		     uint8_t chan_side, bool media)
 {
 	uint32_t owner = c->id;
 	struct mg_expect x = *spec;
@@ -82,7 +84,7 @@ static void open_pin(struct mg_h323 *h, struct h323_call *c, const struct mg_exp
 	H323_TRACE(h, c, .kind = MG_H323_TR_PIN_OPEN, .name = x.what, .ip = {x.dst_addr, x.to_addr},
 		   .port = {x.dst_port, x.to_port});
 	if (c->n_pin < H323_CALL_PINS)
-		c->pins[c->n_pin++] = (struct h323_pin){idx, lcn, chan_side};
+		c->pins[c->n_pin++] = (struct h323_pin){idx, lcn, chan_side, media};
 	else
 		mg_alg_count(h->e, MG_R_ALG_LIMIT); /* still closed with the call */
 }
@@ -105,8 +107,65 @@ void mg_h323_follow_call(struct mg_h323 *h, struct h323_call *c, uint32_t pub)
 			.alg_ctx = c->id | H323_CTX_CALL,
 			.what = what[i],
 		};
-		open_pin(h, c, &x, 0, 0);
+		open_pin(h, c, &x, 0, 0, false);
 	}
+}
+
+/* Whom a pinhole for the inside's address admits (alg media-source):
+ * media (UDP) pinholes under `negotiated` admit the outside endpoint's
+ * negotiated media address, the signalling peer until there is one. */
+static uint32_t admitted_source(struct mg_h323 *h, const struct h323_call *c, uint8_t proto)
+{
+	switch (mg_engine_config(h->e)->media_source) {
+	case MG_MEDIA_ANY:
+		return 0;
+	case MG_MEDIA_NEGOTIATED:
+		if (proto == MG_PROTO_UDP && c->media_src != 0)
+			return c->media_src;
+		return h->cur.peer_seen;
+	case MG_MEDIA_PEER:
+	default:
+		return h->cur.peer_seen;
+	}
+}
+
+/* An address that can be the source of the outside endpoint's media: a
+ * unicast address that is neither inside nor one of ours. */
+static bool media_source_ok(struct mg_h323 *h, uint32_t ip)
+{
+	const struct mg_config *cfg = mg_engine_config(h->e);
+	const uint8_t *b = (const uint8_t *)&ip;
+	if (ip == 0 || ip == 0xffffffffu || b[0] == 0 || b[0] == 127 || b[0] >= 224)
+		return false;
+	return !mg_config_is_inside(cfg, ip) && !mg_config_is_public(cfg, ip);
+}
+
+/* The outside side sent an address for its own media.  Under media-source
+ * negotiated it becomes the call's media source: the call's inbound media
+ * pinholes admit it from now on, those already open (admitting the
+ * signalling peer or an earlier address) included. */
+static void note_media_source(struct mg_h323 *h, struct h323_call *c, uint32_t ip)
+{
+	if (mg_engine_config(h->e)->media_source != MG_MEDIA_NEGOTIATED || ip == c->media_src ||
+	    !media_source_ok(h, ip))
+		return;
+	c->media_src = ip;
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < c->n_pin; i++) {
+		struct h323_pin p = c->pins[i];
+		if (p.media) {
+			p.idx = mg_alg_pinhole_readmit(h->e, p.idx, c->id, ip);
+			if (p.idx == MG_NIL)
+				continue; /* expired unused: gone */
+			bool dup = false;
+			for (uint32_t j = 0; j < k && !dup; j++)
+				dup = c->pins[j].idx == p.idx;
+			if (dup)
+				continue;
+		}
+		c->pins[k++] = p;
+	}
+	c->n_pin = k;
 }
 
 static bool wants_pinhole(uint8_t field, uint8_t *proto, uint8_t *alg, const char **what)
@@ -241,7 +300,7 @@ static enum mg_reason from_inside(struct mg_h323 *h, struct h323_call *c, struct
 		memset(&x, 0, sizeof(x));
 		x.proto = pproto;
 		x.side = MG_SIDE_OUTSIDE;
-		x.remote = mg_engine_config(h->e)->media_any_source ? 0 : h->cur.peer_seen;
+		x.remote = admitted_source(h, c, pproto);
 		x.dst_addr = pbi->pub_addr;
 		x.dst_port = pbi->pub_port;
 		x.to_addr = ip;
@@ -250,7 +309,7 @@ static enum mg_reason from_inside(struct mg_h323 *h, struct h323_call *c, struct
 		x.alg = alg;
 		x.alg_ctx = c->id | H323_CTX_CALL;
 		x.what = np == 2 ? (i == 0 ? "rtp" : "rtcp") : what;
-		open_pin(h, c, &x, a->lcn, chan_side_of(a, MG_SIDE_INSIDE));
+		open_pin(h, c, &x, a->lcn, chan_side_of(a, MG_SIDE_INSIDE), pproto == MG_PROTO_UDP);
 	}
 	return MG_R_NONE;
 }
@@ -272,6 +331,8 @@ static void from_outside(struct mg_h323 *h, struct h323_call *c, struct mg_rw_ms
 		mg_alg_stat_rewrites(h->e, 1);
 		return;
 	}
+	if (c && (a->field == MG_F_MEDIA || a->field == MG_F_MEDIA_CTRL))
+		note_media_source(h, c, ip);
 	uint8_t pproto, alg;
 	const char *what;
 	if (!c || !wants_pinhole(a->field, &pproto, &alg, &what))
@@ -292,7 +353,7 @@ static void from_outside(struct mg_h323 *h, struct h323_call *c, struct mg_rw_ms
 		x.alg = alg;
 		x.alg_ctx = c->id | H323_CTX_CALL;
 		x.what = np == 2 ? (i == 0 ? "rtp-out" : "rtcp-out") : what;
-		open_pin(h, c, &x, a->lcn, chan_side_of(a, MG_SIDE_OUTSIDE));
+		open_pin(h, c, &x, a->lcn, chan_side_of(a, MG_SIDE_OUTSIDE), false);
 	}
 }
 
@@ -398,9 +459,74 @@ static void trace_h245(struct mg_h323 *h, const struct h323_call *c, const struc
 		H323_TRACE(h, c, .kind = MG_H323_TR_MSG, .h245 = 1, .name = mg_h245_msg_name(s->h245_msg[i].code));
 }
 
+/* Every address of the message (h->scan): translated and let in, and the
+ * sender's own address checked not to survive.  MG_R_NONE or the drop
+ * reason. */
+static enum mg_reason translate(struct mg_h323 *h, struct h323_call *c, struct mg_rw_msg *m, const char *cs,
+				const char *what, const char *who)
+{
+	struct mg_engine *e = h->e;
+	struct h323_cur *cur = &h->cur;
+	const struct mg_h323_scan *s = &h->scan;
+	uint32_t len = m->len;
+
+	for (unsigned i = 0; i < s->n_addr; i++) {
+		const struct mg_h323_addr *a = &s->addr[i];
+		if (a->family != 4 || a->off + 6 > len)
+			continue;
+		cur->addr_field = field_name(a->field);
+		uint32_t ip;
+		memcpy(&ip, a->ip, 4);
+		if (!cur->from_inside) {
+			from_outside(h, c, m, a, ip);
+			continue;
+		}
+		enum mg_reason ar = from_inside(h, c, m, a, ip);
+		if (ar == MG_R_NONE)
+			continue;
+		H323_TRACE(h, c, .kind = MG_H323_TR_PROBLEM, .reason = (uint16_t)ar, .ip = {ip, ip},
+			   .port = {a->port, a->port});
+		if (mg_alg_untranslatable(e, ar, 0, "%s: %s from %s: %s:%u not translated", cs, what, who,
+					  mg_h323_addr_str(ip).s, a->port) != MG_R_NONE)
+			return ar;
+	}
+	/* the sender's own address must not survive anywhere in what it sends */
+	if (cur->from_inside && mg_stream_has_addr(m->b, len, cur->sender)) {
+		H323_TRACE(h, c, .kind = MG_H323_TR_PROBLEM, .reason = MG_R_ALG_UNTRANSLATED,
+			   .ip = {cur->sender, cur->sender});
+		if (mg_alg_untranslatable(e, MG_R_ALG_UNTRANSLATED, 0,
+					  "%s: %s from %s still carries the sender's address", cs, what,
+					  who) != MG_R_NONE)
+			return MG_R_ALG_UNTRANSLATED;
+	}
+	return MG_R_NONE;
+}
+
+/* H.460.18 / .19: the endpoint traverses the NAT itself (it keeps its own
+ * pinholes open towards its gatekeeper, which proxies the media) and its
+ * gatekeeper must see its addresses as it wrote them: rewriting them
+ * breaks the call.  A message naming either feature, and every later
+ * message of its call (H.245 included), passes with its addresses
+ * unmodified and opens no pinholes; the flow's header NAT still applies.
+ * Counted and logged once per call (per message when it has no call). */
+static bool h460_passes(struct mg_h323 *h, struct h323_call *c, const char *cs, const char *what,
+			const char *who)
+{
+	const struct mg_h323_scan *s = &h->scan;
+	if (c && c->h460)
+		return true;
+	if (!s->ras_h46018 && !s->ras_h46019)
+		return false;
+	if (c)
+		c->h460 = true;
+	mg_alg_event(h->e, MG_R_ALG_H460_SETUP, "%s: %s from %s names %s: its addresses pass unmodified", cs,
+		     what, who,
+		     s->ras_h46018 ? (s->ras_h46019 ? "H.460.18 and H.460.19" : "H.460.18") : "H.460.19");
+	return true;
+}
+
 enum mg_reason mg_h323_apply(struct mg_h323 *h, struct mg_rw_msg *m, enum mg_reason r)
 {
-	uint32_t len = m->len;
 	struct mg_engine *e = h->e;
 	struct h323_cur *cur = &h->cur;
 	struct mg_h323_scan *s = &h->scan;
@@ -437,34 +563,10 @@ enum mg_reason mg_h323_apply(struct mg_h323 *h, struct mg_rw_msg *m, enum mg_rea
 					  s->err_where ? s->err_where : "message") != MG_R_NONE)
 			return r;
 	}
-	for (unsigned i = 0; i < s->n_addr; i++) {
-		const struct mg_h323_addr *a = &s->addr[i];
-		if (a->family != 4 || a->off + 6 > len)
-			continue;
-		cur->addr_field = field_name(a->field);
-		uint32_t ip;
-		memcpy(&ip, a->ip, 4);
-		if (!cur->from_inside) {
-			from_outside(h, c, m, a, ip);
-			continue;
-		}
-		enum mg_reason ar = from_inside(h, c, m, a, ip);
-		if (ar == MG_R_NONE)
-			continue;
-		H323_TRACE(h, c, .kind = MG_H323_TR_PROBLEM, .reason = (uint16_t)ar, .ip = {ip, ip},
-			   .port = {a->port, a->port});
-		if (mg_alg_untranslatable(e, ar, 0, "%s: %s from %s: %s:%u not translated", cs.s, what, who.s,
-					  mg_h323_addr_str(ip).s, a->port) != MG_R_NONE)
-			return ar;
-	}
-	/* the sender's own address must not survive anywhere in what it sends */
-	if (cur->from_inside && mg_stream_has_addr(m->b, len, cur->sender)) {
-		H323_TRACE(h, c, .kind = MG_H323_TR_PROBLEM, .reason = MG_R_ALG_UNTRANSLATED,
-			   .ip = {cur->sender, cur->sender});
-		if (mg_alg_untranslatable(e, MG_R_ALG_UNTRANSLATED, 0,
-					  "%s: %s from %s still carries the sender's address", cs.s, what,
-					  who.s) != MG_R_NONE)
-			return MG_R_ALG_UNTRANSLATED;
+	if (!h460_passes(h, c, cs.s, what, who.s)) {
+		enum mg_reason tr = translate(h, c, m, cs.s, what, who.s);
+		if (tr != MG_R_NONE)
+			return tr;
 	}
 	if (c) {
 		uint8_t side = cur->from_inside ? MG_SIDE_INSIDE : MG_SIDE_OUTSIDE;

@@ -21,15 +21,20 @@ struct h323_pin {
 	uint32_t idx;      /* pinhole */
 	uint16_t lcn;      /* logical channel it serves, 0 = not a channel */
 	uint8_t chan_side; /* side whose OLC opened that channel */
+	bool media;        /* inbound media: admits the call's media source (alg media-source) */
 };
 
 struct h323_call {
 	bool used, has_guid, inbound;
+	bool h460; /* its signalling named H.460.18 / .19: passed unmodified (h323_addr.c) */
 	uint8_t state;
 	uint32_t id;           /* unique over time; id % ncalls is the slot */
 	uint32_t home_sf;      /* the signalling flow its Setup came on */
 	uint8_t guid[16];
 	uint32_t inside, peer; /* network order */
+	/* the outside endpoint's media address as it negotiated it (the last
+	 * mediaChannel / mediaControlChannel it sent), 0 until it gave one */
+	uint32_t media_src;
 	uint32_t nflows;       /* signalling flows pointing here */
 	uint32_t gnext;        /* callIdentifier hash chain */
 	uint32_t binds[H323_CALL_BINDS];

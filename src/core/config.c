@@ -91,6 +91,7 @@ void mg_config_defaults(struct mg_config *c)
 	};
 	c->alg_h323 = true;
 	c->untranslatable = MG_UNTRANS_DROP;
+	c->media_source = MG_MEDIA_NEGOTIATED;
 	c->log_rate = 10;
 	c->log_level = MG_LOG_NOTICE;
 	memcpy(c->live.control, MG_CFG_CONTROL_DEFAULT, sizeof(MG_CFG_CONTROL_DEFAULT));
@@ -156,4 +157,17 @@ int mg_log_level_parse(const char *name)
 		if (strcmp(name, level_names[i]) == 0)
 			return MG_LOG_ERROR + i;
 	return -1;
+}
+
+const char *mg_media_source_name(enum mg_media_source m)
+{
+	switch (m) {
+	case MG_MEDIA_PEER:
+		return "peer";
+	case MG_MEDIA_NEGOTIATED:
+		return "negotiated";
+	case MG_MEDIA_ANY:
+		return "any";
+	}
+	return "?";
 }

@@ -54,6 +54,14 @@ struct mg_alias_cfg {
 };
 
 enum mg_untranslatable { MG_UNTRANS_DROP = 0, MG_UNTRANS_PASS = 1 };
+/* "alg media-source": whom a call's inbound media pinholes admit.
+ * NEGOTIATED: the address the outside endpoint gave for its own media
+ * (mediaChannel / mediaControlChannel in what it sent: OLC, OLCAck,
+ * fastStart), the signalling peer until it gave one; PEER: the signalling
+ * peer only; ANY: any source. */
+enum mg_media_source { MG_MEDIA_NEGOTIATED = 0, MG_MEDIA_PEER = 1, MG_MEDIA_ANY = 2 };
+/* "peer", "negotiated", "any"; "?" for any other value. */
+const char *mg_media_source_name(enum mg_media_source m);
 
 #define MG_CFG_IFNAME_MAX 16 /* IFNAMSIZ: 15 characters and the NUL */
 #define MG_CFG_PATH_MAX 108  /* sun_path of a UNIX socket address */
@@ -120,7 +128,7 @@ struct mg_config {
 	struct mg_timeouts to;
 	bool alg_h323;           /* "alg h323 on|off" */
 	enum mg_untranslatable untranslatable; /* "alg untranslatable drop|pass" */
-	bool media_any_source;   /* "alg media-source peer|any" */
+	enum mg_media_source media_source; /* "alg media-source peer|negotiated|any" */
 	bool malformed_outside_drop; /* "alg malformed-outside drop|pass": undecodable signalling from outside */
 	uint32_t log_rate;       /* log lines per second per reason */
 	uint8_t log_level;       /* "log-level": enum mg_log_level, lines above it are not written */

@@ -154,7 +154,7 @@ static void put_policy(struct out *o, const struct mg_config *c)
 	put(o, "nat %s\n", c->nat ? "on" : "off");
 	put(o, "alg h323 %s\n", c->alg_h323 ? "on" : "off");
 	put(o, "alg untranslatable %s\n", c->untranslatable == MG_UNTRANS_PASS ? "pass" : "drop");
-	put(o, "alg media-source %s\n", c->media_any_source ? "any" : "peer");
+	put(o, "alg media-source %s\n", mg_media_source_name(c->media_source));
 	put(o, "alg malformed-outside %s\n", c->malformed_outside_drop ? "drop" : "pass");
 }
 

@@ -408,11 +408,13 @@ static int d_alg(struct pstate *s, char **tok, int n)
 	}
 	if (strcmp(tok[1], "media-source") == 0) {
 		if (strcmp(tok[2], "peer") == 0)
-			s->c.media_any_source = false;
+			s->c.media_source = MG_MEDIA_PEER;
+		else if (strcmp(tok[2], "negotiated") == 0)
+			s->c.media_source = MG_MEDIA_NEGOTIATED;
 		else if (strcmp(tok[2], "any") == 0)
-			s->c.media_any_source = true;
+			s->c.media_source = MG_MEDIA_ANY;
 		else
-			return fail(s, "expected peer or any", tok[2]);
+			return fail(s, "expected peer, negotiated or any", tok[2]);
 		return 0;
 	}
 	if (strcmp(tok[1], "malformed-outside") == 0) {

@@ -67,6 +67,7 @@
 	X(ALG_SOURCE_TABLE_FULL, "alg-source-table-full", "too many sources hold signalling connections") \
 	X(ALG_OUT_OF_ORDER, "alg-out-of-order", "signalling segment ahead of a gap, held back") \
 	X(ALG_NAT_FAILED, "alg-nat-failed", "no public binding for a negotiated address")  \
+	X(ALG_H460_SETUP, "h460-setup", "a call's signalling names H.460.18/.19 (the endpoint traverses the NAT itself): its addresses pass unmodified") \
 	X(SEQADJ_FULL, "seqadj-full", "a length-changing edit found the flow's sequence-adjust table full") \
 	X(SEQADJ_ORDER, "seqadj-order", "a length-changing edit before or over an earlier one") \
 	X(SEQADJ_LONG, "seqadj-long", "a length-changing edit longer than an edit can keep") \

@@ -29,7 +29,7 @@ static bool cfg_equal(const struct mg_config *a, const struct mg_config *b)
 	    memcmp(&a->to, &b->to, sizeof(a->to)) != 0 || a->alg_h323 != b->alg_h323 ||
 	    a->untranslatable != b->untranslatable || a->log_rate != b->log_rate ||
 	    a->log_level != b->log_level ||
-	    a->media_any_source != b->media_any_source)
+	    a->media_source != b->media_source)
 		return false;
 	for (unsigned i = 0; i < a->n_inside; i++)
 		if (a->inside[i].addr != b->inside[i].addr || a->inside[i].mask != b->inside[i].mask)
@@ -328,7 +328,7 @@ static const struct err_case err_cases[] = {
 	 "t.conf:1: forward target is not inside '198.18.7.10'"},
 	{"nat maybe\n", "t.conf:1: expected on or off 'maybe'"},
 	{"alg sip on\n", "t.conf:1: expected h323, untranslatable, media-source or malformed-outside 'sip'"},
-	{"alg media-source mcu\n", "t.conf:1: expected peer or any 'mcu'"},
+	{"alg media-source mcu\n", "t.conf:1: expected peer, negotiated or any 'mcu'"},
 	{"alg untranslatable keep\n", "t.conf:1: expected drop or pass 'keep'"},
 	{"max sessions 5\n", "t.conf:1: expected flows, bindings, pinholes, calls, frags, frags-per-source, embryonic, signalling-per-source, pending-per-source, directory, route-pending or route-pending-per-source 'sessions'"},
 	{"max flows 0\n", "t.conf:1: count must be a number from 1 to 16777216 '0'"},
@@ -688,6 +688,32 @@ TEST(config_log_level_names_round_trip)
 	CHECK_EQ(mg_log_level_parse("Notice"), -1);
 	CHECK(strcmp(mg_log_level_name(2), "?") == 0);
 	CHECK(strcmp(mg_log_level_name(8), "?") == 0);
+}
+
+/* negotiated by default; each value parses, prints and reads back. */
+TEST(config_media_source_values_round_trip)
+{
+	struct mg_config c;
+	mg_config_defaults(&c);
+	CHECK_EQ(c.media_source, MG_MEDIA_NEGOTIATED);
+	static const char *const names[] = {"peer", "negotiated", "any"};
+	static const enum mg_media_source vals[] = {MG_MEDIA_PEER, MG_MEDIA_NEGOTIATED, MG_MEDIA_ANY};
+	for (int i = 0; i < 3; i++) {
+		char text[200], line[64];
+		snprintf(text, sizeof(text), "inside 198.18.1.0/24\npublic 198.19.0.1\nalg media-source %s\n",
+			 names[i]);
+		CHECK_EQ(parse(&c, text), 0);
+		CHECK_EQ(c.media_source, vals[i]);
+		CHECK(strcmp(mg_media_source_name(vals[i]), names[i]) == 0);
+		static char out[16384];
+		CHECK(mg_config_format(&c, out, sizeof(out)) > 0);
+		snprintf(line, sizeof(line), "\nalg media-source %s\n", names[i]);
+		CHECK(strstr(out, line) != NULL);
+		struct mg_config d;
+		CHECK_EQ(parse(&d, out), 0);
+		CHECK_EQ(d.media_source, vals[i]);
+	}
+	CHECK(strcmp(mg_media_source_name((enum mg_media_source)7), "?") == 0);
 }
 
 TEST(config_metrics_endpoint)

@@ -60,14 +60,14 @@ struct rig {
 	uint32_t seq;
 };
 
-static bool rig_any_source;
+static enum mg_media_source rig_media_source = MG_MEDIA_NEGOTIATED;
 
 static int rig_up(struct rig *g, enum mg_untranslatable policy)
 {
 	struct mg_config c;
 	tb_lab_config(&c, P);
 	c.untranslatable = policy;
-	c.media_any_source = rig_any_source;
+	c.media_source = rig_media_source;
 	char err[200];
 	g->e = mg_engine_new(&c, 3, err, sizeof(err));
 	if (!g->e)
@@ -296,9 +296,9 @@ TEST(alg_pinholes_admit_the_peer_or_anyone_by_config)
 	CHECK_EQ(load_setup(), 0);
 	for (int any = 0; any < 2; any++) {
 		struct rig g;
-		rig_any_source = any;
+		rig_media_source = any ? MG_MEDIA_ANY : MG_MEDIA_PEER;
 		int up = rig_up(&g, MG_UNTRANS_DROP);
-		rig_any_source = false;
+		rig_media_source = MG_MEDIA_NEGOTIATED;
 		CHECK_EQ(up, 0);
 		CHECK_EQ(send_a(&g, 1000, setup_msg, setup_len).verdict, MG_VERDICT_ACCEPT);
 		struct remotes r = {0, 0, 0};
