@@ -64,10 +64,9 @@ static uint32_t call_binding(struct mg_h323 *h, struct h323_call *c, uint8_t pro
 	return mg_alg_find_binding(h->e, proto, ip, port);
 }
 
-/* media: an inbound media pinhole, whose source follows the call's
- * negotiated media address (note_media_source). */
+/* media: enum h323_pin_media (note_media_source). */
 static void open_pin(struct mg_h323 *h, struct h323_call *c, const struct mg_expect *spec, uint16_t lcn,
-		     uint8_t chan_side, bool media)
+		     uint8_t chan_side, uint8_t media)
 {
 	uint32_t owner = c->id;
 	struct mg_expect x = *spec;
@@ -107,25 +106,7 @@ void mg_h323_follow_call(struct mg_h323 *h, struct h323_call *c, uint32_t pub)
 			.alg_ctx = c->id | H323_CTX_CALL,
 			.what = what[i],
 		};
-		open_pin(h, c, &x, 0, 0, false);
-	}
-}
-
-/* Whom a pinhole for the inside's address admits (alg media-source):
- * media (UDP) pinholes under `negotiated` admit the outside endpoint's
- * negotiated media address, the signalling peer until there is one. */
-static uint32_t admitted_source(struct mg_h323 *h, const struct h323_call *c, uint8_t proto)
-{
-	switch (mg_engine_config(h->e)->media_source) {
-	case MG_MEDIA_ANY:
-		return 0;
-	case MG_MEDIA_NEGOTIATED:
-		if (proto == MG_PROTO_UDP && c->media_src != 0)
-			return c->media_src;
-		return h->cur.peer_seen;
-	case MG_MEDIA_PEER:
-	default:
-		return h->cur.peer_seen;
+		open_pin(h, c, &x, 0, 0, H323_PIN_OTHER);
 	}
 }
 
@@ -140,10 +121,22 @@ static bool media_source_ok(struct mg_h323 *h, uint32_t ip)
 	return !mg_config_is_inside(cfg, ip) && !mg_config_is_public(cfg, ip);
 }
 
+/* Open, next to BASE pinhole pins[i], the like pinhole that admits the
+ * call's negotiated media address. */
+static void open_follower(struct mg_h323 *h, struct h323_call *c, uint32_t i)
+{
+	struct mg_expect x;
+	struct h323_pin p = c->pins[i];
+	if (!mg_alg_pinhole_get(h->e, p.idx, c->id, &x) || x.remote == c->media_src)
+		return;
+	x.remote = c->media_src;
+	open_pin(h, c, &x, p.lcn, p.chan_side, H323_PIN_FOLLOW);
+}
+
 /* The outside side sent an address for its own media.  Under media-source
- * negotiated it becomes the call's media source: the call's inbound media
- * pinholes admit it from now on, those already open (admitting the
- * signalling peer or an earlier address) included. */
+ * negotiated it becomes the call's media source: every inbound media
+ * pinhole of the call, those already open included, gets a like pinhole
+ * admitting it (the one admitting an earlier address closes). */
 static void note_media_source(struct mg_h323 *h, struct h323_call *c, uint32_t ip)
 {
 	if (mg_engine_config(h->e)->media_source != MG_MEDIA_NEGOTIATED || ip == c->media_src ||
@@ -152,20 +145,15 @@ static void note_media_source(struct mg_h323 *h, struct h323_call *c, uint32_t i
 	c->media_src = ip;
 	uint32_t k = 0;
 	for (uint32_t i = 0; i < c->n_pin; i++) {
-		struct h323_pin p = c->pins[i];
-		if (p.media) {
-			p.idx = mg_alg_pinhole_readmit(h->e, p.idx, c->id, ip);
-			if (p.idx == MG_NIL)
-				continue; /* expired unused: gone */
-			bool dup = false;
-			for (uint32_t j = 0; j < k && !dup; j++)
-				dup = c->pins[j].idx == p.idx;
-			if (dup)
-				continue;
-		}
-		c->pins[k++] = p;
+		if (c->pins[i].media == H323_PIN_FOLLOW)
+			mg_alg_pinhole_close(h->e, c->pins[i].idx, c->id);
+		else
+			c->pins[k++] = c->pins[i];
 	}
 	c->n_pin = k;
+	for (uint32_t i = 0; i < k; i++)
+		if (c->pins[i].media == H323_PIN_BASE)
+			open_follower(h, c, i);
 }
 
 static bool wants_pinhole(uint8_t field, uint8_t *proto, uint8_t *alg, const char **what)
@@ -300,7 +288,7 @@ static enum mg_reason from_inside(struct mg_h323 *h, struct h323_call *c, struct
 		memset(&x, 0, sizeof(x));
 		x.proto = pproto;
 		x.side = MG_SIDE_OUTSIDE;
-		x.remote = admitted_source(h, c, pproto);
+		x.remote = mg_engine_config(h->e)->media_source == MG_MEDIA_ANY ? 0 : h->cur.peer_seen;
 		x.dst_addr = pbi->pub_addr;
 		x.dst_port = pbi->pub_port;
 		x.to_addr = ip;
@@ -309,7 +297,13 @@ static enum mg_reason from_inside(struct mg_h323 *h, struct h323_call *c, struct
 		x.alg = alg;
 		x.alg_ctx = c->id | H323_CTX_CALL;
 		x.what = np == 2 ? (i == 0 ? "rtp" : "rtcp") : what;
-		open_pin(h, c, &x, a->lcn, chan_side_of(a, MG_SIDE_INSIDE), pproto == MG_PROTO_UDP);
+		bool follow = pproto == MG_PROTO_UDP &&
+			      mg_engine_config(h->e)->media_source == MG_MEDIA_NEGOTIATED;
+		uint32_t n_before = c->n_pin;
+		open_pin(h, c, &x, a->lcn, chan_side_of(a, MG_SIDE_INSIDE),
+			 follow ? H323_PIN_BASE : H323_PIN_OTHER);
+		if (follow && c->media_src != 0 && c->n_pin > n_before)
+			open_follower(h, c, c->n_pin - 1);
 	}
 	return MG_R_NONE;
 }
@@ -353,7 +347,7 @@ static void from_outside(struct mg_h323 *h, struct h323_call *c, struct mg_rw_ms
 		x.alg = alg;
 		x.alg_ctx = c->id | H323_CTX_CALL;
 		x.what = np == 2 ? (i == 0 ? "rtp-out" : "rtcp-out") : what;
-		open_pin(h, c, &x, a->lcn, chan_side_of(a, MG_SIDE_OUTSIDE), false);
+		open_pin(h, c, &x, a->lcn, chan_side_of(a, MG_SIDE_OUTSIDE), H323_PIN_OTHER);
 	}
 }
 

@@ -21,8 +21,13 @@ struct h323_pin {
 	uint32_t idx;      /* pinhole */
 	uint16_t lcn;      /* logical channel it serves, 0 = not a channel */
 	uint8_t chan_side; /* side whose OLC opened that channel */
-	bool media;        /* inbound media: admits the call's media source (alg media-source) */
+	uint8_t media;     /* enum h323_pin_media */
 };
+
+/* Inbound media pinholes under "alg media-source negotiated" (h323_addr.c):
+ * each admits the signalling peer (BASE) and, once the outside endpoint
+ * negotiated a media address, a like pinhole (FOLLOW) admits that one. */
+enum h323_pin_media { H323_PIN_OTHER = 0, H323_PIN_BASE, H323_PIN_FOLLOW };
 
 struct h323_call {
 	bool used, has_guid, inbound;

@@ -119,28 +119,12 @@ void mg_alg_pinhole_close_owner(struct mg_engine *e, uint32_t owner)
 	mg_expect_foreach_owner(&e->ex, owner, close_one, e);
 }
 
-uint32_t mg_alg_pinhole_readmit(struct mg_engine *e, uint32_t idx, uint32_t owner, uint32_t remote)
+bool mg_alg_pinhole_get(struct mg_engine *e, uint32_t idx, uint32_t owner, struct mg_expect *out)
 {
 	if (idx >= e->ex.cap || !e->ex.x[idx].used || e->ex.x[idx].owner != owner)
-		return MG_NIL;
-	if (e->ex.x[idx].remote == remote)
-		return idx;
-	struct mg_pinhole_info pi;
-	mg_engine_pinhole_info(e, idx, &pi);
-	uint32_t now = mg_expect_set_remote(&e->ex, idx, remote);
-	if (now != idx) {
-		pinhole_close(e, idx);
-		return now;
-	}
-	if (e->pin_close)
-		e->pin_close(e->ev_ctx, &pi);
-	e->st.pinholes_closed++;
-	e->st.pinholes_opened++;
-	if (e->pin_open) {
-		mg_engine_pinhole_info(e, idx, &pi);
-		e->pin_open(e->ev_ctx, &pi);
-	}
-	return idx;
+		return false;
+	*out = e->ex.x[idx];
+	return true;
 }
 
 /* ALG lines are formatted into a buffer of their own first: a line is at

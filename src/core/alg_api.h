@@ -115,12 +115,9 @@ uint32_t mg_alg_pinhole_open(struct mg_engine *e, const struct mg_expect *spec, 
  * expired unused may have been reused since). */
 void mg_alg_pinhole_close(struct mg_engine *e, uint32_t idx, uint32_t owner);
 void mg_alg_pinhole_close_owner(struct mg_engine *e, uint32_t owner);
-/* Pinhole idx of `owner` admits `remote` from now on: reported (events,
- * counters) as the old pinhole closed and the new one opened, while its
- * index, binding, hits and deadline carry over.  Returns the index of the
- * pinhole that now admits remote (idx, or an identical one the owner
- * already had, idx then being closed), MG_NIL when idx is not owner's. */
-uint32_t mg_alg_pinhole_readmit(struct mg_engine *e, uint32_t idx, uint32_t owner, uint32_t remote);
+/* A copy of pinhole idx if it is still the one `owner` opened (false
+ * otherwise): the spec of a like pinhole to open. */
+bool mg_alg_pinhole_get(struct mg_engine *e, uint32_t idx, uint32_t owner, struct mg_expect *out);
 
 /* Counting and logging of ALG events, under the per-reason log budget
  * (all counted at the engine's one choke point, engine_count.c).

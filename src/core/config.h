@@ -54,11 +54,10 @@ struct mg_alias_cfg {
 };
 
 enum mg_untranslatable { MG_UNTRANS_DROP = 0, MG_UNTRANS_PASS = 1 };
-/* "alg media-source": whom a call's inbound media pinholes admit.
- * NEGOTIATED: the address the outside endpoint gave for its own media
- * (mediaChannel / mediaControlChannel in what it sent: OLC, OLCAck,
- * fastStart), the signalling peer until it gave one; PEER: the signalling
- * peer only; ANY: any source. */
+/* "alg media-source": whom a call's inbound pinholes admit.  PEER: the
+ * signalling peer only; NEGOTIATED: that, and for media (UDP) the address
+ * the outside endpoint gave for its own media too (the last mediaChannel /
+ * mediaControlChannel it sent: OLC, OLCAck, fastStart); ANY: any source. */
 enum mg_media_source { MG_MEDIA_NEGOTIATED = 0, MG_MEDIA_PEER = 1, MG_MEDIA_ANY = 2 };
 /* "peer", "negotiated", "any"; "?" for any other value. */
 const char *mg_media_source_name(enum mg_media_source m);

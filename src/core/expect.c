@@ -125,42 +125,17 @@ uint32_t mg_expect_match(const struct mg_expect_tab *t, uint8_t proto, uint8_t s
 	return MG_NIL;
 }
 
-/* Take pinhole idx off its destination chain. */
-static void unhash_dst(struct mg_expect_tab *t, uint32_t idx)
-{
-	const struct mg_expect *x = &t->x[idx];
-	uint32_t *l = &t->bucket[dbucket(t, x->proto, x->side, x->dst_addr, x->dst_port, x->remote)];
-	while (*l != MG_NIL && *l != idx)
-		l = &t->x[*l].hnext;
-	if (*l == idx)
-		*l = x->hnext;
-}
-
-uint32_t mg_expect_set_remote(struct mg_expect_tab *t, uint32_t idx, uint32_t remote)
-{
-	struct mg_expect *x = &t->x[idx];
-	if (x->remote == remote)
-		return idx;
-	struct mg_expect want = *x;
-	want.remote = remote;
-	uint32_t b = dbucket(t, x->proto, x->side, x->dst_addr, x->dst_port, remote);
-	for (uint32_t i = t->bucket[b]; i != MG_NIL; i = t->x[i].hnext)
-		if (same(&t->x[i], &want))
-			return i;
-	unhash_dst(t, idx);
-	x->remote = remote;
-	x->hnext = t->bucket[b];
-	t->bucket[b] = idx;
-	return idx;
-}
-
 uint32_t mg_expect_del(struct mg_expect_tab *t, uint32_t idx)
 {
 	struct mg_expect *x = &t->x[idx];
 	if (!x->used)
 		return MG_NIL;
-	unhash_dst(t, idx);
-	uint32_t *l = &t->obucket[obucket(t, x->owner)];
+	uint32_t *l = &t->bucket[dbucket(t, x->proto, x->side, x->dst_addr, x->dst_port, x->remote)];
+	while (*l != MG_NIL && *l != idx)
+		l = &t->x[*l].hnext;
+	if (*l == idx)
+		*l = x->hnext;
+	l = &t->obucket[obucket(t, x->owner)];
 	while (*l != MG_NIL && *l != idx)
 		l = &t->x[*l].onext;
 	if (*l == idx)

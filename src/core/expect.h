@@ -58,12 +58,6 @@ uint32_t mg_expect_add(struct mg_expect_tab *t, const struct mg_expect *spec, ui
 uint32_t mg_expect_match(const struct mg_expect_tab *t, uint8_t proto, uint8_t side, uint32_t src,
 			 uint32_t dst, uint16_t dport);
 
-/* Make pinhole idx admit `remote` instead (hits, deadline, binding and
- * index kept).  When the owner already has a pinhole identical to the
- * result, idx is left as it was and that pinhole's index is returned: the
- * caller then closes idx. */
-uint32_t mg_expect_set_remote(struct mg_expect_tab *t, uint32_t idx, uint32_t remote);
-
 /* Unhash and free one pinhole; returns its binding (MG_NIL if none) for the
  * caller to release. */
 uint32_t mg_expect_del(struct mg_expect_tab *t, uint32_t idx);

@@ -151,27 +151,47 @@ static size_t connect_msg(uint8_t *buf, size_t cap)
 	return mg_mc_enc_h225(&m, buf, cap);
 }
 
-struct find_rtp {
+/* The call's inbound RTP pinholes: one destination, the sources they admit. */
+struct rtp_pins {
 	struct mg_pinhole_info pi;
 	int n;
+	uint32_t remote[4];
 };
 
-static void find_rtp_cb(void *ctx, const struct mg_pinhole_info *pi)
+static void rtp_cb(void *ctx, const struct mg_pinhole_info *pi)
 {
-	struct find_rtp *f = ctx;
-	if (pi->side == MG_SIDE_OUTSIDE && pi->proto == MG_PROTO_UDP && strcmp(pi->what, "rtp") == 0) {
-		f->pi = *pi;
-		f->n++;
-	}
+	struct rtp_pins *f = ctx;
+	if (pi->side != MG_SIDE_OUTSIDE || pi->proto != MG_PROTO_UDP || strcmp(pi->what, "rtp") != 0)
+		return;
+	if (f->n > 0 && (pi->dst_addr != f->pi.dst_addr || pi->dst_port != f->pi.dst_port))
+		f->n = 99; /* two destinations: not this test's call */
+	f->pi = *pi;
+	if (f->n < 4)
+		f->remote[f->n] = pi->remote;
+	f->n++;
 }
 
-/* The call's inbound RTP pinhole (exactly one). */
+static int rtp_pins(struct rig *g, struct rtp_pins *f)
+{
+	memset(f, 0, sizeof(*f));
+	mg_engine_foreach_pinhole(g->e, rtp_cb, f);
+	return f->n >= 1 && f->n <= 4 ? f->n : -1;
+}
+
+static bool admits(const struct rtp_pins *f, uint32_t ip)
+{
+	for (int i = 0; i < f->n && i < 4; i++)
+		if (f->remote[i] == ip)
+			return true;
+	return false;
+}
+
 static int rtp_pin(struct rig *g, struct mg_pinhole_info *pi)
 {
-	struct find_rtp f = {.n = 0};
-	mg_engine_foreach_pinhole(g->e, find_rtp_cb, &f);
+	struct rtp_pins f;
+	int n = rtp_pins(g, &f);
 	*pi = f.pi;
-	return f.n == 1 ? 0 : -1;
+	return n > 0 ? 0 : -1;
 }
 
 /* A UDP packet from src to the public RTP port: passes? */
@@ -199,18 +219,53 @@ static int call_through_gatekeeper(struct rig *g)
 	return 0;
 }
 
-TEST(media_negotiated_admits_the_far_endpoint_not_the_gatekeeper)
+TEST(media_negotiated_admits_the_far_endpoint)
 {
 	struct rig g;
 	CHECK_EQ(rig_up(&g, MG_MEDIA_NEGOTIATED), 0);
 	CHECK_EQ(call_through_gatekeeper(&g), 0);
-	struct mg_pinhole_info pi;
-	CHECK_EQ(rtp_pin(&g, &pi), 0);
-	CHECK_EQ(pi.remote, FAR); /* what `show pinholes` prints as its remote */
+	/* what `show pinholes` prints as their remote: the far endpoint, and
+	 * the signalling peer as under `peer` */
+	struct rtp_pins f;
+	CHECK_EQ(rtp_pins(&g, &f), 2);
+	CHECK(admits(&f, FAR));
+	CHECK(admits(&f, G));
 	CHECK(media_from(&g, FAR, 7000));
 	CHECK(!media_from(&g, X, 7000));
-	CHECK(!media_from(&g, G, 7000));
-	CHECK_EQ(mg_engine_stats(g.e)->dropped[MG_R_INBOUND_NO_PINHOLE], 2);
+	CHECK_EQ(mg_engine_stats(g.e)->dropped[MG_R_INBOUND_NO_PINHOLE], 1);
+	CHECK(media_from(&g, G, 7000));
+	rig_down(&g);
+}
+
+TEST(media_negotiated_follows_the_last_address_given)
+{
+	struct rig g;
+	CHECK_EQ(rig_up(&g, MG_MEDIA_NEGOTIATED), 0);
+	CHECK_EQ(call_through_gatekeeper(&g), 0);
+	/* an OLC tunnelled in a Facility names another media address */
+	static uint8_t el[200], m[600];
+	struct mg_mc_olc o = {.lcn = 2, .has_ctrl = true};
+	uint32_t x = X;
+	memcpy(o.ctrl.ip, &x, 4);
+	o.ctrl.port = 9001;
+	struct mg_mc_blob t = {el, mg_mc_enc_olc(&o, el, sizeof(el))};
+	struct mg_mc_h225 f;
+	memset(&f, 0, sizeof(f));
+	f.body = MG_H225_FACILITY;
+	f.call_ref = 7;
+	f.from_callee = true;
+	memset(f.call_id, 7, 16);
+	f.tunneling = true;
+	f.h245 = &t;
+	f.n_h245 = 1;
+	size_t n = mg_mc_enc_h225(&f, m, sizeof(m));
+	CHECK(n > 0 && t.n > 0);
+	CHECK_EQ(from_g(&g, TH_PSH | TH_ACK, m, n).verdict, MG_VERDICT_ACCEPT);
+	struct rtp_pins p;
+	CHECK_EQ(rtp_pins(&g, &p), 2);
+	CHECK(admits(&p, X));
+	CHECK(admits(&p, G));
+	CHECK(!admits(&p, FAR));
 	rig_down(&g);
 }
 
@@ -221,17 +276,17 @@ TEST(media_negotiated_admits_the_peer_until_an_address_is_negotiated)
 	uint8_t m[600];
 	size_t n = setup_msg(m, sizeof(m), 0);
 	CHECK_EQ(from_a(&g, TH_PSH | TH_ACK, m, n).verdict, MG_VERDICT_ACCEPT);
-	struct mg_pinhole_info pi;
-	CHECK_EQ(rtp_pin(&g, &pi), 0);
-	CHECK_EQ(pi.remote, G);
+	struct rtp_pins f;
+	CHECK_EQ(rtp_pins(&g, &f), 1);
+	CHECK_EQ(f.remote[0], G);
 	CHECK(media_from(&g, G, 7000));
 	CHECK(!media_from(&g, FAR, 7000));
 	uint64_t opened = mg_engine_stats(g.e)->pinholes_opened;
-	/* the answer names FAR: the pinholes already open now admit it */
+	/* the answer names FAR: the pinholes already open get a twin for it */
 	n = connect_msg(m, sizeof(m));
 	CHECK_EQ(from_g(&g, TH_PSH | TH_ACK, m, n).verdict, MG_VERDICT_ACCEPT);
-	CHECK_EQ(rtp_pin(&g, &pi), 0);
-	CHECK_EQ(pi.remote, FAR);
+	CHECK_EQ(rtp_pins(&g, &f), 2);
+	CHECK(admits(&f, FAR));
 	CHECK(media_from(&g, FAR, 7002));
 	CHECK(mg_engine_stats(g.e)->pinholes_opened > opened);
 	/* the same answer again changes nothing */
@@ -241,14 +296,64 @@ TEST(media_negotiated_admits_the_peer_until_an_address_is_negotiated)
 	rig_down(&g);
 }
 
+struct to_port {
+	uint16_t port;
+	int n;
+	bool far, gk;
+};
+
+static void to_port_cb(void *ctx, const struct mg_pinhole_info *pi)
+{
+	struct to_port *t = ctx;
+	if (pi->side != MG_SIDE_OUTSIDE || pi->proto != MG_PROTO_UDP || pi->to_port != t->port)
+		return;
+	t->n++;
+	t->far |= pi->remote == FAR;
+	t->gk |= pi->remote == G;
+}
+
+TEST(media_negotiated_new_inside_channel_admits_both_at_once)
+{
+	struct rig g;
+	CHECK_EQ(rig_up(&g, MG_MEDIA_NEGOTIATED), 0);
+	CHECK_EQ(call_through_gatekeeper(&g), 0);
+	/* A opens a second channel (tunnelled OLC, RTCP at A:6001) */
+	static uint8_t el[200], m[600];
+	struct mg_mc_olc o = {.lcn = 2, .has_ctrl = true};
+	uint32_t a = A;
+	memcpy(o.ctrl.ip, &a, 4);
+	o.ctrl.port = 6001;
+	struct mg_mc_blob t = {el, mg_mc_enc_olc(&o, el, sizeof(el))};
+	struct mg_mc_h225 f;
+	memset(&f, 0, sizeof(f));
+	f.body = MG_H225_FACILITY;
+	f.call_ref = 7;
+	memset(f.call_id, 7, 16);
+	f.tunneling = true;
+	f.h245 = &t;
+	f.n_h245 = 1;
+	size_t n = mg_mc_enc_h225(&f, m, sizeof(m));
+	CHECK(n > 0 && t.n > 0);
+	CHECK_EQ(from_a(&g, TH_PSH | TH_ACK, m, n).verdict, MG_VERDICT_ACCEPT);
+	struct to_port tp = {.port = 6000};
+	mg_engine_foreach_pinhole(g.e, to_port_cb, &tp);
+	CHECK_EQ(tp.n, 2);
+	CHECK(tp.far && tp.gk);
+	tp = (struct to_port){.port = 6001};
+	mg_engine_foreach_pinhole(g.e, to_port_cb, &tp);
+	CHECK_EQ(tp.n, 2);
+	CHECK(tp.far && tp.gk);
+	rig_down(&g);
+}
+
 TEST(media_peer_admits_only_the_gatekeeper)
 {
 	struct rig g;
 	CHECK_EQ(rig_up(&g, MG_MEDIA_PEER), 0);
 	CHECK_EQ(call_through_gatekeeper(&g), 0);
-	struct mg_pinhole_info pi;
-	CHECK_EQ(rtp_pin(&g, &pi), 0);
-	CHECK_EQ(pi.remote, G);
+	struct rtp_pins f;
+	CHECK_EQ(rtp_pins(&g, &f), 1);
+	CHECK_EQ(f.remote[0], G);
 	CHECK(!media_from(&g, FAR, 7000));
 	CHECK(!media_from(&g, X, 7000));
 	CHECK(media_from(&g, G, 7000));
@@ -260,9 +365,9 @@ TEST(media_any_admits_everyone)
 	struct rig g;
 	CHECK_EQ(rig_up(&g, MG_MEDIA_ANY), 0);
 	CHECK_EQ(call_through_gatekeeper(&g), 0);
-	struct mg_pinhole_info pi;
-	CHECK_EQ(rtp_pin(&g, &pi), 0);
-	CHECK_EQ(pi.remote, 0);
+	struct rtp_pins f;
+	CHECK_EQ(rtp_pins(&g, &f), 1);
+	CHECK_EQ(f.remote[0], 0);
 	CHECK(media_from(&g, FAR, 7000));
 	CHECK(media_from(&g, X, 7000));
 	CHECK(media_from(&g, G, 7000));
