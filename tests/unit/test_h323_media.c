@@ -383,6 +383,15 @@ static bool payload_has(const uint8_t *l3, size_t len, uint32_t ip)
 	return false;
 }
 
+static char log_line[512];
+static int log_n;
+
+static void grab_log(void *ctx, uint64_t now, int level, const char *line)
+{
+	snprintf(log_line, sizeof(log_line), "%s", line);
+	log_n++;
+}
+
 TEST(h460_setup_passes_unmodified_and_is_counted)
 {
 	for (int feature = 18; feature <= 19; feature++) {
@@ -392,7 +401,14 @@ TEST(h460_setup_passes_unmodified_and_is_counted)
 		size_t n = setup_msg(m, sizeof(m), (uint16_t)feature);
 		CHECK(n > 0);
 		uint64_t pins = mg_engine_stats(g.e)->pinholes_opened;
+		mg_engine_set_log(g.e, grab_log, NULL);
+		log_n = 0;
 		CHECK_EQ(from_a(&g, TH_PSH | TH_ACK, m, n).verdict, MG_VERDICT_ACCEPT);
+		/* one line, under the name `show stats` gives the event */
+		CHECK_EQ(log_n, 1);
+		CHECK(strcmp(mg_reason_name(MG_R_ALG_H460_SETUP), "h460-setup") == 0);
+		CHECK(strncmp(log_line, "h460-setup: call ", 17) == 0);
+		CHECK(strstr(log_line, feature == 18 ? "names H.460.18" : "names H.460.19") != NULL);
 		size_t ihl = (size_t)(g.out[0] & 15) * 4, thl = (size_t)(g.out[ihl + 12] >> 4) * 4;
 		CHECK_EQ(g.out_len - ihl - thl, n);
 		CHECK(memcmp(g.out + ihl + thl, m, n) == 0); /* byte for byte */
