@@ -169,6 +169,7 @@ static void confirm(struct mg_ras_alg *ra, struct ras_reg *r)
 		return;
 	ra->st.created++;
 	ra->st.active++;
+	mg_alg_stat_registrations(ra->e, 1, 0, 0);
 	tell(ra, r, MG_R_RAS_REGISTERED, "registered");
 }
 
@@ -180,6 +181,7 @@ void mg_ras_reg_end(struct mg_ras_alg *ra, struct ras_reg *r, enum mg_reason why
 			ra->st.expired++;
 		else
 			ra->st.ended++;
+		mg_alg_stat_registrations(ra->e, 0, why != MG_R_RAS_EXPIRED, why == MG_R_RAS_EXPIRED);
 		tell(ra, r, why, why == MG_R_RAS_EXPIRED ? "expired" : "unregistered");
 		forget(ra, r);
 	}

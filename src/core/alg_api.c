@@ -188,6 +188,14 @@ void mg_alg_stat_calls(struct mg_engine *e, int created, int ended)
 	e->st.calls_active = (uint32_t)(e->st.calls_created - e->st.calls_ended);
 }
 
+void mg_alg_stat_registrations(struct mg_engine *e, int created, int ended, int expired)
+{
+	e->st.ras_reg_created += (uint64_t)created;
+	e->st.ras_reg_ended += (uint64_t)ended;
+	e->st.ras_reg_expired += (uint64_t)expired;
+	e->st.ras_reg_active = (uint32_t)(e->st.ras_reg_created - e->st.ras_reg_ended - e->st.ras_reg_expired);
+}
+
 void mg_alg_release(struct mg_engine *e, uint32_t flow, int dir, uint8_t *l3, uint32_t len,
 		    uint16_t paysum)
 {

@@ -166,6 +166,8 @@ bool mg_alg_forward_for(struct mg_engine *e, uint8_t proto, uint32_t pub, uint16
 
 void mg_alg_stat_rewrites(struct mg_engine *e, unsigned n);
 void mg_alg_stat_calls(struct mg_engine *e, int created, int ended);
+/* A RAS registration confirmed (created), ended, or expired. */
+void mg_alg_stat_registrations(struct mg_engine *e, int created, int ended, int expired);
 
 /* Send on a packet of `flow` (direction dir) that the ALG held earlier: the
  * engine applies the flow's header NAT to the bytes in place (they are the

@@ -57,6 +57,10 @@ struct mg_stats {
 	 * now; addresses given, given back, and requests that found none */
 	uint32_t pool_addresses, pool_in_use;
 	uint64_t pool_assigned, pool_released, pool_exhausted;
+	/* RAS registrations of inside endpoints (alg/ras.h): live now; confirmed
+	 * (new), ended by URQ/UCF, expired */
+	uint32_t ras_reg_active;
+	uint64_t ras_reg_created, ras_reg_ended, ras_reg_expired;
 };
 
 /* A flow as reports see it. */

@@ -417,6 +417,8 @@ static const struct {
 	STAT("pool_addresses", pool_addresses), STAT("pool_in_use", pool_in_use),
 	STAT("pool_assigned", pool_assigned),  STAT("pool_released", pool_released),
 	STAT("pool_exhausted", pool_exhausted),
+	STAT("ras_registrations_active", ras_reg_active), STAT("ras_registrations_created", ras_reg_created),
+	STAT("ras_registrations_ended", ras_reg_ended), STAT("ras_registrations_expired", ras_reg_expired),
 };
 #define N_STAT_ROWS (sizeof(stat_rows) / sizeof(stat_rows[0]))
 

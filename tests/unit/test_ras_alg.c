@@ -226,6 +226,8 @@ TEST(ras_alg_registration_admits_setup)
 	mg_ras_alg_stats(g.ra, &st);
 	CHECK_EQ(st.active, 1);
 	CHECK_EQ(st.created, 1);
+	CHECK_EQ(mg_engine_stats(g.e)->ras_reg_active, 1);
+	CHECK_EQ(mg_engine_stats(g.e)->ras_reg_created, 1);
 	rig_free(&g);
 }
 
@@ -276,6 +278,8 @@ TEST(ras_alg_expiry_ends_registration)
 	mg_ras_alg_stats(g.ra, &st);
 	CHECK_EQ(st.active, 0);
 	CHECK_EQ(st.expired, 1);
+	CHECK_EQ(mg_engine_stats(g.e)->ras_reg_active, 0);
+	CHECK_EQ(mg_engine_stats(g.e)->ras_reg_expired, 1);
 	rig_free(&g);
 }
 
