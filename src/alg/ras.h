@@ -55,19 +55,8 @@ struct mg_ras_alg;
 struct mg_ras_alg *mg_ras_alg_attach(struct mg_engine *e);
 void mg_ras_alg_free(struct mg_ras_alg *ra);
 
-/* One live registration, for reports. */
-struct mg_ras_reg_info {
-	uint32_t in_addr, pub_addr, gk; /* network order */
-	uint16_t in_port, pub_port;     /* callSignalAddress inside, public */
-	uint16_t ras_port;
-	uint32_t left_s;                /* seconds until it expires */
-	unsigned n_alias;
-	const char *alias[4];
-};
-
-/* Call fn for each live registration; returns how many. */
-unsigned mg_ras_alg_walk(const struct mg_ras_alg *ra, uint64_t now,
-			 void (*fn)(void *ctx, const struct mg_ras_reg_info *ri), void *ctx);
+/* Reports walk the live registrations through the engine
+ * (mg_engine_walk_registrations, struct mg_reg_info). */
 
 struct mg_ras_alg_stats {
 	uint64_t active, created, expired, ended;

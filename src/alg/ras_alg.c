@@ -102,7 +102,8 @@ static void tick(void *state, struct mg_engine *e, uint64_t now)
 	mg_ras_hold_expire(ra, now);
 }
 
-static const struct mg_alg_ops ras_ops = {.name = "ras", .inspect = inspect, .tick = tick};
+static bool walk_regs(void *state, struct mg_walk *w, uint64_t now, mg_reg_fn fn, void *ctx);
+static const struct mg_alg_ops ras_ops = {.name = "ras", .inspect = inspect, .tick = tick, .walk_regs = walk_regs};
 
 static uint32_t pow2_at_least(uint32_t n)
 {
@@ -148,15 +149,15 @@ void mg_ras_alg_free(struct mg_ras_alg *ra)
 	free(ra);
 }
 
-unsigned mg_ras_alg_walk(const struct mg_ras_alg *ra, uint64_t now,
-			 void (*fn)(void *ctx, const struct mg_ras_reg_info *ri), void *ctx)
+/* Slots of the table from w->pos, within the walk's budget. */
+static bool walk_regs(void *state, struct mg_walk *w, uint64_t now, mg_reg_fn fn, void *ctx)
 {
-	unsigned n = 0;
-	for (uint32_t i = 0; i < ra->nreg; i++) {
-		const struct ras_reg *r = &ra->reg[i];
+	const struct mg_ras_alg *ra = state;
+	for (; w->pos < ra->nreg && w->slots > 0 && w->rows > 0; w->pos++, w->slots--) {
+		const struct ras_reg *r = &ra->reg[w->pos];
 		if (r->state != RAS_REG_LIVE)
 			continue;
-		struct mg_ras_reg_info ri;
+		struct mg_reg_info ri;
 		memset(&ri, 0, sizeof(ri));
 		ri.in_addr = r->sig_addr;
 		ri.in_port = r->sig_port;
@@ -165,12 +166,12 @@ unsigned mg_ras_alg_walk(const struct mg_ras_alg *ra, uint64_t now,
 		ri.gk = r->gk;
 		ri.ras_port = r->ras_port;
 		ri.left_s = r->expire > now ? (uint32_t)((r->expire - now) / 1000) : 0;
-		for (unsigned k = 0; k < r->al.n && k < 4; k++)
+		for (unsigned k = 0; k < r->al.n && k < MG_REG_ALIASES; k++)
 			ri.alias[ri.n_alias++] = r->al.a[k].s;
 		fn(ctx, &ri);
-		n++;
+		w->rows--;
 	}
-	return n;
+	return w->pos < ra->nreg;
 }
 
 void mg_ras_alg_stats(const struct mg_ras_alg *ra, struct mg_ras_alg_stats *out)

@@ -83,6 +83,9 @@ struct mg_alg_ops {
 	 * are reset. */
 	void (*route)(void *state, struct mg_engine *e, const uint8_t *b, uint32_t len, uint32_t pub,
 		      struct mg_inroute_decision *d);
+	/* Reports on the ALG's registrations (mg_engine_walk_registrations),
+	 * asked of MG_ALG_RAS.  Optional. */
+	bool (*walk_regs)(void *state, struct mg_walk *w, uint64_t now, mg_reg_fn fn, void *ctx);
 	/* mg_engine_set_call_trace: report call events to fn.  Optional. */
 	void (*set_trace)(void *state, mg_call_trace_fn fn, void *ctx);
 };

@@ -15,6 +15,7 @@
 #include "alg/ras.h"
 #include "core/dir.h"
 #include "core/engine.h"
+#include "ctl/ctl.h"
 #include "io/pcap.h"
 #include "meetcall/mc_msg.h"
 #include "harness.h"
@@ -607,5 +608,55 @@ TEST(ras_alg_h46018_passes_unmodified)
 	CHECK(memcmp(g.pkt + 28, pay, n) == 0);
 	CHECK(tb_csum_ok(g.pkt, g.len));
 	CHECK_EQ(ev(&g, MG_R_RAS_H460), 1);
+	rig_free(&g);
+}
+
+/* ---- show registrations -------------------------------------------------- */
+
+struct regrows {
+	char text[512], json[1024];
+	int n;
+};
+
+static void on_reg_row(void *ctx, const struct mg_reg_info *ri)
+{
+	struct regrows *r = ctx;
+	r->n++;
+	mg_ctl_fmt_reg(r->text, sizeof(r->text), ri);
+	mg_ctl_json_reg(r->json, sizeof(r->json), ri);
+}
+
+TEST(ras_alg_show_registrations)
+{
+	struct rig g;
+	struct mg_mc_addr sig;
+	CHECK(mk(&g, false));
+	CHECK(register_a(&g, 60, &sig));
+	struct regrows rr;
+	memset(&rr, 0, sizeof(rr));
+	struct mg_walk w = {0, UINT32_MAX, UINT32_MAX};
+	CHECK(!mg_engine_walk_registrations(g.e, &w, on_reg_row, &rr));
+	CHECK_EQ(rr.n, 1);
+	char want[64];
+	snprintf(want, sizeof(want), "198.19.0.1:%-5u", (unsigned)sig.port);
+	CHECK(strstr(rr.text, "198.18.1.10:1720") != NULL);
+	CHECK(strstr(rr.text, want) != NULL);
+	CHECK(strstr(rr.text, "203.0.113.5") != NULL);
+	CHECK(strstr(rr.text, " alice,1234\n") != NULL);
+	CHECK(strstr(rr.json, "\"public_port\"") != NULL);
+	CHECK(strstr(rr.json, "\"aliases\"") != NULL);
+	CHECK(strstr(rr.json, "\"alice\"") != NULL);
+	/* a walk in slices resumes where it stopped */
+	memset(&rr, 0, sizeof(rr));
+	struct mg_walk w1 = {0, 1, 10};
+	bool more = mg_engine_walk_registrations(g.e, &w1, on_reg_row, &rr);
+	CHECK(more);
+	struct mg_ctl_req q;
+	const char *why;
+	const char *line = "show registrations json addr=198.18.1.10";
+	CHECK_EQ(mg_ctl_parse_request(line, strlen(line), &q, &why), 0);
+	CHECK_EQ(q.cmd, MG_CTL_REGISTRATIONS);
+	const char *bad = "show registrations port=1720";
+	CHECK_EQ(mg_ctl_parse_request(bad, strlen(bad), &q, &why), -1);
 	rig_free(&g);
 }
