@@ -256,8 +256,11 @@ TEST(ras_alg_expiry_ends_registration)
 	/* a keep-alive RRQ and its RCF renew it */
 	struct mg_mc_ras m;
 	rrq(&m, 2, true);
-	g.now += 50000;
+	g.now += 50000; /* the RAS flow timed out (udp 30 s): a new one */
+	mg_engine_expire(g.e, g.now);
+	uint16_t first_port = g.pub_port;
 	CHECK_EQ(from_a(&g, &m).verdict, MG_VERDICT_ACCEPT);
+	CHECK_EQ(g.pub_port, first_port); /* the registration kept its RAS mapping */
 	memset(&m, 0, sizeof(m));
 	m.type = MG_MC_RCF;
 	m.seq = 2;
