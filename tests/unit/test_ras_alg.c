@@ -17,6 +17,7 @@
 #include "core/engine.h"
 #include "ctl/ctl.h"
 #include "io/pcap.h"
+#include "proto/ras.h"
 #include "meetcall/mc_msg.h"
 #include "harness.h"
 #include "pktbuild.h"
@@ -662,4 +663,74 @@ TEST(ras_alg_show_registrations)
 	const char *bad = "show registrations port=1720";
 	CHECK_EQ(mg_ctl_parse_request(bad, strlen(bad), &q, &why), -1);
 	rig_free(&g);
+}
+
+/* ---- every message kind, every address field ------------------------------ */
+
+/* Each message of the RAS seed corpus (every RasMessage alternative, with
+ * and without its extension additions: IRR perCallInfo channels,
+ * alternates, annexE, genericData, ...) with every IPv4 address made an
+ * inside one, sent from inside: every address leaves public (that of a
+ * binding, or the flow's own source), nothing inside remains; H.460 ones
+ * pass as sent. */
+TEST(ras_alg_every_field_of_every_message)
+{
+	static const char *names[] = {"GRQ", "GCF", "GRJ", "RRQ", "RCF", "RRJ", "URQ", "UCF", "URJ", "ARQ",
+				      "ACF", "ARJ", "BRQ", "BCF", "BRJ", "DRQ", "DCF", "DRJ", "LRQ", "LCF",
+				      "LRJ", "IRQ", "IRR", "NSM", "XRS", "RIP", "RAI", "RAC", "IACK", "INAK",
+				      "SCI", "SCR", "ACF-sequence"};
+	int tried = 0, translated = 0;
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		for (int ext = 0; ext < 2; ext++) {
+			char path[256];
+			snprintf(path, sizeof path, "fuzz/corpus/ras/%s%s", names[i], ext ? "-ext" : "");
+			FILE *f = fopen(path, "rb");
+			if (!f)
+				continue;
+			static uint8_t msg[2048];
+			size_t n = fread(msg, 1, sizeof msg, f);
+			fclose(f);
+			static struct mg_h323_scan s;
+			mg_h323_scan_init(&s, msg, n);
+			if (mg_ras_scan(&s, msg, n) != MG_R_NONE)
+				continue;
+			unsigned n4 = 0;
+			for (unsigned k = 0; k < s.n_addr; k++) {
+				if (s.addr[k].family != 4)
+					continue;
+				uint32_t a = A;
+				memcpy(msg + s.addr[k].off, &a, 4);
+				n4++;
+			}
+			struct rig g;
+			CHECK(mk(&g, false));
+			tried++;
+			uint64_t h0 = ev(&g, MG_R_RAS_H460);
+			struct mg_result r = send(&g, MG_SIDE_INSIDE, A, 1719, GK, 1719, msg, n);
+			if (r.verdict != MG_VERDICT_ACCEPT)
+				fprintf(stderr, "  %s: dropped (%s)\n", path, mg_reason_name(r.reason));
+			CHECK_EQ(r.verdict, MG_VERDICT_ACCEPT);
+			CHECK(tb_csum_ok(g.pkt, g.len));
+			if (ev(&g, MG_R_RAS_H460) != h0) {
+				CHECK(memcmp(g.pkt + 28, msg, n) == 0);
+				rig_free(&g);
+				continue;
+			}
+			if (has_inside(g.pkt + 28, g.len - 28))
+				fprintf(stderr, "  %s: an inside address left\n", path);
+			CHECK(!has_inside(g.pkt + 28, g.len - 28));
+			mg_h323_scan_init(&s, g.pkt + 28, g.len - 28);
+			CHECK_EQ(mg_ras_scan(&s, g.pkt + 28, g.len - 28), MG_R_NONE);
+			for (unsigned k = 0; k < s.n_addr; k++) {
+				uint32_t ip;
+				memcpy(&ip, s.addr[k].ip, 4);
+				if (s.addr[k].family == 4)
+					CHECK_EQ(ip, PUB);
+			}
+			translated += n4 > 0;
+			rig_free(&g);
+		}
+	}
+	CHECK(tried >= 60);
+	CHECK(translated >= 40);
 }
