@@ -667,6 +667,28 @@ TEST(ras_alg_show_registrations)
 
 /* ---- every message kind, every address field ------------------------------ */
 
+/* `MEETGATE_RAS_ALG_SEEDS=DIR ./build/asan/unit_tests ras_alg`: write each
+ * inside-addressed message as a fuzz_ras_alg script (sent by the endpoint,
+ * then by the gatekeeper) to DIR. */
+static void write_seed(const char *name, int ext, const uint8_t *msg, size_t n)
+{
+	const char *dir = getenv("MEETGATE_RAS_ALG_SEEDS");
+	if (!dir || n > 255)
+		return;
+	char path[512];
+	snprintf(path, sizeof path, "%s/inside-%s%s", dir, name, ext ? "-ext" : "");
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return;
+	uint8_t h[2] = {0, (uint8_t)n};
+	fwrite(h, 1, 2, f);
+	fwrite(msg, 1, n, f);
+	h[0] = 1;
+	fwrite(h, 1, 2, f);
+	fwrite(msg, 1, n, f);
+	fclose(f);
+}
+
 /* Each message of the RAS seed corpus (every RasMessage alternative, with
  * and without its extension additions: IRR perCallInfo channels,
  * alternates, annexE, genericData, ...) with every IPv4 address made an
@@ -702,6 +724,7 @@ TEST(ras_alg_every_field_of_every_message)
 				memcpy(msg + s.addr[k].off, &a, 4);
 				n4++;
 			}
+			write_seed(names[i], ext, msg, n);
 			struct rig g;
 			CHECK(mk(&g, false));
 			tried++;
