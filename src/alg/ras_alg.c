@@ -166,8 +166,9 @@ static bool walk_regs(void *state, struct mg_walk *w, uint64_t now, mg_reg_fn fn
 		ri.gk = r->gk;
 		ri.ras_port = r->ras_port;
 		ri.left_s = r->expire > now ? (uint32_t)((r->expire - now) / 1000) : 0;
-		for (unsigned k = 0; k < r->al.n && k < MG_REG_ALIASES; k++)
-			ri.alias[ri.n_alias++] = r->al.a[k].s;
+		for (unsigned k = 0; k < r->al.n && ri.n_alias < MG_REG_ALIASES; k++)
+			if (r->al.a[k].s[0])
+				ri.alias[ri.n_alias++] = r->al.a[k].s;
 		fn(ctx, &ri);
 		w->rows--;
 	}

@@ -140,6 +140,15 @@ static void forget(struct mg_ras_alg *ra, struct ras_reg *r)
 		mg_dir_forget(d, r->al.a[i].s, r->al.a[i].type, MG_DIR_RAS);
 }
 
+/* The first alias with a text (an alias of another type has none). */
+static const char *first_alias(const struct ras_reg *r)
+{
+	for (unsigned i = 0; i < r->al.n; i++)
+		if (r->al.a[i].s[0])
+			return r->al.a[i].s;
+	return "-";
+}
+
 static void tell(struct mg_ras_alg *ra, const struct ras_reg *r, enum mg_reason why, const char *what)
 {
 	char in[16], pub[16], gk[16];
@@ -147,7 +156,7 @@ static void tell(struct mg_ras_alg *ra, const struct ras_reg *r, enum mg_reason 
 	addr_str(r->pub_addr, pub);
 	addr_str(r->gk, gk);
 	mg_alg_event(ra->e, why, "%s %s:%u %s at %s:%u with gatekeeper %s, alias %s", mg_ras_name(MG_RAS_RRQ), in,
-		     r->sig_port, what, pub, r->pub_port, gk, r->al.n ? r->al.a[0].s : "-");
+		     r->sig_port, what, pub, r->pub_port, gk, first_alias(r));
 }
 
 /* The RCF to r's RRQ: live until its time to live, else the RRQ's, else
