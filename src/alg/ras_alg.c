@@ -24,6 +24,7 @@ static void set_cur(struct mg_ras_alg *ra, uint32_t flow, int dir, bool from_ins
 	c->flow = flow;
 	c->dir = dir;
 	c->from_inside = from_inside;
+	c->reg_full = false;
 	c->sender = mg_addr_v4(&f->k[dir].src);
 	c->sport = f->k[dir].sport;
 	c->peer = mg_addr_v4(&f->k[dir].dst);

@@ -57,6 +57,7 @@ struct ras_cur {
 	uint16_t dport;
 	uint32_t pub;       /* from inside: the source it leaves with */
 	uint16_t pub_port;
+	bool reg_full;      /* the registration table was found full (counted once) */
 	uint32_t inside;    /* from outside: where it goes */
 	uint16_t inside_port;
 };

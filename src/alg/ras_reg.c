@@ -40,7 +40,9 @@ struct ras_reg *mg_ras_reg_find(struct mg_ras_alg *ra, uint32_t addr, uint16_t p
 struct ras_reg *mg_ras_reg_new(struct mg_ras_alg *ra, uint32_t addr, uint16_t port)
 {
 	if (ra->used >= ra->nreg) {
-		mg_alg_count(ra->e, MG_R_RAS_REG_FULL);
+		if (!ra->cur.reg_full)
+			mg_alg_count(ra->e, MG_R_RAS_REG_FULL);
+		ra->cur.reg_full = true;
 		return NULL;
 	}
 	for (uint32_t i = 0; i < ra->nreg; i++) {
@@ -60,7 +62,9 @@ struct ras_reg *mg_ras_reg_new(struct mg_ras_alg *ra, uint32_t addr, uint16_t po
 		ra->used++;
 		return r;
 	}
-	mg_alg_count(ra->e, MG_R_RAS_REG_FULL);
+	if (!ra->cur.reg_full)
+		mg_alg_count(ra->e, MG_R_RAS_REG_FULL);
+	ra->cur.reg_full = true;
 	return NULL;
 }
 

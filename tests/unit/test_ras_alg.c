@@ -757,3 +757,26 @@ TEST(ras_alg_every_field_of_every_message)
 	CHECK(tried >= 60);
 	CHECK(translated >= 40);
 }
+
+/* `max registrations 1`: a second endpoint's RRQ is translated (its
+ * callSignalAddress held like any other) but not followed, counted once. */
+TEST(ras_alg_registration_table_full)
+{
+	struct rig g;
+	struct mg_config c;
+	tb_lab_config(&c, PUB);
+	c.max_registrations = 1;
+	CHECK(mk_cfg(&g, &c));
+	struct mg_mc_ras m;
+	rrq(&m, 1, false);
+	CHECK_EQ(from_a(&g, &m).verdict, MG_VERDICT_ACCEPT);
+	addr(&m.ras, B, 1719);
+	addr(&m.sig[0], B, 1720);
+	uint8_t b[MG_MC_RAS_MAX];
+	size_t n = enc(&m, b);
+	CHECK_EQ(send(&g, MG_SIDE_INSIDE, B, 1719, GK, 1719, b, n).verdict, MG_VERDICT_ACCEPT);
+	CHECK(!has_inside(g.pkt, g.len));
+	CHECK_EQ(ev(&g, MG_R_RAS_REG_FULL), 1);
+	CHECK(mg_alg_find_binding(g.e, MG_PROTO_TCP, B, 1720) != MG_NIL);
+	rig_free(&g);
+}
