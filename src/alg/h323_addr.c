@@ -496,26 +496,45 @@ static enum mg_reason translate(struct mg_h323 *h, struct h323_call *c, struct m
 	return MG_R_NONE;
 }
 
-/* H.460.18 / .19: the endpoint traverses the NAT itself (it keeps its own
- * pinholes open towards its gatekeeper, which proxies the media) and its
- * gatekeeper must see its addresses as it wrote them: rewriting them
- * breaks the call.  A message naming either feature, and every later
- * message of its call (H.245 included), passes with its addresses
- * unmodified and opens no pinholes; the flow's header NAT still applies.
- * Counted and logged once per call (per message when it has no call). */
+/* H.460.18 / .19: an inside endpoint that traverses the NAT itself (it
+ * keeps its own pinholes open towards its gatekeeper, which proxies the
+ * media) wants its gatekeeper to see its addresses as it wrote them:
+ * rewriting them breaks the call.  When `alg h460` says the sender is such
+ * an endpoint (mg_alg_h460_traverses), the message and every later message
+ * of its call, both ways (H.245 included), pass with their addresses
+ * unmodified and open no pinholes; the flow's header NAT still applies.
+ * Counted and logged once per call (per message when it has no call).
+ * Only the inside endpoint decides: a message from outside naming the
+ * features does not start this (it is translated like any other,
+ * h460-translated), so that no outside party can make inside addresses
+ * leave. */
 static bool h460_passes(struct mg_h323 *h, struct h323_call *c, const char *cs, const char *what,
 			const char *who)
 {
 	const struct mg_h323_scan *s = &h->scan;
+	bool names = s->ras_h46018 || s->ras_h46019;
 	if (c && c->h460)
 		return true;
-	if (!s->ras_h46018 && !s->ras_h46019)
+	if (!h->cur.from_inside) {
+		if (names)
+			mg_alg_event(h->e, MG_R_H460_TRANSLATED, "%s: %s from %s names H.460.18/.19: translated (from outside)",
+				     cs, what, who);
 		return false;
+	}
+	if (!mg_alg_h460_traverses(h->e, h->cur.sender, names)) {
+		if (names)
+			mg_alg_event(h->e, MG_R_H460_TRANSLATED, "%s: %s from %s names H.460.18/.19: translated (%s)", cs,
+				     what, who,
+				     mg_engine_config(h->e)->h460 == MG_H460_TRANSLATE ? "alg h460 translate"
+											: "not confirmed by its gatekeeper");
+		return false;
+	}
 	if (c)
 		c->h460 = true;
-	mg_alg_event(h->e, MG_R_ALG_H460_SETUP, "%s: %s from %s names %s: its addresses pass unmodified", cs,
-		     what, who,
-		     s->ras_h46018 ? (s->ras_h46019 ? "H.460.18 and H.460.19" : "H.460.18") : "H.460.19");
+	mg_alg_event(h->e, MG_R_ALG_H460_SETUP, "%s: %s from %s %s: its addresses pass unmodified", cs, what, who,
+		     !names ? "(H.460.18/.19 confirmed by its gatekeeper)"
+		     : s->ras_h46018 ? (s->ras_h46019 ? "names H.460.18 and H.460.19" : "names H.460.18")
+				     : "names H.460.19");
 	return true;
 }
 

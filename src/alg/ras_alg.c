@@ -78,13 +78,23 @@ static struct mg_alg_verdict inspect(void *state, struct mg_engine *e, uint32_t 
 						 who, s->err_where ? s->err_where : "message");
 		return v;
 	}
-	if (s->ras_h46018 || s->ras_h46019) {
+	bool names = s->ras_h46018 || s->ras_h46019;
+	if (out && mg_alg_h460_traverses(e, ra->cur.sender, names)) {
 		char who[16];
 		addr_str(ra->cur.sender, who);
-		mg_alg_event(e, MG_R_RAS_H460, "%s from %s names H.460.%s: passed unmodified%s",
-			     mg_ras_name(s->ras_type), who, s->ras_h46018 ? "18" : "19",
-			     out && carries_inside(ra) ? ", inside addresses in it" : "");
+		mg_alg_event(e, MG_R_RAS_H460, "%s from %s: H.460.18/.19 endpoint, passed unmodified%s",
+			     mg_ras_name(s->ras_type), who, carries_inside(ra) ? ", inside addresses in it" : "");
+		mg_ras_reg_message(ra);
 		return v;
+	}
+	if (names) {
+		char who[16];
+		addr_str(ra->cur.sender, who);
+		mg_alg_event(e, MG_R_H460_TRANSLATED, "%s from %s names H.460.%s: translated (%s)",
+			     mg_ras_name(s->ras_type), who, s->ras_h46018 ? "18" : "19",
+			     !out ? "from outside" : mg_engine_config(e)->h460 == MG_H460_TRANSLATE
+							  ? "alg h460 translate"
+							  : "not confirmed by its gatekeeper");
 	}
 	v.reason = mg_ras_xlate(ra, msg, p->paylen, &v.payload_changed);
 	if (v.reason == MG_R_NONE)
@@ -104,7 +114,12 @@ static void tick(void *state, struct mg_engine *e, uint64_t now)
 }
 
 static bool walk_regs(void *state, struct mg_walk *w, uint64_t now, mg_reg_fn fn, void *ctx);
-static const struct mg_alg_ops ras_ops = {.name = "ras", .inspect = inspect, .tick = tick, .walk_regs = walk_regs};
+static bool h460_confirmed(void *state, uint32_t addr)
+{
+	return mg_ras_reg_h460(state, addr);
+}
+static const struct mg_alg_ops ras_ops = {
+	.name = "ras", .inspect = inspect, .tick = tick, .walk_regs = walk_regs, .h460_confirmed = h460_confirmed};
 
 static uint32_t pow2_at_least(uint32_t n)
 {

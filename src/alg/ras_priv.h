@@ -20,6 +20,7 @@ struct ras_reg {
 	bool rrq_pending;   /* an RRQ (seq) waits for its RCF */
 	bool urq_pending;   /* a URQ (urq_seq) waits for its UCF */
 	bool urq_inside;    /* ... sent by the endpoint */
+	bool h460;          /* an RCF named H.460.18 / .19: the endpoint traverses the NAT itself */
 	uint16_t seq, urq_seq;
 	uint16_t ras_port;  /* key, with in_addr: the endpoint's RAS source */
 	uint16_t sig_port, pub_port;
@@ -66,6 +67,7 @@ struct mg_ras_alg {
 	struct mg_engine *e;
 	struct ras_reg *reg;
 	uint32_t nreg, nbucket, mask, used;
+	uint32_t n_h460; /* live registrations with h460 */
 	uint32_t *bucket;
 	struct ras_hold *hold;
 	uint32_t nhold, hold_hint;
@@ -88,6 +90,9 @@ uint32_t mg_ras_reg_sig_bind(struct mg_ras_alg *ra, struct ras_reg *r, uint32_t 
 void mg_ras_reg_message(struct mg_ras_alg *ra);
 void mg_ras_reg_end(struct mg_ras_alg *ra, struct ras_reg *r, enum mg_reason why);
 void mg_ras_reg_expire(struct mg_ras_alg *ra, uint64_t now);
+/* Is addr an endpoint with a live registration its gatekeeper confirmed
+ * H.460.18 / .19 for? */
+bool mg_ras_reg_h460(const struct mg_ras_alg *ra, uint32_t addr);
 
 /* ras_hold.c */
 uint32_t mg_ras_hold_bind(struct mg_ras_alg *ra, uint8_t proto, uint32_t ip, uint16_t port, bool pin,

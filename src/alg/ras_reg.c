@@ -171,6 +171,15 @@ static void confirm(struct mg_ras_alg *ra, struct ras_reg *r)
 	const struct mg_h323_scan *s = &ra->scan;
 	uint32_t ttl = s->ras_has_ttl && s->ras_ttl ? s->ras_ttl : r->rrq_ttl ? r->rrq_ttl : cfg->to.registration;
 	bool was_live = r->state == RAS_REG_LIVE;
+	if ((s->ras_h46018 || s->ras_h46019) && !r->h460) {
+		r->h460 = true; /* kept until the registration ends: renewals need not repeat it */
+		ra->n_h460++;
+		char in[16];
+		addr_str(r->in_addr, in);
+		mg_alg_log(ra->e, MG_R_RAS_H460, "RCF confirms H.460.%s for %s:%u%s", s->ras_h46018 ? "18" : "19", in,
+			   r->ras_port,
+			   cfg->h460 == MG_H460_CONFIRMED ? ": its RAS and calls pass unmodified from now on" : "");
+	}
 	r->state = RAS_REG_LIVE;
 	r->rrq_pending = false;
 	r->expire = ra->cur.now + ((uint64_t)ttl + cfg->to.registration_grace) * 1000;
@@ -198,6 +207,8 @@ void mg_ras_reg_end(struct mg_ras_alg *ra, struct ras_reg *r, enum mg_reason why
 		tell(ra, r, why, why == MG_R_RAS_EXPIRED ? "expired" : "unregistered");
 		forget(ra, r);
 	}
+	if (r->h460)
+		ra->n_h460--;
 	mg_alg_pinhole_close_owner(ra->e, owner_of(ra, r));
 	mg_alg_unbind(ra->e, r->bind);
 	mg_alg_unbind(ra->e, r->ras_bind);
@@ -292,4 +303,14 @@ void mg_ras_reg_expire(struct mg_ras_alg *ra, uint64_t now)
 		if (r->state != RAS_REG_FREE && r->expire <= now)
 			mg_ras_reg_end(ra, r, r->state == RAS_REG_LIVE ? MG_R_RAS_EXPIRED : MG_R_NONE);
 	}
+}
+
+bool mg_ras_reg_h460(const struct mg_ras_alg *ra, uint32_t addr)
+{
+	for (uint32_t i = 0; i < ra->nreg && ra->n_h460 > 0; i++) {
+		const struct ras_reg *r = &ra->reg[i];
+		if (r->state == RAS_REG_LIVE && r->h460 && (r->in_addr == addr || r->sig_addr == addr))
+			return true;
+	}
+	return false;
 }

@@ -239,6 +239,20 @@ const char *mg_alg_flow_route(struct mg_engine *e, uint32_t flow)
 	return mg_inroute_how_name(e->ir.how[flow]);
 }
 
+bool mg_alg_h460_traverses(struct mg_engine *e, uint32_t addr, bool names_h460)
+{
+	switch (e->cfg.h460) {
+	case MG_H460_PASS:
+		return names_h460;
+	case MG_H460_TRANSLATE:
+		return false;
+	default: {
+		const struct mg_alg_ops *o = e->alg[MG_ALG_RAS];
+		return o && o->h460_confirmed && o->h460_confirmed(e->alg_state[MG_ALG_RAS], addr);
+	}
+	}
+}
+
 bool mg_alg_forward_for(struct mg_engine *e, uint8_t proto, uint32_t pub, uint16_t port, uint32_t *to_addr,
 			uint16_t *to_port)
 {

@@ -86,6 +86,9 @@ struct mg_alg_ops {
 	/* Reports on the ALG's registrations (mg_engine_walk_registrations),
 	 * asked of MG_ALG_RAS.  Optional. */
 	bool (*walk_regs)(void *state, struct mg_walk *w, uint64_t now, mg_reg_fn fn, void *ctx);
+	/* Has the gatekeeper of inside endpoint addr confirmed H.460.18 / .19
+	 * for its live registration (the RAS ALG)?  Optional. */
+	bool (*h460_confirmed)(void *state, uint32_t addr);
 	/* mg_engine_set_call_trace: report call events to fn.  Optional. */
 	void (*set_trace)(void *state, mg_call_trace_fn fn, void *ctx);
 };
@@ -166,6 +169,12 @@ const char *mg_alg_flow_route(struct mg_engine *e, uint32_t flow);
  * takes its own reference, so the address stays while it lives. */
 uint32_t mg_alg_pool_lend(struct mg_engine *e, uint32_t host);
 void mg_alg_pool_return(struct mg_engine *e, uint32_t host);
+/* Does inside endpoint addr traverse the NAT itself, as `alg h460` reads
+ * it: names_h460 tells that the message at hand names H.460.18 / .19.
+ * pass: whenever it names them; confirmed: when it names them or not, once
+ * its gatekeeper confirmed them for its live RAS registration; translate:
+ * never. */
+bool mg_alg_h460_traverses(struct mg_engine *e, uint32_t addr, bool names_h460);
 /* The static forward's target for proto to pub:port (false: none). */
 bool mg_alg_forward_for(struct mg_engine *e, uint8_t proto, uint32_t pub, uint16_t port, uint32_t *to_addr,
 			uint16_t *to_port);

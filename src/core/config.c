@@ -96,6 +96,7 @@ void mg_config_defaults(struct mg_config *c)
 	};
 	c->alg_h323 = true;
 	c->alg_ras = true;
+	c->h460 = MG_H460_CONFIRMED;
 	c->untranslatable = MG_UNTRANS_DROP;
 	c->media_source = MG_MEDIA_NEGOTIATED;
 	c->log_rate = 10;
@@ -176,4 +177,16 @@ const char *mg_media_source_name(enum mg_media_source m)
 		return "any";
 	}
 	return "?";
+}
+
+const char *mg_h460_policy_name(enum mg_h460_policy p)
+{
+	switch (p) {
+	case MG_H460_PASS:
+		return "pass";
+	case MG_H460_TRANSLATE:
+		return "translate";
+	default:
+		return "confirmed";
+	}
 }

@@ -61,6 +61,10 @@ enum mg_untranslatable { MG_UNTRANS_DROP = 0, MG_UNTRANS_PASS = 1 };
 enum mg_media_source { MG_MEDIA_NEGOTIATED = 0, MG_MEDIA_PEER = 1, MG_MEDIA_ANY = 2 };
 /* "peer", "negotiated", "any"; "?" for any other value. */
 const char *mg_media_source_name(enum mg_media_source m);
+/* "alg h460": when RAS and call signalling of an inside endpoint that
+ * names H.460.18 / H.460.19 pass with its addresses unmodified. */
+enum mg_h460_policy { MG_H460_CONFIRMED = 0, MG_H460_PASS = 1, MG_H460_TRANSLATE = 2 };
+const char *mg_h460_policy_name(enum mg_h460_policy p);
 
 #define MG_CFG_IFNAME_MAX 16 /* IFNAMSIZ: 15 characters and the NUL */
 #define MG_CFG_PATH_MAX 108  /* sun_path of a UNIX socket address */
@@ -130,6 +134,7 @@ struct mg_config {
 	struct mg_timeouts to;
 	bool alg_h323;           /* "alg h323 on|off" */
 	bool alg_ras;            /* "alg ras on|off": off = the RAS guard only */
+	enum mg_h460_policy h460; /* "alg h460 confirmed|pass|translate" */
 	bool ras_reachable_gk;   /* "ras reachable any|gatekeeper": who may call a registered endpoint */
 	enum mg_untranslatable untranslatable; /* "alg untranslatable drop|pass" */
 	enum mg_media_source media_source; /* "alg media-source peer|negotiated|any" */

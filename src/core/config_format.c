@@ -154,6 +154,7 @@ static void put_policy(struct out *o, const struct mg_config *c)
 	put(o, "nat %s\n", c->nat ? "on" : "off");
 	put(o, "alg h323 %s\n", c->alg_h323 ? "on" : "off");
 	put(o, "alg ras %s\n", c->alg_ras ? "on" : "off");
+	put(o, "alg h460 %s\n", mg_h460_policy_name(c->h460));
 	put(o, "ras reachable %s\n", c->ras_reachable_gk ? "gatekeeper" : "any");
 	put(o, "alg untranslatable %s\n", c->untranslatable == MG_UNTRANS_PASS ? "pass" : "drop");
 	put(o, "alg media-source %s\n", mg_media_source_name(c->media_source));

@@ -399,6 +399,17 @@ static int d_alg(struct pstate *s, char **tok, int n)
 		return parse_onoff(s, tok[2], &s->c.alg_h323);
 	if (strcmp(tok[1], "ras") == 0)
 		return parse_onoff(s, tok[2], &s->c.alg_ras);
+	if (strcmp(tok[1], "h460") == 0) {
+		if (strcmp(tok[2], "confirmed") == 0)
+			s->c.h460 = MG_H460_CONFIRMED;
+		else if (strcmp(tok[2], "pass") == 0)
+			s->c.h460 = MG_H460_PASS;
+		else if (strcmp(tok[2], "translate") == 0)
+			s->c.h460 = MG_H460_TRANSLATE;
+		else
+			return fail(s, "expected confirmed, pass or translate", tok[2]);
+		return 0;
+	}
 	if (strcmp(tok[1], "untranslatable") == 0) {
 		if (strcmp(tok[2], "drop") == 0)
 			s->c.untranslatable = MG_UNTRANS_DROP;
@@ -428,7 +439,7 @@ static int d_alg(struct pstate *s, char **tok, int n)
 			return fail(s, "expected drop or pass", tok[2]);
 		return 0;
 	}
-	return fail(s, "expected h323, ras, untranslatable, media-source or malformed-outside", tok[1]);
+	return fail(s, "expected h323, ras, h460, untranslatable, media-source or malformed-outside", tok[1]);
 }
 
 /* ras reachable any|gatekeeper */

@@ -67,7 +67,7 @@
 	X(ALG_SOURCE_TABLE_FULL, "alg-source-table-full", "too many sources hold signalling connections") \
 	X(ALG_OUT_OF_ORDER, "alg-out-of-order", "signalling segment ahead of a gap, held back") \
 	X(ALG_NAT_FAILED, "alg-nat-failed", "no public binding for a negotiated address")  \
-	X(ALG_H460_SETUP, "h460-setup", "a call's signalling names H.460.18/.19 (the endpoint traverses the NAT itself): its addresses pass unmodified") \
+	X(ALG_H460_SETUP, "h460-setup", "an inside endpoint's call signalling names H.460.18/.19 and it traverses the NAT itself (`alg h460`): the call's addresses from inside pass unmodified") \
 	X(SEQADJ_FULL, "seqadj-full", "a length-changing edit found the flow's sequence-adjust table full") \
 	X(SEQADJ_ORDER, "seqadj-order", "a length-changing edit before or over an earlier one") \
 	X(SEQADJ_LONG, "seqadj-long", "a length-changing edit longer than an edit can keep") \
@@ -75,7 +75,8 @@
 	X(SEQADJ_TOO_BIG, "seqadj-too-big", "an edited segment cannot be split within the receiver's MSS") \
 	X(SEQADJ_ABSORBED, "seqadj-absorbed", "a segment lying inside a replaced range carries nothing to send") \
 	X(RAS_UNTRANSLATED, "ras-untranslated", "H.225.0 RAS from the inside crossing the NAT with an address that could not be translated (or `alg ras off`)") \
-	X(RAS_H460, "ras-h460", "a RAS message naming H.460.18/.19 passed unmodified (the endpoint traverses the NAT itself)") \
+	X(RAS_H460, "ras-h460", "RAS of an inside endpoint that traverses the NAT itself (H.460.18/.19, `alg h460`) passed unmodified") \
+	X(H460_TRANSLATED, "h460-translated", "a message naming H.460.18/.19 was translated like any other (`alg h460`: not confirmed by the gatekeeper, translate, or sent from outside)") \
 	X(RAS_REGISTERED, "ras-registered", "an inside endpoint's RAS registration was confirmed: public call-signalling address, pinhole, directory") \
 	X(RAS_UNREGISTERED, "ras-unregistered", "an inside endpoint's RAS registration ended (URQ/UCF, RRJ of a pending one)") \
 	X(RAS_EXPIRED, "ras-expired", "an inside endpoint's RAS registration was not renewed in time: ended") \

@@ -162,6 +162,29 @@ TEST(config_ras_lines_round_trip)
 	CHECK(strcmp(msg, "t.conf:1: expected any or gatekeeper 'nobody'") == 0);
 }
 
+TEST(config_h460_policy)
+{
+	static const char *const names[3] = {"confirmed", "pass", "translate"};
+	struct mg_config c;
+	char msg[256], text[64];
+	static char out[MG_CFG_FORMAT_MAX];
+	mg_config_defaults(&c);
+	CHECK_EQ(c.h460, MG_H460_CONFIRMED);
+	for (int i = 0; i < 3; i++) {
+		snprintf(text, sizeof(text), "alg h460 %s\n", names[i]);
+		char full[160];
+		snprintf(full, sizeof(full), "inside 198.18.1.0/24\npublic 198.19.0.1\n%s", text);
+		mg_config_defaults(&c);
+		CHECK_EQ(mg_config_parse_string(&c, full, "t.conf", msg, sizeof(msg)), 0);
+		CHECK_EQ((int)c.h460, i);
+		CHECK(mg_config_format(&c, out, sizeof(out)) > 0);
+		CHECK(strstr(out, text) != NULL);
+	}
+	mg_config_defaults(&c);
+	CHECK_EQ(mg_config_parse_string(&c, "alg h460 always\n", "t.conf", msg, sizeof(msg)), -1);
+	CHECK(strcmp(msg, "t.conf:1: expected confirmed, pass or translate 'always'") == 0);
+}
+
 TEST(config_route_lines_round_trip)
 {
 	struct mg_config c;
@@ -363,7 +386,7 @@ static const struct err_case err_cases[] = {
 	{"forward tcp 1720 to 198.18.7.10:1720\ninside 198.18.1.0/24\npublic 198.19.0.1\n",
 	 "t.conf:1: forward target is not inside '198.18.7.10'"},
 	{"nat maybe\n", "t.conf:1: expected on or off 'maybe'"},
-	{"alg sip on\n", "t.conf:1: expected h323, ras, untranslatable, media-source or malformed-outside 'sip'"},
+	{"alg sip on\n", "t.conf:1: expected h323, ras, h460, untranslatable, media-source or malformed-outside 'sip'"},
 	{"alg media-source mcu\n", "t.conf:1: expected peer, negotiated or any 'mcu'"},
 	{"alg untranslatable keep\n", "t.conf:1: expected drop or pass 'keep'"},
 	{"max sessions 5\n", "t.conf:1: expected flows, bindings, pinholes, calls, frags, frags-per-source, embryonic, signalling-per-source, pending-per-source, directory, registrations, route-pending or route-pending-per-source 'sessions'"},

@@ -65,11 +65,14 @@ static struct mg_result from_g(struct rig *g, uint8_t flags, const uint8_t *pay,
 	return r;
 }
 
+static enum mg_h460_policy rig_h460 = MG_H460_CONFIRMED; /* `alg h460` of the next rig */
+
 static int rig_up(struct rig *g, enum mg_media_source ms)
 {
 	struct mg_config c;
 	tb_lab_config(&c, PUB);
 	c.media_source = ms;
+	c.h460 = rig_h460;
 	char err[200];
 	memset(g, 0, sizeof(*g));
 	g->now = 1000;
@@ -396,7 +399,10 @@ TEST(h460_setup_passes_unmodified_and_is_counted)
 {
 	for (int feature = 18; feature <= 19; feature++) {
 		struct rig g;
-		CHECK_EQ(rig_up(&g, MG_MEDIA_NEGOTIATED), 0);
+		rig_h460 = MG_H460_PASS; /* as soon as the inside endpoint names them */
+		int up = rig_up(&g, MG_MEDIA_NEGOTIATED);
+		rig_h460 = MG_H460_CONFIRMED;
+		CHECK_EQ(up, 0);
 		uint8_t m[600];
 		size_t n = setup_msg(m, sizeof(m), (uint16_t)feature);
 		CHECK(n > 0);
@@ -423,6 +429,30 @@ TEST(h460_setup_passes_unmodified_and_is_counted)
 		CHECK_EQ(from_g(&g, TH_PSH | TH_ACK, m, n).verdict, MG_VERDICT_ACCEPT);
 		CHECK_EQ(st->events[MG_R_ALG_H460_SETUP], 1);
 		CHECK_EQ(st->pinholes_opened, pins);
+		rig_down(&g);
+	}
+}
+
+/* The default, `alg h460 confirmed`: naming the features is not enough
+ * without a registration its gatekeeper confirmed them for (the RAS ALG's
+ * tests cover that part); and `translate` never passes them. */
+TEST(h460_setup_unconfirmed_is_translated)
+{
+	for (int pol = 0; pol < 2; pol++) {
+		struct rig g;
+		rig_h460 = pol ? MG_H460_TRANSLATE : MG_H460_CONFIRMED;
+		int up = rig_up(&g, MG_MEDIA_NEGOTIATED);
+		rig_h460 = MG_H460_CONFIRMED;
+		CHECK_EQ(up, 0);
+		uint8_t m[600];
+		size_t n = setup_msg(m, sizeof(m), 18);
+		CHECK_EQ(from_a(&g, TH_PSH | TH_ACK, m, n).verdict, MG_VERDICT_ACCEPT);
+		CHECK(!payload_has(g.out, g.out_len, A));
+		CHECK(payload_has(g.out, g.out_len, PUB));
+		const struct mg_stats *st = mg_engine_stats(g.e);
+		CHECK_EQ(st->events[MG_R_ALG_H460_SETUP], 0);
+		CHECK_EQ(st->events[MG_R_H460_TRANSLATED], 1);
+		CHECK_EQ(st->alg_rewrites, 2);
 		rig_down(&g);
 	}
 }

@@ -502,7 +502,7 @@ static bool has_addr(const uint8_t *b, size_t n, uint32_t ip)
 
 /* leaks: packets that left with host's address and were not H.460 ones
  * (those pass unmodified, counted); h460: the H.460 ones that left */
-static int replay_ras(const char *path, const char *host, int *sent, int *h460)
+static int replay_ras(const char *path, const char *host, enum mg_h460_policy pol, int *sent, int *h460)
 {
 	char err[256];
 	struct mg_pcap_reader *rd = mg_pcap_open(path, err, sizeof err);
@@ -514,6 +514,7 @@ static int replay_ras(const char *path, const char *host, int *sent, int *h460)
 	c.inside[0].addr = tb_ip(host);
 	c.inside[0].mask = 0xffffffffu;
 	c.n_inside = 1;
+	c.h460 = pol;
 	if (!mk_cfg(&g, &c)) {
 		mg_pcap_close(rd);
 		return -1;
@@ -563,7 +564,7 @@ TEST(ras_alg_captures_ext_no_leak)
 {
 	static const struct {
 		const char *name, *host;
-		int h460; /* RRQs naming H.460.18: they leave as sent */
+		int h460; /* RRQs naming H.460.18: with `alg h460 pass` they leave as sent */
 	} caps[] = {{"ndpi-h323-partC.pcap", "17.2.0.124", 0}, {"ndpi-h323-partD.pcap", "10.47.208.204", 3}};
 	for (unsigned i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
 		char path[512];
@@ -573,13 +574,22 @@ TEST(ras_alg_captures_ext_no_leak)
 			continue;
 		}
 		int sent, h460;
-		CHECK_EQ(replay_ras(path, caps[i].host, &sent, &h460), 0);
+		/* the default: the VCS's RCFs do not confirm H.460.18, so
+		 * partD's RRQs are translated like any other, nothing leaks */
+		CHECK_EQ(replay_ras(path, caps[i].host, MG_H460_CONFIRMED, &sent, &h460), 0);
 		CHECK(sent > 0);
+		CHECK_EQ(h460, 0);
+		CHECK_EQ(replay_ras(path, caps[i].host, MG_H460_TRANSLATE, &sent, &h460), 0);
+		CHECK_EQ(h460, 0);
+		/* pass: they leave as sent (counted), and nothing else leaks */
+		CHECK_EQ(replay_ras(path, caps[i].host, MG_H460_PASS, &sent, &h460), 0);
 		CHECK_EQ(h460, caps[i].h460);
 	}
 }
 
-/* An H.460.18 RRQ (partD's first) passes byte for byte, counted. */
+/* An H.460.18 RRQ (partD's first) passes byte for byte, counted, under
+ * `alg h460 pass`; by default (confirmed) and with translate it is
+ * translated, counted as h460-translated. */
 TEST(ras_alg_h46018_passes_unmodified)
 {
 	char path[512], err[256];
@@ -604,15 +614,37 @@ TEST(ras_alg_h46018_passes_unmodified)
 	}
 	mg_pcap_close(rd);
 	CHECK(n > 0);
-	struct rig g;
-	CHECK(mk(&g, false));
-	/* its own addresses are 10.47.208.204: make the sender inside A */
-	CHECK_EQ(send(&g, MG_SIDE_INSIDE, A, 1719, GK, 1719, pay, n).verdict, MG_VERDICT_ACCEPT);
-	CHECK_EQ(g.len, 28 + n);
-	CHECK(memcmp(g.pkt + 28, pay, n) == 0);
-	CHECK(tb_csum_ok(g.pkt, g.len));
-	CHECK_EQ(ev(&g, MG_R_RAS_H460), 1);
-	rig_free(&g);
+	for (int pol = MG_H460_CONFIRMED; pol <= MG_H460_TRANSLATE; pol++) {
+		struct rig g;
+		struct mg_config c;
+		tb_lab_config(&c, PUB);
+		c.nat = true;
+		c.max_flows = 1024;
+		c.h460 = (enum mg_h460_policy)pol;
+		CHECK(mk_cfg(&g, &c));
+		/* its own addresses are 10.47.208.204: make the sender inside A */
+		uint8_t cp[2048];
+		memcpy(cp, pay, n);
+		static const uint8_t vcs[4] = {10, 47, 208, 204};
+		for (size_t k = 0; k + 4 <= n; k++)
+			if (memcmp(cp + k, vcs, 4) == 0) {
+				uint32_t a = A;
+				memcpy(cp + k, &a, 4);
+			}
+		CHECK_EQ(send(&g, MG_SIDE_INSIDE, A, 1719, GK, 1719, cp, n).verdict, MG_VERDICT_ACCEPT);
+		CHECK_EQ(g.len, 28 + n);
+		CHECK(tb_csum_ok(g.pkt, g.len));
+		if (pol == MG_H460_PASS) {
+			CHECK(memcmp(g.pkt + 28, cp, n) == 0);
+			CHECK_EQ(ev(&g, MG_R_RAS_H460), 1);
+			CHECK_EQ(ev(&g, MG_R_H460_TRANSLATED), 0);
+		} else {
+			CHECK(!has_addr(g.pkt, g.len, A));
+			CHECK_EQ(ev(&g, MG_R_RAS_H460), 0);
+			CHECK_EQ(ev(&g, MG_R_H460_TRANSLATED), 1);
+		}
+		rig_free(&g);
+	}
 }
 
 /* ---- show registrations -------------------------------------------------- */
