@@ -59,6 +59,11 @@ uint32_t mg_alg_find_binding(struct mg_engine *e, uint8_t proto, uint32_t in_add
 	return mg_nat_find_in(&e->nat, proto, in_addr, in_port);
 }
 
+uint32_t mg_alg_find_public(struct mg_engine *e, uint8_t proto, uint32_t pub_addr, uint16_t pub_port)
+{
+	return mg_nat_find_pub(&e->nat, proto, pub_addr, pub_port);
+}
+
 void mg_alg_unbind(struct mg_engine *e, uint32_t bind)
 {
 	if (bind != MG_NIL)

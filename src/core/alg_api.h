@@ -22,9 +22,9 @@
 #include "core/nat.h"
 #include "core/pkt.h"
 
-/* RAS is a guard for now: it translates nothing, it finds inside addresses
- * leaving untranslated and lets policy decide (alg/guards.h).  ILS is an
- * ALG (alg/ils.h) with the ILS guard as its fall-back. */
+/* RAS is an ALG (alg/ras.h) that falls back to the RAS guard (alg/guards.h:
+ * inside addresses leaving untranslated go to policy) under `alg ras off`.
+ * ILS is an ALG (alg/ils.h) with the ILS guard as its fall-back. */
 enum mg_alg_id {
 	MG_ALG_NONE = 0,
 	MG_ALG_H323_Q931 = 1,
@@ -103,6 +103,9 @@ uint32_t mg_alg_bind(struct mg_engine *e, uint8_t proto, uint32_t in_addr, uint1
 const struct mg_binding *mg_alg_binding(struct mg_engine *e, uint32_t bind);
 uint32_t mg_alg_find_binding(struct mg_engine *e, uint8_t proto, uint32_t in_addr,
 			     uint16_t in_port);
+/* The binding advertised as pub_addr:pub_port (an address an outside peer
+ * echoes back), or MG_NIL. */
+uint32_t mg_alg_find_public(struct mg_engine *e, uint8_t proto, uint32_t pub_addr, uint16_t pub_port);
 void mg_alg_unbind(struct mg_engine *e, uint32_t bind);
 /* One more reference (e.g. for a pinhole that will hold the binding). */
 void mg_alg_ref(struct mg_engine *e, uint32_t bind);
