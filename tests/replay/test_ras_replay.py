@@ -28,7 +28,10 @@ as the inside host behind `forward udp 1719`.  Per case:
       as arrived on the other, each decodes as RAS in tshark, and none is
       malformed (or has an error-level expert mark) unless the same message
       already was in the capture (partC's GRQ is);
-  (c) a second run gives byte-identical outputs.
+  (c) a second run gives byte-identical outputs;
+  (d) the addresses tshark decodes in RAS sent out are outside peers' or
+      public ones meetgate holds (a binding in report.json, a forward), and
+      none delivered inside is public.
 
 Prints "ok - ..." / "FAIL - ..." / "skip - ..." and
 "ras_replay: N passed, N failed, N skipped" (skips count as neither).
@@ -224,6 +227,35 @@ def drops_line(out):
         return f"report.json unreadable: {ex}"
 
 
+def tshark_addresses(pcap):
+    """[(frame, ip, port)] of every IPv4 TransportAddress tshark decodes in
+    the RAS messages of pcap."""
+    r = subprocess.run([TSHARK, "-n", "-r", pcap, "-Y", "h225.RasMessage", "-T", "fields", "-E", "separator=|",
+                        "-E", "aggregator=,", "-e", "frame.number", "-e", "h225.ipV4", "-e", "h225.ipV4_port"],
+                       capture_output=True, text=True, timeout=120)
+    out = []
+    for line in r.stdout.splitlines():
+        c = (line.split("|") + ["", ""])[:3]
+        for ip, port in zip([x for x in c[1].split(",") if x], [x for x in c[2].split(",") if x]):
+            out.append((int(c[0]), ip, int(port)))
+    return out
+
+
+def public_endpoints(out, extra):
+    """(ip, port) on the public side that meetgate stands for: its bindings
+    (report.json) and the ports of the case's forwards."""
+    import json
+    with open(os.path.join(out, "report.json")) as f:
+        rep = json.load(f)
+    s = set()
+    for b in rep.get("bindings", []):
+        ip, port = b["public"].rsplit(":", 1)
+        s.add((ip, int(port)))
+    for m in re.finditer(r"forward (?:tcp|udp) (\d+) to", extra):
+        s.add((PUBLIC, int(m.group(1))))
+    return s
+
+
 def ras_drops(out):
     import json
     with open(os.path.join(out, "report.json")) as f:
@@ -306,6 +338,25 @@ def run_case(name, capname, host, extra):
                                         f"newly malformed: {text}")
         check(f"{name}: the {compared} RAS messages sent (default and 'pass' runs) decode in tshark, "
               "none newly malformed", not problems, "; ".join(problems[:8]))
+
+    # (d) the addresses in RAS are what the NAT predicts: on the outside
+    # each public one is a binding meetgate reports or a forward's port;
+    # nothing delivered inside names a public address.
+    if orig is None:
+        skip(f"{name}: RAS addresses as the NAT predicts", "tshark not installed")
+    else:
+        pub = public_endpoints(a, extra)
+        bad, n_out = [], 0
+        for n, ip, port in tshark_addresses(os.path.join(a, "outside.pcap")):
+            n_out += 1
+            if ip == host or (ip == PUBLIC and (ip, port) not in pub):
+                bad.append(f"outside#{n} {ip}:{port}")
+        for n, ip, port in tshark_addresses(os.path.join(a, "inside.pcap")):
+            if ip == PUBLIC:
+                bad.append(f"inside#{n} {ip}:{port}")
+        check(f"{name}: the {n_out} addresses in RAS sent out are outside peers' or public ones meetgate "
+              "holds, none public delivered inside", not bad,
+              f"unexplained {bad[:8]}, public ones held {sorted(pub)}")
 
     # (c) determinism
     diff = [f for f in OUTPUTS if not same_file(os.path.join(a, f), os.path.join(b, f))]
