@@ -37,6 +37,7 @@ Prints "ok - ..." / "FAIL - ..." / "skip - ..." and
 "ras_replay: N passed, N failed, N skipped" (skips count as neither).
 """
 
+import json
 import os
 import re
 import shutil
@@ -217,7 +218,6 @@ def replay(tag, config, capture):
 
 def drops_line(out):
     try:
-        import json
         with open(os.path.join(out, "report.json")) as f:
             rep = json.load(f)
         d = rep.get("drops", {})
@@ -244,7 +244,6 @@ def tshark_addresses(pcap):
 def public_endpoints(out, extra):
     """(ip, port) on the public side that meetgate stands for: its bindings
     (report.json) and the ports of the case's forwards."""
-    import json
     with open(os.path.join(out, "report.json")) as f:
         rep = json.load(f)
     s = set()
@@ -257,7 +256,6 @@ def public_endpoints(out, extra):
 
 
 def ras_drops(out):
-    import json
     with open(os.path.join(out, "report.json")) as f:
         d = json.load(f).get("drops", {})
     return sum(v for k, v in d.items() if k.startswith("ras-"))
@@ -343,7 +341,7 @@ def run_case(name, capname, host, extra):
     # each public one is a binding meetgate reports or a forward's port;
     # nothing delivered inside names a public address.
     if orig is None:
-        skip(f"{name}: RAS addresses as the NAT predicts", "tshark not installed")
+        skip(f"{name}: RAS addresses as the NAT predicts", "tshark not installed (tools/deps.sh installs it)")
     else:
         pub = public_endpoints(a, extra)
         bad, n_out = [], 0
