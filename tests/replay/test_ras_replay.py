@@ -5,15 +5,19 @@ The captures are ../shared/captures-ext (MEETGATE_CAPTURES_EXT overrides the
 folder; see its MANIFEST.md): they are read from there, never copied into the
 project, and a missing folder or file skips its cases.
 
-  ndpi-h323-partC      OpenH323 endpoint 17.2.0.124 <-> GnuGk 17.2.0.161:
+  ndpi-h323-partC      an OpenH323 endpoint <-> a GnuGk gatekeeper:
                        GRQ GCF RRQ RCF ARQ ACF IRQ IRQ DRQ DRQ, then a Setup
-                       17.2.0.124 -> 17.2.0.122 without TCP handshake
+                       from the endpoint without TCP handshake
   ndpi-h323-partC-syn  the same with a synthetic handshake before the Setup
                        (only with the endpoint inside: with the gatekeeper
                        inside the call does not cross the gateway)
-  ndpi-h323-partD      Tandberg 10.47.208.204 -> Cisco VCS 10.47.208.50:
-                       RRQ RCF RRQ RCF RRQ; the RCFs name alternate
-                       gatekeepers 10.47.208.51/.53/.54
+  ndpi-h323-partD      a Tandberg endpoint -> a Cisco VCS:
+                       RRQ RCF RRQ RCF RRQ (naming H.460.18, which the VCS
+                       does not confirm); the RCFs name 3 alternate gatekeepers
+
+The endpoint and the gatekeeper are found in the capture itself: the
+endpoint is the sender of its first GRQ or RRQ, the gatekeeper the receiver
+(the captures' addresses are data to replay, never traffic).
 
 Each capture is replayed as one file (it plays both sides, see
 doc/replay.md) with the endpoint as the inside host, then with the gatekeeper
@@ -68,13 +72,14 @@ PUBLIC = "198.18.0.1"
 RAS_NAMES = ("GRQ GCF GRJ RRQ RCF RRJ URQ UCF URJ ARQ ACF ARJ BRQ BCF BRJ DRQ DCF DRJ LRQ LCF LRJ IRQ IRR "
              "nonStandard UMR RIP RAI RAC IACK INAK SCI SCR").split()
 
-# name, capture, inside host, role, config lines after inside/public
+# name, capture, which host is inside ("endpoint" or "gatekeeper"; the
+# gatekeeper is reached through a forward of UDP 1719)
 CASES = [
-    ("partC endpoint inside", "ndpi-h323-partC.pcap", "17.2.0.124", ""),
-    ("partC gatekeeper inside", "ndpi-h323-partC.pcap", "17.2.0.161", "forward udp 1719 to 17.2.0.161:1719\n"),
-    ("partC-syn endpoint inside", "ndpi-h323-partC-syn.pcap", "17.2.0.124", ""),
-    ("partD endpoint inside", "ndpi-h323-partD.pcap", "10.47.208.204", ""),
-    ("partD gatekeeper inside", "ndpi-h323-partD.pcap", "10.47.208.50", "forward udp 1719 to 10.47.208.50:1719\n"),
+    ("partC endpoint inside", "ndpi-h323-partC.pcap", "endpoint"),
+    ("partC gatekeeper inside", "ndpi-h323-partC.pcap", "gatekeeper"),
+    ("partC-syn endpoint inside", "ndpi-h323-partC-syn.pcap", "endpoint"),
+    ("partD endpoint inside", "ndpi-h323-partD.pcap", "endpoint"),
+    ("partD gatekeeper inside", "ndpi-h323-partD.pcap", "gatekeeper"),
 ]
 OUTPUTS = ("inside.pcap", "outside.pcap", "report.json", "log.txt")
 
@@ -261,11 +266,30 @@ def ras_drops(out):
     return sum(v for k, v in d.items() if k.startswith("ras-"))
 
 
-def run_case(name, capname, host, extra):
+def ras_parties(cap):
+    """(endpoint, gatekeeper) dotted: the sender and the receiver of the
+    capture's first GRQ or RRQ (RasMessage alternatives 0 and 3: the first
+    octet is the CHOICE index shifted left by 2, extension bit clear)."""
+    for _, p, raw in ip_packets(cap):
+        if is_ras(p):
+            ihl = (raw[0] & 15) * 4
+            pay = raw[ihl + 8:]
+            if pay and pay[0] >> 2 in (0, 3):
+                return ".".join(map(str, p["src"])), ".".join(map(str, p["dst"]))
+    return None, None
+
+
+def run_case(name, capname, role):
     cap = os.path.join(EXT, capname)
     if not os.path.exists(cap):
         skip(name, f"{cap} absent: not run")
         return
+    ep, gk = ras_parties(cap)
+    if ep is None:
+        check(name, False, f"no GRQ or RRQ in {capname}")
+        return
+    host = ep if role == "endpoint" else gk
+    extra = "" if role == "endpoint" else f"forward udp 1719 to {gk}:1719\n"
     tag = re.sub(r"[^a-z0-9]+", "-", name.lower())
     conf = os.path.join(TMP, tag + ".conf")
     with open(conf, "w") as f:
