@@ -18,8 +18,9 @@
 #      its keep-alives stop (SIGSTOP: its kernel still answers SYNs), and
 #      past ttl + grace the same connect is refused or unanswered; the
 #      stats and the log show the expiry (ras-expired).
-#   3. A gatekeeper inside (forward udp 1719): an outside endpoint and an
-#      inside one register with it; the inside endpoint calls the outside
+#   3. A gatekeeper inside (forward udp 1719, and tcp 1720 for its routed
+#      call signalling), direct and routed: an outside endpoint and an
+#      inside one register with it; an inside endpoint calls the outside
 #      one by alias and an outside caller calls the inside one, media both
 #      ways; no inside address on the outside captures.
 #   4. H.460.18: an inside endpoint whose GRQ and RRQ name H.460.18
@@ -91,6 +92,7 @@ control $SOCK
 inside 198.18.1.0/24
 public $PUB
 forward udp 1719 to $GKIN:1719
+forward tcp 1720 to $GKIN:1720
 timeout registration-grace $GRACE
 EOC
 # A, B, C: host, address, alias
@@ -150,6 +152,13 @@ call() {
 media_both() {
 	json "$1" 'len(d["calls"]) > 0 and all(c["ok"] and c["rtp_sent"] > 0 and c["rtp_received"] > 0 for c in d["calls"])'
 }
+model_ok() { # REPORT direct|routed: the ACF gave that call model
+	if [ "$2" = routed ]; then
+		json "$1" 'all(c["admission"] == "ACF" and c["acf_routed"] for c in d["calls"])'
+	else
+		json "$1" 'all(c["admission"] == "ACF" and not c["acf_routed"] for c in d["calls"])'
+	fi
+}
 rtp_of() { # REPORT -> "sent/received" of its first call
 	python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["calls"][0]; print("%d/%d" % (c["rtp_sent"], c["rtp_received"]))' \
 		"$1" 2>/dev/null || echo "no report"
@@ -191,8 +200,9 @@ if part 1; then
 		done
 		for x in $EPS; do
 			al=${x##*:}
-			if call "c-$mode-$al" OUT2 "$al" $gk && media_both "$LAB_DIR/c-$mode-$al.json"; then
-				ok "$mode: OUT2 calls '$al' by alias through $gk, media both ways (caller rtp $(rtp_of "$LAB_DIR/c-$mode-$al.json"))"
+			if call "c-$mode-$al" OUT2 "$al" $gk && media_both "$LAB_DIR/c-$mode-$al.json" &&
+				model_ok "$LAB_DIR/c-$mode-$al.json" $mode; then
+				ok "$mode: OUT2 calls '$al' by alias through $gk (ACF $mode), media both ways (caller rtp $(rtp_of "$LAB_DIR/c-$mode-$al.json"))"
 			else
 				bad "$mode: OUT2 calls '$al' (caller rtp $(rtp_of "$LAB_DIR/c-$mode-$al.json"))"
 				show_fail "c-$mode-$al" "l-$mode-$al"
@@ -212,7 +222,7 @@ if part 1; then
 		stop_pid $gkp
 		n_pub=$(grep -c "callSignalAddress $PUB:" "$LAB_DIR/gk-$mode.out")
 		n_in=$(grep -c "198\.18\." "$LAB_DIR/gk-$mode.out")
-		check "$mode: the gatekeeper saw $n_pub registrations at $PUB:port (of 3 inside + 3 caller RRQs), no inside address ($n_in lines)" \
+		check "$mode: the gatekeeper saw callSignalAddresses on $PUB ($n_pub RRQs, 3 wanted) and no inside address ($n_in lines)" \
 			[ "$n_pub" -ge 3 -a "$n_in" -eq 0 ]
 	done
 	lab_cap_stop
@@ -273,43 +283,57 @@ if part 2; then
 	stop_pid $gkp
 fi
 
-# ---- 3. a gatekeeper inside, reached through a forward of UDP 1719 ----------
+# ---- 3. a gatekeeper inside, reached through forwards of UDP 1719 (RAS) and
+# TCP 1720 (its call signalling, in routed mode) -------------------------------
 if part 3; then
-	lab_cap_start p3 90 OUT1 OUT2
-	gk_start gk-in IN4 $GKIN || bad "inside gatekeeper starts"
-	gkp=$GKPID
-	if listen l-in-alpha IN1 198.18.1.10 alpha $GKIN --calls 1; then
-		ok "inside: alpha registers with the inside gatekeeper"
-	else
-		bad "inside: alpha registers with the inside gatekeeper"
-		show_fail l-in-alpha
-	fi
-	if listen l-out-xray OUT1 198.19.0.20 xray $PUB --calls 1; then
-		ok "inside: outside endpoint xray registers with the inside gatekeeper through $PUB:1719"
-	else
-		bad "inside: xray (outside) registers through $PUB:1719"
-		show_fail l-out-xray gk-in
-	fi
-	if call c-in-to-out IN2 xray $GKIN && media_both "$LAB_DIR/c-in-to-out.json"; then
-		ok "inside: bravo (inside) calls xray (outside) by alias, media both ways (caller rtp $(rtp_of "$LAB_DIR/c-in-to-out.json"))"
-	else
-		bad "inside: bravo calls xray (caller rtp $(rtp_of "$LAB_DIR/c-in-to-out.json"))"
-		show_fail c-in-to-out l-out-xray
-	fi
-	if call c-out-to-in OUT2 alpha $PUB && media_both "$LAB_DIR/c-out-to-in.json"; then
-		ok "inside: OUT2 calls alpha (inside) by alias through $PUB:1719, media both ways (caller rtp $(rtp_of "$LAB_DIR/c-out-to-in.json"))"
-	else
-		bad "inside: OUT2 calls alpha (caller rtp $(rtp_of "$LAB_DIR/c-out-to-in.json"))"
-		show_fail c-out-to-in l-in-alpha gk-in
-	fi
-	wait_for "$LAB_DIR/l-in-alpha.out" "unregistered" 100
-	wait_for "$LAB_DIR/l-out-xray.out" "unregistered" 100
-	for l in l-in-alpha l-out-xray; do
-		check "inside: $l answered with media both ways (rtp $(rtp_of "$LAB_DIR/$l.json"))" media_both "$LAB_DIR/$l.json"
+	lab_cap_start p3 150 OUT1 OUT2
+	for mode in direct routed; do
+		if [ $mode = direct ]; then
+			gk_start gk-in-$mode IN4 $GKIN || bad "inside gatekeeper ($mode) starts"
+		else
+			gk_start gk-in-$mode IN4 $GKIN --routed || bad "inside gatekeeper ($mode) starts"
+		fi
+		gkp=$GKPID
+		m="inside $mode"
+		if listen l-$mode-in-alpha IN1 198.18.1.10 alpha $GKIN --calls 1; then
+			ok "$m: alpha registers with the inside gatekeeper"
+		else
+			bad "$m: alpha registers with the inside gatekeeper"
+			show_fail l-$mode-in-alpha
+		fi
+		lpa=$LPID
+		if listen l-$mode-out-xray OUT1 198.19.0.20 xray $PUB --calls 1; then
+			ok "$m: outside endpoint xray registers with the inside gatekeeper through $PUB:1719"
+		else
+			bad "$m: xray (outside) registers through $PUB:1719"
+			show_fail l-$mode-out-xray gk-in-$mode
+		fi
+		lpx=$LPID
+		c=c-$mode-in-to-out
+		if call $c IN2 xray $GKIN && media_both "$LAB_DIR/$c.json" && model_ok "$LAB_DIR/$c.json" $mode; then
+			ok "$m: bravo (inside) calls xray (outside) by alias (ACF $mode), media both ways (caller rtp $(rtp_of "$LAB_DIR/$c.json"))"
+		else
+			bad "$m: bravo calls xray (caller rtp $(rtp_of "$LAB_DIR/$c.json"))"
+			show_fail $c l-$mode-out-xray gk-in-$mode
+		fi
+		c=c-$mode-out-to-in
+		if call $c OUT2 alpha $PUB && media_both "$LAB_DIR/$c.json" && model_ok "$LAB_DIR/$c.json" $mode; then
+			ok "$m: OUT2 calls alpha (inside) by alias through $PUB:1719 (ACF $mode), media both ways (caller rtp $(rtp_of "$LAB_DIR/$c.json"))"
+		else
+			bad "$m: OUT2 calls alpha (caller rtp $(rtp_of "$LAB_DIR/$c.json"))"
+			show_fail $c l-$mode-in-alpha gk-in-$mode
+		fi
+		wait_for "$LAB_DIR/l-$mode-in-alpha.out" "unregistered" 100
+		wait_for "$LAB_DIR/l-$mode-out-xray.out" "unregistered" 100
+		for l in l-$mode-in-alpha l-$mode-out-xray; do
+			check "$m: $l answered with media both ways (rtp $(rtp_of "$LAB_DIR/$l.json"))" media_both "$LAB_DIR/$l.json"
+		done
+		stop_pid $lpa
+		stop_pid $lpx
+		stop_pid $gkp
 	done
-	stop_pid $gkp
 	lab_cap_stop
-	if r=$(lab_no_leak p3 50 OUT1 OUT2); then ok "part 3: outside link clean ($r)"; else bad "part 3: outside link: $r"; fi
+	if r=$(lab_no_leak p3 100 OUT1 OUT2); then ok "part 3: outside link clean ($r)"; else bad "part 3: outside link: $r"; fi
 fi
 
 # ---- 4. H.460.18: passed unmodified, counted ---------------------------------
