@@ -11,13 +11,16 @@
 #   1. A, B and C register with the outside gatekeeper; OUT2 calls each by
 #      alias, in direct mode (ACF gives the public callSignalAddress) and
 #      through the routed gatekeeper; every call has media both ways (both
-#      reports); the gatekeeper saw public callSignalAddresses only; the
-#      outside captures hold no inside address in any header or payload.
+#      reports); `meetgate show registrations` lists each with its public
+#      address and gatekeeper; the gatekeeper saw public callSignalAddresses
+#      only; the outside captures hold no inside address in any header or
+#      payload.
 #   2. Expiry: A registers with ttl 3 (`timeout registration-grace 2`), a
 #      TCP connect from outside to its public callSignalAddress is answered;
 #      its keep-alives stop (SIGSTOP: its kernel still answers SYNs), and
 #      past ttl + grace the same connect is refused or unanswered; the
-#      stats and the log show the expiry (ras-expired).
+#      stats and the log show the expiry (ras-expired) and `show
+#      registrations` no longer lists it.
 #   3. A gatekeeper inside (forward udp 1719, and tcp 1720 for its routed
 #      call signalling), direct and routed: an outside endpoint and an
 #      inside one register with it; an inside endpoint calls the outside
@@ -117,6 +120,13 @@ stat_of() { # reason name -> its count (0 when absent)
 		awk -v r="$1" '$2 == r { n = $3 } END { print n + 0 }'
 }
 
+# reg_row INSIDE-IP: its row of `meetgate show registrations` (inside
+# address:port, public address:port, gatekeeper, seconds left, aliases)
+reg_row() {
+	lab_exec GW "$LAB_MEETGATE" show registrations --socket "$SOCK" 2>/dev/null |
+		awk -v a="$1" 'index($1, a ":") == 1'
+}
+
 # gk_start NAME HOST IP [options]: a meetcall gatekeeper; GKPID
 gk_start() {
 	_n=$1 _h=$2 _ip=$3
@@ -199,6 +209,13 @@ if part 1; then
 			lps="$lps $LPID"
 		done
 		for x in $EPS; do
+			r=${x#*:} ip=${r%%:*} al=${r#*:}
+			row=$(reg_row "$ip")
+			set -- $row
+			check "$mode: show registrations: $al, public ${2:-none}, gatekeeper ${3:-none}" \
+				[ "${2%:*}" = $PUB -a "${3:-}" = $gk -a "${5:-}" = "$al" ]
+		done
+		for x in $EPS; do
 			al=${x##*:}
 			if call "c-$mode-$al" OUT2 "$al" $gk && media_both "$LAB_DIR/c-$mode-$al.json" &&
 				model_ok "$LAB_DIR/c-$mode-$al.json" $mode; then
@@ -258,6 +275,11 @@ if part 2; then
 	if [ -n "$port" ]; then
 		r=$(lab_py OUT2 tcpconnect $PUB "$port" 2)
 		check "while registered, a TCP connect from outside to $PUB:$port is answered ($r)" [ "$r" = connected ]
+		row=$(reg_row 198.18.1.10)
+		rpub=$(echo "$row" | awk '{ print $2 }')
+		left=$(echo "$row" | awk '{ print $4 + 0 }')
+		check "show registrations: alpha at ${rpub:-none} (want $PUB:$port), $left s left (at most ttl + grace)" \
+			[ "$rpub" = "$PUB:$port" -a -n "$row" -a "${left:-99}" -le $((TTL + GRACE)) ]
 		check "the endpoint is still running (its kernel answers SYNs even while it is stopped)" kill -0 "$epid"
 		kill -STOP "$epid"
 		t0=$(date +%s)
@@ -274,6 +296,8 @@ if part 2; then
 		n=$(stat_of ras-expired)
 		check "meetgate counts the expiry (ras-expired $exp0 -> $n)" [ "$n" -gt "$exp0" ]
 		check "meetgate logs the expiry" grep -q "ras-expired" "$LAB_DIR/gw.log"
+		row=$(reg_row 198.18.1.10)
+		check "show registrations no longer lists alpha (${row:-no row})" [ -z "$row" ]
 		kill -CONT "$epid"
 	else
 		bad "alpha's public callSignalAddress is on $PUB (the gatekeeper saw '${pubsig:-none}')"
