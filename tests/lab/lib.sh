@@ -285,7 +285,9 @@ lab_py_bg() { # HOST mode args...
 
 # Captures of what really crossed a link, taken on the hosts' own eth0 (a
 # capture on the gateway's bridge can show a packet after meetgate rewrote
-# it in place), each bounded by `timeout`:
+# it in place), each bounded by `timeout`, in immediate mode (a packet is
+# written when it arrives, not when a kernel buffer block fills or times out,
+# so a capture stopped right after the traffic holds all of it):
 #   lab_cap_start NAME SECONDS HOST... [-- FILTER]   files $LAB_DIR/NAME-HOST.pcap
 #   lab_cap_stop                                      stop them all (flushed)
 #   lab_no_leak NAME MIN HOST...   prints a summary; succeeds when the
@@ -303,11 +305,20 @@ lab_cap_start() {
 	[ "${1:-}" = "--" ] && shift
 	_cf=${*:-ip}
 	for _h in $_ch; do
-		ip netns exec "$(lab_ns "$_h")" timeout "$_cs" tcpdump -i eth0 -s 0 -U -n -w "$LAB_DIR/$_cn-$_h.pcap" \
-			$_cf >/dev/null 2>&1 &
+		rm -f "$LAB_DIR/$_cn-$_h.cap.log"
+		ip netns exec "$(lab_ns "$_h")" timeout "$_cs" tcpdump --immediate-mode -i eth0 -s 0 -U -n -w "$LAB_DIR/$_cn-$_h.pcap" \
+			$_cf >/dev/null 2>"$LAB_DIR/$_cn-$_h.cap.log" &
 		LAB_CAP_PIDS="$LAB_CAP_PIDS $!"
 	done
-	sleep 0.5
+	# each tcpdump says "listening on" once it captures (5 s at most)
+	for _h in $_ch; do
+		_n=0
+		while [ $_n -lt 50 ] && ! grep -q "listening on" "$LAB_DIR/$_cn-$_h.cap.log" 2>/dev/null; do
+			sleep 0.1
+			_n=$((_n + 1))
+		done
+	done
+	sleep 0.2
 }
 
 lab_cap_stop() {
