@@ -30,34 +30,6 @@
 #      (meetcall --h460-18) registers outside; those messages leave with the
 #      RAS payload byte-identical to what the endpoint sent (inside and
 #      outside captures compared), counted as ras-h460.
-# same_grq_rrq INSIDE.pcap SRC OUTSIDE.pcap PUBSRC: the GRQs and RRQs
-# (RasMessage alternatives 0 and 3) SRC sent to UDP 1719 on the inside link
-# and those PUBSRC sent on the outside, in order: equal, two at least, one
-# of them naming SRC
-same_grq_rrq() {
-	python3 - "$@" <<'PY'
-import sys
-sys.path.insert(0, "tests/replay")
-import pcaptool
-def ras(path, src):
-    out = []
-    for p in pcaptool.packets(path):
-        if p["proto"] == 17 and p["dport"] == 1719 and pcaptool.dotted(p["src"]) == src and p["payload"]:
-            if (p["payload"][0] >> 2) & 0x1F in (0, 3):
-                out.append(p["payload"])
-    return out
-a = ras(sys.argv[1], sys.argv[2])
-b = ras(sys.argv[3], sys.argv[4])
-same = a == b
-# the RRQ's callSignalAddress and rasAddress name the inside host: had the
-# gateway translated the message, they would differ
-inner = sum(1 for x in a if bytes(int(o) for o in sys.argv[2].split(".")) in x)
-print(f"{len(a)} GRQ/RRQ sent inside ({inner} naming {sys.argv[2]}), {len(b)} seen outside, "
-      f"{'identical' if same else 'different'}")
-sys.exit(0 if len(a) >= 2 and inner >= 1 and same else 1)
-PY
-}
-
 # RAS_PARTS="1 3" runs only those parts.
 # Prints "ok - ..." / "FAIL - ..." and "lab-ras: N passed, N failed".
 set -u
@@ -183,6 +155,34 @@ show_fail() { # NAME...: the tail of their outputs, indented
 		[ -f "$LAB_DIR/$_f.out" ] && tail -n 4 "$LAB_DIR/$_f.out" | sed "s/^/    $_f: /"
 	done
 	return 0
+}
+
+# same_grq_rrq INSIDE.pcap SRC OUTSIDE.pcap PUBSRC: the GRQs and RRQs
+# (RasMessage alternatives 0 and 3) SRC sent to UDP 1719 on the inside link
+# and those PUBSRC sent on the outside, in order: equal, two at least, one
+# of them naming SRC
+same_grq_rrq() {
+	python3 - "$@" <<'PY'
+import sys
+sys.path.insert(0, "tests/replay")
+import pcaptool
+def ras(path, src):
+    out = []
+    for p in pcaptool.packets(path):
+        if p["proto"] == 17 and p["dport"] == 1719 and pcaptool.dotted(p["src"]) == src and p["payload"]:
+            if (p["payload"][0] >> 2) & 0x1F in (0, 3):
+                out.append(p["payload"])
+    return out
+a = ras(sys.argv[1], sys.argv[2])
+b = ras(sys.argv[3], sys.argv[4])
+same = a == b
+# the RRQ's callSignalAddress and rasAddress name the inside host: had the
+# gateway translated the message, they would differ
+inner = sum(1 for x in a if bytes(int(o) for o in sys.argv[2].split(".")) in x)
+print(f"{len(a)} GRQ/RRQ sent inside ({inner} naming {sys.argv[2]}), {len(b)} seen outside, "
+      f"{'identical' if same else 'different'}")
+sys.exit(0 if len(a) >= 2 and inner >= 1 and same else 1)
+PY
 }
 
 # RAS_PARTS: the parts to run (all by default)
