@@ -30,6 +30,9 @@
 #      (meetcall --h460-18) registers outside; those messages leave with the
 #      RAS payload byte-identical to what the endpoint sent (inside and
 #      outside captures compared), counted as ras-h460.
+#   5. Under `ras reachable gatekeeper` (the gateway restarted with it), a
+#      registered endpoint's public callSignalAddress answers its
+#      gatekeeper's host and no other outside host.
 # RAS_PARTS="1 3" runs only those parts.
 # Prints "ok - ..." / "FAIL - ..." and "lab-ras: N passed, N failed".
 set -u
@@ -186,7 +189,7 @@ PY
 }
 
 # RAS_PARTS: the parts to run (all by default)
-part() { case " ${RAS_PARTS:-1 2 3 4} " in *" $1 "*) return 0 ;; esac; return 1; }
+part() { case " ${RAS_PARTS:-1 2 3 4 5} " in *" $1 "*) return 0 ;; esac; return 1; }
 
 lab_gw_start "$CONF" || { bad "meetgate run starts with the RAS configuration"; tail -n 5 "$LAB_DIR/gw.log"; finish; }
 
@@ -385,6 +388,38 @@ if part 4; then
 	check "H.460.18: GRQ and RRQ leave with their RAS payload byte-identical ($r)" [ $rc -eq 0 ]
 	h1=$(stat_of ras-h460)
 	check "H.460.18: meetgate counts them as passed unmodified (ras-h460 $h0 -> $h1)" [ "$h1" -ge $((h0 + 2)) ]
+fi
+
+# ---- 5. `ras reachable gatekeeper`: only the gatekeeper may connect ---------
+if part 5; then
+	lab_gw_stop
+	sed 's/^timeout registration-grace .*/ras reachable gatekeeper/' "$CONF" >"$LAB_DIR/gw-gk.conf"
+	lab_gw_start "$LAB_DIR/gw-gk.conf" || { bad "meetgate run starts with ras reachable gatekeeper"; finish; }
+	gk_start gk-reach OUT1 $GK1 || bad "gatekeeper starts"
+	gkp=$GKPID
+	if listen l-reach IN1 198.18.1.10 alpha $GK1 --calls 0 --timeout 20 &&
+		wait_for "$LAB_DIR/gk-reach.out" "callSignalAddress" 20; then
+		pubsig=$(sed -n 's/.*aliases alpha, callSignalAddress \([0-9.]*:[0-9]*\),.*/\1/p' "$LAB_DIR/gk-reach.out" | head -n 1)
+		ok "reachable gatekeeper: alpha registers (public callSignalAddress ${pubsig:-?})"
+	else
+		pubsig=""
+		bad "reachable gatekeeper: alpha registers"
+		show_fail l-reach gk-reach
+	fi
+	case "$pubsig" in
+	$PUB:*)
+		port=${pubsig#*:}
+		r=$(lab_py OUT2 tcpconnect $PUB "$port" 2)
+		check "reachable gatekeeper: OUT2 (not the gatekeeper) connecting to $PUB:$port gets no answer ($r)" \
+			[ "$r" = timeout -o "$r" = refused ]
+		r=$(lab_py OUT1 tcpconnect $PUB "$port" 2)
+		check "reachable gatekeeper: the gatekeeper's host ($GK1) connecting to $PUB:$port is answered ($r)" \
+			[ "$r" = connected ]
+		;;
+	*) bad "reachable gatekeeper: alpha's public callSignalAddress is on $PUB ('${pubsig:-none}')" ;;
+	esac
+	stop_pid $LPID
+	stop_pid $gkp
 fi
 
 lab_gw_stop
