@@ -7,7 +7,7 @@
  *   memory     bytes per flow (entry + hash buckets) and per NAT binding
  *   parsers    ns per Setup (4 fastStart OLCs) decoded and rewritten, ns per
  *              H.245 OpenLogicalChannelAck decoded, taken from the bundled
- *              real captures; ns per RAS RRQ and ARQ decoded (bench_ras.c)
+ *              real captures; ns per RAS RRQ and ARQ decoded, and through the RAS ALG (bench_ras.c)
  *   seqadj     ns per segment of a stream an ALG resized: a data segment
  *              whose sequence number is only shifted, an ACK mapped back (a
  *              table of 16 edits), a 1400-byte segment carrying two edits

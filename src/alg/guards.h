@@ -1,7 +1,8 @@
 /* guards.h - RAS and ILS guards.
  *
- * meetgate does not translate H.225.0 RAS (UDP 1719, and 1718 for gatekeeper
- * discovery) yet.  ILS registrations (LDAP on TCP 389, or 1002) are
+ * H.225.0 RAS (UDP 1719, and 1718 for gatekeeper discovery) is translated
+ * by the RAS ALG (alg/ras.h), which registers in place of the RAS guard and
+ * acts as it under `alg ras off`.  ILS registrations (LDAP on TCP 389, or 1002) are
  * translated by the ILS ALG (alg/ils.h), which registers in place of the ILS
  * guard and falls back to its per-segment search for a flow it cannot
  * follow.  The guards make sure such traffic does not carry an inside

@@ -16,6 +16,7 @@
 #include "alg/guards.h"
 #include "alg/h323.h"
 #include "alg/ils.h"
+#include "alg/ras.h"
 #include "cli/cli.h"
 #include "cli/ladder.h"
 #include "cli/replay.h"
@@ -585,6 +586,10 @@ int mg_cli_replay(int argc, char **argv)
 		snprintf(ctx.err, sizeof(ctx.err), "out of memory for the ILS ALG");
 		goto close_src;
 	}
+	if ((rp.ras = mg_ras_alg_attach(rp.e)) == NULL) {
+		snprintf(ctx.err, sizeof(ctx.err), "out of memory for the RAS ALG");
+		goto close_src;
+	}
 	ctx.ladder = mg_ladder_new();
 	if (ctx.ladder == NULL) {
 		snprintf(ctx.err, sizeof(ctx.err), "out of memory for the call diagrams");
@@ -632,6 +637,7 @@ close_src:
 	mg_engine_free(rp.e);
 	mg_h323_free(rp.h323);
 	mg_ils_free(rp.ils);
+	mg_ras_alg_free(rp.ras);
 	mg_ladder_free(ctx.ladder);
 free_cfg:
 	free(cfg);

@@ -13,6 +13,7 @@
 
 struct mg_h323;
 struct mg_ils;
+struct mg_ras_alg;
 
 /* One input capture. */
 struct mg_replay_input {
@@ -51,6 +52,7 @@ struct mg_replay {
 	struct mg_engine *e;
 	struct mg_h323 *h323; /* NULL when the H.323 ALG is off */
 	struct mg_ils *ils;
+	struct mg_ras_alg *ras;
 };
 
 const char *mg_replay_side_name(unsigned side);

@@ -248,6 +248,10 @@ static void json_stats(json_object *o, const struct mg_stats *s)
 	put_u64(j, "pool_in_use", s->pool_in_use);
 	put_u64(j, "pool_assigned", s->pool_assigned);
 	put_u64(j, "pool_released", s->pool_released);
+	put_u64(j, "ras_registrations_created", s->ras_reg_created);
+	put_u64(j, "ras_registrations_ended", s->ras_reg_ended);
+	put_u64(j, "ras_registrations_expired", s->ras_reg_expired);
+	put_u64(j, "ras_registrations_active", s->ras_reg_active);
 	put_u64(j, "pool_exhausted", s->pool_exhausted);
 	json_reasons(j, "dropped", s->dropped);
 	json_reasons(j, "events", s->events);

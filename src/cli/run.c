@@ -24,6 +24,7 @@
 #include "alg/guards.h"
 #include "alg/h323.h"
 #include "alg/ils.h"
+#include "alg/ras.h"
 #include "cli/cli.h"
 #include "cli/logline.h"
 #include "cli/runlog.h"
@@ -46,6 +47,7 @@ struct run {
 	struct mg_engine *e;
 	struct mg_h323 *h323;
 	struct mg_ils *ils;
+	struct mg_ras_alg *ras;
 	struct mg_nfq *q;
 	struct mg_ctl *ctl;
 	struct mg_live_events lv;
@@ -408,6 +410,10 @@ static int run_gateway(struct run *r)
 		logf_(MG_LOG_ERROR, "cannot attach the ILS ALG");
 		goto free_alg;
 	}
+	if ((r->ras = mg_ras_alg_attach(r->e)) == NULL) {
+		logf_(MG_LOG_ERROR, "cannot attach the RAS ALG");
+		goto free_alg;
+	}
 	struct mg_nfq_opts qo = {r->cfg->live.queue, r->cfg->live.if_inside, r->cfg->live.if_outside,
 				 r->cfg->live.fail_open, MG_RULES_MARK};
 	r->q = mg_nfq_open(&qo, err, sizeof(err));
@@ -459,6 +465,7 @@ remove_table:
 close_queue:
 	mg_nfq_close(r->q);
 free_alg:
+	mg_ras_alg_free(r->ras);
 	mg_ils_free(r->ils);
 	mg_h323_free(r->h323);
 free_engine:

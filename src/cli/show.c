@@ -14,7 +14,7 @@
 
 static int usage(FILE *f, int rc)
 {
-	fprintf(f, "usage: meetgate show calls|flows|pinholes|stats|bindings|directory [--json]\n"
+	fprintf(f, "usage: meetgate show calls|flows|pinholes|stats|bindings|directory|registrations [--json]\n"
 		   "         [--proto tcp|udp|icmp|icmpv6] [--port N] [--addr A] [--call N]\n"
 		   "         [--socket PATH | --config FILE]\n"
 		   "       meetgate show calls --ladder N [--json] [--socket PATH | --config FILE]\n");
@@ -23,12 +23,15 @@ static int usage(FILE *f, int rc)
 			   "bindings, counters (stats: pkts, drops and events by reason) or its\n"
 			   "directory of inside endpoints (directory: alias, class, type, inside\n"
 			   "address:port, origin static|setup|ils|ras, age, expires, hits, and the\n"
-			   "pool address the entry holds or -).\n\n"
+			   "pool address the entry holds or -), or the RAS registrations of inside\n"
+			   "endpoints (registrations: inside and public call-signalling address:port,\n"
+			   "gatekeeper, seconds left, aliases).\n\n"
 			   "  --json          one JSON document instead of a table\n"
 			   "  --proto P       only rows of protocol P (flows, pinholes, bindings)\n"
 			   "  --port N        only rows with N as either port (flows, pinholes, bindings)\n"
 			   "  --addr A        only rows with address A anywhere (IPv4 or IPv6; all tables;\n"
-			   "                  directory: its inside address)\n"
+			   "                  directory: its inside address; registrations: inside,\n"
+			   "                  public or gatekeeper address)\n"
 			   "  --call N        only call N, or the flows and pinholes it owns\n"
 			   "  --ladder N      the signalling ladder of live call N: messages each way,\n"
 			   "                  rewrites (before -> after), pinholes, problems\n"
@@ -112,7 +115,7 @@ int mg_cli_show(int argc, char **argv)
 	if (mg_ctl_parse_request(line, (size_t)ll, &r, &why) != 0) {
 		if (strncmp(why, "unknown request", 15) == 0)
 			fprintf(stderr, "meetgate show: '%s': expected calls, flows, pinholes, stats, "
-					"bindings or directory\n", what);
+					"bindings, directory or registrations\n", what);
 		else
 			fprintf(stderr, "meetgate show %s: %s\n", what, why);
 		return 2;

@@ -59,6 +59,11 @@ uint32_t mg_alg_find_binding(struct mg_engine *e, uint8_t proto, uint32_t in_add
 	return mg_nat_find_in(&e->nat, proto, in_addr, in_port);
 }
 
+uint32_t mg_alg_find_public(struct mg_engine *e, uint8_t proto, uint32_t pub_addr, uint16_t pub_port)
+{
+	return mg_nat_find_pub(&e->nat, proto, pub_addr, pub_port);
+}
+
 void mg_alg_unbind(struct mg_engine *e, uint32_t bind)
 {
 	if (bind != MG_NIL)
@@ -181,6 +186,14 @@ void mg_alg_stat_calls(struct mg_engine *e, int created, int ended)
 	e->st.calls_created += (uint64_t)created;
 	e->st.calls_ended += (uint64_t)ended;
 	e->st.calls_active = (uint32_t)(e->st.calls_created - e->st.calls_ended);
+}
+
+void mg_alg_stat_registrations(struct mg_engine *e, int created, int ended, int expired)
+{
+	e->st.ras_reg_created += (uint64_t)created;
+	e->st.ras_reg_ended += (uint64_t)ended;
+	e->st.ras_reg_expired += (uint64_t)expired;
+	e->st.ras_reg_active = (uint32_t)(e->st.ras_reg_created - e->st.ras_reg_ended - e->st.ras_reg_expired);
 }
 
 void mg_alg_release(struct mg_engine *e, uint32_t flow, int dir, uint8_t *l3, uint32_t len,

@@ -22,9 +22,9 @@
 #include "core/nat.h"
 #include "core/pkt.h"
 
-/* RAS is a guard for now: it translates nothing, it finds inside addresses
- * leaving untranslated and lets policy decide (alg/guards.h).  ILS is an
- * ALG (alg/ils.h) with the ILS guard as its fall-back. */
+/* RAS is an ALG (alg/ras.h) that falls back to the RAS guard (alg/guards.h:
+ * inside addresses leaving untranslated go to policy) under `alg ras off`.
+ * ILS is an ALG (alg/ils.h) with the ILS guard as its fall-back. */
 enum mg_alg_id {
 	MG_ALG_NONE = 0,
 	MG_ALG_H323_Q931 = 1,
@@ -83,6 +83,9 @@ struct mg_alg_ops {
 	 * are reset. */
 	void (*route)(void *state, struct mg_engine *e, const uint8_t *b, uint32_t len, uint32_t pub,
 		      struct mg_inroute_decision *d);
+	/* Reports on the ALG's registrations (mg_engine_walk_registrations),
+	 * asked of MG_ALG_RAS.  Optional. */
+	bool (*walk_regs)(void *state, struct mg_walk *w, uint64_t now, mg_reg_fn fn, void *ctx);
 	/* mg_engine_set_call_trace: report call events to fn.  Optional. */
 	void (*set_trace)(void *state, mg_call_trace_fn fn, void *ctx);
 };
@@ -103,6 +106,9 @@ uint32_t mg_alg_bind(struct mg_engine *e, uint8_t proto, uint32_t in_addr, uint1
 const struct mg_binding *mg_alg_binding(struct mg_engine *e, uint32_t bind);
 uint32_t mg_alg_find_binding(struct mg_engine *e, uint8_t proto, uint32_t in_addr,
 			     uint16_t in_port);
+/* The binding advertised as pub_addr:pub_port (an address an outside peer
+ * echoes back), or MG_NIL. */
+uint32_t mg_alg_find_public(struct mg_engine *e, uint8_t proto, uint32_t pub_addr, uint16_t pub_port);
 void mg_alg_unbind(struct mg_engine *e, uint32_t bind);
 /* One more reference (e.g. for a pinhole that will hold the binding). */
 void mg_alg_ref(struct mg_engine *e, uint32_t bind);
@@ -163,6 +169,8 @@ bool mg_alg_forward_for(struct mg_engine *e, uint8_t proto, uint32_t pub, uint16
 
 void mg_alg_stat_rewrites(struct mg_engine *e, unsigned n);
 void mg_alg_stat_calls(struct mg_engine *e, int created, int ended);
+/* A RAS registration confirmed (created), ended, or expired. */
+void mg_alg_stat_registrations(struct mg_engine *e, int created, int ended, int expired);
 
 /* Send on a packet of `flow` (direction dir) that the ALG held earlier: the
  * engine applies the flow's header NAT to the bytes in place (they are the

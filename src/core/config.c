@@ -24,6 +24,8 @@ const struct mg_config_timeout_name mg_config_timeout_names[] = {
 	{"signalling-idle", offsetof(struct mg_timeouts, sig_idle)},
 	{"directory", offsetof(struct mg_timeouts, directory)},
 	{"route-setup", offsetof(struct mg_timeouts, route_setup)},
+	{"registration", offsetof(struct mg_timeouts, registration)},
+	{"registration-grace", offsetof(struct mg_timeouts, registration_grace)},
 };
 const unsigned mg_config_n_timeout_names =
 	sizeof(mg_config_timeout_names) / sizeof(mg_config_timeout_names[0]);
@@ -65,6 +67,7 @@ void mg_config_defaults(struct mg_config *c)
 	c->max_sig_per_source = 256;
 	c->max_embryonic = 16384;
 	c->max_directory = 4096;
+	c->max_registrations = 1024;
 	c->max_route_pending = 1024;
 	c->max_route_pending_per_source = 16;
 	c->max_pending_per_source = 32;
@@ -88,8 +91,11 @@ void mg_config_defaults(struct mg_config *c)
 		.sig_idle = 20,
 		.directory = 3600,
 		.route_setup = 5,
+		.registration = 3600,
+		.registration_grace = 30,
 	};
 	c->alg_h323 = true;
+	c->alg_ras = true;
 	c->untranslatable = MG_UNTRANS_DROP;
 	c->log_rate = 10;
 	c->log_level = MG_LOG_NOTICE;

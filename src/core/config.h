@@ -80,6 +80,8 @@ struct mg_timeouts { /* seconds */
 	uint32_t sig_idle;  /* a call-signalling connection that carries no call */
 	uint32_t directory; /* a learned directory entry not refreshed */
 	uint32_t route_setup; /* a routed connection waiting for its Setup */
+	uint32_t registration;       /* a RAS registration with no timeToLive */
+	uint32_t registration_grace; /* added to a RAS registration's lifetime */
 };
 
 struct mg_config {
@@ -106,6 +108,7 @@ struct mg_config {
 	 * engine uses at most half of max flows */
 	uint32_t max_embryonic;
 	uint32_t max_frags_per_src; /* incomplete fragmented datagrams of one source */
+	uint32_t max_registrations; /* RAS registrations followed (alg/ras.h) */
 	uint32_t max_directory;   /* directory entries, static and learned */
 	/* routed connections waiting for their Setup: in all, per source */
 	uint32_t max_route_pending, max_route_pending_per_source;
@@ -119,6 +122,8 @@ struct mg_config {
 	uint16_t port_lo, port_hi; /* public ports NAT may allocate */
 	struct mg_timeouts to;
 	bool alg_h323;           /* "alg h323 on|off" */
+	bool alg_ras;            /* "alg ras on|off": off = the RAS guard only */
+	bool ras_reachable_gk;   /* "ras reachable any|gatekeeper": who may call a registered endpoint */
 	enum mg_untranslatable untranslatable; /* "alg untranslatable drop|pass" */
 	bool media_any_source;   /* "alg media-source peer|any" */
 	bool malformed_outside_drop; /* "alg malformed-outside drop|pass": undecodable signalling from outside */

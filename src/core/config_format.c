@@ -153,6 +153,8 @@ static void put_policy(struct out *o, const struct mg_config *c)
 		put_allow(o, &c->allow[i], c->allow_set ? "" : "# ");
 	put(o, "nat %s\n", c->nat ? "on" : "off");
 	put(o, "alg h323 %s\n", c->alg_h323 ? "on" : "off");
+	put(o, "alg ras %s\n", c->alg_ras ? "on" : "off");
+	put(o, "ras reachable %s\n", c->ras_reachable_gk ? "gatekeeper" : "any");
 	put(o, "alg untranslatable %s\n", c->untranslatable == MG_UNTRANS_PASS ? "pass" : "drop");
 	put(o, "alg media-source %s\n", c->media_any_source ? "any" : "peer");
 	put(o, "alg malformed-outside %s\n", c->malformed_outside_drop ? "drop" : "pass");
@@ -167,6 +169,7 @@ static void put_limits(struct out *o, const struct mg_config *c)
 	put(o, "max frags %u\n", c->max_frags);
 	put(o, "max embryonic %u\n", c->max_embryonic);
 	put(o, "max directory %u\n", c->max_directory);
+	put(o, "max registrations %u\n", c->max_registrations);
 	put(o, "max route-pending %u\n", c->max_route_pending);
 	put(o, "max route-pending-per-source %u\n", c->max_route_pending_per_source);
 	put(o, "max signalling-per-source %u\n", c->max_sig_per_source);

@@ -397,6 +397,8 @@ static int d_alg(struct pstate *s, char **tok, int n)
 {
 	if (strcmp(tok[1], "h323") == 0)
 		return parse_onoff(s, tok[2], &s->c.alg_h323);
+	if (strcmp(tok[1], "ras") == 0)
+		return parse_onoff(s, tok[2], &s->c.alg_ras);
 	if (strcmp(tok[1], "untranslatable") == 0) {
 		if (strcmp(tok[2], "drop") == 0)
 			s->c.untranslatable = MG_UNTRANS_DROP;
@@ -424,7 +426,21 @@ static int d_alg(struct pstate *s, char **tok, int n)
 			return fail(s, "expected drop or pass", tok[2]);
 		return 0;
 	}
-	return fail(s, "expected h323, untranslatable, media-source or malformed-outside", tok[1]);
+	return fail(s, "expected h323, ras, untranslatable, media-source or malformed-outside", tok[1]);
+}
+
+/* ras reachable any|gatekeeper */
+static int d_ras(struct pstate *s, char **tok, int n)
+{
+	if (strcmp(tok[1], "reachable") != 0)
+		return fail(s, "expected reachable", tok[1]);
+	if (strcmp(tok[2], "any") == 0)
+		s->c.ras_reachable_gk = false;
+	else if (strcmp(tok[2], "gatekeeper") == 0)
+		s->c.ras_reachable_gk = true;
+	else
+		return fail(s, "expected any or gatekeeper", tok[2]);
+	return 0;
 }
 
 static int d_max(struct pstate *s, char **tok, int n)
@@ -450,6 +466,8 @@ static int d_max(struct pstate *s, char **tok, int n)
 		field = &s->c.max_embryonic;
 	else if (strcmp(tok[1], "directory") == 0)
 		field = &s->c.max_directory;
+	else if (strcmp(tok[1], "registrations") == 0)
+		field = &s->c.max_registrations;
 	else if (strcmp(tok[1], "route-pending") == 0)
 		field = &s->c.max_route_pending;
 	else if (strcmp(tok[1], "route-pending-per-source") == 0)
@@ -457,7 +475,7 @@ static int d_max(struct pstate *s, char **tok, int n)
 	else
 		return fail(s,
 			    "expected flows, bindings, pinholes, calls, frags, frags-per-source, embryonic, "
-			    "signalling-per-source, pending-per-source, directory, route-pending or "
+			    "signalling-per-source, pending-per-source, directory, registrations, route-pending or "
 			    "route-pending-per-source",
 			    tok[1]);
 	unsigned long v;
@@ -695,6 +713,7 @@ static const struct directive directives[] = {
 	{"interface", d_interface, 2, 2}, {"queue", d_queue, 1, 1}, {"fail", d_fail, 1, 1},
 	{"control", d_control, 1, 1}, {"sysctl", d_sysctl, 1, 1}, {"metrics", d_metrics, 1, 1},
 	{"route", d_route, 1, 2},     {"pool", d_pool, 1, 1},
+	{"ras", d_ras, 2, 2},
 };
 
 /* One line, NUL-terminated and writable, comment included. */

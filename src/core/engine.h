@@ -57,6 +57,10 @@ struct mg_stats {
 	 * now; addresses given, given back, and requests that found none */
 	uint32_t pool_addresses, pool_in_use;
 	uint64_t pool_assigned, pool_released, pool_exhausted;
+	/* RAS registrations of inside endpoints (alg/ras.h): live now; confirmed
+	 * (new), ended by URQ/UCF, expired */
+	uint32_t ras_reg_active;
+	uint64_t ras_reg_created, ras_reg_ended, ras_reg_expired;
 };
 
 /* A flow as reports see it. */
@@ -260,6 +264,20 @@ bool mg_engine_walk_pinholes(struct mg_engine *e, struct mg_walk *w, mg_pinhole_
  * engine's time are skipped. */
 typedef void (*mg_dir_entry_fn)(void *ctx, const struct mg_dir_entry *en);
 bool mg_engine_walk_directory(struct mg_engine *e, struct mg_walk *w, mg_dir_entry_fn fn, void *ctx);
+/* A live RAS registration of an inside endpoint as reports see it
+ * (alg/ras.h); strings valid for the call only. */
+#define MG_REG_ALIASES 4
+struct mg_reg_info {
+	uint32_t in_addr, pub_addr, gk; /* network order: callSignalAddress inside, public; gatekeeper */
+	uint16_t in_port, pub_port;
+	uint16_t ras_port;              /* the endpoint's RAS source port */
+	uint32_t left_s;                /* seconds until it expires */
+	unsigned n_alias;
+	const char *alias[MG_REG_ALIASES];
+};
+typedef void (*mg_reg_fn)(void *ctx, const struct mg_reg_info *ri);
+/* The RAS ALG's registrations (slots of its table); none without it. */
+bool mg_engine_walk_registrations(struct mg_engine *e, struct mg_walk *w, mg_reg_fn fn, void *ctx);
 
 /* An optional trace of what an ALG does with calls, message by message
  * (H.323 today), for call logs, live events, metrics and meetgate replay's

@@ -26,6 +26,12 @@ bool mg_engine_walk_calls(struct mg_engine *e, struct mg_walk *w, mg_call_fn fn,
 	return a >= 0 && e->alg[a]->walk_calls(e->alg_state[a], w, fn, ctx);
 }
 
+bool mg_engine_walk_registrations(struct mg_engine *e, struct mg_walk *w, mg_reg_fn fn, void *ctx)
+{
+	const struct mg_alg_ops *o = e->alg[MG_ALG_RAS];
+	return o && o->walk_regs && o->walk_regs(e->alg_state[MG_ALG_RAS], w, e->now, fn, ctx);
+}
+
 void mg_engine_foreach_call(struct mg_engine *e, mg_call_fn fn, void *ctx)
 {
 	struct mg_walk w = {0, UINT32_MAX, UINT32_MAX};

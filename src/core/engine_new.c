@@ -139,7 +139,7 @@ int mg_engine_reconfigure(struct mg_engine *e, const struct mg_config *cfg, char
 	    cfg->max_pinholes != e->cfg.max_pinholes || cfg->n_public != e->cfg.n_public ||
 	    memcmp(cfg->public_addr, e->cfg.public_addr, sizeof(uint32_t) * cfg->n_public) != 0 ||
 	    cfg->port_lo != e->cfg.port_lo || cfg->port_hi != e->cfg.port_hi ||
-	    cfg->max_directory != e->cfg.max_directory ||
+	    cfg->max_directory != e->cfg.max_directory || cfg->max_registrations != e->cfg.max_registrations ||
 	    cfg->route_all != e->cfg.route_all || cfg->n_route != e->cfg.n_route ||
 	    memcmp(cfg->route_addr, e->cfg.route_addr, sizeof(uint32_t) * cfg->n_route) != 0 ||
 	    cfg->max_route_pending != e->cfg.max_route_pending || cfg->n_pool != e->cfg.n_pool ||

@@ -73,7 +73,13 @@
 	X(SEQADJ_NO_TABLE, "seqadj-no-table", "no free sequence-adjust table for a length-changing edit") \
 	X(SEQADJ_TOO_BIG, "seqadj-too-big", "an edited segment cannot be split within the receiver's MSS") \
 	X(SEQADJ_ABSORBED, "seqadj-absorbed", "a segment lying inside a replaced range carries nothing to send") \
-	X(RAS_UNTRANSLATED, "ras-untranslated", "H.225.0 RAS from the inside crossing the NAT (RAS is not translated)") \
+	X(RAS_UNTRANSLATED, "ras-untranslated", "H.225.0 RAS from the inside crossing the NAT with an address that could not be translated (or `alg ras off`)") \
+	X(RAS_H460, "ras-h460", "a RAS message naming H.460.18/.19 passed unmodified (the endpoint traverses the NAT itself)") \
+	X(RAS_REGISTERED, "ras-registered", "an inside endpoint's RAS registration was confirmed: public call-signalling address, pinhole, directory") \
+	X(RAS_UNREGISTERED, "ras-unregistered", "an inside endpoint's RAS registration ended (URQ/UCF, RRJ of a pending one)") \
+	X(RAS_EXPIRED, "ras-expired", "an inside endpoint's RAS registration was not renewed in time: ended") \
+	X(RAS_REG_FULL, "ras-reg-full", "registration table full (`max registrations`): the RRQ's registration not followed") \
+	X(RAS_HOLD_FULL, "ras-hold-full", "no room to hold another binding for an address named in RAS") \
 	X(ILS_UNTRANSLATED, "ils-untranslated", "ILS/LDAP from the inside carrying an inside address that could not be translated") \
 	X(ILS_REGISTERED, "ils-registered", "an inside user's ILS registration entered the directory") \
 	X(ILS_UNREGISTERED, "ils-unregistered", "an inside user's ILS registration was deleted: directory entry and route gone") \

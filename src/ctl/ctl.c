@@ -171,6 +171,14 @@ static void on_dir(void *ctx, const struct mg_dir_entry *en)
 									 g->now));
 }
 
+static void on_reg(void *ctx, const struct mg_reg_info *ri)
+{
+	struct gen *g = ctx;
+	const struct mg_ctl_req *q = &g->c->req;
+	if (mg_ctl_match_reg(&q->f, ri))
+		put_row(g, (q->json ? mg_ctl_json_reg : mg_ctl_fmt_reg)(row_at(g), MG_CTL_ROW_MAX, ri));
+}
+
 /* The rows of the ladder copied into the client.  Returns true while rows
  * remain. */
 static bool walk_ladder(struct client *c, struct mg_walk *w, uint64_t now)
@@ -253,6 +261,9 @@ static void produce_slice(struct mg_ctl *s, struct client *c, uint32_t *slots, u
 		break;
 	case MG_CTL_DIRECTORY:
 		more = mg_engine_walk_directory(s->e, &w, on_dir, &g);
+		break;
+	case MG_CTL_REGISTRATIONS:
+		more = mg_engine_walk_registrations(s->e, &w, on_reg, &g);
 		break;
 	case MG_CTL_CALLS:
 		more = c->req.has_ladder ? walk_ladder(c, &w, s->now)

@@ -2,7 +2,8 @@
  *
  * Protocol (one request per connection, text, lines end in '\n'):
  *   client: "show TABLE [json] [proto=P] [port=N] [addr=A] [call=N]"
- *           TABLE: calls | flows | pinholes | stats | bindings | directory;
+ *           TABLE: calls | flows | pinholes | stats | bindings | directory |
+ *           registrations;
  *           words apart
  *           by one space, each option at most once, in any order
  *                                               (at most MG_CTL_LINE_MAX bytes)
@@ -21,7 +22,8 @@
  *           port= either port of the row (flows, pinholes, bindings);
  *           addr= any address of the row, IPv4 or IPv6 (all tables);
  *           call= the owning call (flows, pinholes) or the call's id
- *           (calls); directory takes addr= (its inside address) only.  A filter a table cannot apply is an error, and stats
+ *           (calls); directory takes addr= (its inside address) only,
+ *           registrations addr= (inside, public or gatekeeper address).  A filter a table cannot apply is an error, and stats
  *           takes none.
  *   client: "events [json]"  (a subscription, see below)
  *   daemon: one line per event as it happens ("[NEW] flow ...", "[END]
@@ -87,6 +89,7 @@ enum mg_ctl_cmd {
 	MG_CTL_STATS,
 	MG_CTL_BINDINGS,
 	MG_CTL_DIRECTORY,
+	MG_CTL_REGISTRATIONS,
 	MG_CTL__COUNT
 };
 
@@ -125,6 +128,7 @@ bool mg_ctl_match_pinhole(const struct mg_ctl_filter *f, const struct mg_pinhole
 bool mg_ctl_match_call(const struct mg_ctl_filter *f, const struct mg_call_info *ci);
 struct mg_dir_entry; /* core/dir.h */
 bool mg_ctl_match_dir(const struct mg_ctl_filter *f, const struct mg_dir_entry *en);
+bool mg_ctl_match_reg(const struct mg_ctl_filter *f, const struct mg_reg_info *ri);
 
 /* One row each, newline included, snprintf-like (the return value is the
  * full length; rows always fit MG_CTL_ROW_MAX).  now_ms turns expiry times
@@ -138,6 +142,10 @@ int mg_ctl_fmt_call(char *buf, size_t n, const struct mg_call_info *ci, uint64_t
  * age s, seconds until it expires ("never"), hits, the pool address the
  * entry holds or "-". */
 int mg_ctl_fmt_dir(char *buf, size_t n, const struct mg_dir_entry *en, uint64_t now_ms);
+/* A RAS registration (ctl_reg.c): inside callSignal address:port, public
+ * address:port, gatekeeper, seconds left, aliases (comma-separated, a
+ * space shown as '_', "-" for none). */
+int mg_ctl_fmt_reg(char *buf, size_t n, const struct mg_reg_info *ri);
 /* "digits" or "name" (enum mg_dir_class). */
 const char *mg_ctl_dir_class(uint8_t cls);
 /* Row i of a call's ladder (ctl_call.c): 0 the title, then the steps
@@ -166,6 +174,7 @@ int mg_ctl_json_binding(char *buf, size_t n, const struct mg_binding_info *bi, u
 int mg_ctl_json_pinhole(char *buf, size_t n, const struct mg_pinhole_info *pi, uint64_t now_ms);
 int mg_ctl_json_call(char *buf, size_t n, const struct mg_call_info *ci, uint64_t now_ms);
 int mg_ctl_json_dir(char *buf, size_t n, const struct mg_dir_entry *en, uint64_t now_ms);
+int mg_ctl_json_reg(char *buf, size_t n, const struct mg_reg_info *ri);
 /* Row i of a call's ladder: 0 the call's row, then one object per step;
  * -1 past the last row. */
 int mg_ctl_json_ladder(char *buf, size_t n, const struct mg_call_ladder *l, unsigned i,

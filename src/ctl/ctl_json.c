@@ -334,6 +334,25 @@ int mg_ctl_json_stat(char *buf, size_t n, const char *row)
 	return emit(buf, n, o);
 }
 
+int mg_ctl_json_reg(char *buf, size_t n, const struct mg_reg_info *ri)
+{
+	json_object *o = json_object_new_object();
+	if (o == NULL)
+		return -1;
+	put_v4(o, "inside_addr", ri->in_addr);
+	put_u64(o, "inside_port", ri->in_port);
+	put_v4(o, "public_addr", ri->pub_addr);
+	put_u64(o, "public_port", ri->pub_port);
+	put_v4(o, "gatekeeper", ri->gk);
+	put_u64(o, "ras_port", ri->ras_port);
+	put_u64(o, "expires_s", ri->left_s);
+	json_object *a = json_object_new_array();
+	for (unsigned i = 0; a && i < ri->n_alias && i < MG_REG_ALIASES; i++)
+		json_object_array_add(a, json_object_new_string(ri->alias[i]));
+	json_object_object_add(o, "aliases", a);
+	return emit(buf, n, o);
+}
+
 int mg_ctl_json_dir(char *buf, size_t n, const struct mg_dir_entry *en, uint64_t now_ms)
 {
 	json_object *o = json_object_new_object();

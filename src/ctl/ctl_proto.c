@@ -13,7 +13,7 @@
 static const char *const cmd_names[MG_CTL__COUNT] = {
 	[MG_CTL_CALLS] = "calls",       [MG_CTL_FLOWS] = "flows", [MG_CTL_PINHOLES] = "pinholes",
 	[MG_CTL_STATS] = "stats",       [MG_CTL_BINDINGS] = "bindings",
-	[MG_CTL_DIRECTORY] = "directory",
+	[MG_CTL_DIRECTORY] = "directory", [MG_CTL_REGISTRATIONS] = "registrations",
 };
 
 const char *mg_ctl_cmd_name(enum mg_ctl_cmd cmd)
@@ -165,6 +165,12 @@ static int check_filters(const struct mg_ctl_req *req, const char **why)
 			return -1;
 		}
 		break;
+	case MG_CTL_REGISTRATIONS:
+		if (f->proto || f->has_port || f->has_call) {
+			*why = "registrations have no proto, port or call to filter on; the addr filter applies";
+			return -1;
+		}
+		break;
 	default:
 		break;
 	}
@@ -221,7 +227,7 @@ int mg_ctl_parse_request(const char *line, size_t len, struct mg_ctl_req *req, c
 			return check_filters(req, why);
 		}
 	}
-	*why = "unknown request; expected show calls|flows|pinholes|stats|bindings|directory [json] "
+	*why = "unknown request; expected show calls|flows|pinholes|stats|bindings|directory|registrations [json] "
 	       "[filters] or events [json]";
 	return -1;
 }
@@ -391,6 +397,8 @@ const char *mg_ctl_header(enum mg_ctl_cmd cmd)
 	case MG_CTL_DIRECTORY:
 		return "alias                    class  type                  inside:port  origin    "
 		       "age expires   hits pool\n";
+	case MG_CTL_REGISTRATIONS:
+		return "          inside:port           public:port      gatekeeper    left aliases\n";
 	default:
 		return "";
 	}
@@ -417,6 +425,8 @@ static const struct {
 	STAT("pool_addresses", pool_addresses), STAT("pool_in_use", pool_in_use),
 	STAT("pool_assigned", pool_assigned),  STAT("pool_released", pool_released),
 	STAT("pool_exhausted", pool_exhausted),
+	STAT("ras_registrations_active", ras_reg_active), STAT("ras_registrations_created", ras_reg_created),
+	STAT("ras_registrations_ended", ras_reg_ended), STAT("ras_registrations_expired", ras_reg_expired),
 };
 #define N_STAT_ROWS (sizeof(stat_rows) / sizeof(stat_rows[0]))
 

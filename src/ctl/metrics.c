@@ -106,6 +106,12 @@ int mg_metrics_render(const struct mg_metrics_snap *s, char *buf, size_t n)
 	one(&o, "pool_assigned_total", "counter", "Pool addresses lent to inside hosts.", st->pool_assigned);
 	one(&o, "pool_exhausted_total", "counter", "Requests for a pool address that found none free.",
 	    st->pool_exhausted);
+	one(&o, "ras_registrations_active", "gauge", "RAS registrations of inside endpoints live now.",
+	    st->ras_reg_active);
+	one(&o, "ras_registrations_total", "counter", "RAS registrations confirmed by a gatekeeper.",
+	    st->ras_reg_created);
+	one(&o, "ras_registrations_expired_total", "counter", "RAS registrations not renewed in time.",
+	    st->ras_reg_expired);
 	head(&o, "call_setup_seconds", "histogram", "Time from a call's Setup to its Connect.");
 	uint64_t cum = 0;
 	for (unsigned i = 0; i < MG_METRICS_BUCKETS; i++) {

@@ -391,29 +391,39 @@ def test_bad_checksums_not_laundered():
 
 
 def test_ras_does_not_leak():
-    """ndpi-h323-partD (RAS only) and partC (RAS, then a call) with the
-    endpoint inside: no RAS leaves with its address; drops are counted
-    under ras-untranslated; with 'alg untranslatable pass' they are counted
-    and do leave (so the leak check can fail)."""
-    for name, host, ras_out in (("ndpi-h323-partD.pcap", "10.47.208.204", 3),
-                                ("ndpi-h323-partC.pcap", "17.2.0.124", 3),
-                                ("ndpi-h323-partC-syn.pcap", "17.2.0.124", 3)):
+    """ndpi-h323-partD (RAS only, H.460.18 RRQs) and partC (RAS, then a
+    call) with the endpoint inside.  The RAS ALG: partC's RAS leaves
+    translated (nothing with the endpoint's address, no drop); partD's
+    H.460.18 RRQs pass as sent, counted as ras-h460 (the endpoint traverses
+    the NAT itself).  'alg ras off' (the RAS guard): no RAS leaves with its
+    address, drops counted under ras-untranslated; with 'alg untranslatable
+    pass' they are counted and do leave (so the leak check can fail)."""
+    for name, host, ras_out, h460 in (("ndpi-h323-partD.pcap", "10.47.208.204", 3, 3),
+                                      ("ndpi-h323-partC.pcap", "17.2.0.124", 3, 0),
+                                      ("ndpi-h323-partC-syn.pcap", "17.2.0.124", 3, 0)):
         cap = ext_capture(name)
         if cap is None:
             print(f"skip - {EXT}/{name} absent: RAS replay not run")
             continue
         t = name.replace(".pcap", "")
-        out, rep = replay(f"ext-{t}", ext_conf(f"ext-{t}", host), cap)
+        out, rep = replay(f"ext-{t}-alg", ext_conf(f"ext-{t}-alg", host), cap)
         leaks = leaks_of(os.path.join(out, "outside.pcap"), host)
-        check(f"{t}: no packet leaves with {host}; {ras_out} RAS packets dropped as ras-untranslated",
+        ev = rep.get("stats", {}).get("events", {}).get("ras-h460", 0)
+        check(f"{t}: the RAS ALG: {h460} H.460 messages leave as sent (ras-h460), nothing else with {host}",
+              leaks == h460 and ev >= h460 and drops(rep, "ras-untranslated") == 0,
+              f"leaks {leaks}, ras-h460 {ev}, drops {rep.get('drops')}")
+        out, rep = replay(f"ext-{t}", ext_conf(f"ext-{t}", host, "alg ras off\n"), cap)
+        leaks = leaks_of(os.path.join(out, "outside.pcap"), host)
+        check(f"{t}: alg ras off: no packet leaves with {host}; {ras_out} RAS packets dropped as ras-untranslated",
               leaks == 0 and drops(rep, "ras-untranslated") == ras_out,
               f"leaks {leaks}, drops {rep.get('drops')}")
         if name.endswith("-syn.pcap"):
             check(f"{t}: the Setup with a wrong TCP checksum is dropped as l4-bad-checksum",
                   drops(rep, "l4-bad-checksum") == 1, f"drops {rep.get('drops')}")
-        pout, prep = replay(f"ext-{t}-pass", ext_conf(f"ext-{t}-pass", host, "alg untranslatable pass\n"), cap)
+        pout, prep = replay(f"ext-{t}-pass", ext_conf(f"ext-{t}-pass", host,
+                                                       "alg ras off\nalg untranslatable pass\n"), cap)
         ev = prep.get("stats", {}).get("events", {}).get("ras-untranslated", 0)
-        check(f"{t}: with 'alg untranslatable pass' the RAS leaves, counted and logged",
+        check(f"{t}: alg ras off, 'alg untranslatable pass': the RAS leaves, counted and logged",
               ev == ras_out and drops(prep, "ras-untranslated") == 0
               and leaks_of(os.path.join(pout, "outside.pcap"), host) > 0
               and open(os.path.join(pout, "log.txt")).read().count("ras-untranslated: udp " + host) == ras_out,

@@ -123,7 +123,43 @@ TEST(config_defaults)
 	CHECK_EQ(c.max_directory, 4096);
 	CHECK_EQ(c.max_route_pending, 1024);
 	CHECK_EQ(c.max_route_pending_per_source, 16);
-	CHECK_EQ(mg_config_n_timeout_names, 16);
+	CHECK_EQ(c.to.registration, 3600);
+	CHECK_EQ(c.to.registration_grace, 30);
+	CHECK_EQ(c.max_registrations, 1024);
+	CHECK(c.alg_ras);
+	CHECK(!c.ras_reachable_gk);
+	CHECK_EQ(mg_config_n_timeout_names, 18);
+}
+
+TEST(config_ras_lines_round_trip)
+{
+	static const char *text = "inside 198.18.1.0/24\npublic 198.19.0.1\nalg ras off\nras reachable gatekeeper\n"
+				  "max registrations 77\ntimeout registration 600\ntimeout registration-grace 5\n";
+	struct mg_config c, c2;
+	char msg[256];
+	static char out[MG_CFG_FORMAT_MAX];
+	mg_config_defaults(&c);
+	CHECK_EQ(mg_config_parse_string(&c, text, "t.conf", msg, sizeof(msg)), 0);
+	CHECK(!c.alg_ras);
+	CHECK(c.ras_reachable_gk);
+	CHECK_EQ(c.max_registrations, 77);
+	CHECK_EQ(c.to.registration, 600);
+	CHECK_EQ(c.to.registration_grace, 5);
+	CHECK(mg_config_format(&c, out, sizeof(out)) > 0);
+	CHECK(strstr(out, "alg ras off\n") != NULL);
+	CHECK(strstr(out, "ras reachable gatekeeper\n") != NULL);
+	CHECK(strstr(out, "max registrations 77\n") != NULL);
+	CHECK(strstr(out, "timeout registration-grace 5\n") != NULL);
+	mg_config_defaults(&c2);
+	CHECK_EQ(mg_config_parse_string(&c2, out, "out.conf", msg, sizeof(msg)), 0);
+	CHECK(!c2.alg_ras);
+	CHECK(c2.ras_reachable_gk);
+	CHECK_EQ(c2.max_registrations, 77);
+	CHECK_EQ(c2.to.registration, 600);
+	CHECK_EQ(c2.to.registration_grace, 5);
+	mg_config_defaults(&c);
+	CHECK_EQ(mg_config_parse_string(&c, "ras reachable nobody\n", "t.conf", msg, sizeof(msg)), -1);
+	CHECK(strcmp(msg, "t.conf:1: expected any or gatekeeper 'nobody'") == 0);
 }
 
 TEST(config_route_lines_round_trip)
@@ -327,10 +363,10 @@ static const struct err_case err_cases[] = {
 	{"forward tcp 1720 to 198.18.7.10:1720\ninside 198.18.1.0/24\npublic 198.19.0.1\n",
 	 "t.conf:1: forward target is not inside '198.18.7.10'"},
 	{"nat maybe\n", "t.conf:1: expected on or off 'maybe'"},
-	{"alg sip on\n", "t.conf:1: expected h323, untranslatable, media-source or malformed-outside 'sip'"},
+	{"alg sip on\n", "t.conf:1: expected h323, ras, untranslatable, media-source or malformed-outside 'sip'"},
 	{"alg media-source mcu\n", "t.conf:1: expected peer or any 'mcu'"},
 	{"alg untranslatable keep\n", "t.conf:1: expected drop or pass 'keep'"},
-	{"max sessions 5\n", "t.conf:1: expected flows, bindings, pinholes, calls, frags, frags-per-source, embryonic, signalling-per-source, pending-per-source, directory, route-pending or route-pending-per-source 'sessions'"},
+	{"max sessions 5\n", "t.conf:1: expected flows, bindings, pinholes, calls, frags, frags-per-source, embryonic, signalling-per-source, pending-per-source, directory, registrations, route-pending or route-pending-per-source 'sessions'"},
 	{"max flows 0\n", "t.conf:1: count must be a number from 1 to 16777216 '0'"},
 	{"max flows 0x10\n", "t.conf:1: count must be a number from 1 to 16777216 '0x10'"},
 	{"max flows 16777217\n", "t.conf:1: count must be a number from 1 to 16777216 '16777217'"},
