@@ -90,6 +90,7 @@ lab_up() {
 lab_down() {
 	[ -n "${LAB_UP:-}" ] || return 0
 	lab_gw_kill 2>/dev/null
+	[ -n "$LAB_CAP_PIDS" ] && lab_cap_stop 2>/dev/null
 	# TERM first: `timeout` passes it on to the python it runs
 	for _p in $LAB_BG_PIDS; do kill -TERM "$_p" 2>/dev/null; done
 	sleep 0.2
@@ -280,4 +281,71 @@ lab_py_bg() { # HOST mode args...
 	_h=$1
 	shift
 	lab_bg "$_h" timeout 60 python3 "$LAB_DIR/lab.py" "$@"
+}
+
+# Captures of what really crossed a link, taken on the hosts' own eth0 (a
+# capture on the gateway's bridge can show a packet after meetgate rewrote
+# it in place), each bounded by `timeout`, in immediate mode (a packet is
+# written when it arrives, not when a kernel buffer block fills or times out,
+# so a capture stopped right after the traffic holds all of it):
+#   lab_cap_start NAME SECONDS HOST... [-- FILTER]   files $LAB_DIR/NAME-HOST.pcap
+#   lab_cap_stop                                      stop them all (flushed)
+#   lab_no_leak NAME MIN HOST...   prints a summary; succeeds when the
+#       captures hold at least MIN IPv4 packets and no inside address
+#       (198.18.1.x) in any IP header or TCP/UDP payload
+LAB_CAP_PIDS=""
+lab_cap_start() {
+	_cn=$1 _cs=$2
+	shift 2
+	_ch=""
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+		_ch="$_ch $1"
+		shift
+	done
+	[ "${1:-}" = "--" ] && shift
+	_cf=${*:-ip}
+	for _h in $_ch; do
+		rm -f "$LAB_DIR/$_cn-$_h.cap.log"
+		ip netns exec "$(lab_ns "$_h")" timeout "$_cs" tcpdump --immediate-mode -i eth0 -s 0 -U -n -w "$LAB_DIR/$_cn-$_h.pcap" \
+			$_cf >/dev/null 2>"$LAB_DIR/$_cn-$_h.cap.log" &
+		LAB_CAP_PIDS="$LAB_CAP_PIDS $!"
+	done
+	# each tcpdump says "listening on" once it captures (5 s at most)
+	for _h in $_ch; do
+		_n=0
+		while [ $_n -lt 50 ] && ! grep -q "listening on" "$LAB_DIR/$_cn-$_h.cap.log" 2>/dev/null; do
+			sleep 0.1
+			_n=$((_n + 1))
+		done
+	done
+	sleep 0.2
+}
+
+lab_cap_stop() {
+	sleep 0.3
+	for _p in $LAB_CAP_PIDS; do kill -INT "$_p" 2>/dev/null; done
+	for _p in $LAB_CAP_PIDS; do wait "$_p" 2>/dev/null; done
+	LAB_CAP_PIDS=""
+}
+
+lab_no_leak() {
+	_cn=$1 _cm=$2
+	shift 2
+	_cfs=""
+	for _h in "$@"; do _cfs="$_cfs $LAB_DIR/$_cn-$_h.pcap"; done
+	python3 - "$_cm" $_cfs <<'PY'
+import sys
+sys.path.insert(0, "tests/replay")
+import pcaptool
+n = hdr = pay = 0
+pre = bytes([198, 18, 1])
+for p in (p for f in sys.argv[2:] for p in pcaptool.packets(f)):
+    n += 1
+    if p["src"][:3] == pre or p["dst"][:3] == pre:
+        hdr += 1
+    if p["proto"] in (6, 17) and pre in p["payload"]:
+        pay += 1
+print(f"{n} packets, {hdr} inside headers, {pay} payloads with inside bytes")
+sys.exit(0 if n >= int(sys.argv[1]) and hdr == 0 and pay == 0 else 1)
+PY
 }

@@ -46,40 +46,11 @@ allow outbound udp 1719,5000-5100
 EOC
 SOCK="$LAB_DIR/ctl.sock"
 
-CAP_PIDS=""
-cap_start() { # name: the outside hosts' own interfaces, bounded in time
-	CAP="$LAB_DIR/$1"
-	CAP_PIDS=""
-	for h in OUT1 OUT2; do
-		ip netns exec "$(lab_ns $h)" timeout 90 tcpdump -i eth0 -s 0 -U -w "$CAP-$h.pcap" -n 'ip' \
-			>/dev/null 2>&1 &
-		CAP_PIDS="$CAP_PIDS $!"
-	done
-	sleep 0.5
-}
-cap_stop() {
-	sleep 0.3
-	for p in $CAP_PIDS; do kill -INT "$p" 2>/dev/null; done
-	for p in $CAP_PIDS; do wait "$p" 2>/dev/null; done
-	CAP_PIDS=""
-}
-no_leak() { # capture name: no 198.18.1.x in any header or TCP/UDP payload, and some traffic
-	python3 - "$1-OUT1.pcap" "$1-OUT2.pcap" <<'PY'
-import sys
-sys.path.insert(0, "tests/replay")
-import pcaptool
-n = hdr = pay = 0
-pre = bytes([198, 18, 1])
-for p in (p for f in sys.argv[1:] for p in pcaptool.packets(f)):
-    n += 1
-    if p["src"][:3] == pre or p["dst"][:3] == pre:
-        hdr += 1
-    if p["proto"] in (6, 17) and pre in p["payload"]:
-        pay += 1
-print(f"{n} packets, {hdr} inside headers, {pay} payloads with inside bytes")
-sys.exit(0 if n > 30 and hdr == 0 and pay == 0 else 1)
-PY
-}
+# captures of the outside hosts' own links and the no-inside-address check
+# (lab_cap_start, lab_no_leak in lib.sh); CAP is the capture's name
+cap_start() { CAP=$1; lab_cap_start "$1" 90 OUT1 OUT2; }
+cap_stop() { lab_cap_stop; }
+no_leak() { lab_no_leak "$1" 31 OUT1 OUT2; } # more than 30 packets
 # udp_from HOST SPORT DST DPORT: send one datagram from SPORT, print the answer
 udp_from() {
 	lab_exec "$1" timeout 10 python3 -c '

@@ -7,7 +7,8 @@
 # relayed through the gatekeeper, an unknown alias rejected (ARJ
 # calledPartyNotRegistered), DRQ after each call and unregistration at the
 # end; then one captured run decoded by tshark (RAS on the gatekeeper's
-# port, no malformed packet, no expert error).  Every wait is bounded.
+# port, no malformed packet, no expert error; the GRQ and RRQ of a listener
+# with --h460-18 name H.460.18).  Every wait is bounded.
 # Binary: $MEETCALL, else build/rel/meetcall (built with make if missing).
 set -u
 cd "$(dirname "$0")/../.."
@@ -158,6 +159,9 @@ fi
 "$MC" call alice >"$tmp/usage.out" 2>&1
 [ $? -eq 2 ] && grep -q "needs --gk" "$tmp/usage.out" && ok "call ALIAS without --gk is a usage error" ||
 	bad "call ALIAS without --gk"
+"$MC" listen --h460-18 >"$tmp/usage.out" 2>&1
+[ $? -eq 2 ] && grep -q "needs --gk" "$tmp/usage.out" && ok "--h460-18 without --gk is a usage error" ||
+	bad "--h460-18 without --gk"
 "$MC" gatekeeper --port 1719 >"$tmp/usage.out" 2>&1
 [ $? -eq 2 ] && ok "gatekeeper without --bind is a usage error" || bad "gatekeeper without --bind"
 
@@ -264,7 +268,8 @@ if command -v tcpdump >/dev/null 2>&1 && command -v tshark >/dev/null 2>&1; then
 	tp=$!
 	sleep 1
 	start_gk --routed --sig-port $GKSIG --ttl 2
-	run_pair "captured: a routed call, no faststart, tunnelled H.245" "--no-faststart" "--no-faststart"
+	run_pair "captured: a routed call, no faststart, tunnelled H.245, the listener naming H.460.18" \
+		"--no-faststart --h460-18" "--no-faststart"
 	timeout 10 "$MC" call nobody --gk 127.0.0.1:$GK --timeout 3 >/dev/null 2>&1
 	stop_gk
 	sleep 1 # the last packets reach the file before tcpdump stops
@@ -282,6 +287,14 @@ if command -v tcpdump >/dev/null 2>&1 && command -v tshark >/dev/null 2>&1; then
 	else
 		bad "tshark: RAS types '$types' ($nras), relayed h225 $nq931, malformed/error $nbad"
 		tshark -r "$tmp/cap.pcap" $dec -Y "_ws.malformed || _ws.expert.severity >= error" 2>/dev/null | head
+	fi
+	# --h460-18: the listener's GRQ and RRQs (0, 3) name feature 18, nothing else does
+	h18=$(tshark -r "$tmp/cap.pcap" $dec -Y "h225.supportedFeatures && h225.standard == 18" -T fields \
+		-e h225.RasMessage 2>/dev/null | sort -n | uniq | tr '\n' ' ')
+	if [ "$h18" = "0 3 " ]; then
+		ok "tshark: the listener's GRQ and RRQ carry supportedFeatures H.460.18 (standard 18)"
+	else
+		bad "tshark: messages naming H.460.18: '$h18' (want GRQ and RRQ: '0 3 ')"
 	fi
 else
 	ok "tshark check skipped: tcpdump or tshark not installed"

@@ -15,6 +15,8 @@
 #include "io/pcap.h"
 #include "pktbuild.h"
 #include "proto/h225.h"
+#include "proto/h323_scan.h"
+#include "proto/ras.h"
 #include "meetcall/mc.h"
 
 static const struct mg_mc_addr ep_sig = {{198, 18, 0, 10}, 1720};
@@ -300,6 +302,34 @@ TEST(mc_ras_keepalive_rrq_is_light)
 	CHECK(mg_mc_dec_ras(&d, full, nf) == NULL);
 	CHECK(!d.keep_alive);
 	CHECK_EQ(d.ep_id[0], 0);
+}
+
+/* --h460-18: the GRQ and the RRQs (full and keep-alive) carry a featureSet
+ * naming H.460.18 that the gateway's RAS decoder sees; without it, none.
+ * meetcall's own decoder still reads the messages. */
+TEST(mc_ras_h46018_feature_set)
+{
+	static const unsigned which[] = {0, 2, 3}; /* GRQ, RRQ, keep-alive RRQ */
+	static struct mg_h323_scan s;
+	struct mg_mc_ras m, d;
+	for (unsigned k = 0; k < 3; k++) {
+		for (int on = 0; on < 2; on++) {
+			uint8_t buf[MG_MC_RAS_MAX];
+			sample(which[k], &m);
+			m.h460_18 = on;
+			size_t len = mg_mc_enc_ras(&m, buf, sizeof buf);
+			CHECK(len > 0);
+			uint8_t *g = t_guarded(buf, len);
+			mg_h323_scan_init(&s, g, len);
+			CHECK_EQ(mg_ras_scan(&s, g, len), MG_R_NONE);
+			CHECK_EQ(s.ras_h46018, on);
+			CHECK(!s.ras_h46019);
+			CHECK(mg_mc_dec_ras(&d, g, len) == NULL);
+			CHECK_EQ(d.type, m.type);
+			CHECK_EQ(d.seq, m.seq);
+			t_guarded_free(g, len);
+		}
+	}
 }
 
 /* Truncations, single octet flips and pseudo-random octets: decoded or

@@ -15,12 +15,14 @@ static void usage(FILE *f, bool full)
 {
 	fprintf(f, "usage: meetcall listen [--bind IP] [--port 1720] [--alias NAME]... [--calls N] [--timeout SEC]\n"
 		   "                      [--no-faststart] [--no-tunnel] [--split-tpkt] [--close fin|rst]\n"
-		   "                      [--call-back [--duration SEC]] [--gk HOST[:PORT]] [--report FILE.json] [--quiet]\n"
+		   "                      [--call-back [--duration SEC]] [--gk HOST[:PORT] [--h460-18]]\n"
+		   "                      [--report FILE.json] [--quiet]\n"
 		   "       meetcall call [ALIAS@]HOST[:PORT] [--bind IP] [--alias NAME] [--from NAME]\n"
 		   "                      [--no-faststart] [--no-tunnel] [--split-tpkt] [--duration SEC] [--calls N]\n"
 		   "                      [--rate CPS] [--concurrent C] [--timeout SEC] [--sport PORT] [--gap SEC]\n"
 		   "                      [--close fin|rst] [--call-id HEX32] [--advertise-port PORT]\n"
-		   "                      [--expect-release CAUSE] [--gk HOST[:PORT]] [--report FILE.json] [--quiet]\n"
+		   "                      [--expect-release CAUSE] [--gk HOST[:PORT] [--h460-18]]\n"
+		   "                      [--report FILE.json] [--quiet]\n"
 		   "       meetcall call ALIAS --gk HOST[:PORT] [options of call]\n"
 		   "       meetcall gatekeeper --bind IP [--port 1719] [--ttl SEC] [--timeout SEC] [--routed]\n"
 		   "                      [--sig-port PORT] [--alternate-gk IP[:PORT]]... [--report FILE.json] [--quiet]\n");
@@ -62,6 +64,9 @@ static void usage(FILE *f, bool full)
 		   "                        GRQ, RRQ (callSignalAddress, rasAddress, ttl 60, kept alive),\n"
 		   "                        ARQ before each call (ALIAS alone: the ACF gives the address),\n"
 		   "                        DRQ after it, URQ at the end\n"
+		   "  --h460-18             with --gk: GRQ and RRQ carry a featureSet whose supportedFeatures\n"
+		   "                        name H.460.18 (GenericIdentifier standard 18); nothing more of\n"
+		   "                        H.460.18 is done\n"
 		   "gatekeeper:\n"
 		   "  --bind IP             address of the RAS socket (and of call signalling with --routed)\n"
 		   "  --port N              UDP port for RAS (default 1719)\n"
@@ -344,6 +349,8 @@ int main(int argc, char **argv)
 				return bad("--gk needs HOST[:PORT] (an IPv4 address)", val);
 			o.gk = true;
 			i++;
+		} else if (strcmp(a, "--h460-18") == 0) {
+			o.h460_18 = true;
 		} else if (strcmp(a, "--duration") == 0) {
 			if (!seconds(val, 86400, &o.duration_ms) || o.duration_ms < MG_MC_PKT_MS)
 				return bad("--duration needs seconds >= 0.02", val);
@@ -415,6 +422,8 @@ int main(int argc, char **argv)
 	}
 	if (alias_only && !o.gk)
 		return bad("call ALIAS without a HOST needs --gk", argv[2]);
+	if (o.h460_18 && !o.gk)
+		return bad("--h460-18 needs --gk", "--h460-18");
 	if (!o.listen) {
 		if (!timeout_set)
 			o.timeout_ms = o.duration_ms + 10000;

@@ -243,6 +243,7 @@ struct mg_mc_ras {
 	uint8_t reason;                /* rejectReason (xRJ), disengageReason (DRQ) */
 	bool reason_ext;               /* ... an extension alternative */
 	unsigned n_alt_gk;             /* alternateGatekeeper (GCF, RCF) */
+	bool h460_18;                  /* GRQ, RRQ: featureSet supportedFeatures names H.460.18 */
 	struct mg_mc_alt_gk alt_gk[MG_MC_RAS_ALT_GK];
 };
 
@@ -252,11 +253,11 @@ struct mg_mc_ras {
  * mandatory extension addition of the H.225.0 version 7 ASN.1 is present
  * (BOOLEANs FALSE unless a field says otherwise), so each bitmap reaches the
  * last mandatory addition.  Fields per type:
- *   GRQ  seq, ras, alias (endpointAlias)
+ *   GRQ  seq, ras, alias (endpointAlias), h460_18 (featureSet)
  *   GCF  seq, gk_id, ras, alt_gk
  *   RRQ  seq, discovery_complete, sig, ras, alias (terminalAlias), gk_id,
- *        ttl, keep_alive, ep_id (a keep-alive RRQ: keep_alive, ep_id, ttl,
- *        no aliases)
+ *        ttl, keep_alive, ep_id, h460_18 (featureSet) (a keep-alive RRQ:
+ *        keep_alive, ep_id, ttl, no aliases)
  *   RCF  seq, sig, alias, gk_id, ep_id, alt_gk, ttl
  *   RRJ  seq, reason (duplicateAlias: alias), gk_id
  *   URQ  seq, sig, alias, ep_id, gk_id        UCF seq      URJ seq, reason

@@ -161,6 +161,21 @@ static void additions(struct mg_penc *e, const struct mg_mc_ras *m, const uint8_
 	}
 }
 
+/* FeatureSet with only supportedFeatures, one FeatureDescriptor (a
+ * GenericData without parameters) whose id is GenericIdentifier standard
+ * 18: the endpoint supports H.460.18 (traversal of NATs and firewalls).
+ * replacementFeatureSet FALSE. */
+static void feature_set_h46018(struct mg_penc *e)
+{
+	mg_penc_seq_preamble(e, true, false, 3, 0x1); /* supportedFeatures only */
+	mg_penc_bool(e, false);                       /* replacementFeatureSet */
+	mg_penc_length(e, 1);
+	mg_penc_seq_preamble(e, true, false, 1, 0);   /* GenericData, no parameters */
+	mg_penc_choice(e, 0, 3, true, false);         /* GenericIdentifier standard */
+	mg_penc_bool(e, false);                       /* within the root range */
+	mg_penc_constrained(e, 18, 0, 16383);
+}
+
 /* A reject reason: root alternative, or a NULL extension alternative. */
 static void reason(struct mg_penc *e, const struct mg_mc_ras *m, unsigned nroot)
 {
@@ -174,10 +189,13 @@ static void reason(struct mg_penc *e, const struct mg_mc_ras *m, unsigned nroot)
 
 /* ---- the messages -------------------------------------------------------- */
 
-/* GRQ additions: 10 supportsAssignedGK. */
+/* GRQ additions: 8 featureSet, 10 supportsAssignedGK. */
 static void grq_add(struct mg_penc *e, const struct mg_mc_ras *m, unsigned idx)
 {
-	mg_penc_bool(e, false);
+	if (idx == 8)
+		feature_set_h46018(e);
+	else
+		mg_penc_bool(e, false);
 }
 
 static void grq(struct mg_penc *e, const struct mg_mc_ras *m)
@@ -193,7 +211,7 @@ static void grq(struct mg_penc *e, const struct mg_mc_ras *m)
 		ident(e, m->gk_id);
 	if (m->alias.n)
 		alias_seq(e, &m->alias);
-	uint8_t bits[11] = {[10] = 1};
+	uint8_t bits[11] = {[8] = m->h460_18, [10] = 1};
 	additions(e, m, bits, 11, grq_add);
 }
 
@@ -224,7 +242,8 @@ static void gcf(struct mg_penc *e, const struct mg_mc_ras *m)
 }
 
 /* RRQ additions: 1 timeToLive, 5 keepAlive, 6 endpointIdentifier,
- * 7 willSupplyUUIEs, 8 maintainConnection, 23 supportsAssignedGK. */
+ * 7 willSupplyUUIEs, 8 maintainConnection, 19 featureSet,
+ * 23 supportsAssignedGK. */
 static void rrq_add(struct mg_penc *e, const struct mg_mc_ras *m, unsigned idx)
 {
 	if (idx == 1)
@@ -233,6 +252,8 @@ static void rrq_add(struct mg_penc *e, const struct mg_mc_ras *m, unsigned idx)
 		mg_penc_bool(e, m->keep_alive);
 	else if (idx == 6)
 		ident(e, m->ep_id);
+	else if (idx == 19)
+		feature_set_h46018(e);
 	else
 		mg_penc_bool(e, false);
 }
@@ -253,7 +274,8 @@ static void rrq(struct mg_penc *e, const struct mg_mc_ras *m)
 	if (m->gk_id[0])
 		ident(e, m->gk_id);
 	vendor(e);
-	uint8_t bits[24] = {[1] = m->has_ttl, [5] = 1, [6] = m->ep_id[0] != 0, [7] = 1, [8] = 1, [23] = 1};
+	uint8_t bits[24] = {[1] = m->has_ttl, [5] = 1, [6] = m->ep_id[0] != 0, [7] = 1, [8] = 1,
+			   [19] = m->h460_18, [23] = 1};
 	additions(e, m, bits, 24, rrq_add);
 }
 

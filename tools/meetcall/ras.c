@@ -122,6 +122,7 @@ static void rrq(bool keep_alive)
 	m.has_ttl = true;
 	m.ttl = keep_alive && R.st.ttl ? R.st.ttl : DEFAULT_TTL;
 	m.keep_alive = keep_alive;
+	m.h460_18 = R.o->h460_18;
 	if (keep_alive)
 		snprintf(m.ep_id, sizeof m.ep_id, "%s", R.st.ep_id);
 	else
@@ -404,6 +405,7 @@ bool mg_mc_ras_start(const struct mg_mc_opts *o, const struct mg_mc_addr *sig)
 	m.type = MG_MC_GRQ;
 	m.ras = R.st.ras;
 	m.alias = R.aliases;
+	m.h460_18 = o->h460_18;
 	if (request(&m, NULL) == NULL)
 		return false;
 	pump(grq_over, WAIT_MS);
