@@ -26,8 +26,13 @@
 #      inside one register with it; an inside endpoint calls the outside
 #      one by alias and an outside caller calls the inside one, media both
 #      ways; no inside address on the outside captures.
-#   4. H.460.18: an inside endpoint whose GRQ and RRQ name H.460.18
-#      (meetcall --h460-18) registers outside; those messages leave with the
+#   4. H.460.18 (`alg h460 confirmed`, the default): an inside endpoint
+#      whose GRQ and RRQ name H.460.18 (meetcall --h460-18) registers
+#      outside.  (a) With a gatekeeper that does not confirm the feature,
+#      they are translated like any other RAS (no inside address outside),
+#      counted as h460-translated.  (b) With one whose RCF confirms it
+#      (meetcall gatekeeper --h460-18), the first GRQ and RRQ are still
+#      translated, and the keep-alive RRQs after the RCF leave with their
 #      RAS payload byte-identical to what the endpoint sent (inside and
 #      outside captures compared), counted as ras-h460.
 #   5. Under `ras reachable gatekeeper` (the gateway restarted with it), a
@@ -160,11 +165,13 @@ show_fail() { # NAME...: the tail of their outputs, indented
 	return 0
 }
 
-# same_grq_rrq INSIDE.pcap SRC OUTSIDE.pcap PUBSRC: the GRQs and RRQs
-# (RasMessage alternatives 0 and 3) SRC sent to UDP 1719 on the inside link
-# and those PUBSRC sent on the outside, in order: equal, two at least, one
-# of them naming SRC
-same_grq_rrq() {
+# h460_ras INSIDE.pcap SRC OUTSIDE.pcap PUBSRC CONFIRMED: the GRQs and
+# RRQs (RasMessage alternatives 0 and 3) SRC sent to UDP 1719 on the inside
+# link and those PUBSRC sent on the outside, in order, as many on both.
+# CONFIRMED 0: none of the outside ones names SRC.  CONFIRMED 1: the first
+# two (GRQ, RRQ, before the RCF) name SRC inside and not outside; every
+# later one (keep-alives after the confirming RCF) is byte-identical.
+h460_ras() {
 	python3 - "$@" <<'PY'
 import sys
 sys.path.insert(0, "tests/replay")
@@ -178,13 +185,17 @@ def ras(path, src):
     return out
 a = ras(sys.argv[1], sys.argv[2])
 b = ras(sys.argv[3], sys.argv[4])
-same = a == b
-# the RRQ's callSignalAddress and rasAddress name the inside host: had the
-# gateway translated the message, they would differ
-inner = sum(1 for x in a if bytes(int(o) for o in sys.argv[2].split(".")) in x)
-print(f"{len(a)} GRQ/RRQ sent inside ({inner} naming {sys.argv[2]}), {len(b)} seen outside, "
-      f"{'identical' if same else 'different'}")
-sys.exit(0 if len(a) >= 2 and inner >= 1 and same else 1)
+me = bytes(int(o) for o in sys.argv[2].split("."))
+named_out = [i for i, x in enumerate(b) if me in x]
+if sys.argv[5] == "0":
+    print(f"{len(a)} GRQ/RRQ sent inside, {len(b)} outside, {len(named_out)} of them naming {sys.argv[2]}")
+    sys.exit(0 if len(a) >= 2 and len(a) == len(b) and not named_out else 1)
+same = [i for i in range(min(len(a), len(b))) if a[i] == b[i]]
+print(f"{len(a)} GRQ/RRQ sent inside, {len(b)} outside; identical: {same}; "
+      f"naming {sys.argv[2]} outside: {named_out}")
+ok = (len(a) >= 3 and len(a) == len(b) and all(me in x for x in a[:2]) and not any(me in x for x in b[:2])
+      and same == list(range(2, len(a))))
+sys.exit(0 if ok else 1)
 PY
 }
 
@@ -368,26 +379,51 @@ if part 3; then
 	if r=$(lab_no_leak p3 100 OUT1 OUT2); then ok "part 3: outside link clean ($r)"; else bad "part 3: outside link: $r"; fi
 fi
 
-# ---- 4. H.460.18: passed unmodified, counted ---------------------------------
+# ---- 4. H.460.18: translated until the gatekeeper confirms it -------------
 if part 4; then
+	t0=$(stat_of h460-translated)
 	h0=$(stat_of ras-h460)
-	lab_cap_start p4 60 IN3 OUT1 -- udp port 1719
-	gk_start gk-h18 OUT1 $GK1 || bad "gatekeeper for H.460.18 starts"
+	# (a) the gatekeeper does not confirm the feature
+	lab_cap_start p4a 60 IN3 OUT1 -- udp port 1719
+	gk_start gk-h18a OUT1 $GK1 || bad "gatekeeper for H.460.18 (a) starts"
 	gkp=$GKPID
-	if listen l-h18 IN3 198.18.1.12 charlie $GK1 --h460-18 --calls 1; then
-		ok "H.460.18: charlie registers with GRQ and RRQ naming H.460.18"
+	if listen l-h18a IN3 198.18.1.12 charlie $GK1 --h460-18 --calls 1; then
+		ok "H.460.18 (a): charlie registers with GRQ and RRQ naming H.460.18"
 	else
-		bad "H.460.18: charlie registers"
-		show_fail l-h18
+		bad "H.460.18 (a): charlie registers"
+		show_fail l-h18a
 	fi
 	stop_pid $LPID
 	stop_pid $gkp
 	lab_cap_stop
-	r=$(same_grq_rrq "$LAB_DIR/p4-IN3.pcap" 198.18.1.12 "$LAB_DIR/p4-OUT1.pcap" $PUB)
+	r=$(h460_ras "$LAB_DIR/p4a-IN3.pcap" 198.18.1.12 "$LAB_DIR/p4a-OUT1.pcap" $PUB 0)
 	rc=$?
-	check "H.460.18: GRQ and RRQ leave with their RAS payload byte-identical ($r)" [ $rc -eq 0 ]
+	check "H.460.18 not confirmed: GRQ and RRQ leave translated ($r)" [ $rc -eq 0 ]
+	t1=$(stat_of h460-translated)
+	check "H.460.18 not confirmed: counted as h460-translated ($t0 -> $t1), not ras-h460 ($h0 -> $(stat_of ras-h460))" \
+		[ "$t1" -ge $((t0 + 2)) ] && [ "$(stat_of ras-h460)" -eq "$h0" ]
+	# (b) the gatekeeper's RCF confirms it; ttl 3 s: keep-alives every 2 s
+	lab_cap_start p4b 60 IN3 OUT1 -- udp port 1719
+	gk_start gk-h18b OUT1 $GK1 --h460-18 --ttl 3 || bad "gatekeeper for H.460.18 (b) starts"
+	gkp=$GKPID
+	if listen l-h18b IN3 198.18.1.12 charlie $GK1 --h460-18 --calls 0 --timeout 20 &&
+		wait_for "$LAB_DIR/l-h18b.out" "keep-alive RRQ -> RCF" 80; then
+		sleep 2.2 # a second keep-alive
+		ok "H.460.18 confirmed: charlie registers and keeps its registration alive"
+	else
+		bad "H.460.18 confirmed: charlie registers and sends keep-alives"
+		show_fail l-h18b gk-h18b
+	fi
+	stop_pid $LPID
+	stop_pid $gkp
+	lab_cap_stop
+	r=$(h460_ras "$LAB_DIR/p4b-IN3.pcap" 198.18.1.12 "$LAB_DIR/p4b-OUT1.pcap" $PUB 1)
+	rc=$?
+	check "H.460.18 confirmed by the RCF: GRQ and RRQ before it translated, the keep-alives after it byte-identical ($r)" \
+		[ $rc -eq 0 ]
 	h1=$(stat_of ras-h460)
-	check "H.460.18: meetgate counts them as passed unmodified (ras-h460 $h0 -> $h1)" [ "$h1" -ge $((h0 + 2)) ]
+	check "H.460.18 confirmed: the keep-alives counted as passed unmodified (ras-h460 $h0 -> $h1)" [ "$h1" -ge $((h0 + 1)) ]
+	check "H.460.18 confirmed: the log says the RCF confirmed it" grep -q "RCF confirms H.460.18 for 198.18.1.12" "$LAB_DIR/gw.log"
 fi
 
 # ---- 5. `ras reachable gatekeeper`: only the gatekeeper may connect ---------

@@ -305,14 +305,15 @@ TEST(mc_ras_keepalive_rrq_is_light)
 }
 
 /* --h460-18: the GRQ and the RRQs (full and keep-alive) carry a featureSet
- * naming H.460.18 that the gateway's RAS decoder sees; without it, none.
- * meetcall's own decoder still reads the messages. */
+ * naming H.460.18 that the gateway's RAS decoder sees, and so does the
+ * gatekeeper's RCF (its confirmation); without it, none.  meetcall's own
+ * decoder still reads the messages. */
 TEST(mc_ras_h46018_feature_set)
 {
-	static const unsigned which[] = {0, 2, 3}; /* GRQ, RRQ, keep-alive RRQ */
+	static const unsigned which[] = {0, 2, 3, 4}; /* GRQ, RRQ, keep-alive RRQ, RCF */
 	static struct mg_h323_scan s;
 	struct mg_mc_ras m, d;
-	for (unsigned k = 0; k < 3; k++) {
+	for (unsigned k = 0; k < 4; k++) {
 		for (int on = 0; on < 2; on++) {
 			uint8_t buf[MG_MC_RAS_MAX];
 			sample(which[k], &m);

@@ -683,6 +683,75 @@ static void on_reg_row(void *ctx, const struct mg_reg_info *ri)
 	mg_ctl_json_reg(r->json, sizeof(r->json), ri);
 }
 
+/* `alg h460 confirmed` (the default): an RRQ offering H.460.18 is
+ * translated (h460-translated); once the gatekeeper's RCF names the feature
+ * too, the endpoint's RAS passes as written (ras-h460), and so does a Setup
+ * naming it or not (the H.323 ALG asks the RAS ALG); the end of the
+ * registration ends that. */
+TEST(ras_alg_h46018_confirmed_by_rcf)
+{
+	struct rig g;
+	CHECK(mk(&g, false));
+	struct mg_mc_ras m, d;
+	rrq(&m, 1, false);
+	m.h460_18 = true;
+	CHECK_EQ(from_a(&g, &m).verdict, MG_VERDICT_ACCEPT);
+	CHECK(!has_inside(g.pkt, g.len));
+	CHECK_EQ(ev(&g, MG_R_H460_TRANSLATED), 1);
+	CHECK_EQ(ev(&g, MG_R_RAS_H460), 0);
+	CHECK(dec_last(&g, &d));
+	CHECK(!mg_alg_h460_traverses(g.e, A, true));
+	/* the RCF confirms it */
+	memset(&m, 0, sizeof(m));
+	m.type = MG_MC_RCF;
+	m.seq = 1;
+	m.n_sig = 1;
+	m.sig[0] = d.sig[0];
+	m.has_ttl = true;
+	m.ttl = 60;
+	m.h460_18 = true;
+	snprintf(m.gk_id, sizeof(m.gk_id), "gk");
+	snprintf(m.ep_id, sizeof(m.ep_id), "ep1");
+	CHECK_EQ(from_gk(&g, &m).verdict, MG_VERDICT_ACCEPT);
+	CHECK(dec_last(&g, &d));
+	CHECK(d.n_sig == 1 && ip_of(&d.sig[0]) == A); /* translated back as before */
+	CHECK(mg_alg_h460_traverses(g.e, A, false));
+	CHECK(!mg_alg_h460_traverses(g.e, OTHER, true));
+	/* from now on its RAS leaves as written, counted */
+	uint8_t b[MG_MC_RAS_MAX];
+	rrq(&m, 2, true);
+	m.h460_18 = true;
+	size_t n = enc(&m, b);
+	CHECK_EQ(send(&g, MG_SIDE_INSIDE, A, 1719, GK, 1719, b, n).verdict, MG_VERDICT_ACCEPT);
+	CHECK_EQ(g.len, 28 + n);
+	CHECK(memcmp(g.pkt + 28, b, n) == 0);
+	CHECK_EQ(ev(&g, MG_R_RAS_H460), 1);
+	/* the same under `alg h460 translate`: never */
+	struct rig t;
+	struct mg_config c;
+	tb_lab_config(&c, PUB);
+	c.nat = true;
+	c.max_flows = 1024;
+	c.h460 = MG_H460_TRANSLATE;
+	CHECK(mk_cfg(&t, &c));
+	CHECK(!mg_alg_h460_traverses(t.e, A, true));
+	rig_free(&t);
+	/* URQ / UCF end the registration, and the passage with it */
+	memset(&m, 0, sizeof(m));
+	m.type = MG_MC_URQ;
+	m.seq = 3;
+	m.n_sig = 1;
+	addr(&m.sig[0], A, 1720);
+	CHECK_EQ(from_a(&g, &m).verdict, MG_VERDICT_ACCEPT);
+	memset(&m, 0, sizeof(m));
+	m.type = MG_MC_UCF;
+	m.seq = 3;
+	CHECK_EQ(from_gk(&g, &m).verdict, MG_VERDICT_ACCEPT);
+	CHECK_EQ(ev(&g, MG_R_RAS_UNREGISTERED), 1);
+	CHECK(!mg_alg_h460_traverses(g.e, A, false));
+	rig_free(&g);
+}
+
 TEST(ras_alg_show_registrations)
 {
 	struct rig g;

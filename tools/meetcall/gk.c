@@ -172,6 +172,7 @@ static void confirm_registration(struct mg_mc_gk *g, struct mg_mc_gk_reg *r, str
 	snprintf(a->ep_id, sizeof a->ep_id, "%s", r->ep_id);
 	a->has_ttl = true;
 	a->ttl = r->ttl;
+	a->h460_18 = g->o->h460_18;
 	alternates(g, a);
 }
 

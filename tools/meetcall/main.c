@@ -25,7 +25,8 @@ static void usage(FILE *f, bool full)
 		   "                      [--report FILE.json] [--quiet]\n"
 		   "       meetcall call ALIAS --gk HOST[:PORT] [options of call]\n"
 		   "       meetcall gatekeeper --bind IP [--port 1719] [--ttl SEC] [--timeout SEC] [--routed]\n"
-		   "                      [--sig-port PORT] [--alternate-gk IP[:PORT]]... [--report FILE.json] [--quiet]\n");
+		   "                      [--sig-port PORT] [--alternate-gk IP[:PORT]]... [--h460-18] [--report FILE.json]\n"
+		   "                      [--quiet]\n");
 	if (!full)
 		return;
 	fprintf(f, "       meetcall --help | --version\n\n"
@@ -76,6 +77,8 @@ static void usage(FILE *f, bool full)
 		   "  --sig-port PORT       --routed: TCP port for call signalling (default 1720)\n"
 		   "  --alternate-gk IP[:PORT]\n"
 		   "                        list this alternate gatekeeper in GCF and RCF (up to 2)\n"
+		   "  --h460-18             every RCF names H.460.18 in its featureSet (the gatekeeper\n"
+		   "                        confirms signalling traversal; nothing more of it is done)\n"
 		   "  --report FILE.json    registrations, admissions, routed calls, message counts\n"
 		   "  --quiet               no line per RAS exchange\n"
 		   "  --version             print the version\n"
@@ -183,6 +186,9 @@ static int gatekeeper(int argc, char **argv)
 		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 		if (strcmp(a, "--routed") == 0) {
 			o.routed = true;
+			continue;
+		} else if (strcmp(a, "--h460-18") == 0) {
+			o.h460_18 = true;
 			continue;
 		} else if (strcmp(a, "--quiet") == 0) {
 			o.quiet = true;

@@ -64,7 +64,8 @@ struct mg_mc_opts {
 	/* RAS */
 	bool gk;                 /* call / listen --gk: register with the gatekeeper at gk_addr */
 	struct mg_mc_addr gk_addr;
-	bool h460_18;            /* call / listen --h460-18: GRQ and RRQ name H.460.18 in featureSet */
+	bool h460_18;            /* call / listen --h460-18: GRQ and RRQ name H.460.18 in featureSet;
+				  * gatekeeper --h460-18: RCFs name it (confirmed) */
 	bool have_host;          /* call: HOST given (ALIAS alone with --gk: the ACF says where) */
 	bool gatekeeper;         /* the gatekeeper command (bind_ip, port, timeout_ms, report, quiet) */
 	unsigned ttl_s;          /* gatekeeper: the timeToLive it grants at most (--ttl) */

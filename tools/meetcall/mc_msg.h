@@ -243,7 +243,7 @@ struct mg_mc_ras {
 	uint8_t reason;                /* rejectReason (xRJ), disengageReason (DRQ) */
 	bool reason_ext;               /* ... an extension alternative */
 	unsigned n_alt_gk;             /* alternateGatekeeper (GCF, RCF) */
-	bool h460_18;                  /* GRQ, RRQ: featureSet supportedFeatures names H.460.18 */
+	bool h460_18;                  /* GRQ, RRQ, RCF: featureSet supportedFeatures names H.460.18 */
 	struct mg_mc_alt_gk alt_gk[MG_MC_RAS_ALT_GK];
 };
 
@@ -258,7 +258,7 @@ struct mg_mc_ras {
  *   RRQ  seq, discovery_complete, sig, ras, alias (terminalAlias), gk_id,
  *        ttl, keep_alive, ep_id, h460_18 (featureSet) (a keep-alive RRQ:
  *        keep_alive, ep_id, ttl, no aliases)
- *   RCF  seq, sig, alias, gk_id, ep_id, alt_gk, ttl
+ *   RCF  seq, sig, alias, gk_id, ep_id, alt_gk, ttl, h460_18 (featureSet)
  *   RRJ  seq, reason (duplicateAlias: alias), gk_id
  *   URQ  seq, sig, alias, ep_id, gk_id        UCF seq      URJ seq, reason
  *   ARQ  seq, routed (callModel, when has_call_model), ep_id, dest,

@@ -216,13 +216,16 @@ static void grq(struct mg_penc *e, const struct mg_mc_ras *m)
 }
 
 /* GCF / RCF additions: alternateGatekeeper (0), timeToLive (RCF 1), the
- * RCF BOOLEANs willRespondToIRR (5) and maintainConnection (7). */
+ * RCF BOOLEANs willRespondToIRR (5) and maintainConnection (7), the RCF's
+ * featureSet (15). */
 static void conf_add(struct mg_penc *e, const struct mg_mc_ras *m, unsigned idx)
 {
 	if (idx == 0)
 		alt_gk_seq(e, m);
 	else if (idx == 1)
 		ttl(e, m->ttl);
+	else if (idx == 15)
+		feature_set_h46018(e);
 	else
 		mg_penc_bool(e, false);
 }
@@ -291,8 +294,8 @@ static void rcf(struct mg_penc *e, const struct mg_mc_ras *m)
 	if (m->gk_id[0])
 		ident(e, m->gk_id);
 	ident(e, m->ep_id);
-	uint8_t bits[8] = {[0] = m->n_alt_gk > 0, [1] = m->has_ttl, [5] = 1, [7] = 1};
-	additions(e, m, bits, 8, conf_add);
+	uint8_t bits[16] = {[0] = m->n_alt_gk > 0, [1] = m->has_ttl, [5] = 1, [7] = 1, [15] = m->h460_18};
+	additions(e, m, bits, m->h460_18 ? 16 : 8, conf_add);
 }
 
 static void rrj(struct mg_penc *e, const struct mg_mc_ras *m)
