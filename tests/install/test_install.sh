@@ -87,7 +87,7 @@ for o in --config --print-rules --foreground --socket --inside --outside --out -
 	--seed --quiet --help --version; do
 	grep -qF "\\fB$o\\fR" "$dest/usr/share/man/man8/meetgate.8" || missing="$missing meetgate(8):$o"
 done
-for o in $("$dest/usr/bin/meetcall" --help 2>&1 | grep -oE -- '--[a-z-]+' | sort -u); do
+for o in $("$dest/usr/bin/meetcall" --help 2>&1 | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u); do
 	grep -qF "\\fB$o\\fR" "$dest/usr/share/man/man1/meetcall.1" || missing="$missing meetcall(1):$o"
 done
 [ -z "$missing" ] && ok "the manuals describe every option of the --help texts" ||
