@@ -521,7 +521,12 @@ static bool h460_passes(struct mg_h323 *h, struct h323_call *c, const char *cs, 
 				     cs, what, who);
 		return false;
 	}
-	if (!mg_alg_h460_traverses(h->e, h->cur.sender, names)) {
+	/* a call asks once, at its first message from inside, unless a later
+	 * one names the features (the RAS lookup is not for every segment) */
+	bool ask = names || !c || !c->h460_asked;
+	if (c)
+		c->h460_asked = true;
+	if (!ask || !mg_alg_h460_traverses(h->e, h->cur.sender, names)) {
 		if (names)
 			mg_alg_event(h->e, MG_R_H460_TRANSLATED, "%s: %s from %s names H.460.18/.19: translated (%s)", cs,
 				     what, who,

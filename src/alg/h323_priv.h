@@ -31,6 +31,7 @@ enum h323_pin_media { H323_PIN_OTHER = 0, H323_PIN_BASE, H323_PIN_FOLLOW };
 
 struct h323_call {
 	bool used, has_guid, inbound;
+	bool h460_asked; /* its first message from inside asked mg_alg_h460_traverses */
 	bool h460; /* its signalling named H.460.18 / .19: passed unmodified (h323_addr.c) */
 	uint8_t state;
 	uint32_t id;           /* unique over time; id % ncalls is the slot */
