@@ -9,7 +9,7 @@
  *            the RAS flow's own UDP binding, the pinholes to both, and its
  *            aliases in the directory.  An RRQ / RCF pair (matched by
  *            requestSeqNum) renews it; URQ / UCF (matched likewise, either
- *            side asking) and expiry end it.
+ *            side asking), an RRJ to a renewal and expiry end it.
  * Ending gives everything back: pinholes (closed by owner: one that
  * admitted a flow does not expire by itself), bindings, directory entries. */
 #include <stdio.h>
@@ -270,10 +270,8 @@ void mg_ras_reg_message(struct mg_ras_alg *ra)
 			return;
 		if (s->ras_type == MG_RAS_RCF)
 			confirm(ra, r);
-		else if (r->state == RAS_REG_PENDING)
-			mg_ras_reg_end(ra, r, MG_R_NONE);
-		else
-			r->rrq_pending = false;
+		else /* refused: a live one (a renewal refused) is no longer the gatekeeper's either */
+			mg_ras_reg_end(ra, r, r->state == RAS_REG_LIVE ? MG_R_RAS_UNREGISTERED : MG_R_NONE);
 		return;
 	case MG_RAS_URQ:
 		if (!(r = mg_ras_reg_find(ra, ep, ep_port)))

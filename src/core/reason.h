@@ -78,7 +78,7 @@
 	X(RAS_H460, "ras-h460", "RAS of an inside endpoint that traverses the NAT itself (H.460.18/.19, `alg h460`) passed unmodified") \
 	X(H460_TRANSLATED, "h460-translated", "a message naming H.460.18/.19 was translated like any other (`alg h460`: not confirmed by the gatekeeper, translate, or sent from outside)") \
 	X(RAS_REGISTERED, "ras-registered", "an inside endpoint's RAS registration was confirmed: public call-signalling address, pinhole, directory") \
-	X(RAS_UNREGISTERED, "ras-unregistered", "an inside endpoint's RAS registration ended (URQ/UCF, RRJ of a pending one)") \
+	X(RAS_UNREGISTERED, "ras-unregistered", "an inside endpoint's RAS registration ended (URQ/UCF, or an RRJ to its renewal)") \
 	X(RAS_EXPIRED, "ras-expired", "an inside endpoint's RAS registration was not renewed in time: ended") \
 	X(RAS_REG_FULL, "ras-reg-full", "registration table full (`max registrations`): the RRQ's registration not followed") \
 	X(RAS_HOLD_FULL, "ras-hold-full", "no room to hold another binding for an address named in RAS") \

@@ -348,6 +348,35 @@ TEST(ras_alg_rrj_drops_pending)
 	rig_free(&g);
 }
 
+/* An RRJ to a keep-alive: the gatekeeper dropped the registration, so does
+ * the gateway (public port, pinhole, directory entry). */
+TEST(ras_alg_rrj_to_renewal_ends_registration)
+{
+	struct rig g;
+	struct mg_mc_addr sig;
+	uint16_t port = 0;
+	CHECK(mk(&g, false));
+	CHECK(register_a(&g, 60, &sig));
+	CHECK_EQ(syn_to(&g, OTHER, &sig, &port), A);
+	struct mg_mc_ras m;
+	rrq(&m, 9, true);
+	CHECK_EQ(from_a(&g, &m).verdict, MG_VERDICT_ACCEPT);
+	memset(&m, 0, sizeof(m));
+	m.type = MG_MC_RRJ;
+	m.seq = 9;
+	m.reason = MG_MC_RRJ_UNDEFINED;
+	CHECK_EQ(from_gk(&g, &m).verdict, MG_VERDICT_ACCEPT);
+	CHECK_EQ(ev(&g, MG_R_RAS_UNREGISTERED), 1);
+	CHECK(mg_dir_lookup(mg_alg_dir(g.e), "alice", MG_ALIAS_NAME, g.now) == NULL);
+	struct mg_ras_alg_stats st;
+	mg_ras_alg_stats(g.ra, &st);
+	CHECK_EQ(st.active, 0);
+	uint8_t b[200];
+	size_t n = tb_tcp(b, OTHER, 40002, ip_of(&sig), sig.port, 0x02, 7000, 0, NULL, 0);
+	CHECK(mg_engine_process(g.e, b, (uint32_t)n, MG_SIDE_OUTSIDE, g.now += 10).verdict != MG_VERDICT_ACCEPT);
+	rig_free(&g);
+}
+
 TEST(ras_alg_arq_acf_lcf)
 {
 	struct rig g;
