@@ -33,7 +33,6 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lab/suite.sh
 
 MEETCALL=${MEETCALL:-build/rel/meetcall}
-CAP_PIDS=""
 RUNNING="" # listeners not waited for yet: the only processes stopped at exit
 stop_running() {
 	for _p in $RUNNING; do kill -TERM "$_p" 2>/dev/null; done
@@ -70,47 +69,25 @@ gw_stop() {
 show_calls() { lab_exec GW "$LAB_MEETGATE" show calls --socket "$LAB_DIR/ctl.sock" 2>&1; }
 
 # Captures of the outside link on the outside hosts' own interfaces (what
-# really crossed the wire), bounded in time.
-cap_start() { # name [hosts...] (default OUT1 OUT2)
-	CAP="$LAB_DIR/cap-$1"
+# really crossed the wire), bounded in time (lib.sh's lab_cap_*).
+cap_start() { # name [hosts...] (default OUT1 OUT2); files $CAP-HOST.pcap
+	CAP_NAME=cap-$1
+	CAP="$LAB_DIR/$CAP_NAME"
 	shift
 	[ $# -gt 0 ] || set -- OUT1 OUT2
-	CAP_FILES=""
-	for _cs_h in "$@"; do
-		ip netns exec "$(lab_ns "$_cs_h")" timeout 150 tcpdump -i eth0 -s 0 -U -w "$CAP-$_cs_h.pcap" -n 'ip' \
-			>/dev/null 2>&1 &
-		CAP_PIDS="$CAP_PIDS $!"
-		CAP_FILES="$CAP_FILES $CAP-$_cs_h.pcap"
-	done
-	sleep 0.5
+	CAP_HOSTS="$*"
+	lab_cap_start "$CAP_NAME" 150 "$@" -- ip
 }
-cap_stop() {
-	[ -n "$CAP_PIDS" ] || return 0
-	sleep 0.3
-	for _cp_p in $CAP_PIDS; do kill -INT "$_cp_p" 2>/dev/null; done
-	for _cp_p in $CAP_PIDS; do wait "$_cp_p" 2>/dev/null; done
-	CAP_PIDS=""
-}
+cap_stop() { lab_cap_stop; }
 # no 198.18.1.x in any header or TCP/UDP payload of the capture, and traffic
 no_leak() { # label
 	cap_stop
 	# shellcheck disable=SC2086
-	if _nl_r=$(python3 - $CAP_FILES <<'PY'
-import sys
-sys.path.insert(0, "tests/replay")
-import pcaptool
-n = hdr = pay = 0
-pre = bytes([198, 18, 1])
-for p in (p for f in sys.argv[1:] for p in pcaptool.packets(f)):
-    n += 1
-    if p["src"][:3] == pre or p["dst"][:3] == pre:
-        hdr += 1
-    if p["proto"] in (6, 17) and pre in p["payload"]:
-        pay += 1
-print(f"{n} packets, {hdr} inside headers, {pay} payloads with inside bytes")
-sys.exit(0 if n > 50 and hdr == 0 and pay == 0 else 1)
-PY
-	); then ok "$1: outside link clean ($_nl_r)"; else bad "$1: outside link: $_nl_r"; fi
+	if _nl_r=$(lab_no_leak "$CAP_NAME" 51 $CAP_HOSTS); then
+		ok "$1: outside link clean ($_nl_r)"
+	else
+		bad "$1: outside link: $_nl_r"
+	fi
 }
 # the source addresses in a capture, but one's own
 sources() { # pcap own-address
