@@ -148,7 +148,7 @@ static void one(const char *name, const uint8_t *m, size_t n)
 		printf("RAS %s (%zu bytes, %u addresses) decoded: %.0f ns\n", name, n, s.n_addr, best);
 }
 
-/* One RAS datagram 198.18.1.10:1719 -> 203.0.113.5:1719 through an
+/* One RAS datagram 198.18.1.10:1719 -> 198.19.0.50:1719 through an
  * engine with the RAS ALG: decoded, every inside address rewritten (an RRQ
  * refreshes its pending registration each time, an ARQ finds the bindings
  * its first pass made), header NAT.  ns per datagram, copy included. */
@@ -165,7 +165,7 @@ static void through_engine(const char *name, const uint8_t *m, size_t n)
 	struct mg_config c;
 	mg_config_defaults(&c);
 	const uint8_t in[4] = {198, 18, 1, 0}, mask[4] = {255, 255, 255, 0}, pub[4] = {198, 19, 0, 1},
-		      a[4] = {198, 18, 1, 10}, gk[4] = {203, 0, 113, 5};
+		      a[4] = {198, 18, 1, 10}, gk[4] = {198, 19, 0, 50};
 	memcpy(&c.inside[0].addr, in, 4);
 	memcpy(&c.inside[0].mask, mask, 4);
 	c.n_inside = 1;

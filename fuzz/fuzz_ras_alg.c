@@ -27,7 +27,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const uint8_t A[4] = {198, 18, 1, 10}, G[4] = {203, 0, 113, 5}, P[4] = {198, 19, 0, 1};
+static const uint8_t A[4] = {198, 18, 1, 10}, G[4] = {198, 19, 0, 50}, P[4] = {198, 19, 0, 1};
 
 static size_t udp(uint8_t *b, const uint8_t src[4], uint16_t sp, const uint8_t dst[4], uint16_t dp,
 		  const uint8_t *pay, size_t n)

@@ -25,9 +25,9 @@
 #define A tb_ip("198.18.1.10")
 #define B tb_ip("198.18.1.20")
 #define GKIN tb_ip("198.18.1.5")
-#define GK tb_ip("203.0.113.5")
-#define CALLER tb_ip("203.0.113.9")
-#define OTHER tb_ip("192.0.2.77")
+#define GK tb_ip("198.19.0.50")
+#define CALLER tb_ip("198.19.0.90")
+#define OTHER tb_ip("198.19.0.77")
 #define PUB tb_ip("198.19.0.1")
 
 struct rig {
@@ -796,7 +796,7 @@ TEST(ras_alg_show_registrations)
 	snprintf(want, sizeof(want), "198.19.0.1:%-5u", (unsigned)sig.port);
 	CHECK(strstr(rr.text, "198.18.1.10:1720") != NULL);
 	CHECK(strstr(rr.text, want) != NULL);
-	CHECK(strstr(rr.text, "203.0.113.5") != NULL);
+	CHECK(strstr(rr.text, "198.19.0.50") != NULL);
 	CHECK(strstr(rr.text, " alice,1234\n") != NULL);
 	CHECK(strstr(rr.json, "\"public_port\"") != NULL);
 	CHECK(strstr(rr.json, "\"aliases\"") != NULL);
