@@ -712,6 +712,43 @@ static void on_reg_row(void *ctx, const struct mg_reg_info *ri)
 	mg_ctl_json_reg(r->json, sizeof(r->json), ri);
 }
 
+/* A's Setup to the gatekeeper's 1720 on a new connection (A:40100): the
+ * Setup's payload as it left in *out (its length returned, 0 when a
+ * packet was refused).  sourceCallSignalAddress names A. */
+static size_t setup_from_a(struct rig *g, uint8_t *out, size_t cap)
+{
+	uint8_t b[1024], pay[512];
+	struct mg_mc_h225 m;
+	memset(&m, 0, sizeof(m));
+	m.body = MG_H225_SETUP;
+	m.call_ref = 5;
+	memset(m.call_id, 5, 16);
+	memset(m.conf_id, 5, 16);
+	addr(&m.src_sig, A, 40100);
+	addr(&m.dst_sig, GK, 1720);
+	m.tunneling = true;
+	size_t n = mg_mc_enc_h225(&m, pay, sizeof(pay));
+	size_t l = tb_tcp(b, A, 40100, GK, 1720, 0x02, 100, 0, NULL, 0);
+	if (n == 0 || mg_engine_process(g->e, b, (uint32_t)l, MG_SIDE_INSIDE, g->now += 10).verdict != MG_VERDICT_ACCEPT)
+		return 0;
+	uint32_t pub = tb_src(b);
+	uint16_t pport = tb_sport(b);
+	l = tb_tcp(b, GK, 1720, pub, pport, 0x12, 900, 101, NULL, 0);
+	if (mg_engine_process(g->e, b, (uint32_t)l, MG_SIDE_OUTSIDE, g->now += 10).verdict != MG_VERDICT_ACCEPT)
+		return 0;
+	l = tb_tcp(b, A, 40100, GK, 1720, 0x10, 101, 901, NULL, 0);
+	if (mg_engine_process(g->e, b, (uint32_t)l, MG_SIDE_INSIDE, g->now += 10).verdict != MG_VERDICT_ACCEPT)
+		return 0;
+	l = tb_tcp(b, A, 40100, GK, 1720, 0x18, 101, 901, pay, n);
+	if (mg_engine_process(g->e, b, (uint32_t)l, MG_SIDE_INSIDE, g->now += 10).verdict != MG_VERDICT_ACCEPT)
+		return 0;
+	size_t ihl = (size_t)(b[0] & 15) * 4, thl = (size_t)(b[ihl + 12] >> 4) * 4;
+	if (l - ihl - thl != n || n > cap)
+		return 0;
+	memcpy(out, b + ihl + thl, n);
+	return n;
+}
+
 /* `alg h460 confirmed` (the default): an RRQ offering H.460.18 is
  * translated (h460-translated); once the gatekeeper's RCF names the feature
  * too, the endpoint's RAS passes as written (ras-h460), and so does a Setup
@@ -755,6 +792,12 @@ TEST(ras_alg_h46018_confirmed_by_rcf)
 	CHECK_EQ(g.len, 28 + n);
 	CHECK(memcmp(g.pkt + 28, b, n) == 0);
 	CHECK_EQ(ev(&g, MG_R_RAS_H460), 1);
+	/* and its calls: a Setup (naming no feature itself) leaves as written */
+	uint8_t setup[512];
+	size_t sn = setup_from_a(&g, setup, sizeof(setup));
+	CHECK(sn > 0);
+	CHECK(has_inside(setup, sn));
+	CHECK_EQ(ev(&g, MG_R_ALG_H460_SETUP), 1);
 	/* the same under `alg h460 translate`: never */
 	struct rig t;
 	struct mg_config c;
@@ -764,6 +807,11 @@ TEST(ras_alg_h46018_confirmed_by_rcf)
 	c.h460 = MG_H460_TRANSLATE;
 	CHECK(mk_cfg(&t, &c));
 	CHECK(!mg_alg_h460_traverses(t.e, A, true));
+	/* no confirmed registration there (and translate): its Setup is translated */
+	sn = setup_from_a(&t, setup, sizeof(setup));
+	CHECK(sn > 0);
+	CHECK(!has_inside(setup, sn));
+	CHECK_EQ(ev(&t, MG_R_ALG_H460_SETUP), 0);
 	rig_free(&t);
 	/* URQ / UCF end the registration, and the passage with it */
 	memset(&m, 0, sizeof(m));
