@@ -9,12 +9,6 @@
 #include "alg/ras_priv.h"
 #include "core/config.h"
 
-static void addr_str(uint32_t ip, char out[16])
-{
-	const uint8_t *b = (const uint8_t *)&ip;
-	snprintf(out, 16, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
-}
-
 /* Who sends, to whom, and where it goes after translation. */
 static void set_cur(struct mg_ras_alg *ra, uint32_t flow, int dir, bool from_inside, uint64_t now)
 {
@@ -71,7 +65,7 @@ static struct mg_alg_verdict inspect(void *state, struct mg_engine *e, uint32_t 
 	enum mg_reason r = mg_ras_scan_aliases(s, msg, p->paylen, &ra->al);
 	if (r != MG_R_NONE) {
 		char who[16], t[MG_TUPLE_STR];
-		addr_str(ra->cur.sender, who);
+		mg_ras_addr_str(ra->cur.sender, who);
 		mg_tuple_str(&p->t, t, sizeof(t));
 		v.reason = mg_alg_untranslatable(e, r, out ? 0 : MG_ALG_UT_MALFORMED_OUTSIDE,
 						 "%s: %s from %s: cannot decode %s", t, mg_ras_name(s->ras_type),
@@ -81,7 +75,7 @@ static struct mg_alg_verdict inspect(void *state, struct mg_engine *e, uint32_t 
 	bool names = s->ras_h46018 || s->ras_h46019;
 	if (out && mg_alg_h460_traverses(e, ra->cur.sender, names)) {
 		char who[16];
-		addr_str(ra->cur.sender, who);
+		mg_ras_addr_str(ra->cur.sender, who);
 		mg_alg_event(e, MG_R_RAS_H460, "%s from %s: H.460.18/.19 endpoint, passed unmodified%s",
 			     mg_ras_name(s->ras_type), who, carries_inside(ra) ? ", inside addresses in it" : "");
 		mg_ras_reg_message(ra);
@@ -89,7 +83,7 @@ static struct mg_alg_verdict inspect(void *state, struct mg_engine *e, uint32_t 
 	}
 	if (names) {
 		char who[16];
-		addr_str(ra->cur.sender, who);
+		mg_ras_addr_str(ra->cur.sender, who);
 		mg_alg_event(e, MG_R_H460_TRANSLATED, "%s from %s names H.460.%s: translated (%s)",
 			     mg_ras_name(s->ras_type), who, s->ras_h46018 ? "18" : "19",
 			     !out ? "from outside" : mg_engine_config(e)->h460 == MG_H460_TRANSLATE

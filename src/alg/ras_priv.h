@@ -103,5 +103,7 @@ void mg_ras_hold_expire(struct mg_ras_alg *ra, uint64_t now);
  * the reason inspect() returns (policy said drop). */
 enum mg_reason mg_ras_xlate(struct mg_ras_alg *ra, uint8_t *msg, uint32_t len, bool *changed);
 const char *mg_ras_field_name(uint8_t field);
+/* Dotted text of a network-order IPv4 address, for log lines. */
+void mg_ras_addr_str(uint32_t ip, char out[16]);
 
 #endif

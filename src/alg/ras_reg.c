@@ -94,12 +94,6 @@ uint32_t mg_ras_reg_sig_bind(struct mg_ras_alg *ra, struct ras_reg *r, uint32_t 
 	return b;
 }
 
-static void addr_str(uint32_t ip, char out[16])
-{
-	const uint8_t *b = (const uint8_t *)&ip;
-	snprintf(out, 16, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
-}
-
 static void pin(struct mg_ras_alg *ra, struct ras_reg *r, uint8_t proto, uint32_t bind, uint32_t pub,
 		uint16_t pport, uint32_t to, uint16_t tport, uint32_t remote, const char *what)
 {
@@ -156,9 +150,9 @@ static const char *first_alias(const struct ras_reg *r)
 static void tell(struct mg_ras_alg *ra, const struct ras_reg *r, enum mg_reason why, const char *what)
 {
 	char in[16], pub[16], gk[16];
-	addr_str(r->sig_addr ? r->sig_addr : r->in_addr, in);
-	addr_str(r->pub_addr, pub);
-	addr_str(r->gk, gk);
+	mg_ras_addr_str(r->sig_addr ? r->sig_addr : r->in_addr, in);
+	mg_ras_addr_str(r->pub_addr, pub);
+	mg_ras_addr_str(r->gk, gk);
 	mg_alg_event(ra->e, why, "%s %s:%u %s at %s:%u with gatekeeper %s, alias %s", mg_ras_name(MG_RAS_RRQ), in,
 		     r->sig_port, what, pub, r->pub_port, gk, first_alias(r));
 }
@@ -175,7 +169,7 @@ static void confirm(struct mg_ras_alg *ra, struct ras_reg *r)
 		r->h460 = true; /* kept until the registration ends: renewals need not repeat it */
 		ra->n_h460++;
 		char in[16];
-		addr_str(r->in_addr, in);
+		mg_ras_addr_str(r->in_addr, in);
 		mg_alg_log(ra->e, MG_R_RAS_H460, "RCF confirms H.460.%s for %s:%u%s", s->ras_h46018 ? "18" : "19", in,
 			   r->ras_port,
 			   cfg->h460 == MG_H460_CONFIRMED ? ": its RAS and calls pass unmodified from now on" : "");

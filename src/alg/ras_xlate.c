@@ -130,7 +130,7 @@ static bool inside_for(struct mg_ras_alg *ra, const struct mg_h323_addr *a, uint
 	return true;
 }
 
-static void addr_str(uint32_t ip, char out[16])
+void mg_ras_addr_str(uint32_t ip, char out[16])
 {
 	const uint8_t *b = (const uint8_t *)&ip;
 	snprintf(out, 16, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
@@ -140,8 +140,8 @@ static enum mg_reason fail(struct mg_ras_alg *ra, enum mg_reason why, const char
 			   uint16_t port)
 {
 	char who[16], at[16];
-	addr_str(ra->cur.sender, who);
-	addr_str(ip, at);
+	mg_ras_addr_str(ra->cur.sender, who);
+	mg_ras_addr_str(ip, at);
 	mg_alg_count(ra->e, why);
 	return mg_alg_untranslatable(ra->e, MG_R_RAS_UNTRANSLATED, 0, "%s from %s: %s %s:%u not translated (%s)",
 				     mg_ras_name(ra->scan.ras_type), who, field, at, port, mg_reason_name(why));
@@ -185,7 +185,7 @@ enum mg_reason mg_ras_xlate(struct mg_ras_alg *ra, uint8_t *msg, uint32_t len, b
 	/* the sender's own address must not survive anywhere in what leaves */
 	if (ra->cur.from_inside && mg_stream_has_addr(msg, len, ra->cur.sender)) {
 		char who[16];
-		addr_str(ra->cur.sender, who);
+		mg_ras_addr_str(ra->cur.sender, who);
 		return mg_alg_untranslatable(ra->e, MG_R_RAS_UNTRANSLATED, 0, "%s from %s still carries the sender's address",
 					     mg_ras_name(s->ras_type), who);
 	}
