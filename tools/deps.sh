@@ -2,7 +2,7 @@
 # Install the Debian packages meetgate needs to build and test, if missing.
 # Used by `make deps` (and so by `make check` and `make demo`).
 set -eu
-PKGS="gcc make clang libclang-rt-14-dev libpcap-dev libnetfilter-queue-dev libmnl-dev libjson-c-dev libmicrohttpd-dev tshark tcpdump iproute2 nftables python3 mawk coreutils chromium scdoc man-db slapd ldap-utils"
+PKGS="gcc make clang llvm libclang-rt-14-dev libbpf-dev libxdp-dev ethtool libpcap-dev libnetfilter-queue-dev libmnl-dev libjson-c-dev libmicrohttpd-dev tshark tcpdump iproute2 nftables python3 mawk coreutils chromium scdoc man-db slapd ldap-utils"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
