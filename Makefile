@@ -7,7 +7,21 @@ REL_CFLAGS  := $(CFLAGS_COMMON) -Itools -O2 -g -DNDEBUG
 ASAN_CFLAGS := $(CFLAGS_COMMON) -Itools -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
                -fno-sanitize-recover=undefined
 LDLIBS   := -lpcap -ljson-c -lmicrohttpd -lpthread
-NFQ_LIBS := -lnetfilter_queue -lmnl
+NFQ_LIBS := -lnetfilter_queue -lmnl -lxdp -lbpf
+
+# The XDP program of the AF_XDP data plane: clang for the BPF target, at
+# build time; io/xdp_obj.c embeds the object in the library.
+BPF_SRC := src/bpf/xdp_gate.bpf.c
+BPF_OBJ := build/bpf/xdp_gate.bpf.o
+BPF_CFLAGS := -O2 -g -Wall -target bpf -I/usr/include/$(shell gcc -print-multiarch)
+$(BPF_OBJ): $(BPF_SRC)
+	@mkdir -p $(dir $@)
+	$(call say,BPF,$<)clang $(BPF_CFLAGS) -c $< -o $@
+XDP_OBJ_FLAGS = -DMG_XDP_OBJ_PATH=$(abspath $(BPF_OBJ))
+build/rel/src/io/xdp_obj.o build/asan/src/io/xdp_obj.o build/fuzzlib/src/io/xdp_obj.o: $(BPF_OBJ)
+build/rel/src/io/xdp_obj.o: REL_CFLAGS += $(XDP_OBJ_FLAGS)
+build/asan/src/io/xdp_obj.o: ASAN_CFLAGS += $(XDP_OBJ_FLAGS)
+build/fuzzlib/src/io/xdp_obj.o: FUZZ_LIB_CFLAGS += $(XDP_OBJ_FLAGS)
 
 # Build output: "  CC   file" per step by default, the full commands with
 # `make V=1`, nothing at all with `make -s` (as Kbuild does).

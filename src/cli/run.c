@@ -35,6 +35,7 @@
 #include "io/route.h"
 #include "io/rules.h"
 #include "io/sysctl.h"
+#include "io/xdp.h"
 
 #define RUN_POLL_MS 100
 #define RUN_ERR 1024
@@ -48,7 +49,8 @@ struct run {
 	struct mg_h323 *h323;
 	struct mg_ils *ils;
 	struct mg_ras_alg *ras;
-	struct mg_nfq *q;
+	struct mg_nfq *q;  /* one data path: the queue, */
+	struct mg_xdp *x;  /* or AF_XDP */
 	struct mg_ctl *ctl;
 	struct mg_live_events lv;
 	int sfd;
@@ -157,6 +159,60 @@ static int nfq_stat_row(void *ctx, char *buf, size_t n, unsigned i)
 	return snprintf(buf, n, "%s %llu\n", rows[i].name, (unsigned long long)rows[i].v);
 }
 
+static int xdp_stat_row(void *ctx, char *buf, size_t n, unsigned i)
+{
+	const struct mg_xdp_stats *s = mg_xdp_stats(ctx);
+	const struct {
+		const char *name;
+		uint64_t v;
+	} rows[] = {
+		{"xdp_received", s->received},       {"xdp_accepted", s->accepted},
+		{"xdp_rewritten", s->rewritten},     {"xdp_dropped", s->dropped},
+		{"xdp_held", s->held},               {"xdp_transmitted", s->transmitted},
+		{"xdp_to_kernel", s->kernel},        {"xdp_to_kernel_errors", s->kernel_errors},
+		{"xdp_ttl_expired", s->ttl_expired}, {"xdp_noroute", s->noroute},
+		{"xdp_tx_full", s->tx_full},         {"xdp_runts", s->runts},
+		{"xdp_emitted", s->emitted},         {"xdp_tx_wakeups", s->wakeups},
+		{"xdp_rx_ring_full", s->rx_ring_full}, {"xdp_fill_ring_empty", s->fill_empty},
+		{"xdp_rx_invalid", s->rx_invalid},   {"xdp_tx_invalid", s->tx_invalid},
+		{"xdp_prog_taken", s->prog_taken},   {"xdp_prog_passed", s->prog_passed},
+		{"xdp_prog_unbound", s->prog_unbound}, {"xdp_nexthop_lookups", s->nh_lookups},
+		{"xdp_nexthop_hits", s->nh_hits},    {"xdp_nexthop_to_kernel", s->nh_kernel},
+		{"xdp_nexthop_evictions", s->nh_evictions},
+	};
+	if (i >= sizeof(rows) / sizeof(rows[0]))
+		return -1;
+	return snprintf(buf, n, "%s %llu\n", rows[i].name, (unsigned long long)rows[i].v);
+}
+
+/* The addresses meetgate answers for: the XDP programs never give packets
+ * to them to the kernel. */
+static unsigned owned_addrs(const struct mg_config *c, uint32_t *out, unsigned max)
+{
+	unsigned n = 0;
+	for (unsigned k = 0; k < c->n_public && n < max; k++)
+		out[n++] = c->public_addr[k];
+	for (unsigned k = 0; k < c->n_pool && n < max; k++)
+		out[n++] = c->pool_addr[k];
+	for (unsigned k = 0; k < c->n_route && n < max; k++)
+		out[n++] = c->route_addr[k];
+	for (unsigned k = 0; k < c->n_forward && n < max; k++)
+		if (c->forward[k].pub_addr)
+			out[n++] = c->forward[k].pub_addr;
+	return n;
+}
+
+/* `datapath afxdp`: the programs and sockets; NULL (and the reason in err)
+ * sends the caller back to NFQUEUE. */
+static struct mg_xdp *open_xdp(struct run *r, char *err, size_t errlen)
+{
+	static uint32_t owned[2 * MG_CFG_MAX_PUBLIC + MG_CFG_MAX_POOL + MG_CFG_MAX_FORWARD];
+	const struct mg_config *c = r->cfg;
+	struct mg_xdp_opts xo = {c->live.if_inside, c->live.if_outside, c->live.fail_open, c->live.xdp_mode,
+				 MG_RULES_MARK, owned, owned_addrs(c, owned, sizeof(owned) / sizeof(owned[0]))};
+	return mg_xdp_open(&xo, err, errlen);
+}
+
 static void rules_opts(const struct mg_config *c, struct mg_rules_opts *o, bool no_stmt)
 {
 	*o = (struct mg_rules_opts){c->live.if_inside, c->live.if_outside, c->live.queue,
@@ -205,7 +261,8 @@ static void remove_rules(struct run *r)
 static bool live_equal(const struct mg_config_live *a, const struct mg_config_live *b)
 {
 	return strcmp(a->if_inside, b->if_inside) == 0 && strcmp(a->if_outside, b->if_outside) == 0 &&
-	       a->queue == b->queue && a->fail_open == b->fail_open &&
+	       a->queue == b->queue && a->fail_open == b->fail_open && a->datapath == b->datapath &&
+	       a->xdp_mode == b->xdp_mode &&
 	       strcmp(a->control, b->control) == 0 && a->sysctl_keep == b->sysctl_keep;
 }
 
@@ -259,26 +316,63 @@ static void read_signals(struct run *r)
 	}
 }
 
+/* AF_XDP: bursts while the rings keep them full, a bounded number per turn
+ * so timers, signals and the control socket are served in between. */
+#define RUN_XDP_BURSTS 16
+
+static int data_path_fds(struct run *r, struct pollfd *fds, int max)
+{
+	if (r->x)
+		return mg_xdp_pollfds(r->x, fds, max);
+	fds[0] = (struct pollfd){.fd = mg_nfq_fd(r->q), .events = POLLIN};
+	return 1;
+}
+
+/* Returns 1 if more may be waiting (poll without sleeping), 0, or -1. */
+static int data_path_serve(struct run *r, const struct pollfd *fds, int n, char *err, size_t errlen)
+{
+	bool ready = false;
+	for (int k = 0; k < n; k++)
+		ready |= (fds[k].revents & (POLLIN | POLLERR)) != 0;
+	if (r->x) {
+		mg_xdp_serve(r->x, fds, n, mono_ms());
+		int got = 0;
+		for (int b = 0; b < RUN_XDP_BURSTS; b++) {
+			got = mg_xdp_run_burst(r->x, mono_ms, err, errlen);
+			if (got < 0)
+				return -1;
+			if (got == 0)
+				break;
+		}
+		mg_xdp_tick(r->x, mono_ms());
+		return got > 0;
+	}
+	if (ready && mg_nfq_run_burst(r->q, mono_ms, err, errlen) < 0)
+		return -1;
+	return 0;
+}
+
 static int loop(struct run *r, char *err, size_t errlen)
 {
-	struct pollfd fds[2 + MG_CTL_POLLFDS];
+	struct pollfd fds[1 + MG_XDP_POLLFDS + MG_CTL_POLLFDS];
+	int more = 0;
 	while (!r->stop) {
 		fds[0] = (struct pollfd){.fd = r->sfd, .events = POLLIN};
-		fds[1] = (struct pollfd){.fd = mg_nfq_fd(r->q), .events = POLLIN};
-		int n = 2 + mg_ctl_pollfds(r->ctl, fds + 2, (int)(sizeof(fds) / sizeof(fds[0])) - 2);
-		/* answer rows still to make: come straight back after the packets */
-		int wait_ms = mg_ctl_pending(r->ctl) ? 0 : RUN_POLL_MS;
+		int nd = data_path_fds(r, fds + 1, MG_XDP_POLLFDS);
+		int n = 1 + nd;
+		n += mg_ctl_pollfds(r->ctl, fds + n, (int)(sizeof(fds) / sizeof(fds[0])) - n);
+		/* answer rows still to make, or rings still full: come straight back */
+		int wait_ms = mg_ctl_pending(r->ctl) || more ? 0 : RUN_POLL_MS;
 		if (poll(fds, (nfds_t)n, wait_ms) < 0 && errno != EINTR) {
 			snprintf(err, errlen, "poll: %s", strerror(errno));
 			return -1;
 		}
-		if (fds[1].revents & (POLLIN | POLLERR)) {
-			if (mg_nfq_run_burst(r->q, mono_ms, err, errlen) < 0)
-				return -1;
-		}
+		more = data_path_serve(r, fds + 1, nd, err, errlen);
+		if (more < 0)
+			return -1;
 		uint64_t now = mono_ms();
 		mg_engine_expire(r->e, now);
-		mg_ctl_serve(r->ctl, fds + 2, n - 2, now);
+		mg_ctl_serve(r->ctl, fds + 1 + nd, n - 1 - nd, now);
 		mg_live_metrics_update(&r->lv, r->e, now);
 		if (fds[0].revents & POLLIN)
 			read_signals(r);
@@ -414,40 +508,61 @@ static int run_gateway(struct run *r)
 		logf_(MG_LOG_ERROR, "cannot attach the RAS ALG");
 		goto free_alg;
 	}
-	struct mg_nfq_opts qo = {r->cfg->live.queue, r->cfg->live.if_inside, r->cfg->live.if_outside,
-				 r->cfg->live.fail_open, MG_RULES_MARK};
-	r->q = mg_nfq_open(&qo, err, sizeof(err));
-	if (r->q == NULL) {
-		logf_(MG_LOG_ERROR, "%s", err);
-		goto free_alg;
+	if (r->cfg->live.datapath == MG_DATAPATH_AFXDP) {
+		r->x = open_xdp(r, err, sizeof(err));
+		if (r->x == NULL)
+			logf_(MG_LOG_WARNING, "datapath afxdp unavailable (%s): using NFQUEUE", err);
+		else
+			mg_xdp_attach(r->x, r->e);
 	}
-	mg_nfq_attach(r->q, r->e);
+	if (r->x == NULL) {
+		struct mg_nfq_opts qo = {r->cfg->live.queue, r->cfg->live.if_inside, r->cfg->live.if_outside,
+					 r->cfg->live.fail_open, MG_RULES_MARK};
+		r->q = mg_nfq_open(&qo, err, sizeof(err));
+		if (r->q == NULL) {
+			logf_(MG_LOG_ERROR, "%s", err);
+			goto free_alg;
+		}
+		mg_nfq_attach(r->q, r->e);
+	}
 	if (mg_sysctl_init(&r->sys, MG_SYSCTL_BASE, r->cfg->live.if_inside, r->cfg->live.if_outside,
 			   on_sysctl_log, NULL, err, sizeof(err)) != 0 ||
 	    mg_sysctl_setup(&r->sys, r->cfg->live.sysctl_keep, err, sizeof(err)) != 0) {
 		logf_(MG_LOG_ERROR, "%s", err);
 		goto close_queue; /* a failed setup put back what it had changed */
 	}
-	if (install_rules(r, err, sizeof(err)) != 0) {
-		logf_(MG_LOG_ERROR, "%s", err);
-		goto remove_table;
+	/* AF_XDP takes its packets before the kernel sees them: no table */
+	if (r->x == NULL) {
+		if (install_rules(r, err, sizeof(err)) != 0) {
+			logf_(MG_LOG_ERROR, "%s", err);
+			goto remove_table;
+		}
+		r->rules_loaded = true;
 	}
-	r->rules_loaded = true;
 	r->ctl = mg_ctl_open(r->cfg->live.control, err, sizeof(err));
 	if (r->ctl == NULL) {
 		logf_(MG_LOG_ERROR, "control socket: %s", err);
 		goto remove_table;
 	}
-	mg_ctl_set_source(r->ctl, r->e, nfq_stat_row, r->q);
+	if (r->x)
+		mg_ctl_set_source(r->ctl, r->e, xdp_stat_row, r->x);
+	else
+		mg_ctl_set_source(r->ctl, r->e, nfq_stat_row, r->q);
 	r->lv.ctl = r->ctl;
 	mg_live_events_attach(&r->lv, r->e);
 	if (mg_live_metrics_open(&r->lv, &r->cfg->live, err, sizeof(err)) != 0) {
 		logf_(MG_LOG_ERROR, "metrics: %s", err);
 		goto close_ctl;
 	}
-	logf_(MG_LOG_NOTICE, "running: queue %u, inside %s, outside %s, fail %s, control %s",
-	      r->cfg->live.queue, r->cfg->live.if_inside, r->cfg->live.if_outside,
-	      r->cfg->live.fail_open ? "open" : "closed", r->cfg->live.control);
+	char path[64];
+	if (r->x)
+		snprintf(path, sizeof(path), "datapath afxdp (%s, %u+%u queues)", mg_xdp_mode_name(r->x),
+			 mg_xdp_queues(r->x, MG_SIDE_INSIDE), mg_xdp_queues(r->x, MG_SIDE_OUTSIDE));
+	else
+		snprintf(path, sizeof(path), "queue %u", r->cfg->live.queue);
+	logf_(MG_LOG_NOTICE, "running: %s, inside %s, outside %s, fail %s, control %s", path,
+	      r->cfg->live.if_inside, r->cfg->live.if_outside, r->cfg->live.fail_open ? "open" : "closed",
+	      r->cfg->live.control);
 	if (loop(r, err, sizeof(err)) == 0)
 		rc = 0;
 	else
@@ -464,6 +579,7 @@ remove_table:
 	mg_sysctl_restore(&r->sys);
 close_queue:
 	mg_nfq_close(r->q);
+	mg_xdp_close(r->x);
 free_alg:
 	mg_ras_alg_free(r->ras);
 	mg_ils_free(r->ils);

@@ -70,11 +70,18 @@ const char *mg_h460_policy_name(enum mg_h460_policy p);
 #define MG_CFG_PATH_MAX 108  /* sun_path of a UNIX socket address */
 #define MG_CFG_CONTROL_DEFAULT "/run/meetgate.sock"
 
+/* Where `meetgate run` takes packets from (doc/live.md, "Data paths"). */
+enum mg_datapath { MG_DATAPATH_NFQUEUE = 0, MG_DATAPATH_AFXDP = 1 };
+/* XDP attach mode: auto tries the driver's own hook, then the generic one. */
+enum mg_xdp_mode { MG_XDP_AUTO = 0, MG_XDP_NATIVE = 1, MG_XDP_GENERIC = 2 };
+
 /* The live gateway (`meetgate run`, doc/live.md); the engine ignores these. */
 struct mg_config_live {
 	char if_inside[MG_CFG_IFNAME_MAX];  /* "interface inside <name>", "" = not given */
 	char if_outside[MG_CFG_IFNAME_MAX]; /* "interface outside <name>" */
 	uint16_t queue;                     /* "queue <n>": the NFQUEUE number [0] */
+	uint8_t datapath;                   /* "datapath nfqueue|afxdp [native|generic]": enum mg_datapath */
+	uint8_t xdp_mode;                   /* enum mg_xdp_mode: how the XDP program attaches [auto] */
 	bool fail_open;                     /* "fail open|closed" [closed] */
 	char control[MG_CFG_PATH_MAX];      /* "control <path>" */
 	bool sysctl_keep;                   /* "sysctl manage|keep" [manage]: only check them */

@@ -196,6 +196,10 @@ static void put_live(struct out *o, const struct mg_config *c)
 		put(o, "interface outside %.15s\n", l->if_outside);
 	put(o, "queue %u\n", l->queue);
 	put(o, "fail %s\n", l->fail_open ? "open" : "closed");
+	if (l->datapath == MG_DATAPATH_AFXDP) { /* only when chosen: the default prints nothing new */
+		static const char *const mode[] = {"", " native", " generic"};
+		put(o, "datapath afxdp%s\n", l->xdp_mode <= MG_XDP_GENERIC ? mode[l->xdp_mode] : "");
+	}
 	put(o, "control %.107s\n", l->control);
 	put(o, "sysctl %s\n", l->sysctl_keep ? "keep" : "manage");
 	if (l->metrics_port) { /* only when on: the default prints nothing new */

@@ -636,6 +636,31 @@ static int d_queue(struct pstate *s, char **tok, int n)
 	return 0;
 }
 
+/* datapath nfqueue | datapath afxdp [auto|native|generic] */
+static int d_datapath(struct pstate *s, char **tok, int n)
+{
+	if (strcmp(tok[1], "nfqueue") == 0) {
+		if (n > 2)
+			return fail(s, "datapath nfqueue takes no mode", tok[2]);
+		s->c.live.datapath = MG_DATAPATH_NFQUEUE;
+		s->c.live.xdp_mode = MG_XDP_AUTO;
+		return 0;
+	}
+	if (strcmp(tok[1], "afxdp") != 0)
+		return fail(s, "expected nfqueue or afxdp", tok[1]);
+	s->c.live.datapath = MG_DATAPATH_AFXDP;
+	s->c.live.xdp_mode = MG_XDP_AUTO;
+	if (n > 2) {
+		if (strcmp(tok[2], "native") == 0)
+			s->c.live.xdp_mode = MG_XDP_NATIVE;
+		else if (strcmp(tok[2], "generic") == 0)
+			s->c.live.xdp_mode = MG_XDP_GENERIC;
+		else if (strcmp(tok[2], "auto") != 0)
+			return fail(s, "expected auto, native or generic", tok[2]);
+	}
+	return 0;
+}
+
 static int d_fail(struct pstate *s, char **tok, int n)
 {
 	if (strcmp(tok[1], "open") == 0)
@@ -724,6 +749,7 @@ static const struct directive directives[] = {
 	{"log-rate", d_log_rate, 1, 1}, {"alias", d_alias, 2, 3},
 	{"log-level", d_log_level, 1, 1},
 	{"interface", d_interface, 2, 2}, {"queue", d_queue, 1, 1}, {"fail", d_fail, 1, 1},
+	{"datapath", d_datapath, 1, 2},
 	{"control", d_control, 1, 1}, {"sysctl", d_sysctl, 1, 1}, {"metrics", d_metrics, 1, 1},
 	{"route", d_route, 1, 2},     {"pool", d_pool, 1, 1},
 	{"ras", d_ras, 2, 2},

@@ -129,6 +129,30 @@ bool mg_rw_msg_put(struct mg_rw_msg *m, uint32_t off, const void *src, uint32_t 
 bool mg_rw_msg_replace(struct mg_rw_msg *m, uint32_t off, uint32_t old_len, const void *src,
 		       uint32_t new_len);
 
+/* A router's hop: IPv4 TTL less one (header checksum carried, RFC 1624),
+ * IPv6 hop limit less one.  False, and nothing written, when the packet
+ * must not be forwarded (TTL or hop limit 1 or 0, or too short to say).
+ * For the data planes that forward packets themselves (io/xdp.h). */
+static inline bool mg_rw_hop(uint8_t *l3, uint32_t len)
+{
+	if (len >= 20 && (l3[0] >> 4) == 4) {
+		uint8_t ttl = l3[MG_IP4_TTL];
+		if (ttl <= 1)
+			return false;
+		uint16_t old = (uint16_t)(ttl << 8 | l3[MG_IP4_PROTO]);
+		l3[MG_IP4_TTL] = (uint8_t)(ttl - 1);
+		mg_csum_update16(l3 + MG_IP4_CSUM, old, (uint16_t)((ttl - 1) << 8 | l3[MG_IP4_PROTO]));
+		return true;
+	}
+	if (len >= 40 && (l3[0] >> 4) == 6) {
+		if (l3[7] <= 1)
+			return false;
+		l3[7]--;
+		return true;
+	}
+	return false;
+}
+
 /* What every translated packet goes through, inline. */
 static inline void mg_rw_udp_nonzero(uint8_t *l3, uint32_t l4c)
 {
