@@ -185,6 +185,58 @@ TEST(config_h460_policy)
 	CHECK(strcmp(msg, "t.conf:1: expected confirmed, pass or translate 'always'") == 0);
 }
 
+TEST(config_datapath)
+{
+	static const struct {
+		const char *line;
+		int path, mode;
+		const char *printed; /* what format writes back, "" = nothing */
+	} ok[] = {
+		{"datapath nfqueue\n", MG_DATAPATH_NFQUEUE, MG_XDP_AUTO, ""},
+		{"datapath afxdp\n", MG_DATAPATH_AFXDP, MG_XDP_AUTO, "datapath afxdp\n"},
+		{"datapath afxdp auto\n", MG_DATAPATH_AFXDP, MG_XDP_AUTO, "datapath afxdp\n"},
+		{"datapath afxdp native\n", MG_DATAPATH_AFXDP, MG_XDP_NATIVE, "datapath afxdp native\n"},
+		{"datapath afxdp generic\n", MG_DATAPATH_AFXDP, MG_XDP_GENERIC, "datapath afxdp generic\n"},
+	};
+	struct mg_config c, back;
+	char msg[256], full[160];
+	static char out[MG_CFG_FORMAT_MAX];
+	mg_config_defaults(&c);
+	CHECK_EQ(c.live.datapath, MG_DATAPATH_NFQUEUE);
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		snprintf(full, sizeof(full), "inside 198.18.1.0/24\npublic 198.19.0.1\n%s", ok[i].line);
+		mg_config_defaults(&c);
+		CHECK_EQ(mg_config_parse_string(&c, full, "t.conf", msg, sizeof(msg)), 0);
+		CHECK_EQ((int)c.live.datapath, ok[i].path);
+		CHECK_EQ((int)c.live.xdp_mode, ok[i].mode);
+		CHECK(mg_config_format(&c, out, sizeof(out)) > 0);
+		if (ok[i].printed[0])
+			CHECK(strstr(out, ok[i].printed) != NULL);
+		else
+			CHECK(strstr(out, "datapath") == NULL);
+		mg_config_defaults(&back);
+		CHECK_EQ(mg_config_parse_string(&back, out, "t.conf", msg, sizeof(msg)), 0);
+		CHECK_EQ(back.live.datapath, c.live.datapath);
+		CHECK_EQ(back.live.xdp_mode, c.live.xdp_mode);
+	}
+	static const struct {
+		const char *line, *want;
+	} bad[] = {
+		{"datapath xdp\n", "t.conf:1: expected nfqueue or afxdp 'xdp'"},
+		{"datapath afxdp fast\n", "t.conf:1: expected auto, native or generic 'fast'"},
+		{"datapath nfqueue native\n", "t.conf:1: datapath nfqueue takes no mode 'native'"},
+		{"datapath\n", NULL},
+		{"datapath afxdp native extra\n", NULL},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		mg_config_defaults(&c);
+		CHECK_EQ(mg_config_parse_string(&c, bad[i].line, "t.conf", msg, sizeof(msg)), -1);
+		if (bad[i].want)
+			CHECK(strcmp(msg, bad[i].want) == 0);
+		CHECK_EQ(c.live.datapath, MG_DATAPATH_NFQUEUE);
+	}
+}
+
 TEST(config_route_lines_round_trip)
 {
 	struct mg_config c;
