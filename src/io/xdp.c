@@ -77,21 +77,25 @@ static bool tx_put(struct mg_xsk *s, uint64_t addr, uint32_t len)
 
 /* Send what the transmit rings hold.  Copy mode sends a bounded number of
  * frames per call (EAGAIN: more to do): call again while the ring shrinks. */
-static void kick(struct mg_xdp *x, struct mg_xsk *s)
+static bool tx_empty(struct mg_xsk *s)
 {
-	if (s->tx_pending == 0)
-		return;
+	return xsk_prod_nb_free(&s->tx, XDP_RING) >= XDP_RING;
+}
+
+/* Returns true if frames stay on the ring (the kernel took only part). */
+static bool kick(struct mg_xdp *x, struct mg_xsk *s)
+{
+	if (s->tx_pending == 0 && tx_empty(s))
+		return false;
 	for (unsigned tries = 0; tries < 2 + s->tx_pending / 16; tries++) {
 		x->st.wakeups++;
-		if (sendto(s->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 && errno != EAGAIN &&
-		    errno != EBUSY && errno != ENOBUFS && errno != ENETDOWN)
-			break;
-		if (xsk_prod_nb_free(&s->tx, XDP_RING) >= XDP_RING)
+		if (sendto(s->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 && errno != EAGAIN && errno != EBUSY)
+			break; /* ENOBUFS, ENETDOWN: try again next turn */
+		if (tx_empty(s))
 			break; /* all taken by the kernel */
-		if (errno == ENOBUFS || errno == ENETDOWN)
-			break;
 	}
 	s->tx_pending = 0;
+	return !tx_empty(s);
 }
 
 static void reclaim(struct mg_xdp *x, struct mg_xsk *s)
@@ -239,11 +243,13 @@ int mg_xdp_run_burst(struct mg_xdp *x, uint64_t (*now_ms)(void), char *err, size
 		xsk_ring_cons__release(&s->rx, n);
 		handled += (int)n;
 	}
+	bool backlog = false;
 	for (unsigned k = 0; k < x->nsk; k++) {
-		kick(x, &x->sk[k]);
+		backlog |= kick(x, &x->sk[k]);
 		refill(x, &x->sk[k]);
 	}
-	return handled;
+	/* frames left on a transmit ring: the caller comes straight back */
+	return handled > 0 ? handled : backlog;
 }
 
 /* ---- set-up ---- */
