@@ -458,6 +458,8 @@ static int print_ruleset(const struct mg_config *c)
 		fprintf(stderr, "meetgate run: cannot render the ruleset\n");
 		return 1;
 	}
+	if (c->live.datapath == MG_DATAPATH_AFXDP)
+		fputs("# datapath afxdp: this table is loaded only if AF_XDP cannot start\n", stdout);
 	fputs(text, stdout);
 	return 0;
 }
