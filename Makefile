@@ -79,10 +79,11 @@ build/rel/meetcall: $(MEETCALL_SRC:%.c=build/rel/%.o) build/rel/libmeetgate.a
 build/asan/meetcall: $(MEETCALL_SRC:%.c=build/asan/%.o) build/asan/libmeetgate.a
 	$(call say,LD,$@)$(CC) $(ASAN_CFLAGS) -Itools -o $@ $^ $(LDLIBS) -lm
 
-# unit tests also cover meetcall's message code (everything but its main)
-# and how the subcommands load a configuration (src/cli/args.c)
+# unit tests also cover meetcall's message code (everything but its main),
+# how the subcommands load a configuration (src/cli/args.c) and the
+# next-hop cache's notification parser (libmnl)
 build/asan/unit_tests: $(UNIT_SRC:%.c=build/asan/%.o) $(MEETCALL_LIB:%.c=build/asan/%.o) build/asan/src/cli/args.o build/asan/src/cli/logline.o build/asan/libmeetgate.a
-	$(call say,LD,$@)$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LDLIBS) -lm
+	$(call say,LD,$@)$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LDLIBS) -lmnl -lm
 
 build/rel/meetgate-bench: $(BENCH_SRC:%.c=build/rel/%.o) build/rel/libmeetgate.a
 	$(call say,LD,$@)$(CC) $(REL_CFLAGS) -o $@ $^ $(LDLIBS)

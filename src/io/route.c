@@ -1,7 +1,9 @@
 /* route.c - rtnetlink answers for mg_route_pick() (route.h): the route to
  * one address and the owner of a local address, over a libmnl socket that
- * lives for one question. */
+ * lives for one question; and the questions themselves (rtnl.h), which
+ * nexthop_nl.c asks over a socket it keeps. */
 #include "io/route.h"
+#include "io/rtnl.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -12,18 +14,18 @@
 #include <string.h>
 #include <time.h>
 
-/* One request, then its answers until the kernel is done (a dump ends with
- * NLMSG_DONE, a single answer after its message or error).  The buffer
- * holds the request on the way in. */
-static int ask(struct nlmsghdr *req, mnl_cb_t cb, void *data, const char *what, char *err,
-	       size_t errlen)
+int mg_rtnl_ask(struct mnl_socket *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data,
+		const char *what, char *err, size_t errlen)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	int rc = -1;
-	struct mnl_socket *nl = mnl_socket_open(NETLINK_ROUTE);
-	if (nl == NULL || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		snprintf(err, errlen, "rtnetlink: %s", strerror(errno));
-		goto close_socket;
+	int rc = -2;
+	struct mnl_socket *own = NULL;
+	if (nl == NULL) {
+		own = nl = mnl_socket_open(NETLINK_ROUTE);
+		if (nl == NULL || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+			snprintf(err, errlen, "rtnetlink: %s", strerror(errno));
+			goto close_socket;
+		}
 	}
 	uint32_t portid = mnl_socket_get_portid(nl);
 	uint32_t seq = req->nlmsg_seq;
@@ -39,68 +41,99 @@ static int ask(struct nlmsghdr *req, mnl_cb_t cb, void *data, const char *what, 
 			goto close_socket;
 		}
 		ret = mnl_cb_run(buf, (size_t)n, seq, portid, cb, data);
+		/* EPROTO: an answer to an earlier request a kept socket
+		 * still held (libmnl checks the sequence number) */
+		if (ret < 0 && errno == EPROTO)
+			ret = MNL_CB_OK;
 	} while (ret > MNL_CB_STOP);
 	if (ret < 0) {
-		snprintf(err, errlen, "%s: %s", what, strerror(errno));
+		int e = errno;
+		snprintf(err, errlen, "%s: %s", what, strerror(e));
+		rc = e == ESRCH ? -2 : -1; /* ESRCH: not addressed to this socket */
+		errno = e;
 		goto close_socket;
 	}
 	rc = 0;
 close_socket:
-	if (nl != NULL)
-		mnl_socket_close(nl);
+	if (own != NULL)
+		mnl_socket_close(own);
 	return rc;
 }
 
-struct route_answer {
-	unsigned oif;
-	unsigned char type;
-	bool seen;
-};
-
 static int on_route(const struct nlmsghdr *nlh, void *data)
 {
-	struct route_answer *a = data;
+	struct mg_rtnl_route *r = data;
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *attr;
-	if (nlh->nlmsg_type != RTM_NEWROUTE)
+	if (nlh->nlmsg_type != RTM_NEWROUTE || nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*rtm)))
 		return MNL_CB_OK;
-	a->seen = true;
-	a->type = rtm->rtm_type;
+	r->type = rtm->rtm_type;
 	mnl_attr_for_each(attr, nlh, sizeof(*rtm)) {
-		if (mnl_attr_get_type(attr) == RTA_OIF &&
-		    mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
-			a->oif = mnl_attr_get_u32(attr);
+		switch (mnl_attr_get_type(attr)) {
+		case RTA_OIF:
+			if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
+				r->oif = mnl_attr_get_u32(attr);
+			break;
+		case RTA_GATEWAY:
+			if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
+				r->gw = mnl_attr_get_u32(attr);
+			break;
+		case RTA_VIA:
+			r->gw_not4 = true;
+			break;
+		case RTA_ENCAP:
+			r->encap = true;
+			break;
+		}
 	}
 	return MNL_CB_STOP;
 }
 
-static int nl_route_oif(void *ctx, uint32_t addr, unsigned *ifindex, char *err, size_t errlen)
+int mg_rtnl_route_get4(struct mnl_socket *nl, uint32_t seq, uint32_t dst,
+		       struct mg_rtnl_route *r, char *err, size_t errlen)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	char ip[INET_ADDRSTRLEN], what[64];
-	struct route_answer a = {0, 0, false};
 
-	inet_ntop(AF_INET, &addr, ip, sizeof(ip));
+	memset(r, 0, sizeof(*r));
+	r->type = RTN_UNSPEC;
+	inet_ntop(AF_INET, &dst, ip, sizeof(ip));
 	snprintf(what, sizeof(what), "no route to %s", ip);
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = RTM_GETROUTE;
 	nlh->nlmsg_flags = NLM_F_REQUEST;
-	nlh->nlmsg_seq = (uint32_t)time(NULL);
+	nlh->nlmsg_seq = seq;
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = AF_INET;
 	rtm->rtm_dst_len = 32;
-	mnl_attr_put_u32(nlh, RTA_DST, addr);
-	if (ask(nlh, on_route, &a, what, err, errlen) != 0)
+	mnl_attr_put_u32(nlh, RTA_DST, dst);
+	int rc = mg_rtnl_ask(nl, nlh, on_route, r, what, err, errlen);
+	if (rc != 0)
+		return rc;
+	if (r->type == RTN_UNSPEC) {
+		snprintf(err, errlen, "%s: the kernel's answer holds no route", what);
+		return -2;
+	}
+	return 0;
+}
+
+static int nl_route_oif(void *ctx, uint32_t addr, unsigned *ifindex, char *err, size_t errlen)
+{
+	char ip[INET_ADDRSTRLEN];
+	struct mg_rtnl_route r;
+
+	if (mg_rtnl_route_get4(NULL, (uint32_t)time(NULL), addr, &r, err, errlen) != 0)
 		return -1;
-	if (a.seen && a.type == RTN_LOCAL) {
+	inet_ntop(AF_INET, &addr, ip, sizeof(ip));
+	if (r.type == RTN_LOCAL) {
 		snprintf(err, errlen, "%s is an address of this gateway, not one routed out", ip);
 		return -1;
 	}
-	if (!a.seen || a.oif == 0) {
-		snprintf(err, errlen, "%s: the kernel's answer names no interface", what);
+	if (r.oif == 0) {
+		snprintf(err, errlen, "no route to %s: the kernel's answer names no interface", ip);
 		return -1;
 	}
-	*ifindex = a.oif;
+	*ifindex = r.oif;
 	return 0;
 }
 
@@ -143,7 +176,7 @@ static int nl_addr_if(void *ctx, uint32_t addr, unsigned *ifindex, char *err, si
 	nlh->nlmsg_seq = (uint32_t)time(NULL);
 	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	ifa->ifa_family = AF_INET;
-	if (ask(nlh, on_addr, &q, "listing the local addresses", err, errlen) != 0)
+	if (mg_rtnl_ask(NULL, nlh, on_addr, &q, "listing the local addresses", err, errlen) != 0)
 		return -1;
 	if (q.ifindex == 0)
 		return 0;
