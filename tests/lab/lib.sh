@@ -110,7 +110,14 @@ lab_up() {
 		lab_exec $_h ip link set lo up
 	done
 	for _h in SWI SWO; do
-		lab_exec $_h ip link add "$(lab_swbr $_h)" type bridge || return 1
+		# a switch sends nothing of its own: no IPv6 on its bridge and
+		# ports (else their MLD reports, router and neighbour
+		# solicitations reach the gateway and the hosts), no multicast
+		# snooping (else the bridge joins 224.0.0.106 and reports it);
+		# multicast is flooded to every port, as by a plain switch
+		lab_sysctl $_h ipv6/conf/all/disable_ipv6 1
+		lab_sysctl $_h ipv6/conf/default/disable_ipv6 1
+		lab_exec $_h ip link add "$(lab_swbr $_h)" type bridge mcast_snooping 0 || return 1
 		lab_exec $_h ip link set "$(lab_swbr $_h)" up || return 1
 		# a switch passes frames, it does not filter them (br_netfilter,
 		# where loaded, would send bridged IP through this namespace's hooks)
