@@ -1,9 +1,10 @@
 # lib.sh - network-namespace lab for meetgate (POSIX sh; source it, run as root).
 #
-#   IN1 198.18.1.10/24 --+                                          +-- OUT1 198.19.0.20/24
-#                        +-- [SWI] -- [GW] -------- [SWO] --+
-#   IN2 198.18.1.11/24 --+   bridge   $LAB_BI  $LAB_BO   bridge  +-- OUT2 198.19.0.21/24
-#                                     198.18.1.1   198.19.0.1, .2, .3
+#   IN1 198.18.1.10/24 -+                                          +- OUT1 198.19.0.20/24
+#                       +- [SWI] -- $LAB_BI [GW] $LAB_BO -- [SWO] -+
+#   IN2 198.18.1.11/24 -+  bridge                           bridge +- OUT2 198.19.0.21/24
+#
+#   GW: $LAB_BI 198.18.1.1/24, $LAB_BO 198.19.0.1, .2, .3/24
 #
 # The gateway GW has one veth per side, $LAB_BI (inside) and $LAB_BO
 # (outside), the way a real gateway has one NIC per side; their peers and
