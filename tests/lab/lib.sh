@@ -1,10 +1,21 @@
 # lib.sh - network-namespace lab for meetgate (POSIX sh; source it, run as root).
 #
-#   IN1 198.18.1.10/24 --+                     +-- OUT1 198.19.0.20/24
-#                        +-- [GW] bridge  bridge +
-#   IN2 198.18.1.11/24 --+  198.18.1.1  198.19.0.1, .2, .3   +-- OUT2 198.19.0.21/24
+#   IN1 198.18.1.10/24 -+                                          +- OUT1 198.19.0.20/24
+#                       +- [SWI] -- $LAB_BI [GW] $LAB_BO -- [SWO] -+
+#   IN2 198.18.1.11/24 -+  bridge                           bridge +- OUT2 198.19.0.21/24
 #
-# A third and fourth inside host are made on demand:
+#   GW: $LAB_BI 198.18.1.1/24, $LAB_BO 198.19.0.1, .2, .3/24
+#
+# The gateway GW has one veth per side, $LAB_BI (inside) and $LAB_BO
+# (outside), the way a real gateway has one NIC per side; their peers and
+# every host's eth0 peer are ports of a bridge in a switch namespace, SWI
+# inside and SWO outside.  Traffic between two hosts on one side is switched
+# and never reaches the gateway.  Every veth (both ends) has its offloads off
+# (ethtool, where installed): a wire carries finished checksums, and veth
+# would otherwise pass partial ones.
+#
+# A third and fourth inside host are made on demand (the last argument names
+# the side: "$LAB_BI" is the SWI bridge, "$LAB_BO" the SWO one):
 #     lab_host IN3 pi3 198.18.1.12/24 198.18.1.1 "$LAB_BI"
 #     lab_host IN4 pi4 198.18.1.13/24 198.18.1.1 "$LAB_BI"
 #
@@ -13,13 +24,18 @@
 # host's own network is touched: the hosts live only in their namespaces and
 # only 198.18.0.0/15 addresses are used.  The caller sets the trap:
 #     . tests/lab/lib.sh; trap lab_down EXIT INT TERM; lab_up
-# Host names for lab_exec: GW IN1 IN2 OUT1 OUT2 (IN3 when made).  Inside the GW the bridges
-# are $LAB_BI (inside) and $LAB_BO (outside).  Every traffic helper below is
-# bounded in time (python socket timeouts, `timeout`).
+# Host names for lab_exec: GW IN1 IN2 OUT1 OUT2 (IN3, IN4 when made), and the
+# switches SWI SWO.  Every traffic helper below is bounded in time (python
+# socket timeouts, `timeout`).
+#
+# LAB_DATAPATH (e.g. "afxdp"), when set, makes lab_gw_start run meetgate with
+# a copy of the given config that ends in "datapath $LAB_DATAPATH";
+# lab_datapath_unavailable tells whether the gateway fell back to NFQUEUE.
 
 LAB_MEETGATE=${LAB_MEETGATE:-build/rel/meetgate}
 LAB_BG_PIDS=""
 LAB_GW_PID=""
+LAB_GW_CONF=""
 
 lab_log() { echo "lab: $*" >&2; }
 
@@ -29,6 +45,7 @@ lab_ns() { # HOST -> namespace name
 	case "$1" in
 	GW) echo "${LAB_P}gw" ;; IN1) echo "${LAB_P}i1" ;; IN2) echo "${LAB_P}i2" ;; IN3) echo "${LAB_P}i3" ;;
 	IN4) echo "${LAB_P}i4" ;; OUT1) echo "${LAB_P}o1" ;; OUT2) echo "${LAB_P}o2" ;;
+	SWI) echo "${LAB_P}si" ;; SWO) echo "${LAB_P}so" ;;
 	*) lab_log "unknown host '$1'"; return 1 ;;
 	esac
 }
@@ -43,20 +60,42 @@ lab_sysctl() { # HOST key value  (key as a /proc/sys path below net/)
 	lab_exec "$1" sh -c "echo $3 > /proc/sys/net/$2"
 }
 
-# veth from GW port $2 to host $1, address $3, default route $4, on bridge $5
+lab_nooffload() { # HOST dev: no segmentation or checksum offloads on dev
+	command -v ethtool >/dev/null 2>&1 || return 0
+	lab_exec "$1" ethtool -K "$2" tso off gso off gro off tx off rx off >/dev/null 2>&1
+	return 0
+}
+
+lab_switch() { # "$LAB_BI" or "$LAB_BO" -> the switch host on that side
+	case "$1" in
+	"$LAB_BI") echo SWI ;; "$LAB_BO") echo SWO ;;
+	*) lab_log "no switch for '$1' (give \$LAB_BI or \$LAB_BO)"; return 1 ;;
+	esac
+}
+
+# veth between HOST's dev $2 and port $4 of the bridge of switch $3 (SWI or
+# SWO): both ends up, offloads off
+lab_wire() { # HOST dev SWITCH port
+	ip link add "$2" netns "$(lab_ns "$1")" type veth peer name "$4" netns "$(lab_ns "$3")" || return 1
+	lab_exec "$3" ip link set "$4" master "$(lab_swbr "$3")" up || return 1
+	lab_exec "$1" ip link set "$2" up || return 1
+	lab_nooffload "$1" "$2"
+	lab_nooffload "$3" "$4"
+}
+
+lab_swbr() { # SWI|SWO -> name of its bridge
+	case "$1" in SWI) echo "${LAB_P}si" ;; SWO) echo "${LAB_P}so" ;; esac
+}
+
+# host $1 with eth0 wired to switch port $2 on side $5 ("$LAB_BI" or
+# "$LAB_BO"), address $3, default route $4
 lab_host() {
-	_hns=$(lab_ns "$1")
-	ip netns add "$_hns" || return 1
-	ip link add "${LAB_P}$2" netns "$(lab_ns GW)" type veth peer name eth0 netns "$_hns" || return 1
+	_sw=$(lab_switch "$5") || return 1
+	ip netns add "$(lab_ns "$1")" || return 1
 	lab_exec "$1" ip link set lo up
-	lab_exec "$1" ip link set eth0 up
+	lab_wire "$1" eth0 "$_sw" "${LAB_P}$2" || return 1
 	lab_exec "$1" ip addr add "$3" dev eth0
 	lab_exec "$1" ip route add default via "$4"
-	lab_exec GW ip link set "${LAB_P}$2" master "$5" up
-	if command -v ethtool >/dev/null 2>&1; then
-		lab_exec "$1" ethtool -K eth0 tso off gso off gro off tx off rx off >/dev/null 2>&1
-		lab_exec GW ethtool -K "${LAB_P}$2" tso off gso off gro off tx off rx off >/dev/null 2>&1
-	fi
 	return 0
 }
 
@@ -67,12 +106,28 @@ lab_up() {
 	LAB_BI="${LAB_P}bi"
 	LAB_BO="${LAB_P}bo"
 	LAB_UP=1
-	ip netns add "$(lab_ns GW)" || return 1
-	lab_exec GW ip link set lo up
-	lab_exec GW ip link add "$LAB_BI" type bridge || return 1
-	lab_exec GW ip link add "$LAB_BO" type bridge || return 1
-	lab_exec GW ip link set "$LAB_BI" up
-	lab_exec GW ip link set "$LAB_BO" up
+	for _h in GW SWI SWO; do
+		ip netns add "$(lab_ns $_h)" || return 1
+		lab_exec $_h ip link set lo up
+	done
+	for _h in SWI SWO; do
+		# a switch sends nothing of its own: no IPv6 on its bridge and
+		# ports (else their MLD reports, router and neighbour
+		# solicitations reach the gateway and the hosts), no multicast
+		# snooping (else the bridge joins 224.0.0.106 and reports it);
+		# multicast is flooded to every port, as by a plain switch
+		lab_sysctl $_h ipv6/conf/all/disable_ipv6 1
+		lab_sysctl $_h ipv6/conf/default/disable_ipv6 1
+		lab_exec $_h ip link add "$(lab_swbr $_h)" type bridge mcast_snooping 0 || return 1
+		lab_exec $_h ip link set "$(lab_swbr $_h)" up || return 1
+		# a switch passes frames, it does not filter them (br_netfilter,
+		# where loaded, would send bridged IP through this namespace's hooks)
+		for _k in bridge-nf-call-iptables bridge-nf-call-ip6tables bridge-nf-call-arptables; do
+			[ -f "/proc/sys/net/bridge/$_k" ] && lab_sysctl $_h "bridge/$_k" 0
+		done
+	done
+	lab_wire GW "$LAB_BI" SWI "${LAB_P}gi" || return 1
+	lab_wire GW "$LAB_BO" SWO "${LAB_P}go" || return 1
 	lab_exec GW ip addr add 198.18.1.1/24 dev "$LAB_BI"
 	lab_exec GW ip addr add 198.19.0.1/24 dev "$LAB_BO"
 	lab_exec GW ip addr add 198.19.0.2/24 dev "$LAB_BO"
@@ -97,21 +152,45 @@ lab_down() {
 	for _p in $LAB_BG_PIDS; do kill -KILL "$_p" 2>/dev/null; done
 	for _p in $LAB_BG_PIDS; do wait "$_p" 2>/dev/null; done
 	LAB_BG_PIDS=""
-	for _h in IN1 IN2 IN3 IN4 OUT1 OUT2 GW; do
+	for _h in IN1 IN2 IN3 IN4 OUT1 OUT2 GW SWI SWO; do
 		ip netns del "$(lab_ns $_h)" 2>/dev/null
 	done
 	[ -n "${LAB_DIR:-}" ] && rm -rf "$LAB_DIR"
 	LAB_UP=""
 }
 
-# Run `meetgate run --config FILE` in the GW in the background; return once
-# it logged "running" (its table and control socket are in place), or fail
-# after 10 s.  Its stderr goes to $LAB_DIR/gw.log (appended).
+# The config meetgate runs with for FILE: FILE itself, or with LAB_DATAPATH
+# set a copy $LAB_DIR/datapath/<FILE's name> with "datapath $LAB_DATAPATH"
+# appended (after the last line, so line numbers in messages stay FILE's).
+# Written again from FILE before every start and every SIGHUP, so that a
+# reload reads what the test wrote into FILE.
+lab_gw_conf() { # FILE -> path to run with
+	if [ -z "${LAB_DATAPATH:-}" ]; then
+		echo "$1"
+		return 0
+	fi
+	_dc="$LAB_DIR/datapath/$(basename "$1")"
+	mkdir -p "$LAB_DIR/datapath" || return 1
+	{
+		cat "$1" || return 1
+		# a last line without its newline must not take the datapath line
+		[ -n "$(tail -c 1 "$1")" ] && echo
+		echo "datapath $LAB_DATAPATH"
+	} >"$_dc" || return 1
+	echo "$_dc"
+}
+
+# Run `meetgate run --config FILE` in the GW in the background (FILE through
+# lab_gw_conf); return once it logged "running" (its table and control
+# socket are in place), or fail after 10 s.  Its stderr goes to
+# $LAB_DIR/gw.log (appended).
 lab_gw_start() {
+	LAB_GW_CONF=$1
+	_gc=$(lab_gw_conf "$1") || { lab_log "cannot write the datapath copy of $1"; return 1; }
 	# not through lab_exec: a function run with & is a subshell, and $!
 	# must be meetgate itself (ip netns exec execs it)
 	touch "$LAB_DIR/gw.log"
-	ip netns exec "$(lab_ns GW)" "$LAB_MEETGATE" run --config "$1" ${LAB_GW_ARGS:-} >>"$LAB_DIR/gw.log" 2>&1 &
+	ip netns exec "$(lab_ns GW)" "$LAB_MEETGATE" run --config "$_gc" ${LAB_GW_ARGS:-} >>"$LAB_DIR/gw.log" 2>&1 &
 	LAB_GW_PID=$!
 	_n=0
 	while [ $_n -lt 100 ]; do
@@ -158,11 +237,20 @@ lab_gw_kill() { # SIGKILL: no clean-up at all
 	lab_gw_wait_exit
 }
 
-lab_gw_signal() { # SIG
-	[ -n "$LAB_GW_PID" ] && kill -"$1" "$LAB_GW_PID"
+lab_gw_signal() { # SIG  (HUP: the datapath copy is written again first)
+	[ -n "$LAB_GW_PID" ] || return 1
+	[ "$1" = HUP ] && [ -n "${LAB_DATAPATH:-}" ] && { lab_gw_conf "$LAB_GW_CONF" >/dev/null || return 1; }
+	kill -"$1" "$LAB_GW_PID"
 }
 
-# Plain kernel NAT for comparison: masquerade out of the outside bridge and
+# True when $LAB_DIR/gw.log says the gateway could not use the data path
+# asked for ("datapath afxdp unavailable") and fell back to NFQUEUE; suites
+# print a skip for that.
+lab_datapath_unavailable() {
+	[ -f "$LAB_DIR/gw.log" ] && grep -qE 'datapath [^ ]+ unavailable' "$LAB_DIR/gw.log"
+}
+
+# Plain kernel NAT for comparison: masquerade out of the outside interface and
 # a forward filter that admits new flows only from the inside; no helper.
 # The kernel path needs forwarding on and nothing else of meetgate's list:
 # its translated packets leave with the source the kernel chose, no martian

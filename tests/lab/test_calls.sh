@@ -35,7 +35,7 @@ forward tcp 198.19.0.2:1720 to 198.18.1.11:1720
 EOC
 
 # capture of the outside link, taken on the outside hosts' own interfaces
-# (what really crossed the wire; a capture on the gateway's bridge can show
+# (what really crossed the wire; a capture on the gateway's interface can show
 # a packet after the gateway rewrote it in place), bounded in time
 # (lab_cap_start, lab_no_leak in lib.sh); CAP is the capture's name
 cap_start() { CAP=$1; lab_cap_start "$1" 60 OUT1 OUT2; }

@@ -4,7 +4,7 @@
 # the top of the tree.
 #
 # A pool of two (198.19.0.10-198.19.0.11, given to the gateway's outside
-# bridge so that it answers ARP for them) and three inside hosts with
+# interface so that it answers ARP for them) and three inside hosts with
 # `alias ... pool` lines: the first two get an address each, the third
 # finds the pool empty.  Checks: show directory and show stats say so; a
 # call to 198.19.0.10 by address alone (no alias) reaches the first host;

@@ -4,7 +4,7 @@
 # Run as root from the top of the tree.
 #
 #   control: the same habits with no gateway in the path (hosts of one side
-#     talk over their bridge), so that a failure below is the gateway's;
+#     talk over their switch), so that a failure below is the gateway's;
 #   a. outbound back to back: IN1 calls OUT1 twice from one source port,
 #      1 s apart, in every option set, closing with FIN and with RST; and
 #      20 calls back to back from one port;

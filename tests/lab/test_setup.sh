@@ -11,7 +11,7 @@
 #      ones let it start and stay as they are;
 #   3. a file without `public` or without `inside` is refused by run,
 #      check-config and replay;
-#   4. no `interface` lines: the bridges come from the routes (logged) and a
+#   4. no `interface` lines: the interfaces come from the routes (logged) and a
 #      call works;
 #   5. prefixes routed out of two interfaces, no route, both sides on one
 #      interface: refused with the addresses and interfaces named.
@@ -172,7 +172,7 @@ if lab_gw_start "$C4"; then
 		grep -qF "inside interface $LAB_BI (route to 198.18.1.0/24)" "$LAB_DIR/gw.log"
 	check "outside interface derived and logged ($(grep -o 'outside interface.*' "$LAB_DIR/gw.log"))" \
 		grep -qF "outside interface $LAB_BO (holds 198.19.0.1)" "$LAB_DIR/gw.log"
-	check "the ruleset names the derived bridges" \
+	check "the ruleset names the derived interfaces" \
 		sh -c "ip netns exec $(lab_ns GW) nft list table inet meetgate 2>/dev/null | grep -qF '\"$LAB_BI\", \"$LAB_BO\"'"
 	if call_works "$LAB_DIR/c4.log"; then
 		ok "a call through derived interfaces carries media both ways ($(tail -n 1 "$LAB_DIR/c4.log"))"
