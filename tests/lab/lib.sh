@@ -202,6 +202,11 @@ lab_gw_start() {
 		fi
 		[ "$(grep -c 'meetgate: running' "$LAB_DIR/gw.log")" -gt "${LAB_GW_STARTS:-0}" ] && {
 			LAB_GW_STARTS=$(grep -c 'meetgate: running' "$LAB_DIR/gw.log")
+			# a suite run for a data path this kernel lacks says so and ends
+			if [ -n "${LAB_DATAPATH:-}" ] && lab_datapath_unavailable && command -v finish >/dev/null 2>&1; then
+				echo "skip - datapath $LAB_DATAPATH is not available here: $(grep -oE 'datapath [^ ]+ unavailable \(.*\)' "$LAB_DIR/gw.log" | head -n 1)"
+				finish
+			fi
 			return 0
 		}
 		sleep 0.1

@@ -23,8 +23,8 @@ finish() {
 	exit $?
 }
 
-lab_suite() { # NAME [BINARY...]
-	LAB_SUITE=$1
+lab_suite() { # NAME [BINARY...]  (NAME-<datapath> when LAB_DATAPATH is set)
+	LAB_SUITE=$1${LAB_DATAPATH:+-$LAB_DATAPATH}
 	shift
 	if [ "$(id -u)" != 0 ]; then
 		echo "FAIL - the lab needs root (network namespaces, nftables)"
