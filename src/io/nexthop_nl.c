@@ -121,7 +121,9 @@ void mg_nh_notify_parse(struct mg_nh *nh, const void *buf, size_t len, uint64_t 
 {
 	const struct nlmsghdr *nlh = buf;
 	int left = len > INT_MAX ? INT_MAX : (int)len;
-	while (mnl_nlmsg_ok(nlh, left)) {
+	/* mnl_nlmsg_ok() compares the length as a signed int: a length with
+	 * the top bit set would pass it; check it unsigned first */
+	while (left >= (int)sizeof(*nlh) && nlh->nlmsg_len <= (uint32_t)left && mnl_nlmsg_ok(nlh, left)) {
 		notify_one(nh, nlh, now);
 		nlh = mnl_nlmsg_next(nlh, &left);
 	}

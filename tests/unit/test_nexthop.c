@@ -504,5 +504,12 @@ TEST(nexthop_notify_malformed)
 	CHECK_EQ(f.route_calls, routes + 1); /* the route message before the cut was applied */
 	feed(nh, buf, 0, 5);
 	CHECK_EQ(st->malformed, 6);
+	/* a length with the top bit set (negative as an int) ends the walk too,
+	 * before anything steps past the datagram */
+	n = put_neigh(buf, RTM_NEWNEIGH, AF_INET, 2, NUD_REACHABLE, &dst, 4, mac);
+	((struct nlmsghdr *)buf)->nlmsg_len = 0x80000000u | (uint32_t)n;
+	feed(nh, buf, n, 6);
+	CHECK_EQ(st->malformed, 7);
+	CHECK_EQ(mg_nh_lookup(nh, dst, 7, &r), MG_NH_KERNEL);
 	mg_nh_free(nh);
 }
