@@ -45,7 +45,8 @@
  * source address and port the frames came from and the port they went to:
  * "SRC_IP SRC_PORT DST_PORT FLOW" (a --dst-file for the replies).
  * Prints: "mgload recv: pkts=N flows=F first_last_s=T pps=R p50_us= p99_us=
- * max_us= bad=B" (bad: frames with the magic whose checksums were wrong).
+ * max_us= bad=B ring_drops= per_flow_min= per_flow_max= cpu_s=" (bad: frames
+ * with the magic whose checksums were wrong; cpu_s: this process's CPU time).
  *
  * Every loop is bounded by --secs (at most 3600) and by counts.
  */
@@ -626,6 +627,7 @@ static int recv_run(const struct recv_opts *o)
 	}
 
 	unsigned nframes = req.tp_frame_nr, cur = 0;
+	double c0 = cpu_s();
 	uint64_t t0 = now_ns(), end = t0 + (uint64_t)(o->secs * 1e9), first = 0, last = 0, max_lat = 0;
 	unsigned long long pkts = 0, bad = 0, iters = 0;
 	const unsigned long long max_iters = (unsigned long long)(o->secs * 2e7) + 1000; /* >= 1 per 50 ns */
@@ -699,7 +701,8 @@ static int recv_run(const struct recv_opts *o)
 	printf("mgload recv: pkts=%llu flows=%u first_last_s=%.3f pps=%.0f ", pkts, nfl, span,
 	       span > 0 ? (double)pkts / span : 0);
 	hprint(hist, max_lat);
-	printf(" bad=%llu ring_drops=%u per_flow_min=%u per_flow_max=%u\n", bad, st.tp_drops, nfl ? fmin : 0, fmax);
+	printf(" bad=%llu ring_drops=%u per_flow_min=%u per_flow_max=%u cpu_s=%.3f\n", bad, st.tp_drops, nfl ? fmin : 0,
+	       fmax, cpu_s() - c0);
 	rc = 0;
 	if (o->learn) {
 		FILE *f = fopen(o->learn, "w");

@@ -162,7 +162,7 @@ AFX_WHY=""
 _l0=$(wc -l <"$LAB_DIR/gw.log")
 if ! lab_gw_start "$LAB_DIR/afxdp.conf" 2>/dev/null; then
 	AFX_WHY="meetgate refused it: $(tail -n +$((_l0 + 1)) "$LAB_DIR/gw.log" | grep -v '^$' | tail -n 1)"
-elif tail -n +$((_l0 + 1)) "$LAB_DIR/gw.log" | grep -q 'datapath afxdp unavailable'; then
+elif sleep 0.5 && tail -n +$((_l0 + 1)) "$LAB_DIR/gw.log" | grep -q 'datapath afxdp unavailable'; then
 	AFX_WHY="the gateway log says: $(tail -n +$((_l0 + 1)) "$LAB_DIR/gw.log" | grep 'datapath afxdp unavailable' | head -n 1)"
 	lab_gw_stop
 fi
