@@ -131,6 +131,9 @@ run_path() {
 
 echo "== load: $BL_FLOWS flows each way, 172-byte datagrams (G.711 RTP size), $BL_SECS s per step, both directions at once"
 echo "== steps (aggregate pps, half each way): $STEPS; $CALLS H.323 calls held through each path's load"
+echo "   (behind: packets the senders could not send on schedule; on veth the first hops' receive work, the"
+echo "   kernel path's forwarding included, runs in the sender's own context, so that path slows the senders"
+echo "   down instead of dropping; machine us/pkt: busy time of all CPUs, generator included, per delivered packet)"
 
 echo "== path kernel: nft masquerade, no helper"
 lab_masq_start
@@ -141,7 +144,8 @@ echo "== path nfqueue: meetgate run (NFQUEUE)"
 if lab_gw_start "$LAB_DIR/nfq.conf"; then
 	run_path nfqueue 12000
 	echo "== H.323 call setups through meetgate (meetcall load mode: 200 calls, up to 64 at once, 0.2 s of media each)"
-	lab_bg OUT1 "$MEETCALL" listen --bind 198.19.0.20 --port 1720 --calls 200 --timeout 80 --quiet
+	lab_bg OUT1 sh -c "exec $MEETCALL listen --bind 198.19.0.20 --port 1720 --calls 200 --timeout 80 --quiet \
+		>$LAB_DIR/setups_listen.txt 2>&1"
 	sleep 0.3
 	t0=$(date +%s.%N)
 	lab_exec IN1 timeout 90 "$MEETCALL" call 198.19.0.20 --calls 200 --concurrent 64 --duration 0.2 --quiet \
