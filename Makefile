@@ -92,6 +92,11 @@ build/rel/udpblast: tools/udpblast.c
 	@mkdir -p build/rel
 	$(call say,CC,$@)$(CC) -O2 -g -Wall -Wextra -o $@ $<
 
+build/rel/mgload: tools/mgload.c
+	@mkdir -p build/rel
+	$(call say,CC,$@)$(CC) -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Wshadow -Wsign-compare \
+		-Wmissing-prototypes -Wstrict-prototypes -o $@ $<
+
 # Debian packages the build and the tests need (installed by `make deps`).
 deps:
 	@sh tools/deps.sh
@@ -182,5 +187,5 @@ fuzz-long: $(FUZZ_BINS)
 	@sh tools/fuzz_long.sh $(FUZZ_LONG)
 
 # Live figures in the network-namespace lab (root): meetgate vs kernel NAT.
-bench-live: build/rel/meetgate build/rel/meetcall build/rel/udpblast
+bench-live: build/rel/meetgate build/rel/meetcall build/rel/mgload
 	@sh tests/lab/bench_live.sh
