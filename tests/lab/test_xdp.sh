@@ -23,7 +23,7 @@ control $CTL
 inside 198.18.1.0/24
 public 198.19.0.1
 allow outbound any
-datapath afxdp
+datapath afxdp ${DP_MODE:-}
 EOC
 	cat >>"$CONF"
 }
@@ -39,8 +39,9 @@ if grep -q 'datapath afxdp unavailable' "$LAB_DIR/gw.log"; then
 	lab_gw_stop
 	finish
 fi
-check "it runs on AF_XDP in the driver's mode ($(grep -o 'running: datapath afxdp ([^)]*)' "$LAB_DIR/gw.log"))" \
-	grep -q 'running: datapath afxdp (native' "$LAB_DIR/gw.log"
+# auto on veth: the generic hook (veth's own copies every frame once more)
+check "it runs on AF_XDP, on veth through the generic hook ($(grep -o 'running: datapath afxdp ([^)]*)' "$LAB_DIR/gw.log"))" \
+	grep -q 'running: datapath afxdp (generic' "$LAB_DIR/gw.log"
 check "an XDP program is on the inside interface" xdp_on "$LAB_BI"
 check "an XDP program is on the outside interface" xdp_on "$LAB_BO"
 check "no nftables table is loaded on this path" sh -c "! ip netns exec $(lab_ns GW) nft list table inet meetgate >/dev/null 2>&1"
@@ -116,9 +117,15 @@ check "meetgate exits on SIGTERM" [ -z "$LAB_GW_PID" ]
 check "no XDP program on the inside interface after SIGTERM" sh -c "! ip netns exec $(lab_ns GW) ip -d link show $LAB_BI | grep -q prog/xdp"
 check "no XDP program on the outside interface after SIGTERM" sh -c "! ip netns exec $(lab_ns GW) ip -d link show $LAB_BO | grep -q prog/xdp"
 
-# fail open: killed, the kernel forwards (untranslated, unfiltered)
+# fail open: killed, the kernel forwards (untranslated, unfiltered); this
+# time in the driver's own mode
+DP_MODE=native
 echo "fail open" | write_conf
 if lab_gw_start "$CONF"; then
+	check "datapath afxdp native attaches in the driver's mode" \
+		sh -c "[ \$(grep -c 'running: datapath afxdp (native' '$LAB_DIR/gw.log') -eq 1 ]"
+	r=$(lab_py IN1 tcpconnect 198.19.0.20 8080 3 native)
+	check "forwarding in native mode ($r)" [ "$r" = "connected native" ]
 	lab_gw_kill
 	r=$(lab_py IN1 udpsend 198.19.0.20 5000 3 open)
 	check "fail open: after SIGKILL the kernel forwards, untranslated ($r)" \
