@@ -161,7 +161,9 @@ static int nfq_stat_row(void *ctx, char *buf, size_t n, unsigned i)
 
 static int xdp_stat_row(void *ctx, char *buf, size_t n, unsigned i)
 {
-	const struct mg_xdp_stats *s = mg_xdp_stats(ctx);
+	static const struct mg_xdp_stats *s;
+	if (i == 0 || s == NULL) /* the sockets and maps are read once per answer */
+		s = mg_xdp_stats(ctx);
 	const struct {
 		const char *name;
 		uint64_t v;
@@ -296,6 +298,10 @@ static void reload(struct run *r)
 		goto done;
 	}
 	*r->cfg = *nc;
+	if (r->x) {
+		static uint32_t owned[2 * MG_CFG_MAX_PUBLIC + MG_CFG_MAX_POOL + MG_CFG_MAX_FORWARD];
+		mg_xdp_set_owned(r->x, owned, owned_addrs(r->cfg, owned, sizeof(owned) / sizeof(owned[0])));
+	}
 	if (r->log_level_arg < 0)
 		mg_runlog_set_level(r->cfg->log_level);
 	logf_(MG_LOG_NOTICE, "reloaded %s", r->config_path);

@@ -289,6 +289,7 @@ struct mg_xdp *mg_xdp_open(const struct mg_xdp_opts *o, char *err, size_t errlen
 	x->fail_open = o->fail_open;
 	for (unsigned k = 0; k < o->n_owned && x->n_owned < XDP_OWNED_MAX; k++)
 		x->owned[x->n_owned++] = o->owned[k];
+	x->local_sig = 0;
 	if (if_setup(&x->ifs[MG_SIDE_INSIDE], o->if_inside, err, errlen) != 0 ||
 	    if_setup(&x->ifs[MG_SIDE_OUTSIDE], o->if_outside, err, errlen) != 0)
 		goto fail;
@@ -366,6 +367,15 @@ void mg_xdp_attach(struct mg_xdp *x, struct mg_engine *e)
 {
 	x->engine = e;
 	mg_engine_set_emit(e, on_emit, x);
+}
+
+void mg_xdp_set_owned(struct mg_xdp *x, const uint32_t *owned, unsigned n)
+{
+	x->n_owned = 0;
+	for (unsigned k = 0; k < n && x->n_owned < XDP_OWNED_MAX; k++)
+		x->owned[x->n_owned++] = owned[k];
+	x->local_sig = 0; /* rewrite the maps even if the kernel's list is the same */
+	mg_xdp_local_refresh(x);
 }
 
 void mg_xdp_tick(struct mg_xdp *x, uint64_t now_ms)

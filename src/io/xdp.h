@@ -97,6 +97,9 @@ void mg_xdp_attach(struct mg_xdp *x, struct mg_engine *e);
  * Returns the number of frames handled, or -1 with a message. */
 int mg_xdp_run_burst(struct mg_xdp *x, uint64_t (*now_ms)(void), char *err, size_t errlen);
 
+/* A reload changed meetgate's own addresses: the maps follow at once. */
+void mg_xdp_set_owned(struct mg_xdp *x, const uint32_t *owned, unsigned n);
+
 /* Once a second or so: the kernel's address list into the programs' maps. */
 void mg_xdp_tick(struct mg_xdp *x, uint64_t now_ms);
 

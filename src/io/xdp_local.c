@@ -106,7 +106,7 @@ void mg_xdp_local_refresh(struct mg_xdp *x)
 	static struct local_set s; /* 20 KiB: not on the stack; one data plane per process */
 	memset(&s, 0, sizeof(s));
 	collect(&s, x);
-	uint64_t sig = signature(&s);
+	uint64_t sig = signature(&s) | 1u; /* never 0: 0 means "rewrite" */
 	if (sig == x->local_sig)
 		return;
 	x->local_sig = sig;
