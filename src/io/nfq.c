@@ -229,7 +229,7 @@ struct mg_nfq *mg_nfq_open(const struct mg_nfq_opts *o, char *err, size_t errlen
 	if (q == NULL)
 		goto fail_msg;
 	q->queue = o->queue;
-	q->raw4 = q->raw6 = -1;
+	q->raw.fd4 = q->raw.fd6 = -1;
 	snprintf(q->ifname[MG_SIDE_INSIDE], sizeof(q->ifname[0]), "%s", o->if_inside);
 	snprintf(q->ifname[MG_SIDE_OUTSIDE], sizeof(q->ifname[0]), "%s", o->if_outside);
 	q->rx = malloc(RX_SIZE);

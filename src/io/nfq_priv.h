@@ -8,6 +8,7 @@
 
 #include "core/engine.h"
 #include "io/nfq.h"
+#include "io/raw.h"
 
 struct mnl_socket;
 
@@ -23,7 +24,7 @@ struct mg_nfq {
 	uint8_t *rx;          /* one netlink datagram */
 	char *tx;             /* the verdict batch */
 	size_t txlen;
-	int raw4, raw6;       /* raw sockets for emitted packets (-1: none) */
+	struct mg_raw raw;    /* raw sockets for emitted packets */
 	struct mg_nfq_stats st;
 };
 

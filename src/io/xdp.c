@@ -18,33 +18,9 @@
 
 /* ---- kernel hand-off: a raw socket, the kernel routes and resolves ---- */
 
-static int raw_socket(int family, uint32_t mark)
-{
-	int fd = socket(family, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_RAW);
-	if (fd < 0)
-		return -1;
-	int on = 1;
-	if ((family == AF_INET && setsockopt(fd, IPPROTO_IP, IP_HDRINCL, &on, sizeof(on)) != 0) ||
-	    setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)) != 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 static void to_kernel(struct mg_xdp *x, const uint8_t *l3, uint32_t len)
 {
-	ssize_t n = -1;
-	if (len >= 20 && (l3[0] >> 4) == 4 && x->raw4 >= 0) {
-		struct sockaddr_in to = {.sin_family = AF_INET};
-		memcpy(&to.sin_addr, l3 + MG_IP4_DST, 4);
-		n = sendto(x->raw4, l3, len, 0, (const struct sockaddr *)&to, sizeof(to));
-	} else if (len >= 40 && (l3[0] >> 4) == 6 && x->raw6 >= 0) {
-		struct sockaddr_in6 to = {.sin6_family = AF_INET6};
-		memcpy(&to.sin6_addr, l3 + 24, 16);
-		n = sendto(x->raw6, l3, len, 0, (const struct sockaddr *)&to, sizeof(to));
-	}
-	if (n == (ssize_t)len)
+	if (mg_raw_send(&x->raw, l3, len))
 		x->st.kernel++;
 	else
 		x->st.kernel_errors++;
@@ -285,7 +261,7 @@ struct mg_xdp *mg_xdp_open(const struct mg_xdp_opts *o, char *err, size_t errlen
 		snprintf(err, errlen, "AF_XDP: out of memory");
 		return NULL;
 	}
-	x->raw4 = x->raw6 = -1;
+	x->raw.fd4 = x->raw.fd6 = -1;
 	x->fail_open = o->fail_open;
 	for (unsigned k = 0; k < o->n_owned && x->n_owned < XDP_OWNED_MAX; k++)
 		x->owned[x->n_owned++] = o->owned[k];
@@ -293,12 +269,8 @@ struct mg_xdp *mg_xdp_open(const struct mg_xdp_opts *o, char *err, size_t errlen
 	if (if_setup(&x->ifs[MG_SIDE_INSIDE], o->if_inside, err, errlen) != 0 ||
 	    if_setup(&x->ifs[MG_SIDE_OUTSIDE], o->if_outside, err, errlen) != 0)
 		goto fail;
-	x->raw4 = raw_socket(AF_INET, o->mark);
-	if (x->raw4 < 0) {
-		snprintf(err, errlen, "raw IPv4 socket: %s", strerror(errno));
-		goto fail;
-	}
-	x->raw6 = raw_socket(AF_INET6, o->mark); /* IPv6 may be off: hand-offs then count as errors */
+	if (mg_raw_open(&x->raw, o->mark, err, errlen) != 0)
+		goto fail; /* IPv6 may be off: IPv6 hand-offs then count as errors */
 	x->nh = mg_nh_new_netlink(1024, err, errlen);
 	if (x->nh == NULL)
 		goto fail;
@@ -327,10 +299,7 @@ void mg_xdp_close(struct mg_xdp *x)
 	mg_xdp_sock_close_all(x);
 	if (x->nh)
 		mg_nh_free(x->nh);
-	if (x->raw4 >= 0)
-		close(x->raw4);
-	if (x->raw6 >= 0)
-		close(x->raw6);
+	mg_raw_close(&x->raw);
 	free(x);
 }
 

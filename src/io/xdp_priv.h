@@ -14,6 +14,7 @@
 
 #include "core/engine.h"
 #include "io/nexthop.h"
+#include "io/raw.h"
 #include "io/xdp.h"
 
 #define XDP_FRAME_SIZE 2048u
@@ -54,7 +55,7 @@ struct mg_xdp {
 	uint32_t nfree;
 	struct mg_engine *engine;
 	struct mg_nh *nh;
-	int raw4, raw6;          /* kernel hand-off */
+	struct mg_raw raw;       /* kernel hand-off */
 	uint32_t owned[XDP_OWNED_MAX];
 	unsigned n_owned;
 	uint64_t local_sig;      /* what the local maps hold (a hash of the address list) */

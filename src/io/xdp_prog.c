@@ -67,6 +67,16 @@ static const char *other_prog(unsigned ifindex, char *buf, size_t n)
 	return buf;
 }
 
+static void close_prog(struct mg_xdp_if *i)
+{
+	if (i->prog)
+		xdp_program__close(i->prog);
+	if (i->obj)
+		bpf_object__close(i->obj);
+	i->prog = NULL;
+	i->obj = NULL;
+}
+
 static int open_prog(struct mg_xdp_if *i, char *err, size_t errlen)
 {
 	DECLARE_LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = PROG_NAME);
@@ -129,12 +139,7 @@ int mg_xdp_prog_attach(struct mg_xdp *x, struct mg_xdp_if *i, uint8_t mode, char
 	for (int k = 0; k < 2 && order[mode][k] != XDP_MODE_UNSPEC; k++) {
 		enum xdp_attach_mode m = order[mode][k];
 		/* a program that failed to attach cannot be attached again: open afresh */
-		if (i->prog)
-			xdp_program__close(i->prog);
-		if (i->obj)
-			bpf_object__close(i->obj);
-		i->prog = NULL;
-		i->obj = NULL;
+		close_prog(i);
 		if (open_prog(i, err, errlen) != 0)
 			return -1;
 		rc = xdp_program__attach(i->prog, (int)i->ifindex, m, 0);
@@ -176,12 +181,7 @@ void mg_xdp_prog_detach(struct mg_xdp_if *i)
 	if (i->attached)
 		xdp_program__detach(i->prog, (int)i->ifindex, i->mode, 0);
 	i->attached = false;
-	if (i->prog)
-		xdp_program__close(i->prog);
-	if (i->obj)
-		bpf_object__close(i->obj);
-	i->prog = NULL;
-	i->obj = NULL;
+	close_prog(i);
 }
 
 /* Sum the per-CPU counters of both programs. */

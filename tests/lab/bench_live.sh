@@ -7,8 +7,9 @@
 #            when meetgate refuses the line or logs "datapath afxdp unavailable")
 # Per path: a few H.323 calls with media are placed first (IN2 -> OUT2, held
 # through the load, so the gateway carries their pinholes while loaded; on
-# the meetgate paths their media ports are read from the pinhole table and
-# those flows get a twentieth of the load too, both ways);
+# the meetgate paths their media ports are read from the pinhole table and,
+# after the steps below, one more step at 50 % adds load on those flows too,
+# a twentieth of the rate both ways, and reports their delivery);
 # BENCH_FLOWS (default 1000) inside flows IN1 -> OUT1 are learned as NAT
 # bindings, then both directions run at once (IN1 -> OUT1 and OUT1 -> every
 # binding) in offered-load steps rising past saturation, BENCH_SECS each
@@ -105,6 +106,11 @@ run_path() {
 		bl_call_flows ""
 		echo "   calls placed; the kernel has no H.323 helper, so their ports are not known here and get no load"
 	fi
+	# the saturation and latency steps run the same generators on every path
+	# (IN1 <-> OUT1 through the NAT bindings); the calls' media through their
+	# pinholes get one step of their own after them
+	_calln=${BL_CALL_N:-0}
+	BL_CALL_N=0
 	TAG=$((TAG + 1))
 	bl_learn "$2" $TAG
 	echo "   learned $BL_LEARNED of $BL_FLOWS NAT bindings (OUT1 saw them)"
@@ -133,6 +139,15 @@ run_path() {
 		_p50=$(bl_kv p50_us "$LAB_DIR/lat.txt")
 		_p99=$(bl_kv p99_us "$LAB_DIR/lat.txt")
 		echo "   latency at $_half pps (50 % of saturation; delivered $BL_DPPS, loss $BL_LOSS%): p50 $_p50 us, p99 $_p99 us, max $(bl_kv max_us "$LAB_DIR/lat.txt") us"
+		if [ "$_calln" -gt 0 ]; then
+			BL_CALL_N=$_calln
+			TAG=$((TAG + 1))
+			bl_step "$_half" $TAG
+			_cs=$(cat "$LAB_DIR"/step/s_cin.txt "$LAB_DIR"/step/s_cout.txt 2>/dev/null | sed -n 's/.*sent=\([0-9]*\).*/\1/p' | awk '{ n += $1 } END { print n + 0 }')
+			_cr=$(cat "$LAB_DIR"/step/r_cin.txt "$LAB_DIR"/step/r_cout.txt 2>/dev/null | sed -n 's/.*pkts=\([0-9]*\).*/\1/p' | awk '{ n += $1 } END { print n + 0 }')
+			echo "   the same load plus the calls' $_calln media streams through their pinholes: delivered $BL_DPPS pps in all (loss $BL_LOSS%); call media $_cr of $_cs packets"
+			BL_CALL_N=0
+		fi
 	fi
 	calls_end
 	echo "$_name $_best $_bcpu $_bnet $_p50 $_p99 $CALLS_OK $_bgw" >>"$LAB_DIR/table"
