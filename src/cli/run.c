@@ -188,9 +188,13 @@ static int xdp_stat_row(void *ctx, char *buf, size_t n, unsigned i)
 }
 
 /* The addresses meetgate answers for: the XDP programs never give packets
- * to them to the kernel. */
-static unsigned owned_addrs(const struct mg_config *c, uint32_t *out, unsigned max)
+ * to them to the kernel.  One list, rebuilt at start and on reload. */
+static uint32_t owned_list[2 * MG_CFG_MAX_PUBLIC + MG_CFG_MAX_POOL + MG_CFG_MAX_FORWARD];
+
+static unsigned owned_addrs(const struct mg_config *c)
 {
+	uint32_t *out = owned_list;
+	const unsigned max = sizeof(owned_list) / sizeof(owned_list[0]);
 	unsigned n = 0;
 	for (unsigned k = 0; k < c->n_public && n < max; k++)
 		out[n++] = c->public_addr[k];
@@ -208,10 +212,10 @@ static unsigned owned_addrs(const struct mg_config *c, uint32_t *out, unsigned m
  * sends the caller back to NFQUEUE. */
 static struct mg_xdp *open_xdp(struct run *r, char *err, size_t errlen)
 {
-	static uint32_t owned[2 * MG_CFG_MAX_PUBLIC + MG_CFG_MAX_POOL + MG_CFG_MAX_FORWARD];
 	const struct mg_config *c = r->cfg;
+	unsigned n = owned_addrs(c);
 	struct mg_xdp_opts xo = {c->live.if_inside, c->live.if_outside, c->live.fail_open, c->live.xdp_mode,
-				 MG_RULES_MARK, owned, owned_addrs(c, owned, sizeof(owned) / sizeof(owned[0]))};
+				 MG_RULES_MARK, owned_list, n};
 	return mg_xdp_open(&xo, err, errlen);
 }
 
@@ -299,8 +303,8 @@ static void reload(struct run *r)
 	}
 	*r->cfg = *nc;
 	if (r->x) {
-		static uint32_t owned[2 * MG_CFG_MAX_PUBLIC + MG_CFG_MAX_POOL + MG_CFG_MAX_FORWARD];
-		mg_xdp_set_owned(r->x, owned, owned_addrs(r->cfg, owned, sizeof(owned) / sizeof(owned[0])));
+		unsigned n = owned_addrs(r->cfg);
+		mg_xdp_set_owned(r->x, owned_list, n);
 	}
 	if (r->log_level_arg < 0)
 		mg_runlog_set_level(r->cfg->log_level);

@@ -83,22 +83,6 @@ static void reclaim(struct mg_xdp *x, struct mg_xsk *s)
 	xsk_ring_cons__release(&s->comp, n);
 }
 
-static void refill(struct mg_xdp *x, struct mg_xsk *s)
-{
-	uint32_t want = xsk_prod_nb_free(&s->fill, XDP_RING);
-	if (want > x->nfree)
-		want = x->nfree;
-	if (want == 0)
-		return;
-	uint32_t idx;
-	uint32_t n = xsk_ring_prod__reserve(&s->fill, want, &idx);
-	for (uint32_t k = 0; k < n; k++)
-		*xsk_ring_prod__fill_addr(&s->fill, idx + k) = x->free[--x->nfree];
-	xsk_ring_prod__submit(&s->fill, n);
-	if (n && xsk_ring_prod__needs_wakeup(&s->fill))
-		(void)recvfrom(s->fd, NULL, 0, MSG_DONTWAIT, NULL, NULL);
-}
-
 /* Put an IPv4 packet that starts ETH_HLEN_ bytes into frame `addr` on the
  * wire towards its destination, or hand it to the kernel.  Returns true if
  * the frame went onto a transmit ring (it is no longer ours). */
@@ -222,7 +206,7 @@ int mg_xdp_run_burst(struct mg_xdp *x, uint64_t (*now_ms)(void), char *err, size
 	bool backlog = false;
 	for (unsigned k = 0; k < x->nsk; k++) {
 		backlog |= kick(x, &x->sk[k]);
-		refill(x, &x->sk[k]);
+		mg_xdp_refill(x, &x->sk[k]);
 	}
 	/* frames left on a transmit ring: the caller comes straight back */
 	return handled > 0 ? handled : backlog;

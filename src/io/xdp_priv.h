@@ -77,6 +77,7 @@ void mg_xdp_prog_stats(struct mg_xdp *x);
 /* xdp_sock.c */
 int mg_xdp_umem_open(struct mg_xdp *x, char *err, size_t errlen);
 int mg_xdp_sock_open(struct mg_xdp *x, struct mg_xdp_if *i, int side, char *err, size_t errlen);
+void mg_xdp_refill(struct mg_xdp *x, struct mg_xsk *s);
 void mg_xdp_sock_close_all(struct mg_xdp *x);
 void mg_xdp_sock_stats(struct mg_xdp *x);
 static inline void mg_xdp_frame_free(struct mg_xdp *x, uint64_t addr)

@@ -56,15 +56,22 @@ int mg_xdp_umem_open(struct mg_xdp *x, char *err, size_t errlen)
 	return 0;
 }
 
-/* Give the fill ring of s as many free frames as it has room for. */
-static void fill(struct mg_xdp *x, struct mg_xsk *s)
+/* Give the fill ring of s as many free frames as it has room for (and
+ * wake the kernel if it asked for it).  At bind and after every burst. */
+void mg_xdp_refill(struct mg_xdp *x, struct mg_xsk *s)
 {
+	uint32_t want = xsk_prod_nb_free(&s->fill, XDP_RING);
+	if (want > x->nfree)
+		want = x->nfree;
+	if (want == 0)
+		return;
 	uint32_t idx;
-	uint32_t n = x->nfree < XDP_RING ? x->nfree : XDP_RING;
-	n = xsk_ring_prod__reserve(&s->fill, n, &idx);
+	uint32_t n = xsk_ring_prod__reserve(&s->fill, want, &idx);
 	for (uint32_t k = 0; k < n; k++)
 		*xsk_ring_prod__fill_addr(&s->fill, idx + k) = x->free[--x->nfree];
 	xsk_ring_prod__submit(&s->fill, n);
+	if (n && xsk_ring_prod__needs_wakeup(&s->fill))
+		(void)recvfrom(s->fd, NULL, 0, MSG_DONTWAIT, NULL, NULL);
 }
 
 static unsigned count_queues(const char *ifname)
@@ -118,7 +125,7 @@ int mg_xdp_sock_open(struct mg_xdp *x, struct mg_xdp_if *i, int side, char *err,
 		}
 		x->nsk++;
 		s->fd = xsk_socket__fd(s->xsk);
-		fill(x, s);
+		mg_xdp_refill(x, s);
 		int fd = s->fd;
 		if (bpf_map_update_elem(i->fd_xsks, &q, &fd, BPF_ANY) != 0) {
 			snprintf(err, errlen, "%s queue %u: XDP map xsks: %s", i->name, q, strerror(errno));
